@@ -1,0 +1,27 @@
+package org.smtpdoctor.check;
+
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.smtpdoctor.smtp.Secret;
+import org.smtpdoctor.smtp.Security;
+
+/**
+ * Everything one check needs to know, resolved from options, presets and the lab.
+ * Immutable; secrets are {@link Secret}s whose toString hides them.
+ *
+ * @param preset      the preset name that filled host/port/security, if any
+ * @param mechanism   the AUTH mechanism to use, or empty to choose from what the server offers
+ * @param noAuth      skip AUTH deliberately, as a device without credentials would
+ * @param trusted     certificates to trust in addition to the JDK's authorities
+ */
+public record CheckRequest(String host, int port, Security security, Optional<String> preset, String ehloName,
+                           Optional<String> user, Optional<Secret> password, Optional<Secret> accessToken,
+                           Optional<String> mechanism, boolean noAuth, Optional<String> from, Optional<String> to,
+                           boolean send, Duration timeout, List<X509Certificate> trusted, boolean lab) {
+
+    public CheckRequest {
+        trusted = List.copyOf(trusted);
+    }
+}

@@ -1,0 +1,102 @@
+package org.smtpdoctor.check;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.smtpdoctor.diagnosis.Diagnosis;
+import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.net.Resolver;
+import org.smtpdoctor.smtp.Redactor;
+import org.smtpdoctor.smtp.Security;
+
+/**
+ * Runs a check: the steps in wire order, each timed and reported to the listener as
+ * it finishes. After a FAIL (or a SKIP that removes a precondition) the remaining
+ * steps are SKIP with the reason. WARN and FAIL findings are diagnosed by the
+ * {@link KnowledgeBase}. The connection is always closed (RSET and QUIT when open,
+ * so no test message is left half-sent). Stateless and thread-safe; each run has
+ * its own session.
+ */
+public final class CheckRunner {
+
+    private final Steps steps;
+    private final Supplier<KnowledgeBase> knowledge;
+
+    public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge) {
+        this.steps = new Steps(resolver);
+        this.knowledge = knowledge;
+    }
+
+    private record StepDef(StepId id, Function<CheckSession, Outcome> body) {}
+
+    private List<StepDef> plan(Security security) {
+        List<StepDef> plan = new ArrayList<>(List.of(
+                new StepDef(StepId.CONFIG, steps::config),
+                new StepDef(StepId.DNS, steps::dns),
+                new StepDef(StepId.TCP, steps::tcp)));
+        List<StepDef> tls = List.of(new StepDef(StepId.TLS, steps::tls), new StepDef(StepId.CERTIFICATE, steps::certificate));
+        List<StepDef> greeting = List.of(new StepDef(StepId.BANNER, steps::banner), new StepDef(StepId.EHLO, steps::ehlo));
+        // Implicit TLS (RFC 8314) handshakes before the server says anything; the
+        // findings follow the order in which things happen on the wire.
+        if (security == Security.TLS) {
+            plan.addAll(tls);
+            plan.addAll(greeting);
+        } else {
+            plan.addAll(greeting);
+            plan.addAll(tls);
+        }
+        plan.addAll(List.of(
+                new StepDef(StepId.AUTH_MECHANISMS, steps::authMechanisms),
+                new StepDef(StepId.AUTH, steps::auth),
+                new StepDef(StepId.MAIL_FROM, steps::mailFrom),
+                new StepDef(StepId.RCPT_TO, steps::rcptTo),
+                new StepDef(StepId.DATA, steps::data)));
+        return plan;
+    }
+
+    public CheckResult run(CheckRequest request, CheckListener listener) {
+        Redactor redactor = new Redactor();
+        request.password().ifPresent(p -> redactor.register(p.reveal()));
+        request.accessToken().ifPresent(t -> redactor.register(t.reveal()));
+        CheckSession session = new CheckSession(request, redactor);
+        List<Finding> findings = new ArrayList<>();
+        String blockedBy = null;
+        try {
+            for (StepDef step : plan(request.security())) {
+                listener.started(step.id());
+                long start = System.nanoTime();
+                Outcome outcome = blockedBy != null ? Outcome.skip("skipped: " + blockedBy) : step.body().apply(session);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                Optional<Diagnosis> diagnosis = outcome.evidence().map(e -> knowledge.get().diagnose(e));
+                Finding finding = new Finding(step.id(), outcome.status(), took,
+                        redactor.redact(outcome.summary()), outcome.details().stream().map(redactor::redact).toList(), diagnosis);
+                findings.add(finding);
+                listener.finished(finding);
+                if (blockedBy == null && outcome.blocks()) {
+                    blockedBy = outcome.status() == Status.FAIL ? step.id().id() + " failed" : outcome.summary();
+                }
+            }
+        } finally {
+            close(session);
+        }
+        return new CheckResult(request, findings, session.transcript.entries());
+    }
+
+    private static void close(CheckSession session) {
+        if (session.client == null) {
+            return;
+        }
+        var state = session.client.state();
+        if (state == org.smtpdoctor.smtp.SmtpClient.State.IN_MAIL || state == org.smtpdoctor.smtp.SmtpClient.State.IN_RCPT) {
+            try {
+                session.client.rset();
+            } catch (org.smtpdoctor.smtp.TransportException ignored) {
+                // Closing anyway; the server discards an unfinished transaction.
+            }
+        }
+        session.client.quit();
+    }
+}

@@ -1,0 +1,72 @@
+package org.smtpdoctor.check;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.smtpdoctor.diagnosis.Evidence;
+import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.smtp.Capabilities;
+import org.smtpdoctor.smtp.Redactor;
+import org.smtpdoctor.smtp.Reply;
+import org.smtpdoctor.smtp.SmtpClient;
+import org.smtpdoctor.smtp.Transcript;
+import org.smtpdoctor.tls.TlsSessionInfo;
+
+/**
+ * The state of one check while its steps run: what earlier steps learned and the
+ * open client. Owned by one {@link CheckRunner#run} call on one thread; fields are
+ * set by the step that learns them and read by later steps.
+ */
+final class CheckSession {
+    final CheckRequest request;
+    final Transcript transcript;
+    List<InetAddress> addresses = List.of();
+    InetAddress connectedTo;
+    SmtpClient client;
+    Reply banner;
+    boolean bannerMasked;
+    boolean keywordsMasked;
+    Capabilities plainCapabilities;
+    Optional<TlsSessionInfo> tls = Optional.empty();
+    String mechanism;
+    boolean authenticated;
+    String sender;
+
+    CheckSession(CheckRequest request, Redactor redactor) {
+        this.request = request;
+        this.transcript = new Transcript(redactor);
+    }
+
+    /** Whose server this is, from the host name, the lab, or the server's own words. */
+    Vendor vendor() {
+        Vendor v = request.lab() ? Vendor.MICROSOFT : Vendor.fromHost(request.host());
+        if (banner != null) {
+            v = v.or(Vendor.fromText(banner.text()));
+        }
+        if (plainCapabilities != null) {
+            v = v.or(Vendor.fromText(plainCapabilities.greeting()));
+        }
+        return v;
+    }
+
+    /** Values that fill remedy placeholders. */
+    Map<String, String> values() {
+        Map<String, String> m = new HashMap<>();
+        m.put("host", request.host());
+        m.put("port", String.valueOf(request.port()));
+        request.user().ifPresent(u -> m.put("user", u));
+        request.from().or(() -> Optional.ofNullable(sender)).ifPresent(f -> m.put("from", f));
+        request.to().ifPresent(t -> m.put("to", t));
+        return m;
+    }
+
+    Evidence reply(StepId phase, Reply reply) {
+        return Evidence.reply(phase.id(), reply, vendor(), values());
+    }
+
+    Evidence event(StepId phase, String event) {
+        return Evidence.event(phase.id(), event, vendor(), values());
+    }
+}

@@ -1,0 +1,41 @@
+package org.smtpdoctor.check;
+
+import java.util.List;
+import java.util.Optional;
+import org.smtpdoctor.smtp.Security;
+
+/** A well-known submission endpoint: what users mean by "the Microsoft 365 settings". Immutable. */
+public record Preset(String name, String host, int port, Security security, String description) {
+
+    /** The presets, in the order {@code --help} lists them. */
+    public static final List<Preset> ALL = List.of(
+            new Preset("m365", "smtp.office365.com", 587, Security.STARTTLS,
+                    "Microsoft 365 SMTP AUTH client submission (worldwide)"),
+            new Preset("m365-hve", "smtp-hve.office365.com", 587, Security.STARTTLS,
+                    "Microsoft 365 High Volume Email"),
+            new Preset("m365-legacy", "smtp-legacy.office365.com", 587, Security.STARTTLS,
+                    "Microsoft 365 opt-in endpoint for legacy TLS clients"),
+            new Preset("m365-gcc-high", "smtp.office365.us", 587, Security.STARTTLS,
+                    "Microsoft 365 GCC High and DoD"),
+            new Preset("m365-china", "smtp.partner.outlook.cn", 587, Security.STARTTLS,
+                    "Microsoft 365 operated by 21Vianet"),
+            new Preset("outlook-com", "smtp-mail.outlook.com", 587, Security.STARTTLS,
+                    "Outlook.com / Hotmail consumer accounts"),
+            new Preset("gmail", "smtp.gmail.com", 587, Security.STARTTLS, "Google Gmail / Workspace"),
+            new Preset("gmail-ssl", "smtp.gmail.com", 465, Security.TLS, "Google Gmail / Workspace, implicit TLS"),
+            new Preset("google-relay", "smtp-relay.gmail.com", 587, Security.STARTTLS, "Google Workspace SMTP relay"),
+            new Preset("yahoo", "smtp.mail.yahoo.com", 465, Security.TLS, "Yahoo Mail"),
+            new Preset("icloud", "smtp.mail.me.com", 587, Security.STARTTLS, "Apple iCloud Mail"),
+            new Preset("zoho", "smtp.zoho.com", 465, Security.TLS, "Zoho Mail"),
+            new Preset("sendgrid", "smtp.sendgrid.net", 587, Security.STARTTLS, "Twilio SendGrid"),
+            new Preset("ses-us-east-1", "email-smtp.us-east-1.amazonaws.com", 587, Security.STARTTLS,
+                    "Amazon SES, us-east-1"));
+
+    public static Optional<Preset> byName(String name) {
+        return ALL.stream().filter(p -> p.name.equalsIgnoreCase(name)).findFirst();
+    }
+
+    public static String names() {
+        return String.join(", ", ALL.stream().map(Preset::name).toList());
+    }
+}

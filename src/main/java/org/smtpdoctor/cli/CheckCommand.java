@@ -1,0 +1,246 @@
+package org.smtpdoctor.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smtpdoctor.check.CheckRequest;
+import org.smtpdoctor.check.CheckResult;
+import org.smtpdoctor.check.CheckRunner;
+import org.smtpdoctor.check.Preset;
+import org.smtpdoctor.check.Status;
+import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.lab.LabServer;
+import org.smtpdoctor.lab.Scenario;
+import org.smtpdoctor.lab.Scenarios;
+import org.smtpdoctor.net.SystemResolver;
+import org.smtpdoctor.report.JsonReport;
+import org.smtpdoctor.report.TerminalReport;
+import org.smtpdoctor.report.TerminalStyle;
+import org.smtpdoctor.smtp.Secret;
+import org.smtpdoctor.smtp.Security;
+import org.smtpdoctor.tls.TlsClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code smtp-doctor check}: wiring only; the work is in {@link CheckRunner}. */
+@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {
+            "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate,",
+            "AUTH, MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
+            "",
+            "Examples:",
+            "  smtp-doctor check --lab security-defaults",
+            "  smtp-doctor check --preset m365 --user scanner@contoso.com --password-env SMTP_PASSWORD \\",
+            "      --to someone@contoso.com",
+            "  smtp-doctor check --host mail.example.org --port 465 --security tls --no-auth --json",
+            ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:passed (warnings allowed)", "1:a failure was diagnosed",
+            "2:usage or configuration error", "3:internal error (a bug)"})
+public final class CheckCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Fill host, port and security for a known service: ${COMPLETION-CANDIDATES}. "
+                    + "m365 = smtp.office365.com:587 STARTTLS.", completionCandidates = PresetNames.class)
+    String preset;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name (or address).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default 587, or the preset's).")
+    Integer port;
+
+    @Option(names = "--security", paramLabel = "MODE",
+            description = "starttls (default), tls (implicit, port 465 style) or none.")
+    String security;
+
+    @Option(names = "--lab", paramLabel = "SCENARIO",
+            description = "Check the embedded Microsoft 365 lab running the scenario (see: smtp-doctor lab --list). "
+                    + "Fills in the lab's mailbox, password, sender and recipient unless given, and sends "
+                    + "the test message (the lab keeps it in memory).")
+    String lab;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User name for AUTH (Microsoft 365: the UPN).")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from this environment variable.")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of this file.")
+    Path passwordFile;
+
+    @Option(names = "--access-token-env", paramLabel = "VAR",
+            description = "Authenticate with AUTH XOAUTH2 using the OAuth access token in this environment variable.")
+    String accessTokenEnv;
+
+    @Option(names = "--auth-mechanism", paramLabel = "MECH", description = "Force LOGIN, PLAIN or XOAUTH2 (default: chosen from what the server offers).")
+    String mechanism;
+
+    @Option(names = "--no-auth", description = "Do not authenticate, as a device configured without credentials would.")
+    boolean noAuth;
+
+    @Option(names = {"-f", "--from"}, paramLabel = "ADDRESS", description = "Envelope sender (default: the user, when it is an address).")
+    String from;
+
+    @Option(names = {"-t", "--to"}, paramLabel = "ADDRESS", description = "Recipient to test with RCPT TO.")
+    String to;
+
+    @Option(names = "--send", description = "Really send a short test message (otherwise stop after RCPT TO and RSET).")
+    boolean send;
+
+    @Option(names = "--ehlo-name", paramLabel = "NAME", description = "Name to announce in EHLO (default: this machine's address literal).")
+    String ehloName;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Connect and reply timeout in seconds (default ${DEFAULT-VALUE}); the whole check is bounded too.")
+    int timeoutSeconds;
+
+    @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file (self-signed servers).")
+    Path trustCert;
+
+    @Option(names = "--json", description = "Print one JSON document instead of the checklist (fields: docs/json.md).")
+    boolean json;
+
+    @Option(names = "--transcript", description = "Print the wire transcript (secrets redacted).")
+    boolean transcript;
+
+    @Option(names = "--no-color", description = "No colour or Unicode marks, even on a terminal.")
+    boolean noColor;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        LabServer labServer = null;
+        try {
+            Scenario scenario = null;
+            if (lab != null) {
+                scenario = Scenarios.byName(lab).orElseThrow(() -> new UsageException(
+                        "unknown lab scenario '" + lab + "'; known: " + String.join(", ",
+                                Scenarios.all().stream().map(Scenario::name).toList())));
+                if (host != null || preset != null || port != null) {
+                    throw new UsageException("--lab runs against the embedded lab; it cannot be combined with --host, --port or --preset");
+                }
+                try {
+                    labServer = LabServer.start(scenario, 0);
+                } catch (IOException e) {
+                    throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
+                }
+            }
+            CheckRequest request = request(scenario, labServer);
+            TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
+            CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled);
+            CheckResult result;
+            if (json) {
+                result = runner.run(request, org.smtpdoctor.check.CheckListener.NONE);
+                out.println(JsonReport.render(result, Version.get()));
+            } else {
+                TerminalReport report = new TerminalReport(out, style);
+                report.header(request.host() + ":" + request.port() + " (" + request.security().id() + ")"
+                        + (scenario != null ? ", lab scenario " + scenario.name() : ""));
+                result = runner.run(request, report);
+                report.summary(result);
+                if (transcript) {
+                    report.transcript(result);
+                }
+            }
+            return result.verdict() == Status.FAIL ? ExitCode.FAILED : ExitCode.OK;
+        } finally {
+            if (labServer != null) {
+                labServer.close();
+            }
+        }
+    }
+
+    private CheckRequest request(Scenario scenario, LabServer labServer) {
+        Optional<Preset> p = Optional.empty();
+        if (preset != null) {
+            p = Optional.of(Preset.byName(preset).orElseThrow(() ->
+                    new UsageException("unknown preset '" + preset + "'; known: " + Preset.names())));
+        }
+        String h = labServer != null ? "127.0.0.1" : host != null ? host : p.map(Preset::host).orElse(null);
+        if (h == null || h.isBlank()) {
+            throw new UsageException("say where to connect: --host HOST, --preset NAME (e.g. m365) or --lab SCENARIO");
+        }
+        Security sec;
+        try {
+            sec = security != null ? Security.parse(security) : p.map(Preset::security).orElse(Security.STARTTLS);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        int prt = labServer != null ? labServer.port() : port != null ? port
+                : p.map(Preset::port).orElse(sec == Security.TLS ? 465 : 587);
+        if (prt < 1 || prt > 65535) {
+            throw new UsageException("port " + prt + " is out of range (1-65535)");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 600) {
+            throw new UsageException("--timeout must be between 1 and 600 seconds");
+        }
+        if (mechanism != null && !List.of("LOGIN", "PLAIN", "XOAUTH2").contains(mechanism.toUpperCase(java.util.Locale.ROOT))) {
+            throw new UsageException("--auth-mechanism must be LOGIN, PLAIN or XOAUTH2");
+        }
+        if (passwordEnv != null && passwordFile != null) {
+            throw new UsageException("give the password one way: --password-env or --password-file");
+        }
+        List<X509Certificate> trusted = new ArrayList<>();
+        if (trustCert != null) {
+            try {
+                trusted.addAll(TlsClient.readPem(trustCert));
+            } catch (IOException | CertificateException e) {
+                throw new UsageException("cannot read a certificate from " + trustCert + " ("
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+            }
+        }
+        Optional<String> u = Optional.ofNullable(user);
+        Optional<Secret> password = Secrets.fromEnv(passwordEnv, "password").or(() -> Secrets.fromFile(passwordFile, "password"));
+        Optional<Secret> token = Secrets.fromEnv(accessTokenEnv, "access token");
+        Optional<String> f = Optional.ofNullable(from);
+        Optional<String> t = Optional.ofNullable(to);
+        boolean sending = send;
+        if (scenario != null) {
+            trusted.add(labServer.certificate());
+            if (!noAuth) {
+                u = u.or(() -> Optional.of(scenario.mailbox()));
+                if (password.isEmpty() && token.isEmpty() && user == null) {
+                    password = Optional.of(Secret.of(scenario.password()));
+                }
+            }
+            f = f.or(() -> Optional.of(scenario.sender()));
+            t = t.or(() -> Optional.of(scenario.recipient()));
+            sending = true;
+        }
+        if (u.isPresent() && !noAuth && password.isEmpty() && token.isEmpty()) {
+            String who = u.get();
+            password = Secrets.prompt("Password for " + who);
+            if (password.isEmpty()) {
+                throw new UsageException("no password for " + who + ": use --password-env VAR or --password-file FILE"
+                        + " (or run on a terminal to be asked), or --no-auth to skip AUTH");
+            }
+        }
+        if (token.isPresent() && u.isEmpty()) {
+            throw new UsageException("--access-token-env needs --user (the mailbox the token is for)");
+        }
+        return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
+                u, password, token, Optional.ofNullable(mechanism), noAuth, f, t, sending,
+                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null);
+    }
+
+    /** Preset names for --help. */
+    static final class PresetNames extends ArrayList<String> {
+        PresetNames() {
+            super(Preset.ALL.stream().map(Preset::name).toList());
+        }
+    }
+}

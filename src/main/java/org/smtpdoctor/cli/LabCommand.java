@@ -1,0 +1,95 @@
+package org.smtpdoctor.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.smtpdoctor.lab.LabServer;
+import org.smtpdoctor.lab.Scenario;
+import org.smtpdoctor.lab.Scenarios;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code smtp-doctor lab}: list the scenarios, or run one in the foreground on 127.0.0.1. */
+@Command(name = "lab", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {
+            "An embedded simulator of Microsoft 365 SMTP submission (smtp.office365.com:587) that reproduces",
+            "one failure mode at a time. It listens on 127.0.0.1 only.",
+            "",
+            "Examples:",
+            "  smtp-doctor lab --list",
+            "  smtp-doctor lab --scenario conditional-access --port 2525",
+            "  smtp-doctor check --lab conditional-access      (start, check and stop in one go)",
+            ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped normally", "2:usage error (unknown scenario, port in use)"})
+public final class LabCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--list", description = "List the scenarios and the cause each one must be diagnosed as.")
+    boolean list;
+
+    @Option(names = "--scenario", paramLabel = "NAME", description = "Run this scenario until Ctrl-C.")
+    String scenario;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "2587",
+            description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (list || scenario == null) {
+            out.printf("%-28s %-30s %s%n", "SCENARIO", "CAUSE", "WHAT IT SIMULATES");
+            for (Scenario s : Scenarios.all()) {
+                out.printf("%-28s %-30s %s%n", s.name(), s.expectedCause() == null ? "(passes)" : s.expectedCause(), s.summary());
+            }
+            if (!list) {
+                out.println();
+                out.println("Run one with: smtp-doctor lab --scenario NAME   or check one with: smtp-doctor check --lab NAME");
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
+        Scenario chosen = Scenarios.byName(scenario).orElseThrow(() -> new UsageException(
+                "unknown lab scenario '" + scenario + "'; see smtp-doctor lab --list"));
+        if (port < 0 || port > 65535) {
+            throw new UsageException("port " + port + " is out of range (0-65535)");
+        }
+        LabServer server;
+        try {
+            server = LabServer.start(chosen, port);
+        } catch (IOException e) {
+            throw new UsageException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")");
+        }
+        Path cert = Files.createTempFile("smtp-doctor-lab-", ".pem");
+        Files.writeString(cert, server.certificatePem(), StandardCharsets.US_ASCII);
+        cert.toFile().deleteOnExit();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        out.println("smtp-doctor lab: scenario " + chosen.name() + " - " + chosen.summary());
+        out.println("  listening   127.0.0.1:" + server.port() + " (STARTTLS, TLS 1.2+)");
+        out.println("  mailbox     " + chosen.mailbox());
+        out.println("  password    " + chosen.password() + "   (a demo value)");
+        out.println("  sender      " + chosen.sender());
+        out.println("  recipient   " + chosen.recipient());
+        out.println("  certificate " + cert);
+        out.println();
+        out.println("Try: smtp-doctor check --host 127.0.0.1 --port " + server.port() + " --trust-cert " + cert
+                + " --user " + chosen.mailbox() + " --password-env LAB_PASSWORD --to " + chosen.recipient());
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+        stopped.await();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,90 @@
+package org.smtpdoctor.diagnosis;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One diagnosis rule as read from {@code rules/*.yaml} (format: docs/rules.md).
+ * A rule matches when every condition it states holds; conditions it leaves out
+ * do not constrain. Immutable once compiled.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record Rule(String id, String cause, String vendor, Match match, String confidence, String title,
+                   String explanation, List<String> remedies, List<Reference> references, List<Example> examples) {
+
+    /** The conditions: reply codes ("535", "5xx"), enhanced codes ("5.7.139", "5.7.*"), a text regex, phases, events. */
+    public record Match(List<String> codes, List<String> enhanced, String text, List<String> phases, List<String> events) {}
+
+    /** A real message this rule must decide, with where it was seen. */
+    public record Example(String text, String phase, String source) {}
+
+    Compiled compile() {
+        Cause c = Cause.byId(cause).orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown cause " + cause));
+        Match m = match == null ? new Match(null, null, null, null, null) : match;
+        Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        Confidence conf = confidence == null ? Confidence.HIGH : Confidence.valueOf(confidence.toUpperCase(Locale.ROOT));
+        boolean microsoftOnly = "microsoft".equalsIgnoreCase(vendor);
+        if (id == null || title == null) {
+            throw new IllegalArgumentException("rule without id or title: " + id);
+        }
+        return new Compiled(this, c, conf, m, p, microsoftOnly);
+    }
+
+    /** A rule ready to match. */
+    record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text, boolean microsoftOnly) {
+
+        boolean matches(Evidence e) {
+            if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
+                return false;
+            }
+            if (match.phases() != null && !match.phases().contains(e.phase())) {
+                return false;
+            }
+            if (match.events() != null) {
+                if (e.event().isEmpty() || !match.events().contains(e.event().get())) {
+                    return false;
+                }
+            } else if (e.reply().isEmpty()) {
+                return false;
+            }
+            if (match.codes() != null) {
+                if (e.reply().isEmpty() || match.codes().stream().noneMatch(c -> codeMatches(c, e.reply().get().code()))) {
+                    return false;
+                }
+            }
+            if (match.enhanced() != null) {
+                String enh = e.reply().flatMap(r -> r.enhanced()).map(Object::toString).orElse(null);
+                if (enh == null || match.enhanced().stream().noneMatch(x -> enhancedMatches(x, enh))) {
+                    return false;
+                }
+            }
+            return text == null || text.matcher(e.text()).find();
+        }
+
+        /** More specific rules win: a text pattern says most, then an enhanced code, then a code. */
+        int specificity() {
+            return (text != null ? 8 : 0) + (match.enhanced() != null ? 4 : 0) + (match.codes() != null ? 2 : 0)
+                    + (microsoftOnly ? 1 : 0) + (match.phases() != null ? 1 : 0);
+        }
+
+        private static boolean codeMatches(String pattern, int code) {
+            String c = String.valueOf(code);
+            for (int i = 0; i < 3; i++) {
+                char p = i < pattern.length() ? pattern.charAt(i) : '?';
+                if (p != 'x' && p != 'X' && p != c.charAt(i)) {
+                    return false;
+                }
+            }
+            return pattern.length() == 3;
+        }
+
+        private static boolean enhancedMatches(String pattern, String enhanced) {
+            if (pattern.endsWith(".*")) {
+                return enhanced.startsWith(pattern.substring(0, pattern.length() - 1));
+            }
+            return pattern.equals(enhanced);
+        }
+    }
+}

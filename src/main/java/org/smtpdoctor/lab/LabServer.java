@@ -1,0 +1,215 @@
+package org.smtpdoctor.lab;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.smtpdoctor.tls.SelfSignedCertificate;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * An embedded simulator of Microsoft 365's submission endpoint (smtp.office365.com:587)
+ * playing one {@link Scenario}: the banner, EHLO lists, STARTTLS, AUTH LOGIN/XOAUTH2 and
+ * the replies of Exchange Online, including the scenario's failure.
+ * <p>
+ * Lifecycle: {@link #start} binds 127.0.0.1 (never another interface), generates a fresh
+ * self-signed certificate (EC P-256; {@link #certificate()}, {@link #certificatePem()}
+ * for clients to trust) and a demo OAuth token, and accepts connections on its own
+ * threads until {@link #close()}, which stops listening, drops every connection and
+ * returns within about a second. A closed server cannot be restarted; start another.
+ * Connections idle for longer than the idle timeout (60 s by default) are closed by the
+ * server with a 421 reply, so no client can hold one forever.
+ * <p>
+ * Messages accepted are kept in memory, the newest {@value LabContext#MAX_STORED_MESSAGES}
+ * of them, each up to {@value LabContext#MAX_MESSAGE_BYTES} bytes (a larger one is
+ * refused after DATA with 552 5.3.4 although SIZE advertises Microsoft's 157286400).
+ * <p>
+ * Thread-safe: all methods may be called from any thread while connections are served.
+ * The server's threads are daemon threads, but a started server must still be closed.
+ */
+public final class LabServer implements AutoCloseable {
+
+    /** Idle time after which the lab closes a connection. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final int MAX_CONNECTIONS = 64;
+    private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
+
+    private final Scenario scenario;
+    private final SelfSignedCertificate certificate;
+    private final String demoToken;
+    private final LabContext context;
+    private final SMTPServer smtp;
+    private final ExecutorService sessions;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LabServer(Scenario scenario, SelfSignedCertificate certificate, String demoToken, LabContext context,
+            SMTPServer smtp, ExecutorService sessions) {
+        this.scenario = scenario;
+        this.certificate = certificate;
+        this.demoToken = demoToken;
+        this.context = context;
+        this.smtp = smtp;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Starts a lab on 127.0.0.1.
+     *
+     * @param scenario one of {@link Scenarios#all()} (matched by name; its mailbox, password
+     *        and sender are honoured, except that wrong-password keeps its real password)
+     * @param port the TCP port, or 0 for any free port (see {@link #port()})
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalArgumentException if the scenario name is unknown or the port is out of range
+     */
+    public static LabServer start(Scenario scenario, int port) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
+    static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
+        Objects.requireNonNull(scenario, "scenario");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("idle timeout out of range: " + idleTimeout);
+        }
+        Fault fault = Scenarios.definition(scenario.name()).fault();
+        Clock clock = Clock.systemUTC();
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        String token = demoToken(scenario.mailbox(), clock.instant());
+        LabContext context = new LabContext(scenario, fault, token, clock);
+        ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
+
+        SMTPServer.Builder builder = SMTPServer.port(port)
+                .bindAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}))
+                .hostName(M365Replies.BANNER_HOST_NAME)
+                .softwareName(M365Replies.bannerSoftwareName(clock.instant()))
+                .connectionTimeout((int) idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnections(MAX_CONNECTIONS)
+                .executorService(sessions)
+                .sessionIdFactory(context::newSessionId)
+                .sessionHandler(context.sessionHandler())
+                .startTlsSocketFactory(new StartTlsSockets(certificate.serverContext()))
+                .enableTLS(true)
+                .serverThreadName("smtp-doctor-lab-" + scenario.name() + "-accept");
+        if (fault == Fault.INSPECTING_FIREWALL) {
+            builder.serverSocketFactory(InspectingFirewall::serverSocket);
+        }
+        SMTPServer smtp = builder.build();
+        register(smtp.getCommandHandler(), context);
+        try {
+            smtp.start();
+        } catch (RuntimeException e) {
+            sessions.shutdownNow();
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+        return new LabServer(scenario, certificate, token, context, smtp, sessions);
+    }
+
+    /** The bound port (the allocated one when started with port 0). */
+    public int port() {
+        return smtp.getPort() == 0 ? smtp.getPortAllocated() : smtp.getPort();
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** The self-signed certificate presented after STARTTLS (SANs localhost, smtp.office365.com, 127.0.0.1). */
+    public X509Certificate certificate() {
+        return certificate.certificate();
+    }
+
+    /** {@link #certificate()} as PEM, for a client's trust store. */
+    public String certificatePem() {
+        return certificate.certificatePem();
+    }
+
+    /**
+     * An access token that AUTH XOAUTH2 accepts for the scenario's mailbox (in the
+     * scenarios that allow OAuth). JWT-shaped so a client can read its claims
+     * ({@code aud https://outlook.office365.com}, {@code scp SMTP.Send}, {@code upn},
+     * {@code exp} 24 h after start); the signature is random, not verifiable.
+     */
+    public String demoAccessToken() {
+        return demoToken;
+    }
+
+    /** Raw messages accepted (dot-unstuffed, as received), oldest first, newest last. */
+    public List<String> receivedMessages() {
+        return context.messages().snapshot();
+    }
+
+    /** Stops listening and closes every connection; idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                smtp.stop();
+            } finally {
+                sessions.shutdownNow();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LabServer[" + scenario.name() + " on 127.0.0.1:" + port() + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    private static void register(CommandHandler handler, LabContext context) {
+        handler.addCommand(new EhloVerb(context));
+        handler.addCommand(new HeloVerb(context));
+        handler.addCommand(new StartTlsVerb(context));
+        handler.addCommand(new AuthVerb(context));
+        handler.addCommand(new MailVerb(context));
+        handler.addCommand(new RcptVerb(context));
+        handler.addCommand(new DataVerb(context));
+        handler.addCommand(new BdatVerb(context));
+        handler.addCommand(new RsetVerb(context));
+        handler.addCommand(new NoopVerb(context));
+        handler.addCommand(new QuitVerb(context));
+        handler.addCommand(new UnrecognizedVerb(context, "VRFY"));
+        handler.addCommand(new UnrecognizedVerb(context, "EXPN"));
+    }
+
+    /** A JWT-shaped opaque token: header.claims.random-signature, base64url without padding. */
+    private static String demoToken(String mailbox, Instant now) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"typ\":\"JWT\",\"alg\":\"none\",\"lab\":\"smtp-doctor\"}";
+        String claims = "{\"aud\":\"https://outlook.office365.com\",\"scp\":\"SMTP.Send\",\"upn\":\"" + mailbox
+                + "\",\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(TOKEN_LIFETIME).getEpochSecond() + "}";
+        byte[] signature = new byte[32];
+        new SecureRandom().nextBytes(signature);
+        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(signature);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, prefix + "-session-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,115 @@
+package org.smtpdoctor.lab;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The lab's decisions, as pure functions of the scenario: who may authenticate, with
+ * which mechanism, and whether a finished message is accepted. No I/O; the verbs send
+ * what these methods return. Replies are returned without the trace, which the caller adds.
+ * <p>
+ * General rules, in every scenario:
+ * <ul>
+ *   <li>AUTH LOGIN succeeds for the scenario's mailbox with the account password (the
+ *       scenario's default password, except in {@code wrong-password}); other credentials
+ *       get 5.7.139 "the user credentials were incorrect".</li>
+ *   <li>XOAUTH2 succeeds for the mailbox with the lab's demo token; anything else gets
+ *       535 5.7.3.</li>
+ *   <li>A message whose MAIL FROM or From: address is not the authenticated mailbox is
+ *       refused after DATA with 554 5.2.252 SendAsDenied: in the lab no mailbox holds Send
+ *       As rights on another address.</li>
+ * </ul>
+ * Then each {@link Fault} overrides one step. Immutable and thread-safe.
+ */
+final class SubmissionPolicy {
+
+    /** Outcome of an authentication attempt. */
+    sealed interface AuthOutcome permits Accepted, Rejected {
+    }
+
+    /** @param identity the mailbox the session is now authenticated as */
+    record Accepted(String identity) implements AuthOutcome {
+    }
+
+    /** @param reply the untraced reply to send */
+    record Rejected(String reply) implements AuthOutcome {
+    }
+
+    private final Scenario scenario;
+    private final Fault fault;
+    private final String accountPassword;
+    private final byte[] demoToken;
+
+    SubmissionPolicy(Scenario scenario, Fault fault, String demoToken) {
+        this.scenario = Objects.requireNonNull(scenario, "scenario");
+        this.fault = Objects.requireNonNull(fault, "fault");
+        this.accountPassword = fault == Fault.WRONG_PASSWORD ? Scenarios.PASSWORD : scenario.password();
+        this.demoToken = demoToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** AUTH LOGIN (Basic authentication) with the decoded user name and password. */
+    AuthOutcome basic(String user, String password) {
+        if (fault == Fault.ACCOUNT_LOCKED) {
+            return new Rejected(M365Replies.AUTH_ACCOUNT_LOCKED); // smart lockout answers whatever the password
+        }
+        if (!isMailbox(user) || !constantTimeEquals(password, accountPassword.getBytes(StandardCharsets.UTF_8))) {
+            return new Rejected(M365Replies.AUTH_CREDENTIALS_INCORRECT);
+        }
+        return switch (fault) {
+            case TENANT_SMTP_AUTH_DISABLED -> new Rejected(M365Replies.AUTH_TENANT_DISABLED);
+            case MAILBOX_SMTP_AUTH_DISABLED -> new Rejected(M365Replies.AUTH_MAILBOX_DISABLED);
+            case SECURITY_DEFAULTS -> new Rejected(M365Replies.AUTH_SECURITY_DEFAULTS);
+            case CONDITIONAL_ACCESS -> new Rejected(M365Replies.AUTH_CRITERIA_NOT_MET);
+            case BASIC_AUTH_RETIRED -> new Rejected(M365Replies.AUTH_BASIC_NOT_SUPPORTED);
+            default -> new Accepted(scenario.mailbox());
+        };
+    }
+
+    /** AUTH XOAUTH2 with the {@code user=} and bearer token of the SASL message. */
+    AuthOutcome xoauth2(String user, String token) {
+        if (!isMailbox(user) || !constantTimeEquals(token, demoToken)) {
+            return new Rejected(M365Replies.AUTH_UNSUCCESSFUL);
+        }
+        return switch (fault) {
+            // the SMTP AUTH switches gate OAuth too (jstedfast/MailKit#700)
+            case TENANT_SMTP_AUTH_DISABLED -> new Rejected(M365Replies.AUTH_TENANT_DISABLED);
+            case MAILBOX_SMTP_AUTH_DISABLED -> new Rejected(M365Replies.AUTH_MAILBOX_DISABLED);
+            // a locked or disabled account's token is refused; Microsoft's catch-all for XOAUTH2
+            case ACCOUNT_LOCKED -> new Rejected(M365Replies.AUTH_UNSUCCESSFUL);
+            default -> new Accepted(scenario.mailbox());
+        };
+    }
+
+    /**
+     * Judges a complete message after the final "." (or BDAT LAST): empty if accepted,
+     * otherwise the reply, which already carries its {@code [Hostname=...]} trace.
+     */
+    Optional<String> endOfData(String identity, MailTransaction transaction, byte[] message) {
+        if (fault == Fault.SENDER_THREAD_LIMIT) {
+            return Optional.of(M365Replies.SENDER_THREAD_LIMIT);
+        }
+        List<String> senders = new ArrayList<>();
+        if (!transaction.sender().isEmpty()) {
+            senders.add(transaction.sender());
+        }
+        senders.addAll(HeaderFields.fromAddresses(message));
+        for (String sender : senders) {
+            if (!sender.equalsIgnoreCase(identity)) {
+                return Optional.of(M365Replies.sendAsDenied(identity, sender));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isMailbox(String user) {
+        return user != null && user.equalsIgnoreCase(scenario.mailbox());
+    }
+
+    private static boolean constantTimeEquals(String given, byte[] expected) {
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected);
+    }
+}

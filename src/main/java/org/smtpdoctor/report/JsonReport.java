@@ -1,0 +1,85 @@
+package org.smtpdoctor.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.smtpdoctor.check.CheckResult;
+import org.smtpdoctor.check.Finding;
+import org.smtpdoctor.diagnosis.Diagnosis;
+import org.smtpdoctor.diagnosis.Reference;
+import org.smtpdoctor.smtp.Transcript;
+
+/**
+ * The machine report of a check: one JSON document whose field names are a public
+ * interface (docs/json.md). Stateless.
+ */
+public final class JsonReport {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    public static String render(CheckResult result, String version) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "smtp-doctor");
+        root.put("version", version);
+        ObjectNode target = root.putObject("target");
+        target.put("host", result.request().host());
+        target.put("port", result.request().port());
+        target.put("security", result.request().security().id());
+        result.request().preset().ifPresentOrElse(p -> target.put("preset", p), () -> target.putNull("preset"));
+        root.put("verdict", result.verdict().name());
+        result.cause().ifPresentOrElse(c -> root.put("cause", c.id()), () -> root.putNull("cause"));
+        result.diagnosis().ifPresentOrElse(d -> root.set("diagnosis", diagnosis(d)), () -> root.putNull("diagnosis"));
+        ArrayNode steps = root.putArray("steps");
+        for (Finding f : result.findings()) {
+            ObjectNode s = steps.addObject();
+            s.put("id", f.step().id());
+            s.put("status", f.status().name());
+            s.put("duration_ms", f.duration().toMillis());
+            s.put("summary", f.summary());
+            ArrayNode details = s.putArray("details");
+            f.details().forEach(details::add);
+            f.diagnosis().ifPresentOrElse(d -> s.put("cause", d.cause().id()), () -> s.putNull("cause"));
+            if (f.diagnosis().isPresent() && !f.diagnosis().get().remedies().isEmpty()) {
+                ArrayNode remedy = s.putArray("remedy");
+                f.diagnosis().get().remedies().forEach(remedy::add);
+            } else {
+                s.putNull("remedy");
+            }
+        }
+        ArrayNode transcript = root.putArray("transcript");
+        for (Transcript.Entry e : result.transcript()) {
+            ObjectNode t = transcript.addObject();
+            t.put("t_ms", e.tMs());
+            t.put("dir", e.dir().name().toLowerCase(Locale.ROOT));
+            t.put("tls", e.tls());
+            t.put("text", e.text());
+        }
+        try {
+            return MAPPER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+
+    private static ObjectNode diagnosis(Diagnosis d) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("cause", d.cause().id());
+        n.put("confidence", d.confidence().id());
+        n.put("title", d.title());
+        n.put("explanation", d.explanation());
+        ArrayNode remedies = n.putArray("remedies");
+        d.remedies().forEach(remedies::add);
+        ArrayNode refs = n.putArray("references");
+        for (Reference r : d.references()) {
+            refs.addObject().put("title", r.title()).put("url", r.url());
+        }
+        n.putObject("matched").put("rule", d.ruleId()).put("text", d.matchedText());
+        return n;
+    }
+}

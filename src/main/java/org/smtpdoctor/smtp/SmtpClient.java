@@ -1,0 +1,312 @@
+package org.smtpdoctor.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.smtpdoctor.tls.TlsClient;
+import org.smtpdoctor.tls.TlsSessionInfo;
+
+/**
+ * The SMTP client verbs over one {@link SmtpConnection}: greeting, EHLO/HELO,
+ * STARTTLS, AUTH (LOGIN, PLAIN, XOAUTH2), MAIL, RCPT, DATA, RSET, QUIT. Every verb
+ * returns the server's {@link Reply}; only a broken wire throws. The client keeps
+ * an explicit {@link State} and refuses verbs out of order (a programming error,
+ * {@link IllegalStateException}). Secrets are put on the wire here and nowhere else;
+ * the transcript receives masked text. Not thread-safe.
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    /** Where the session is. Transitions are guarded in each verb. */
+    public enum State { CONNECTED, GREETED, READY, AUTHENTICATED, IN_MAIL, IN_RCPT, CLOSED }
+
+    private final SmtpConnection connection;
+    private State state = State.CONNECTED;
+    private Capabilities capabilities = Capabilities.none("");
+    private boolean ehloWorked;
+
+    public SmtpClient(SmtpConnection connection) {
+        this.connection = connection;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** This side's address of the connection. */
+    public java.net.InetAddress localAddress() {
+        return connection.localAddress();
+    }
+
+    public boolean isTls() {
+        return connection.isTls();
+    }
+
+    public Transcript transcript() {
+        return connection.transcript();
+    }
+
+    /** Reads the server's greeting (RFC 5321 section 4.3.1: 220, or 554 for "no service"). */
+    public Reply greeting() throws TransportException {
+        require(State.CONNECTED);
+        Reply reply = connection.readReply();
+        state = reply.code() == 220 ? State.GREETED : State.CLOSED;
+        return reply;
+    }
+
+    /**
+     * EHLO, falling back to HELO when the server does not know EHLO (500/502, RFC 5321
+     * section 4.1.4). The returned reply is the one that decided; capabilities are kept.
+     */
+    public Reply hello(String clientName) throws TransportException {
+        require(State.GREETED, State.READY);
+        Reply ehlo = command("EHLO " + clientName);
+        if (ehlo.isPositive()) {
+            capabilities = Capabilities.fromEhlo(ehlo);
+            ehloWorked = true;
+            state = State.READY;
+            return ehlo;
+        }
+        if (ehlo.code() == 500 || ehlo.code() == 502 || ehlo.code() == 501 || ehlo.code() == 504) {
+            Reply helo = command("HELO " + clientName);
+            if (helo.isPositive()) {
+                capabilities = Capabilities.none(helo.text());
+                ehloWorked = false;
+                state = State.READY;
+            }
+            return helo;
+        }
+        return ehlo;
+    }
+
+    /** True when the last greeting was EHLO (capabilities known), false after HELO fallback. */
+    public boolean extended() {
+        return ehloWorked;
+    }
+
+    /** Sends STARTTLS; on 220 performs the handshake. The caller must say EHLO again (RFC 3207 section 4.2). */
+    public StartTlsResult startTls(TlsClient tlsClient, String host, int port) throws TransportException {
+        require(State.READY);
+        Reply reply = command("STARTTLS");
+        if (reply.code() != 220) {
+            return new StartTlsResult(reply, Optional.empty());
+        }
+        TlsSessionInfo info = connection.startTls(tlsClient, host, port);
+        capabilities = Capabilities.none("");
+        state = State.GREETED;
+        return new StartTlsResult(reply, Optional.of(info));
+    }
+
+    /** The reply to STARTTLS and, when it was 220, the completed handshake. */
+    public record StartTlsResult(Reply reply, Optional<TlsSessionInfo> session) {}
+
+    /** Implicit TLS (RFC 8314): the handshake comes before the greeting. */
+    public TlsSessionInfo implicitTls(TlsClient tlsClient, String host, int port) throws TransportException {
+        require(State.CONNECTED);
+        return connection.startTls(tlsClient, host, port);
+    }
+
+    /** AUTH LOGIN (draft-murchison-sasl-login): user name and password each as a base64 line. */
+    public Reply authLogin(String user, Secret password) throws TransportException {
+        require(State.READY);
+        Reply first = command("AUTH LOGIN");
+        if (first.code() != 334) {
+            return first;
+        }
+        noteChallenge(first);
+        connection.send(b64(user), "<user name, base64>");
+        Reply second = connection.readReply();
+        if (second.code() != 334) {
+            return done(second);
+        }
+        noteChallenge(second);
+        connection.send(b64(password.reveal()), "<password, base64, redacted>");
+        return done(connection.readReply());
+    }
+
+    /** AUTH PLAIN (RFC 4616) with the initial response on the command line (RFC 4954 section 4). */
+    public Reply authPlain(String user, Secret password) throws TransportException {
+        require(State.READY);
+        String payload = b64("\0" + user + "\0" + password.reveal());
+        connection.send("AUTH PLAIN " + payload, "AUTH PLAIN <credentials, base64, redacted>");
+        Reply reply = connection.readReply();
+        if (reply.code() == 334) {
+            // A server that ignores initial responses asks again; answer with the same payload.
+            connection.send(payload, "<credentials, base64, redacted>");
+            reply = connection.readReply();
+        }
+        return done(reply);
+    }
+
+    /**
+     * AUTH XOAUTH2 as Google and Microsoft define it. A 334 carries a base64 JSON
+     * error; the client answers with an empty line and receives the final reply.
+     */
+    public Reply authXoauth2(String user, Secret accessToken) throws TransportException {
+        require(State.READY);
+        String payload = b64("user=" + user + "\u0001auth=Bearer " + accessToken.reveal() + "\u0001\u0001");
+        connection.send("AUTH XOAUTH2 " + payload, "AUTH XOAUTH2 <user and bearer token, base64, redacted>");
+        Reply reply = connection.readReply();
+        if (reply.code() == 334) {
+            noteChallenge(reply);
+            connection.send("", "");
+            reply = connection.readReply();
+        }
+        return done(reply);
+    }
+
+    private Reply done(Reply authReply) {
+        if (authReply.code() == 235) {
+            state = State.AUTHENTICATED;
+        }
+        return authReply;
+    }
+
+    private void noteChallenge(Reply challenge) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(challenge.text().trim()), StandardCharsets.UTF_8);
+            connection.transcript().info("challenge decodes to \"" + printable(decoded) + "\"", connection.isTls());
+        } catch (IllegalArgumentException e) {
+            connection.transcript().info("challenge is not base64", connection.isTls());
+        }
+    }
+
+    public Reply mailFrom(String sender) throws TransportException {
+        require(State.READY, State.AUTHENTICATED);
+        Reply reply = command("MAIL FROM:<" + sender + ">");
+        if (reply.isPositive()) {
+            state = State.IN_MAIL;
+        }
+        return reply;
+    }
+
+    public Reply rcptTo(String recipient) throws TransportException {
+        require(State.IN_MAIL, State.IN_RCPT);
+        Reply reply = command("RCPT TO:<" + recipient + ">");
+        if (reply.isPositive()) {
+            state = State.IN_RCPT;
+        }
+        return reply;
+    }
+
+    /**
+     * DATA and the message: line ends normalised to CRLF, lines starting with a dot
+     * doubled (RFC 5321 section 4.5.2), then the final dot. Returns the 354 when it
+     * was not given, else the reply to the message.
+     */
+    public Reply data(byte[] message) throws TransportException {
+        require(State.IN_RCPT);
+        Reply go = command("DATA");
+        if (go.code() != 354) {
+            return go;
+        }
+        byte[] wire = dotStuff(message);
+        String text = new String(wire, StandardCharsets.UTF_8);
+        String[] lines = text.split("\r\n", -1);
+        int shownLines = Math.min(lines.length - 1, 40);
+        for (int i = 0; i < shownLines; i++) {
+            connection.transcript().sent(lines[i], connection.isTls());
+        }
+        if (lines.length - 1 > shownLines) {
+            connection.transcript().info((lines.length - 1 - shownLines) + " more message lines not shown", connection.isTls());
+        }
+        connection.transcript().sent(".", connection.isTls());
+        connection.write(wire);
+        connection.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        Reply reply = connection.readReply();
+        // After the final reply, whatever it was, a new transaction may start (RFC 5321 section 4.1.1.4).
+        state = State.READY;
+        return reply;
+    }
+
+    public Reply rset() throws TransportException {
+        Reply reply = command("RSET");
+        if (reply.isPositive() && state != State.CLOSED) {
+            state = State.READY;
+        }
+        return reply;
+    }
+
+    /** QUIT and close; a failure to say goodbye is not an error worth reporting. */
+    public void quit() {
+        if (state != State.CLOSED) {
+            try {
+                command("QUIT");
+            } catch (TransportException ignored) {
+                // The server may already have closed; we are leaving anyway.
+            }
+        }
+        close();
+    }
+
+    /** Sends one command and reads its reply. */
+    public Reply command(String line) throws TransportException {
+        connection.send(line);
+        return connection.readReply();
+    }
+
+    /** Normalises line ends to CRLF and dot-stuffs; the result always ends with CRLF. */
+    static byte[] dotStuff(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
+        boolean lineStart = true;
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (b == '\r') {
+                if (i + 1 < message.length && message[i + 1] == '\n') {
+                    i++;
+                }
+                out.write('\r');
+                out.write('\n');
+                lineStart = true;
+                continue;
+            }
+            if (b == '\n') {
+                out.write('\r');
+                out.write('\n');
+                lineStart = true;
+                continue;
+            }
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            out.write(b);
+            lineStart = false;
+        }
+        if (!lineStart) {
+            out.write('\r');
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    private void require(State... allowed) {
+        for (State s : allowed) {
+            if (state == s) {
+                return;
+            }
+        }
+        throw new IllegalStateException("cannot do that in state " + state);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            out.append(c < 0x20 ? '.' : c);
+        }
+        return out.length() > 200 ? out.substring(0, 200) + "..." : out.toString();
+    }
+
+    @Override
+    public void close() {
+        state = State.CLOSED;
+        connection.close();
+    }
+}

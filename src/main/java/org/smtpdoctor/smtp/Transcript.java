@@ -1,0 +1,72 @@
+package org.smtpdoctor.smtp;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wire transcript of one session: timed, directional entries, first-class data
+ * rendered late (see docs/transcript.md for the swaks-like text grammar).
+ * Secrets never enter: callers record what may be shown (AUTH payloads are replaced
+ * by a marker before {@link #sent}), and every text also passes the {@link Redactor}
+ * as a second line of defence. Thread-safe.
+ */
+public final class Transcript {
+
+    public enum Direction {
+        /** Client to server ({@code ->}, {@code ~>} under TLS). */
+        SENT,
+        /** Server to client ({@code <-}, {@code <~} under TLS). */
+        RECEIVED,
+        /** A note from smtp-doctor, e.g. "TLS started" ({@code ===}). */
+        INFO,
+        /** A transport failure ({@code ***}). */
+        ERROR
+    }
+
+    /** One transcript line; {@code tMs} counts from the transcript's start. */
+    public record Entry(long tMs, Direction dir, boolean tls, String text) {}
+
+    private final Clock clock;
+    private final long startMillis;
+    private final Redactor redactor;
+    private final List<Entry> entries = new ArrayList<>();
+
+    public Transcript(Clock clock, Redactor redactor) {
+        this.clock = clock;
+        this.startMillis = clock.millis();
+        this.redactor = redactor;
+    }
+
+    public Transcript(Redactor redactor) {
+        this(Clock.systemUTC(), redactor);
+    }
+
+    public void sent(String text, boolean tls) {
+        add(Direction.SENT, tls, text);
+    }
+
+    public void received(String text, boolean tls) {
+        add(Direction.RECEIVED, tls, text);
+    }
+
+    public void info(String text, boolean tls) {
+        add(Direction.INFO, tls, text);
+    }
+
+    public void error(String text, boolean tls) {
+        add(Direction.ERROR, tls, text);
+    }
+
+    private synchronized void add(Direction dir, boolean tls, String text) {
+        entries.add(new Entry(clock.millis() - startMillis, dir, tls, redactor.redact(text)));
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    public Redactor redactor() {
+        return redactor;
+    }
+}

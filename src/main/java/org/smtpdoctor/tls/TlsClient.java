@@ -1,0 +1,218 @@
+package org.smtpdoctor.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Client-side TLS for diagnosis: completes the handshake whatever the certificate,
+ * so the chain can be shown, then judges the chain itself (expiry, PKIX trust
+ * against the JDK's anchors plus any the user trusts explicitly, host name).
+ * Callers must not send credentials unless {@link CertificateVerdict#trusted()}.
+ * <p>
+ * Protocols are the JDK defaults (TLS 1.2 and 1.3 on Java 17); this class never
+ * re-enables TLS 1.0/1.1. Immutable and thread-safe; each handshake uses its own
+ * {@link SSLContext} so that the captured chain belongs to that connection only.
+ */
+public final class TlsClient {
+
+    private final List<X509Certificate> extraAnchors;
+
+    public TlsClient(List<X509Certificate> extraAnchors) {
+        this.extraAnchors = List.copyOf(extraAnchors);
+    }
+
+    public static TlsClient withDefaultTrust() {
+        return new TlsClient(List.of());
+    }
+
+    /** Reads every certificate in a PEM file; a file with none is an error. */
+    public static List<X509Certificate> readPem(Path file) throws IOException, CertificateException {
+        try (InputStream in = Files.newInputStream(file)) {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : cf.generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new CertificateException("no certificate found");
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Wraps a connected socket in TLS and completes the handshake within the timeout.
+     *
+     * @param host the name the client meant (used for SNI and the host name check)
+     */
+    public Handshake handshake(Socket plain, String host, int port, Duration timeout) throws IOException {
+        CapturingTrustManager capture = new CapturingTrustManager();
+        SSLContext context;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {capture}, new SecureRandom());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS is not available in this Java runtime", e);
+        }
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+        int previous = plain.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+        socket.startHandshake();
+        socket.setSoTimeout(previous);
+        SSLSession session = socket.getSession();
+        List<X509Certificate> chain = capture.chain.get() == null ? List.of() : Arrays.asList(capture.chain.get());
+        CertificateVerdict verdict = judge(chain, capture.authType.get(), host);
+        return new Handshake(socket, new TlsSessionInfo(session.getProtocol(), session.getCipherSuite(), chain, verdict));
+    }
+
+    /** An upgraded socket and what was learned in its handshake. */
+    public record Handshake(SSLSocket socket, TlsSessionInfo info) {}
+
+    CertificateVerdict judge(List<X509Certificate> chain, String authType, String host) {
+        if (chain.isEmpty()) {
+            return new CertificateVerdict(CertificateVerdict.Kind.NO_CERTIFICATE, "the server sent no certificate");
+        }
+        X509Certificate leaf = chain.get(0);
+        try {
+            leaf.checkValidity();
+        } catch (CertificateExpiredException e) {
+            return new CertificateVerdict(CertificateVerdict.Kind.EXPIRED, "expired on " + leaf.getNotAfter().toInstant());
+        } catch (CertificateNotYetValidException e) {
+            return new CertificateVerdict(CertificateVerdict.Kind.NOT_YET_VALID,
+                    "not valid before " + leaf.getNotBefore().toInstant());
+        }
+        X509Certificate[] array = chain.toArray(new X509Certificate[0]);
+        String type = authType == null ? "UNKNOWN" : authType;
+        if (!trustedBy(defaultTrustManager(), array, type) && !trustedByExtra(array, type)) {
+            return new CertificateVerdict(CertificateVerdict.Kind.UNTRUSTED,
+                    "issued by \"" + chain.get(chain.size() - 1).getIssuerX500Principal().getName()
+                            + "\", which is not a trusted authority here");
+        }
+        if (!HostnameMatcher.matches(leaf, host)) {
+            List<String> names = new ArrayList<>(HostnameMatcher.dnsNames(leaf));
+            names.addAll(HostnameMatcher.ipNames(leaf));
+            return new CertificateVerdict(CertificateVerdict.Kind.HOSTNAME_MISMATCH,
+                    "certificate is for " + (names.isEmpty() ? leaf.getSubjectX500Principal().getName() : names)
+                            + ", not " + host);
+        }
+        return new CertificateVerdict(CertificateVerdict.Kind.TRUSTED, "trusted, valid until " + leaf.getNotAfter().toInstant());
+    }
+
+    private boolean trustedByExtra(X509Certificate[] chain, String authType) {
+        if (extraAnchors.isEmpty()) {
+            return false;
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < extraAnchors.size(); i++) {
+                store.setCertificateEntry("trusted-" + i, extraAnchors.get(i));
+            }
+            return trustedBy(trustManager(store), chain, authType);
+        } catch (GeneralSecurityException | IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean trustedBy(X509TrustManager tm, X509Certificate[] chain, String authType) {
+        if (tm == null) {
+            return false;
+        }
+        try {
+            tm.checkServerTrusted(chain, authType);
+            return true;
+        } catch (CertificateException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static X509TrustManager defaultTrustManager() {
+        try {
+            return trustManager(null);
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        return null;
+    }
+
+    /** Accepts any chain during the handshake and remembers it; judgement comes after. */
+    private static final class CapturingTrustManager extends X509ExtendedTrustManager {
+        final AtomicReference<X509Certificate[]> chain = new AtomicReference<>();
+        final AtomicReference<String> authType = new AtomicReference<>();
+
+        private void capture(X509Certificate[] certs, String type) {
+            chain.set(certs);
+            authType.set(type);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String type, Socket socket) {
+            capture(certs, type);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String type, SSLEngine engine) {
+            capture(certs, type);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String type) {
+            capture(certs, type);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String type, Socket socket) throws CertificateException {
+            throw new CertificateException("client certificates are not checked here");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String type, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("client certificates are not checked here");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certs, String type) throws CertificateException {
+            throw new CertificateException("client certificates are not checked here");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.smtpdoctor.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.smtpdoctor.smtp.Reply;
+
+class KnowledgeBaseTest {
+
+    private static final KnowledgeBase KB = KnowledgeBase.bundled();
+
+    /** Causes only a Microsoft server can tell us about. */
+    private static final Set<Cause> MICROSOFT_ONLY = EnumSet.of(Cause.TENANT_SMTP_AUTH_DISABLED,
+            Cause.MAILBOX_SMTP_AUTH_DISABLED, Cause.SECURITY_DEFAULTS_BLOCK, Cause.CONDITIONAL_ACCESS_BLOCK,
+            Cause.SENDER_NOT_AUTHORIZED_SENDAS, Cause.BASIC_AUTH_RETIRED);
+
+    static Evidence evidenceOf(Rule.Example example, boolean microsoft) {
+        Vendor vendor = microsoft ? Vendor.MICROSOFT : Vendor.fromText(example.text());
+        String text = example.text();
+        if (text.length() >= 4 && Character.isDigit(text.charAt(0)) && (text.charAt(3) == ' ' || text.charAt(3) == '-')) {
+            return Evidence.reply(example.phase(), Reply.of(Integer.parseInt(text.substring(0, 3)), text.substring(4)),
+                    vendor, Map.of());
+        }
+        return Evidence.event(example.phase(), text, vendor, Map.of());
+    }
+
+    static Stream<Arguments> examples() {
+        List<Arguments> out = new ArrayList<>();
+        for (Rule rule : KB.rules()) {
+            for (Rule.Example example : rule.examples()) {
+                out.add(Arguments.of(rule.id(), rule.cause(), "microsoft".equals(rule.vendor()), example));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}: {3}")
+    @MethodSource("examples")
+    void everyExampleDecidesToItsRulesCause(String ruleId, String cause, boolean microsoft, Rule.Example example) {
+        Diagnosis d = KB.diagnose(evidenceOf(example, microsoft));
+        assertThat(d.cause().id()).as("rule %s example %s decided by %s", ruleId, example.text(), d.ruleId())
+                .isEqualTo(cause);
+    }
+
+    @Test
+    void everyRuleHasAnExampleWithASource() {
+        for (Rule rule : KB.rules()) {
+            assertThat(rule.examples()).as(rule.id()).isNotEmpty();
+            rule.examples().forEach(e -> assertThat(e.source()).as(rule.id()).isNotBlank());
+        }
+    }
+
+    @Test
+    void ruleIdsAreUnique() {
+        List<String> ids = KB.rules().stream().map(Rule::id).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    @ParameterizedTest
+    @MethodSource("lookAlikes")
+    void nonMicrosoftServersNeverGetMicrosoftOnlyCauses(String phase, String text) {
+        Reply reply = Reply.of(Integer.parseInt(text.substring(0, 3)), text.substring(4));
+        Diagnosis d = KB.diagnose(Evidence.reply(phase, reply, Vendor.fromText(text), Map.of()));
+        assertThat(d.cause()).isNotIn(MICROSOFT_ONLY);
+        assertThat(String.join(" ", d.remedies())).doesNotContain("Set-CASMailbox").doesNotContain("Set-TransportConfig");
+    }
+
+    static Stream<Arguments> lookAlikes() {
+        return Stream.of(
+                Arguments.of("auth", "535 5.7.8 Error: authentication failed: authentication failure"),
+                Arguments.of("auth", "535 5.7.139 Authentication unsuccessful"),
+                Arguments.of("auth", "535-5.7.8 Username and Password not accepted. For more information, go to gsmtp"),
+                Arguments.of("mail-from", "553 5.7.1 <finance@example.org>: Sender address rejected: not owned by user scanner"),
+                Arguments.of("data", "550 5.7.60 sender not allowed"));
+    }
+
+    @Test
+    void placeholdersAreFilledOrShownAsSuch() {
+        assertThat(KnowledgeBase.fill("Set-CASMailbox -Identity {user} on {host}", Map.of("user", "a@b.c")))
+                .isEqualTo("Set-CASMailbox -Identity a@b.c on <host>");
+    }
+
+    @Test
+    void anUnknownReplyIsAnHonestUnknown() {
+        Diagnosis d = KB.diagnose(Evidence.reply("mail-from", Reply.of(299, "whatever"), Vendor.OTHER, Map.of()));
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.explanation()).contains("would decide");
+    }
+
+    @Test
+    void translatedMicrosoftRepliesAreDecidedByTheirCodes() {
+        Reply pt = Reply.of(535, "5.7.3 Falha na autenticação [CP2P152CA0001.LAMP152.PROD.OUTLOOK.COM]");
+        Diagnosis d = KB.diagnose(Evidence.reply("auth", pt, Vendor.fromText(pt.text()), Map.of()));
+        assertThat(d.cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+    }
+}
