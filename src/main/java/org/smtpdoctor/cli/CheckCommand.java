@@ -229,6 +229,9 @@ public final class CheckCommand implements Callable<Integer> {
                         + " (or run on a terminal to be asked), or --no-auth to skip AUTH");
             }
         }
+        if (mechanism != null && mechanism.equalsIgnoreCase("XOAUTH2") && token.isEmpty()) {
+            throw new UsageException("--auth-mechanism XOAUTH2 needs a token: --access-token-env VAR");
+        }
         if (token.isPresent() && u.isEmpty()) {
             throw new UsageException("--access-token-env needs --user (the mailbox the token is for)");
         }

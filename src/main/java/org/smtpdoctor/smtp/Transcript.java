@@ -3,6 +3,8 @@ package org.smtpdoctor.smtp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wire transcript of one session: timed, directional entries, first-class data
@@ -26,6 +28,8 @@ public final class Transcript {
 
     /** One transcript line; {@code tMs} counts from the transcript's start. */
     public record Entry(long tMs, Direction dir, boolean tls, String text) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transcript.class);
 
     private final Clock clock;
     private final long startMillis;
@@ -59,7 +63,9 @@ public final class Transcript {
     }
 
     private synchronized void add(Direction dir, boolean tls, String text) {
-        entries.add(new Entry(clock.millis() - startMillis, dir, tls, redactor.redact(text)));
+        Entry entry = new Entry(clock.millis() - startMillis, dir, tls, redactor.redact(text));
+        entries.add(entry);
+        LOG.debug("{} {}{}", entry.tMs(), entry.dir(), entry.tls() ? " tls " + entry.text() : " " + entry.text());
     }
 
     public synchronized List<Entry> entries() {

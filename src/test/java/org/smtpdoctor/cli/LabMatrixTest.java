@@ -1,0 +1,61 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.smtpdoctor.lab.Scenario;
+import org.smtpdoctor.lab.Scenarios;
+
+/** Every lab scenario, checked end to end through the command line: cause, exit code, golden transcript. */
+class LabMatrixTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<String> scenarios() {
+        return Scenarios.all().stream().map(Scenario::name);
+    }
+
+    @ParameterizedTest(name = "check --lab {0}")
+    @MethodSource("scenarios")
+    void eachScenarioIsDiagnosedAsItsCause(String name) throws Exception {
+        Scenario scenario = Scenarios.byName(name).orElseThrow();
+        Cli.Run run = Cli.run("check", "--lab", name, "--json");
+        assertThat(run.err()).isEmpty();
+        JsonNode doc = JSON.readTree(run.out());
+        if (scenario.expectedCause() == null) {
+            assertThat(doc.get("verdict").asText()).isEqualTo("PASS");
+            assertThat(doc.get("cause").isNull()).isTrue();
+            assertThat(run.exit()).isEqualTo(ExitCode.OK);
+        } else {
+            assertThat(doc.get("cause").asText()).isEqualTo(scenario.expectedCause());
+            assertThat(doc.get("verdict").asText()).isEqualTo("FAIL");
+            assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
+        }
+        StringBuilder transcript = new StringBuilder();
+        for (JsonNode e : doc.get("transcript")) {
+            transcript.append(e.get("dir").asText()).append(e.get("tls").asBoolean() ? " tls " : " ")
+                    .append(e.get("text").asText()).append('\n');
+        }
+        Golden.assertMatches("lab-" + name + ".transcript", transcript.toString());
+    }
+
+    @Test
+    void aDeviceWithoutAuthenticationIsToldSo() throws Exception {
+        Cli.Run run = Cli.run("check", "--lab", "healthy", "--no-auth", "--json");
+        JsonNode doc = JSON.readTree(run.out());
+        assertThat(doc.get("cause").asText()).isEqualTo("client_not_authenticated");
+        assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
+    }
+
+    @Test
+    void theChecklistForAScenarioReadsAsExpected() throws Exception {
+        Cli.Run run = Cli.run("check", "--lab", "tenant-smtp-auth-disabled", "--no-color");
+        assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
+        Golden.assertMatches("check-tenant-smtp-auth-disabled.txt", run.out());
+    }
+}

@@ -1,0 +1,93 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real process: its exit code, stdout and stderr (where logs go). Runs
+ * org.smtpdoctor.Main in a child JVM with the test class path.
+ */
+class ProcessTest {
+
+    private static final String CANARY = "Canary-7f3a-Pa55word";
+    private static final String TOKEN_CANARY = "eyJDanary.T0ken-9c1d.sig";
+
+    record Result(int exit, String out, String err) {}
+
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("smtp-doctor did not finish within 60 s: " + String.join(" ", args));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+
+    private static void assertNoSecret(Result r, String secret) {
+        String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.out() + r.err()).doesNotContain(secret).doesNotContain(b64);
+    }
+
+    @Test
+    void aCanaryPasswordNeverAppearsInAnyOutputOrLog(@TempDir Path dir) throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), CANARY + "\n");
+        Map<String, String> debug = Map.of("SMTP_DOCTOR_LOG", "debug");
+        for (String[] args : List.of(
+                new String[] {"check", "--lab", "wrong-password", "--user", "scanner@contoso.com", "--password-file", pw.toString(), "--transcript"},
+                new String[] {"check", "--lab", "wrong-password", "--user", "scanner@contoso.com", "--password-file", pw.toString(), "--json"},
+                new String[] {"check", "--lab", "healthy", "--user", "scanner@contoso.com", "--password-file", pw.toString(),
+                    "--auth-mechanism", "LOGIN", "--transcript"})) {
+            Result r = run(debug, args);
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FAILED);
+            assertThat(r.err()).as("debug logging is on, so the log is not empty").contains("DEBUG");
+            assertNoSecret(r, CANARY);
+        }
+    }
+
+    @Test
+    void aCanaryTokenNeverAppearsInAnyOutputOrLog() throws Exception {
+        Result r = run(Map.of("SMTP_DOCTOR_LOG", "debug", "TOKEN", TOKEN_CANARY),
+                "check", "--lab", "healthy", "--user", "scanner@contoso.com", "--access-token-env", "TOKEN", "--transcript");
+        assertThat(r.exit()).isEqualTo(ExitCode.FAILED);
+        assertThat(r.out()).contains("AUTH XOAUTH2 <user and bearer token, base64, redacted>");
+        assertNoSecret(r, TOKEN_CANARY);
+    }
+
+    @Test
+    void anEmptyPasswordVariableIsOneLineAndExitTwo() throws Exception {
+        Result r = run(Map.of("EMPTY_PW", ""), "check", "--host", "127.0.0.1", "--user", "a@b.c", "--password-env", "EMPTY_PW");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().strip()).isEqualTo("smtp-doctor: environment variable EMPTY_PW (for the password) is empty");
+    }
+
+    @Test
+    void aNetworkFailureIsAFindingNotAStackTrace() throws Exception {
+        Result r = run(Map.of(), "check", "--host", "127.0.0.1", "--port", "1", "--no-auth", "--timeout", "2");
+        assertThat(r.exit()).isEqualTo(ExitCode.FAILED);
+        assertThat(r.out()).contains("port_blocked_or_unreachable");
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+}
