@@ -32,15 +32,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor check}: wiring only; the work is in {@link CheckRunner}. */
-@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
         description = {
-            "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate,",
-            "AUTH, MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
+            "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
+            "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
             "",
             "Examples:",
             "  smtp-doctor check --lab security-defaults",
-            "  smtp-doctor check --preset m365 --user scanner@contoso.com --password-env SMTP_PASSWORD \\",
-            "      --to someone@contoso.com",
+            "  smtp-doctor check --preset m365 -u scanner@contoso.com --password-env SMTP_PASSWORD -t you@contoso.com",
             "  smtp-doctor check --host mail.example.org --port 465 --security tls --no-auth --json",
             ""},
         exitCodeListHeading = "%nExit codes:%n",

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * dispatches to a subcommand, and turns every error into one line on stderr with
  * the documented exit code (never a stack trace).
  */
-@Command(name = "smtp-doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "smtp-doctor", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
         subcommands = {CheckCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Diagnose SMTP submission to Microsoft 365 (or any SMTP server), layer by layer.",
