@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class HeaderFields {
 
     private static final Pattern BRACKETED = Pattern.compile("<([^<>\\s]+@[^<>\\s]+)>");
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
     private static final Pattern BARE = Pattern.compile("([^\\s<>\",;:()]+@[^\\s<>\",;:()]+)");
 
     private HeaderFields() {
@@ -23,7 +24,7 @@ final class HeaderFields {
 
     /** Unfolded header fields ("Name: value") up to the first empty line. */
     static List<String> fields(byte[] message) {
-        String text = new String(message, StandardCharsets.UTF_8);
+        String text = new String(message, 0, headerLength(message), StandardCharsets.UTF_8);
         List<String> fields = new ArrayList<>();
         StringBuilder current = null;
         for (String line : text.split("\r?\n", -1)) {
@@ -43,6 +44,22 @@ final class HeaderFields {
             fields.add(current.toString());
         }
         return fields;
+    }
+
+    /** Bytes up to and including the blank line that ends the header (the whole message if none). */
+    private static int headerLength(byte[] message) {
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\n') {
+                int next = i + 1;
+                if (next < message.length && message[next] == '\n') {
+                    return next;
+                }
+                if (next + 1 < message.length && message[next] == '\r' && message[next + 1] == '\n') {
+                    return next;
+                }
+            }
+        }
+        return message.length;
     }
 
     static Optional<String> value(byte[] message, String name) {
@@ -79,7 +96,7 @@ final class HeaderFields {
     static Optional<String> messageId(byte[] message) {
         return value(message, "Message-ID")
                 .map(v -> {
-                    Matcher m = Pattern.compile("<[^<>\\s]+>").matcher(v);
+                    Matcher m = MESSAGE_ID.matcher(v);
                     return m.find() ? m.group() : null;
                 });
     }

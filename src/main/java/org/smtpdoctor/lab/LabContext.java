@@ -34,6 +34,7 @@ final class LabContext {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<Session, LabSession> sessions = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     LabContext(Scenario scenario, Fault fault, String demoToken, Clock clock) {
         this.scenario = Objects.requireNonNull(scenario, "scenario");
@@ -74,6 +75,9 @@ final class LabContext {
         return new SessionHandler() {
             @Override
             public SessionAcceptance accept(Session session) {
+                if (closing) {
+                    return SessionAcceptance.failure(421, M365Replies.SERVICE_NOT_AVAILABLE.substring(4));
+                }
                 sessions.put(session, newLabSession(session));
                 return SessionAcceptance.success();
             }
@@ -83,6 +87,12 @@ final class LabContext {
                 sessions.remove(session);
             }
         };
+    }
+
+    /** Refuses new connections and drops the open ones (see {@link LabSession#abort()}). */
+    void closeConnections() {
+        closing = true;
+        sessions.values().forEach(LabSession::abort);
     }
 
     /** The lab state of a connection (created on first use if the handler has not run). */
@@ -106,8 +116,8 @@ final class LabContext {
             return refusal.get();
         }
         messages.add(new String(message, StandardCharsets.UTF_8));
-        String messageId = HeaderFields.messageId(message)
-                .orElseGet(() -> "<" + newSessionId().toLowerCase(Locale.ROOT) + "@" + M365Replies.MAILBOX_SERVER.toLowerCase(Locale.ROOT) + ">");
+        String messageId = HeaderFields.messageId(message).orElseGet(() ->
+                "<" + newSessionId().toLowerCase(Locale.ROOT) + "@" + M365Replies.MAILBOX_SERVER.toLowerCase(Locale.ROOT) + ">");
         return M365Replies.queued(messageId);
     }
 
@@ -115,6 +125,6 @@ final class LabContext {
         InetSocketAddress remote = session.getRemoteAddress();
         String ip = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
         String id = session.getSessionId() == null ? newSessionId() : session.getSessionId();
-        return new LabSession(id, ip, clock);
+        return new LabSession(id, ip, clock, session.getSocket());
     }
 }

@@ -34,9 +34,9 @@ import org.subethamail.smtp.server.SMTPServer;
  * Connections idle for longer than the idle timeout (60 s by default) are closed by the
  * server with a 421 reply, so no client can hold one forever.
  * <p>
- * Messages accepted are kept in memory, the newest {@value LabContext#MAX_STORED_MESSAGES}
- * of them, each up to {@value LabContext#MAX_MESSAGE_BYTES} bytes (a larger one is
- * refused after DATA with 552 5.3.4 although SIZE advertises Microsoft's 157286400).
+ * Messages accepted are kept in memory, the newest 100 of them, each up to 10 MiB (a
+ * larger one is refused after DATA with 552 5.3.4 although SIZE advertises Microsoft's
+ * 157286400).
  * <p>
  * Thread-safe: all methods may be called from any thread while connections are served.
  * The server's threads are daemon threads, but a started server must still be closed.
@@ -164,6 +164,9 @@ public final class LabServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                // First drop the connections at TCP level: SubEthaSMTP's stop() closes a TLS
+                // session's streams, which waits for a blocked reader's lock (up to the idle timeout).
+                context.closeConnections();
                 smtp.stop();
             } finally {
                 sessions.shutdownNow();

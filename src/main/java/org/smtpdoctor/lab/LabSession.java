@@ -1,6 +1,8 @@
 package org.smtpdoctor.lab;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +20,8 @@ import java.util.Optional;
  * <p>
  * Lifecycle: created when SubEthaSMTP accepts the connection, dropped when the session
  * ends ({@link LabContext#sessionHandler()}). Not thread-safe: it is confined to its
- * session's thread, which runs every verb of that connection in turn.
+ * session's thread, which runs every verb of that connection in turn; the one exception
+ * is {@link #abort()}, which any thread may call.
  */
 final class LabSession {
 
@@ -27,6 +30,7 @@ final class LabSession {
     private final String sessionId;
     private final String clientIp;
     private final Clock clock;
+    private final Closeable transport;
 
     private State state = State.CONNECTED;
     private boolean tls;
@@ -35,10 +39,28 @@ final class LabSession {
     private final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
     private boolean chunksOverflowed;
 
-    LabSession(String sessionId, String clientIp, Clock clock) {
+    /**
+     * @param transport the accepted TCP socket (under any TLS layered on it later), closed
+     *        by {@link #abort()}
+     */
+    LabSession(String sessionId, String clientIp, Clock clock, Closeable transport) {
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.clientIp = Objects.requireNonNull(clientIp, "clientIp");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /**
+     * Closes the TCP connection underneath any TLS layer, from any thread. A session
+     * thread blocked reading TLS then fails at once; closing the TLS socket instead would
+     * wait for that read's lock, i.e. up to the idle timeout.
+     */
+    void abort() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            // already broken: nothing left to close
+        }
     }
 
     State state() {

@@ -334,6 +334,9 @@ public final class M365Replies {
     /** Source: Microsoft "Test SMTP with Telnet" (QUIT). */
     public static final String CLOSING = "221 2.0.0 Service closing transmission channel";
 
+    /** Refusal of new connections while the lab shuts down. Classic Exchange wording (RFC 5321 §3.8 421). */
+    public static final String SERVICE_NOT_AVAILABLE = "421 4.3.2 Service not available, closing transmission channel";
+
     /** RSET. Exchange wording as remembered (UNVERIFIED); seen in public Exchange imitations. */
     public static final String RESETTING = "250 2.0.0 Resetting";
 

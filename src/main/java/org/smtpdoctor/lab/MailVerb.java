@@ -16,7 +16,7 @@ final class MailVerb extends LabVerb {
 
     /** {@code FROM:<addr>} with optional space and ESMTP parameters (RFC 5321 §4.1.1.2). */
     private static final Pattern FROM = Pattern.compile("(?i)^FROM:\\s*<([^<>\\s]*)>(.*)$");
-    private static final Pattern SIZE = Pattern.compile("(?i)(?:^|\\s)SIZE=(\\d{1,19})(?:\\s|$)");
+    private static final Pattern SIZE = Pattern.compile("(?i)(?:^|\\s)SIZE=(\\d{1,18})(?:\\s|$)");
 
     MailVerb(LabContext lab) {
         super(lab, "MAIL", "Specifies the sender.");

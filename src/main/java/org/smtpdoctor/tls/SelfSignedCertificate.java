@@ -1,14 +1,14 @@
 package org.smtpdoctor.tls;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -22,8 +22,10 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -166,16 +168,10 @@ public final class SelfSignedCertificate {
      */
     public SSLContext serverContext() {
         try {
-            char[] password = new char[0];
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", privateKey, password, new X509Certificate[] {certificate});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, new SecureRandom());
+            context.init(new KeyManager[] {new SingleKeyManager(certificate, privateKey)}, null, new SecureRandom());
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a server TLS context", e);
         }
     }
@@ -202,6 +198,61 @@ public final class SelfSignedCertificate {
             return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // cannot happen: the address has four bytes
+        }
+    }
+
+    /**
+     * Offers the one certificate for every server handshake whose key type matches. Used
+     * instead of a PKCS12 key store, whose key encryption (PBKDF2) costs tens of
+     * milliseconds per context for nothing here.
+     */
+    private static final class SingleKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "server";
+        private final X509Certificate certificate;
+        private final PrivateKey key;
+
+        SingleKeyManager(X509Certificate certificate, PrivateKey key) {
+            this.certificate = certificate;
+            this.key = key;
+        }
+
+        private String aliasFor(String keyType) {
+            return key.getAlgorithm().equalsIgnoreCase(keyType) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return aliasFor(keyType);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return aliasFor(keyType);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return aliasFor(keyType) == null ? null : new String[] {ALIAS};
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? new X509Certificate[] {certificate} : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null; // server-side only
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 }

@@ -1,0 +1,69 @@
+package org.smtpdoctor.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ScenariosTest {
+
+    @Test
+    void the_scenario_names_are_exactly_the_public_ones_healthy_first() {
+        assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly(
+                "healthy", "tenant-smtp-auth-disabled", "mailbox-smtp-auth-disabled", "security-defaults",
+                "conditional-access", "wrong-password", "account-locked", "basic-auth-retired", "sendas-denied",
+                "throttled", "starttls-stripped");
+    }
+
+    @Test
+    void each_failure_scenario_names_its_cause_id_from_causes_md_and_healthy_names_none() {
+        assertThat(Scenarios.all()).extracting(Scenario::name, Scenario::expectedCause).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("healthy", null),
+                org.assertj.core.groups.Tuple.tuple("tenant-smtp-auth-disabled", "tenant_smtp_auth_disabled"),
+                org.assertj.core.groups.Tuple.tuple("mailbox-smtp-auth-disabled", "mailbox_smtp_auth_disabled"),
+                org.assertj.core.groups.Tuple.tuple("security-defaults", "security_defaults_block"),
+                org.assertj.core.groups.Tuple.tuple("conditional-access", "conditional_access_block"),
+                org.assertj.core.groups.Tuple.tuple("wrong-password", "wrong_credentials"),
+                org.assertj.core.groups.Tuple.tuple("account-locked", "account_locked_or_disabled"),
+                org.assertj.core.groups.Tuple.tuple("basic-auth-retired", "basic_auth_retired"),
+                org.assertj.core.groups.Tuple.tuple("sendas-denied", "sender_not_authorized_sendas"),
+                org.assertj.core.groups.Tuple.tuple("throttled", "throttling_rate_limit"),
+                org.assertj.core.groups.Tuple.tuple("starttls-stripped", "smtp_inspection_interference"));
+    }
+
+    @Test
+    void every_scenario_has_a_summary_a_source_and_the_shared_demo_account() {
+        assertThat(Scenarios.all()).allSatisfy(s -> {
+            assertThat(s.summary()).isNotBlank().doesNotContain("\n");
+            assertThat(s.source()).isNotBlank();
+            assertThat(s.mailbox()).isEqualTo("scanner@contoso.com");
+            assertThat(s.recipient()).contains("@");
+        });
+    }
+
+    @Test
+    void sendas_denied_defaults_to_a_sender_other_than_the_mailbox() {
+        Scenario s = Scenarios.byName("sendas-denied").orElseThrow();
+        assertThat(s.sender()).isEqualTo("finance@contoso.com").isNotEqualToIgnoringCase(s.mailbox());
+    }
+
+    @Test
+    void only_wrong_password_defaults_to_a_password_the_account_does_not_have() {
+        assertThat(Scenarios.all()).filteredOn(s -> !s.password().equals(Scenarios.PASSWORD))
+                .extracting(Scenario::name).containsExactly("wrong-password");
+    }
+
+    @Test
+    void lookup_by_name_is_exact() {
+        assertThat(Scenarios.byName("throttled")).isPresent();
+        assertThat(Scenarios.byName("Throttled")).isEmpty();
+        assertThat(Scenarios.byName("nope")).isEmpty();
+    }
+
+    @Test
+    void a_scenario_never_prints_its_password() {
+        assertThat(Scenarios.byName("healthy").orElseThrow().toString()).doesNotContain(Scenarios.PASSWORD);
+    }
+}
