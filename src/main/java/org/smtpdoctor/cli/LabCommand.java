@@ -85,8 +85,9 @@ public final class LabCommand implements Callable<Integer> {
         out.println("  recipient   " + chosen.recipient());
         out.println("  certificate " + cert);
         out.println();
-        out.println("Try: smtp-doctor check --host 127.0.0.1 --port " + server.port() + " --trust-cert " + cert
-                + " --user " + chosen.mailbox() + " --password-env LAB_PASSWORD --to " + chosen.recipient());
+        out.println("Try: LAB_PASSWORD='" + chosen.password() + "' smtp-doctor check --host 127.0.0.1 --port " + server.port()
+                + " --trust-cert " + cert + " --user " + chosen.mailbox() + " --password-env LAB_PASSWORD --to "
+                + chosen.recipient());
         out.println("Stop with Ctrl-C.");
         out.flush();
         stopped.await();

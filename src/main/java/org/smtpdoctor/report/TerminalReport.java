@@ -53,7 +53,7 @@ public final class TerminalReport implements CheckListener {
         out.println(style.bold(failure ? "Diagnosis: " : "Note: ") + d.title()
                 + style.dim("  [" + d.cause().id() + ", " + d.confidence().id() + " confidence]"));
         if (!d.explanation().isBlank()) {
-            wrap("Why: " + d.explanation(), "  ", "     ");
+            wrap("Why: " + d.explanation(), "  ", "       ");
         }
         out.println("  Evidence: " + d.matchedText());
         List<String> remedies = d.remedies();
