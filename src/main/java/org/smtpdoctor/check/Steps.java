@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.net.TcpConnector;
@@ -299,7 +300,10 @@ final class Steps {
             s.authenticated = true;
             return Outcome.pass("authenticated as " + user + " with " + s.mechanism);
         }
-        return Outcome.fail("authentication failed: " + shorten(reply.oneLine()), s.reply(StepId.AUTH, reply));
+        // An OAuth rejection means something else than a password one (rules phase "xoauth2").
+        Evidence evidence = "XOAUTH2".equals(s.mechanism)
+                ? Evidence.reply("xoauth2", reply, s.vendor(), s.values()) : s.reply(StepId.AUTH, reply);
+        return Outcome.fail("authentication failed: " + shorten(reply.oneLine()), evidence);
     }
 
     Outcome mailFrom(CheckSession s) {

@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
  * the documented exit code (never a stack trace).
  */
 @Command(name = "smtp-doctor", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
-        subcommands = {CheckCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, ExplainCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Diagnose SMTP submission to Microsoft 365 (or any SMTP server), layer by layer.",
             "",
             "Start here:  smtp-doctor check --lab security-defaults",
+            "Offline:     smtp-doctor explain '535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.'",
             "Real tenant: smtp-doctor check --preset m365 --user you@contoso.com --password-env SMTP_PASSWORD --to you@contoso.com",
             ""},
         exitCodeListHeading = "%nExit codes:%n",

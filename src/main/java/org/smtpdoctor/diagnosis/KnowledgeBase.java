@@ -82,22 +82,56 @@ public final class KnowledgeBase {
 
     /** The diagnosis of one piece of evidence; {@code unknown} when no rule matches. */
     public Diagnosis diagnose(Evidence evidence) {
+        return decide(evidence).diagnosis();
+    }
+
+    /** A diagnosis and how specific the rule that decided it was (0 for unknown). */
+    public record Decision(Diagnosis diagnosis, int specificity) {
+        public boolean known() {
+            return diagnosis.cause() != Cause.UNKNOWN || !"unknown".equals(diagnosis.ruleId());
+        }
+    }
+
+    /** Like {@link #diagnose}, with the winning rule's specificity, to compare decisions. */
+    public Decision decide(Evidence evidence) {
+        // The vendor's own knowledge first: a Microsoft rule that matches beats any generic one.
         Rule.Compiled best = null;
         for (Rule.Compiled r : rules) {
-            if (r.matches(evidence) && (best == null || r.specificity() > best.specificity())) {
+            if (r.matches(evidence) && (best == null || rank(r) > rank(best))) {
                 best = r;
             }
         }
         if (best == null) {
-            return Diagnosis.unknown(evidence.text(),
-                    "No rule knows this " + (evidence.reply().isPresent() ? "reply" : "event")
-                            + ". The server's own documentation for the code, or its logs for this session, would decide.");
+            return new Decision(Diagnosis.unknown(evidence.text(),
+                    "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
+                            + ". The server's own documentation for the code, or its logs for this session, would decide."), 0);
         }
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
-        return new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
+        Diagnosis d = new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
                 r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
-                r.references() == null ? List.of() : r.references(), r.id(), evidence.text());
+                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best));
+        return new Decision(d, best.specificity());
+    }
+
+    private static int rank(Rule.Compiled r) {
+        return (r.microsoftOnly() ? 1000 : 0) + r.specificity();
+    }
+
+    /** For raw text, the line the rule matched (not the whole paste); otherwise the evidence itself. */
+    private static String matchedText(Evidence evidence, Rule.Compiled rule) {
+        String text = evidence.text();
+        if (evidence.raw().isEmpty() || rule.text() == null) {
+            return text;
+        }
+        Matcher m = rule.text().matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        int from = text.lastIndexOf('\n', m.start()) + 1;
+        int to = text.indexOf('\n', m.end());
+        String line = text.substring(from, to < 0 ? text.length() : to).strip();
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
 
     /** Replaces {@code {name}} with the value known for it, or {@code <name>} when none is. */

@@ -14,16 +14,25 @@ import java.util.regex.Pattern;
 public record Rule(String id, String cause, String vendor, Match match, String confidence, String title,
                    String explanation, List<String> remedies, List<Reference> references, List<Example> examples) {
 
-    /** The conditions: reply codes ("535", "5xx"), enhanced codes ("5.7.139", "5.7.*"), a text regex, phases, events. */
-    public record Match(List<String> codes, List<String> enhanced, String text, List<String> phases, List<String> events) {}
+    /**
+     * The conditions: reply codes ("535", "5xx"), enhanced codes ("5.7.139", "5.7.*"), a text regex, phases,
+     * events; {@code client} marks a rule about a client library's own words, matched only against pasted text
+     * that no server reply decided.
+     */
+    public record Match(List<String> codes, List<String> enhanced, String text, List<String> phases, List<String> events,
+                        Boolean client) {
+        boolean clientText() {
+            return Boolean.TRUE.equals(client);
+        }
+    }
 
     /** A real message this rule must decide, with where it was seen. */
     public record Example(String text, String phase, String source) {}
 
     Compiled compile() {
         Cause c = Cause.byId(cause).orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown cause " + cause));
-        Match m = match == null ? new Match(null, null, null, null, null) : match;
-        Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        Match m = match == null ? new Match(null, null, null, null, null, null) : match;
+        Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE);
         Confidence conf = confidence == null ? Confidence.HIGH : Confidence.valueOf(confidence.toUpperCase(Locale.ROOT));
         boolean microsoftOnly = "microsoft".equalsIgnoreCase(vendor);
         if (id == null || title == null) {
@@ -39,18 +48,34 @@ public record Rule(String id, String cause, String vendor, Match match, String c
             if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
                 return false;
             }
-            if (match.phases() != null && !match.phases().contains(e.phase())) {
+            // An unknown phase (a pasted message) does not rule out a rule bound to a wire phase;
+            // "xoauth2" is known only from evidence that shows it.
+            if (match.phases() != null && (e.phase().isEmpty()
+                    ? match.phases().stream().allMatch("xoauth2"::equals) : !match.phases().contains(e.phase()))) {
+                return false;
+            }
+            if (e.raw().isPresent()) {
+                // Pasted text without a reply: client rules, and reply rules that only look at text.
+                if (match.codes() != null || match.enhanced() != null || match.events() != null) {
+                    return false;
+                }
+            } else if (match.clientText()) {
                 return false;
             }
             if (match.events() != null) {
                 if (e.event().isEmpty() || !match.events().contains(e.event().get())) {
                     return false;
                 }
-            } else if (e.reply().isEmpty()) {
+            } else if (e.event().isPresent()) {
                 return false;
             }
-            if (match.codes() != null) {
-                if (e.reply().isEmpty() || match.codes().stream().noneMatch(c -> codeMatches(c, e.reply().get().code()))) {
+            if (match.codes() != null && e.reply().isPresent()) {
+                int code = e.reply().get().code();
+                // A code we only inferred from the enhanced code is known by its class alone.
+                boolean ok = e.codeInferred()
+                        ? match.codes().stream().anyMatch(c -> c.charAt(0) == String.valueOf(code).charAt(0))
+                        : match.codes().stream().anyMatch(c -> codeMatches(c, code));
+                if (!ok) {
                     return false;
                 }
             }
@@ -60,13 +85,20 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                     return false;
                 }
             }
+            if (match.codes() != null && e.codeInferred() && match.enhanced() == null && text == null) {
+                // A rule decided by the code alone cannot decide a reply whose code we do not know.
+                return false;
+            }
             return text == null || text.matcher(e.text()).find();
         }
 
-        /** More specific rules win: a text pattern says most, then an enhanced code, then a code. */
+        /**
+         * More specific rules win: a text pattern says most, then an enhanced code, then a code;
+         * at equal specificity a rule that names a cause beats one that says "unknown".
+         */
         int specificity() {
-            return (text != null ? 8 : 0) + (match.enhanced() != null ? 4 : 0) + (match.codes() != null ? 2 : 0)
-                    + (microsoftOnly ? 1 : 0) + (match.phases() != null ? 1 : 0);
+            return 2 * ((text != null ? 8 : 0) + (match.enhanced() != null ? 4 : 0) + (match.codes() != null ? 2 : 0)
+                    + (microsoftOnly ? 1 : 0) + (match.phases() != null ? 1 : 0)) + (cause == Cause.UNKNOWN ? 0 : 1);
         }
 
         private static boolean codeMatches(String pattern, int code) {

@@ -1,5 +1,6 @@
 package org.smtpdoctor.diagnosis;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -14,11 +15,13 @@ public enum Vendor {
     private static final Pattern MICROSOFT_HOST = Pattern.compile(
             "(?i)(^|\\.)(office365\\.com|outlook\\.com|office365\\.us|outlook\\.office365\\.us|partner\\.outlook\\.cn|"
                     + "protection\\.outlook\\.com|mail\\.protection\\.outlook\\.com|protection\\.office365\\.us)\\.?$");
-    /** Fingerprints of Exchange Online in replies: its banner, its server names, its diagnostics. */
-    private static final Pattern MICROSOFT_TEXT = Pattern.compile(
-            "(?i)(Microsoft ESMTP MAIL Service|\\.prod\\.outlook\\.com|\\.outlook\\.office365\\.com|STOREDRV|"
-                    + "aka\\.ms/|SmtpClientAuthentication|\\.protection\\.outlook\\.com|\\.partner\\.outlook\\.cn)");
-    private static final Pattern GOOGLE_TEXT = Pattern.compile("(?i)(gsmtp|smtp\\.gmail\\.com|google\\.com|googlemail)");
+    /** Fingerprints of Exchange Online in replies, lower case: its banner, server names, diagnostics. */
+    private static final List<String> MICROSOFT_TEXT = List.of("microsoft esmtp mail service", ".prod.outlook.com",
+            ".outlook.office365.com", "storedrv", "aka.ms/", "smtpclientauthentication", ".protection.outlook.com",
+            ".outlook.cn", ".office365.us", "smtp.office365.com", "for client submission", "resolver.adr.",
+            "tenantattribution", "tenantinboundattribution", "sendasdenied", "bad outbound sender",
+            "outboundspamexception", "mapiexception", "microsoft.exchange.");
+    private static final List<String> GOOGLE_TEXT = List.of("gsmtp", "smtp.gmail.com", "google.com", "googlemail");
 
     public static Vendor fromHost(String host) {
         if (host != null && MICROSOFT_HOST.matcher(host).find()) {
@@ -30,17 +33,43 @@ public enum Vendor {
         return OTHER;
     }
 
+    /** Plain substring searches, so that a 10 MB paste is read in milliseconds. */
     public static Vendor fromText(String text) {
         if (text == null) {
             return OTHER;
         }
-        if (MICROSOFT_TEXT.matcher(text).find()) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (MICROSOFT_TEXT.stream().anyMatch(lower::contains) || hasExchangeOnlyCode(lower)) {
             return MICROSOFT;
         }
-        if (GOOGLE_TEXT.matcher(text).find()) {
+        if (GOOGLE_TEXT.stream().anyMatch(lower::contains)) {
             return GOOGLE;
         }
         return OTHER;
+    }
+
+    /**
+     * Enhanced codes 4.7.50 and above, 5.7.50 and above: not in the IANA registry, used by
+     * Exchange (5.7.57, 5.7.60, 5.7.64, 5.7.139, 4.7.66...).
+     */
+    static boolean hasExchangeOnlyCode(String text) {
+        for (int i = text.indexOf(".7."); i >= 0; i = text.indexOf(".7.", i + 1)) {
+            if (i < 1 || (text.charAt(i - 1) != '4' && text.charAt(i - 1) != '5')
+                    || (i >= 2 && (Character.isDigit(text.charAt(i - 2)) || text.charAt(i - 2) == '.'))) {
+                continue;
+            }
+            int end = i + 3;
+            while (end < text.length() && end < i + 7 && Character.isDigit(text.charAt(end))) {
+                end++;
+            }
+            int digits = end - (i + 3);
+            boolean followedByMore = end < text.length() && (Character.isDigit(text.charAt(end))
+                    || (text.charAt(end) == '.' && end + 1 < text.length() && Character.isDigit(text.charAt(end + 1))));
+            if (digits >= 2 && digits <= 3 && !followedByMore && Integer.parseInt(text.substring(i + 3, end)) >= 50) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first definite answer wins; OTHER means "not recognised". */

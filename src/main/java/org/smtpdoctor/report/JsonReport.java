@@ -67,7 +67,8 @@ public final class JsonReport {
         }
     }
 
-    private static ObjectNode diagnosis(Diagnosis d) {
+    /** The diagnosis object of docs/json.md (also what {@code explain --json} prints). */
+    public static ObjectNode diagnosis(Diagnosis d) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("cause", d.cause().id());
         n.put("confidence", d.confidence().id());

@@ -26,6 +26,11 @@ class ProcessTest {
     record Result(int exit, String out, String err) {}
 
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return runWithInput(env, "", args);
+    }
+
+    /** Runs smtp-doctor with this text on standard input. */
+    static Result runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main"));
         cmd.addAll(List.of(args));
@@ -35,6 +40,7 @@ class ProcessTest {
         Path err = Files.createTempFile("err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         Process p = pb.start();
+        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -1,0 +1,103 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aReplyLineIsExplainedWithItsFix() {
+        Cli.Run run = Cli.run("explain", "--no-color", "535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("wrong_credentials", "Fix:", "1. ");
+    }
+
+    @Test
+    void jsonHasThePublicFields() throws Exception {
+        Cli.Run run = Cli.run("explain", "--json", "550 5.7.30 Basic authentication is not supported for Client Submission.");
+        JsonNode doc = JSON.readTree(run.out());
+        assertThat(doc.get("cause").asText()).isEqualTo("basic_auth_retired");
+        assertThat(doc.get("confidence").asText()).isIn("high", "medium", "low");
+        assertThat(doc.has("title") && doc.has("explanation")).isTrue();
+        assertThat(doc.get("remedies").isArray() && doc.get("references").isArray()).isTrue();
+        assertThat(doc.get("matched").get("rule").asText()).isEqualTo("m365.auth.basic-retired");
+        assertThat(doc.get("matched").get("text").asText()).contains("5.7.30");
+        assertThat(String.join(" ", JSON.convertValue(doc.get("remedies"), List.class))).contains("December 2026", "OAuth 2.0",
+                "smtp-doctor relay", "High Volume Email", "Direct Send");
+    }
+
+    @Test
+    void aFileIsRead(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("ndr.txt"), "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; "
+                + "Recipient not found by SMTP address lookup'");
+        Cli.Run run = Cli.run("explain", "--json", "--file", f.toString());
+        assertThat(JSON.readTree(run.out()).get("cause").asText()).isEqualTo("recipient_invalid");
+    }
+
+    @Test
+    void nothingToReadIsAUsageError() {
+        Cli.Run run = Cli.run("explain");
+        assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("nothing to explain");
+        Cli.Run blank = Cli.run("explain", "   ");
+        assertThat(blank.exit()).isEqualTo(ExitCode.USAGE);
+        Cli.Run missing = Cli.run("explain", "--file", "/nonexistent.txt");
+        assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("no such file").doesNotContain("Exception");
+    }
+
+    @Test
+    void aBatchAnswersEveryLineInOrderAndSurvivesBadLines(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{\"id\":\"a\",\"text\":\"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.\"}",
+                "not json at all",
+                "{\"id\":7,\"text\":\"Error: connect ECONNREFUSED 52.96.164.210:587\"}",
+                "{\"id\":\"no-text\"}",
+                "",
+                "{\"text\":\"554 5.7.1 <x@example.org>: Relay access denied\"}") + "\n", StandardCharsets.UTF_8);
+        Cli.Run run = Cli.run("explain", "--batch", in.toString());
+        assertThat(run.exit()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : run.out().split("\n")) {
+            lines.add(JSON.readTree(l));
+        }
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0).get("id").asText()).isEqualTo("a");
+        assertThat(lines.get(0).get("cause").asText()).isEqualTo("mailbox_smtp_auth_disabled");
+        assertThat(lines.get(1).get("error").asText()).contains("line 2");
+        assertThat(lines.get(2).get("id").asInt()).isEqualTo(7);
+        assertThat(lines.get(2).get("cause").asText()).isEqualTo("port_blocked_or_unreachable");
+        assertThat(lines.get(3).get("id").asText()).isEqualTo("no-text");
+        assertThat(lines.get(3).has("error")).isTrue();
+        assertThat(lines.get(4).has("error")).isTrue();
+        assertThat(lines.get(5).get("id").isNull()).isTrue();
+        assertThat(lines.get(5).get("cause").asText()).isEqualTo("relay_denied_connector");
+    }
+
+    @Test
+    void anEmptyBatchIsAUsageError(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("empty.jsonl"), "");
+        assertThat(Cli.run("explain", "--batch", in.toString()).exit()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void standardInputIsReadInAChildProcess() throws Exception {
+        ProcessTest.Result r = ProcessTest.runWithInput(Map.of(), "smtplib.SMTPAuthenticationError: (535, b'5.7.139 "
+                + "Authentication unsuccessful, user is locked by your organization\\'s security defaults policy.')", "explain", "-", "--json");
+        assertThat(r.exit()).isZero();
+        assertThat(JSON.readTree(r.out()).get("cause").asText()).isEqualTo("security_defaults_block");
+    }
+}

@@ -1,0 +1,137 @@
+package org.smtpdoctor.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Wrappers, logs and transcripts that embed a reply decide on the reply. */
+class ExplainerTest {
+
+    private static final Explainer EXPLAINER = new Explainer(KnowledgeBase.bundled());
+
+    static Stream<Arguments> wrapped() {
+        return Stream.of(
+                Arguments.of("dotnet-wraps-5.7.139", "tenant_smtp_auth_disabled",
+                        "System.Net.Mail.SmtpException: The SMTP server requires a secure connection or the client was not "
+                                + "authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 "
+                                + "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit "
+                                + "https://aka.ms/smtp_auth_disabled for more information. [SN4PR0501CA0054.namprd05.prod.outlook.com]"),
+                Arguments.of("dotnet-enhanced-only", "client_not_authenticated",
+                        "Send-MailMessage : The SMTP server requires a secure connection or the client was not authenticated. "
+                                + "The server response was: 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM"),
+                Arguments.of("dotnet-sendas", "sender_not_authorized_sendas",
+                        "System.Net.Mail.SmtpException: Mailbox unavailable. The server response was: 5.7.60 SMTP; Client does not "
+                                + "have permissions to send as this sender"),
+                Arguments.of("spring-nested", "wrong_credentials",
+                        "org.springframework.mail.MailAuthenticationException: Authentication failed; nested exception is "
+                                + "javax.mail.AuthenticationFailedException: 535 5.7.139 Authentication unsuccessful, the user "
+                                + "credentials were incorrect. [AM0PR02CA0001.eurprd02.prod.outlook.com]"),
+                Arguments.of("python-tuple", "security_defaults_block",
+                        "smtplib.SMTPAuthenticationError: (535, b'5.7.139 Authentication unsuccessful, user is locked by your "
+                                + "organization\\'s security defaults policy. Contact your administrator. [LO4P123CA0001.GBRP123.PROD.OUTLOOK.COM]')"),
+                Arguments.of("mailkit-colon", "mailbox_smtp_auth_disabled",
+                        "MailKit.Security.AuthenticationException: 535: 5.7.139 Authentication unsuccessful, SmtpClientAuthentication "
+                                + "is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information."),
+                Arguments.of("symfony-expected", "basic_auth_retired",
+                        "Expected response code \"235\" but got code \"535\", with message \"535 5.7.139 Authentication unsuccessful, "
+                                + "basic authentication is disabled. [BN0PR04CA0001.namprd04.prod.outlook.com]\"."),
+                Arguments.of("postfix-bounce", "sender_not_authorized_sendas",
+                        "Nov 28 09:00:01 relay postfix/smtp[123]: 4F1A2: to=<a@fabrikam.com>, relay=smtp.office365.com[52.96.1.2]:587, "
+                                + "status=bounced (host smtp.office365.com[52.96.1.2] said: 554 5.2.252 SendAsDenied; scanner@contoso.com "
+                                + "not allowed to send as finance@contoso.com; STOREDRV.Submission.Exception:SendAsDeniedException."
+                                + "MapiExceptionSendAsDenied (in reply to end of DATA command))"),
+                Arguments.of("postfix-sasl", "wrong_credentials",
+                        "postfix/smtp[99]: 3C2B1: SASL authentication failed; server smtp.example.org[192.0.2.1] said: 535 5.7.8 "
+                                + "Error: authentication failed: authentication failure"),
+                Arguments.of("exim-rcpt", "recipient_invalid",
+                        "SMTP error from remote mail server after RCPT TO:<nobody@example.org>: 550 5.1.1 <nobody@example.org>: "
+                                + "Recipient address rejected: User unknown in virtual mailbox table"),
+                Arguments.of("ndr-remote-server", "relay_denied_connector",
+                        "Diagnostic information for administrators:\nGenerating server: contoso.com\nRemote Server returned "
+                                + "'550 5.7.64 TenantAttribution; Relay Access Denied [DM6NAM11FT012.eop-nam11.prod.protection.outlook.com]'"),
+                Arguments.of("nodemailer", "tls_required_starttls",
+                        "Error: Mail command failed: 530 5.7.0 Must issue a STARTTLS command first. code: 'EENVELOPE', "
+                                + "response: '530 5.7.0 Must issue a STARTTLS command first.', responseCode: 530, command: 'MAIL FROM'"),
+                Arguments.of("swaks-transcript", "conditional_access_block",
+                        "=== Trying smtp.office365.com:587...\n<-  220 SN4PR0501CA0054.outlook.office365.com Microsoft ESMTP MAIL Service ready\n"
+                                + " -> EHLO host\n<-  250-SN4PR0501CA0054.outlook.office365.com Hello\n<-  250 SMTPUTF8\n -> STARTTLS\n"
+                                + "<-  220 2.0.0 SMTP server ready\n~> AUTH LOGIN\n<~  334 VXNlcm5hbWU6\n~> c2Nhbm5lckBjb250b3NvLmNvbQ==\n<~  334 UGFzc3dvcmQ6\n"
+                                + "~> cGFzc3dvcmQ=\n<~* 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be "
+                                + "authenticated successfully. Contact your administrator.\n~> QUIT\n<~  221 2.0.0 Service closing transmission channel"),
+                Arguments.of("java-tls", "tls_version_too_old",
+                        "javax.mail.MessagingException: Could not convert socket to TLS;\n  nested exception is:\n\t"
+                                + "javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)"),
+                Arguments.of("translated-5.7.3-is-microsofts-catch-all", "unknown",
+                        "535 5.7.3 Falha na autenticação [CP2P152CA0001.LAMP152.PROD.OUTLOOK.COM]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wrapped")
+    void theEmbeddedReplyDecides(String name, String cause, String text) {
+        Diagnosis d = EXPLAINER.explain(text);
+        assertThat(d.cause().id()).as("%s decided by %s on %s", name, d.ruleId(), d.matchedText()).isEqualTo(cause);
+    }
+
+    @Test
+    void aTranslatedReplyIsRecognisedByItsCodes() {
+        Diagnosis d = EXPLAINER.explain("535 5.7.3 Falha na autenticação [CP2P152CA0001.LAMP152.PROD.OUTLOOK.COM]");
+        assertThat(d.ruleId()).isEqualTo("m365.auth.unsuccessful");
+        Diagnosis zh = EXPLAINER.explain("451 5.7.3 发送邮件需要 STARTTLS [BJXPR01CA0050.CHNPR01.prod.partner.outlook.cn]");
+        assertThat(zh.cause()).isEqualTo(Cause.TLS_REQUIRED_STARTTLS);
+    }
+
+    @Test
+    void xoauth2RejectionIsAboutTheTokenNotThePassword() {
+        Diagnosis d = EXPLAINER.explain("C: AUTH XOAUTH2 dXNlcj1zY2FubmVyQGNvbnRvc28uY29tAWF1dGg9QmVhcmVy\n"
+                + "S: 535 5.7.3 Authentication unsuccessful [AM0PR02CA0134.eurprd02.prod.outlook.com]");
+        assertThat(d.cause()).isEqualTo(Cause.OAUTH_SCOPE_OR_PERMISSION);
+    }
+
+    @Test
+    void aHealthyTranscriptShowsNoFailure() {
+        Diagnosis d = EXPLAINER.explain("<- 220 mx.example.org ESMTP\n-> EHLO me\n<- 250 OK\n-> QUIT\n<- 221 Bye");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+    }
+
+    @Test
+    void textWithoutAnyReplySaysWhatWouldDecide() {
+        Diagnosis d = EXPLAINER.explain("the printer says it cannot send email");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.explanation()).contains("would decide");
+    }
+
+    @Test
+    void aHiddenAuthFailureAsksForTheProtocolLog() {
+        Diagnosis d = EXPLAINER.explain("SMTP Error: Could not authenticate.");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(String.join(" ", d.remedies())).contains("SMTPDebug");
+    }
+
+    @Test
+    void binaryGarbageIsNamedAsSuch() {
+        char[] junk = new char[4000];
+        for (int i = 0; i < junk.length; i++) {
+            junk[i] = (char) (i % 32);
+        }
+        Diagnosis d = EXPLAINER.explain(new String(junk));
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.explanation()).contains("does not look like text");
+    }
+
+    @Test
+    void aTenMegabytePasteIsExplainedInReasonableTime() {
+        StringBuilder big = new StringBuilder();
+        while (big.length() < 10_000_000) {
+            big.append("Nov 28 09:00:01 host app[1]: queued message 4711 for delivery, nothing wrong here\n");
+        }
+        big.append("status=bounced (host x said: 550 5.1.1 <a@example.org>: Recipient address rejected: User unknown)\n");
+        long start = System.nanoTime();
+        Diagnosis d = EXPLAINER.explain(big.toString());
+        assertThat(d.cause()).isEqualTo(Cause.RECIPIENT_INVALID);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+    }
+}
