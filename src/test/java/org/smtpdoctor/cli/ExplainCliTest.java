@@ -100,4 +100,28 @@ class ExplainCliTest {
         assertThat(r.exit()).isZero();
         assertThat(JSON.readTree(r.out()).get("cause").asText()).isEqualTo("security_defaults_block");
     }
+
+    @Test
+    void binaryGarbageOnStandardInputGetsAClearAnswer() throws Exception {
+        StringBuilder junk = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            junk.append((char) (i % 9));
+        }
+        ProcessTest.Result r = ProcessTest.runWithInput(Map.of(), junk.toString(), "explain", "-", "--no-color");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("does not look like text");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void aTenMegabytePasteOnStandardInputIsExplained() throws Exception {
+        StringBuilder big = new StringBuilder();
+        while (big.length() < 10_000_000) {
+            big.append("2026-11-28 09:00:01 INFO worker: polling queue, 0 items, nothing to send\n");
+        }
+        big.append("ERROR MailKit.Security.AuthenticationException: 535: 5.7.139 Authentication unsuccessful, the user credentials were incorrect.\n");
+        ProcessTest.Result r = ProcessTest.runWithInput(Map.of(), big.toString(), "explain", "-", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(JSON.readTree(r.out()).get("cause").asText()).isEqualTo("wrong_credentials");
+    }
 }
