@@ -108,7 +108,8 @@ public final class TlsClient {
         }
         X509Certificate[] array = chain.toArray(new X509Certificate[0]);
         String type = authType == null ? "UNKNOWN" : authType;
-        if (!trustedBy(defaultTrustManager(), array, type) && !trustedByExtra(array, type)) {
+        // Explicitly trusted certificates first: loading the JDK's authorities costs start-up time.
+        if (!trustedByExtra(array, type) && !trustedBy(DefaultTrust.MANAGER, array, type)) {
             return new CertificateVerdict(CertificateVerdict.Kind.UNTRUSTED,
                     "issued by \"" + chain.get(chain.size() - 1).getIssuerX500Principal().getName()
                             + "\", which is not a trusted authority here");
@@ -151,11 +152,16 @@ public final class TlsClient {
         }
     }
 
-    private static X509TrustManager defaultTrustManager() {
-        try {
-            return trustManager(null);
-        } catch (GeneralSecurityException e) {
-            return null;
+    /** The JDK's authorities, loaded once, when first needed. */
+    private static final class DefaultTrust {
+        static final X509TrustManager MANAGER = load();
+
+        private static X509TrustManager load() {
+            try {
+                return trustManager(null);
+            } catch (GeneralSecurityException e) {
+                return null;
+            }
         }
     }
 
