@@ -1,0 +1,48 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.smtpdoctor.testing.FakeSmtpServer;
+
+class PortsCliTest {
+
+    @Test
+    void jsonListsEveryPortWithItsStateAndService() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (FakeSmtpServer smtp = new FakeSmtpServer(FakeSmtpServer.reply("220 mx.test ESMTP"), FakeSmtpServer.plainServer())) {
+            Cli.Run run = Cli.run("ports", "127.0.0.1", "--ports", smtp.port() + "," + closed, "--timeout", "2", "--json");
+            assertThat(run.exit()).isZero();
+            JsonNode doc = new ObjectMapper().readTree(run.out());
+            assertThat(doc.get("address").asText()).isEqualTo("127.0.0.1");
+            JsonNode open = doc.get("ports").get(0);
+            assertThat(open.get("port").asInt()).isEqualTo(smtp.port());
+            assertThat(open.get("state").asText()).isEqualTo("open");
+            assertThat(open.get("service").asText()).isEqualTo("smtp");
+            assertThat(open.get("rtt_ms").isNumber()).isTrue();
+            assertThat(open.get("banner").asText()).isEqualTo("220 mx.test ESMTP");
+            JsonNode refused = doc.get("ports").get(1);
+            assertThat(refused.get("state").asText()).isEqualTo("refused");
+            assertThat(refused.get("service").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void noOpenPortIsExitOneAndABadPortIsAUsageError() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertThat(Cli.run("ports", "127.0.0.1", "--ports", String.valueOf(closed), "--timeout", "1").exit()).isEqualTo(ExitCode.FAILED);
+        Cli.Run bad = Cli.run("ports", "127.0.0.1", "--ports", "0,70000");
+        assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("out of range");
+    }
+}
