@@ -40,10 +40,23 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TlsClient {
 
+    /** What every connection speaks unless a probe asks for one version: never below TLS 1.2. */
+    public static final List<String> MODERN = List.of("TLSv1.3", "TLSv1.2");
+
     private final List<X509Certificate> extraAnchors;
+    private final List<String> protocols;
 
     public TlsClient(List<X509Certificate> extraAnchors) {
+        this(extraAnchors, MODERN);
+    }
+
+    /**
+     * A client limited to these protocol versions. Versions below TLS 1.2 work only in a
+     * process where {@link LegacyTls#allow()} ran first (the {@code tls} command's probes).
+     */
+    public TlsClient(List<X509Certificate> extraAnchors, List<String> protocols) {
         this.extraAnchors = List.copyOf(extraAnchors);
+        this.protocols = List.copyOf(protocols);
     }
 
     public static TlsClient withDefaultTrust() {
@@ -80,6 +93,9 @@ public final class TlsClient {
             throw new IOException("TLS is not available in this Java runtime", e);
         }
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+        // Pinned on every socket: if LegacyTls re-enabled TLS 1.0/1.1 in this process, only the
+        // probe that asks for them gets them.
+        socket.setEnabledProtocols(protocols.toArray(new String[0]));
         int previous = plain.getSoTimeout();
         socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
         socket.startHandshake();

@@ -1,0 +1,44 @@
+package org.smtpdoctor.tls;
+
+import java.security.Security;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Re-enables TLS 1.0 and 1.1 in this process, deliberately, so that the {@code tls}
+ * command can find out whether a server still accepts them.
+ * <p>
+ * Java 17 lists TLSv1 and TLSv1.1 in the security property
+ * {@code jdk.tls.disabledAlgorithms}; nothing speaks them until the property changes,
+ * and the change is process-wide and must happen before the first TLS connection (the
+ * JDK reads the property once). So: only the {@code tls} command calls this, first thing,
+ * and {@link TlsClient} pins the enabled protocols of every socket it makes, so that no
+ * connection other than a probe that asks for TLS 1.0 or 1.1 can fall back to them.
+ * The other entries of the property (RC4, 3DES, MD5withRSA, small keys...) stay.
+ */
+public final class LegacyTls {
+
+    private static final String PROPERTY = "jdk.tls.disabledAlgorithms";
+    private static boolean allowed;
+
+    private LegacyTls() {
+    }
+
+    public static synchronized void allow() {
+        if (allowed) {
+            return;
+        }
+        String current = Security.getProperty(PROPERTY);
+        if (current != null) {
+            List<String> kept = new ArrayList<>();
+            for (String entry : current.split(",")) {
+                String e = entry.trim();
+                if (!e.equals("TLSv1") && !e.equals("TLSv1.1")) {
+                    kept.add(e);
+                }
+            }
+            Security.setProperty(PROPERTY, String.join(", ", kept));
+        }
+        allowed = true;
+    }
+}
