@@ -84,7 +84,8 @@ final class Steps {
         String auth = r.noAuth() ? "no AUTH (--no-auth)"
                 : r.accessToken().isPresent() ? "XOAUTH2 as " + r.user().orElse("?")
                 : r.user().map(u -> "AUTH as " + u).orElse("no credentials given");
-        return Outcome.pass(r.host() + ":" + r.port() + ", " + r.security().id() + ", " + auth
+        String device = r.tlsProtocols().equals(TlsClient.MODERN) ? "" : ", device TLS " + String.join("/", r.tlsProtocols());
+        return Outcome.pass(r.host() + ":" + r.port() + ", " + r.security().id() + ", " + auth + device
                 + r.preset().map(p -> " (preset " + p + ")").orElse(""));
     }
 
@@ -188,7 +189,7 @@ final class Steps {
         if (security == Security.NONE) {
             return Outcome.skip("not requested (--security none): the session stays in plain text");
         }
-        TlsClient tlsClient = new TlsClient(s.request.trusted());
+        TlsClient tlsClient = new TlsClient(s.request.trusted(), s.request.tlsProtocols());
         if (security == Security.TLS) {
             try {
                 s.tls = Optional.of(s.client.implicitTls(tlsClient, s.request.host(), s.request.port()));

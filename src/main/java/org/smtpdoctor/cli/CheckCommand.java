@@ -25,6 +25,7 @@ import org.smtpdoctor.report.TerminalReport;
 import org.smtpdoctor.report.TerminalStyle;
 import org.smtpdoctor.smtp.Secret;
 import org.smtpdoctor.smtp.Security;
+import org.smtpdoctor.tls.LegacyTls;
 import org.smtpdoctor.tls.TlsClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,6 +108,10 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Connect and reply timeout in seconds (default ${DEFAULT-VALUE}); the whole check is bounded too.")
     int timeoutSeconds;
 
+    @Option(names = "--device-tls", paramLabel = "VERSION",
+            description = "Speak TLS as a device whose newest version is this: 1.0, 1.1, 1.2 or 1.3 (default: 1.3 and 1.2).")
+    String deviceTls;
+
     @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file (self-signed servers).")
     Path trustCert;
 
@@ -121,6 +126,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<String> tlsProtocols = tlsProtocols();
+        if (tlsProtocols.contains("TLSv1") || tlsProtocols.contains("TLSv1.1")) {
+            // Must precede this process's first TLS use, the lab's included (see LegacyTls).
+            LegacyTls.allow();
+        }
         PrintWriter out = spec.commandLine().getOut();
         LabServer labServer = null;
         try {
@@ -138,7 +148,7 @@ public final class CheckCommand implements Callable<Integer> {
                     throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
                 }
             }
-            CheckRequest request = request(scenario, labServer);
+            CheckRequest request = request(scenario, labServer, tlsProtocols);
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled);
             CheckResult result;
@@ -163,7 +173,21 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private CheckRequest request(Scenario scenario, LabServer labServer) {
+    /** The versions a device of --device-tls speaks: its newest and the older ones it falls back to. */
+    private List<String> tlsProtocols() {
+        if (deviceTls == null) {
+            return TlsClient.MODERN;
+        }
+        return switch (deviceTls) {
+            case "1.0", "1" -> List.of("TLSv1");
+            case "1.1" -> List.of("TLSv1.1", "TLSv1");
+            case "1.2" -> List.of("TLSv1.2");
+            case "1.3" -> List.of("TLSv1.3", "TLSv1.2");
+            default -> throw new UsageException("--device-tls must be 1.0, 1.1, 1.2 or 1.3");
+        };
+    }
+
+    private CheckRequest request(Scenario scenario, LabServer labServer, List<String> tlsProtocols) {
         Optional<Preset> p = Optional.empty();
         if (preset != null) {
             p = Optional.of(Preset.byName(preset).orElseThrow(() ->
@@ -236,7 +260,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
                 u, password, token, Optional.ofNullable(mechanism), noAuth, f, t, sending,
-                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null);
+                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null, tlsProtocols);
     }
 
     /** Preset names for --help. */

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
+import org.smtpdoctor.tls.LegacyTls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,6 +64,9 @@ public final class LabCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageException("port " + port + " is out of range (0-65535)");
         }
+        // Legacy devices (TLS 1.0/1.1) get Microsoft's own refusal after the handshake (421 4.7.66)
+        // instead of a handshake failure; the lab still negotiates TLS 1.2+ with everyone else.
+        LegacyTls.allow();
         LabServer server;
         try {
             server = LabServer.start(chosen, port);

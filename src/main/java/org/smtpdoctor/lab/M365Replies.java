@@ -123,6 +123,14 @@ public final class M365Replies {
     /** Go-ahead for TLS. Source: datawookie/emayili#147, tarickb/sasl-xoauth2#97 ({@code 220 2.0.0 SMTP server ready}). */
     public static final String STARTTLS_READY = "220 2.0.0 SMTP server ready";
 
+    /**
+     * After a TLS 1.0/1.1 handshake on the default SMTP AUTH endpoint. Source: Exchange Team blog
+     * "New opt-in endpoint available for SMTP AUTH clients still needing legacy TLS" (…/2659652),
+     * quoted in M365-FACTS.md (b).
+     */
+    public static final String TLS_LEGACY_NOT_SUPPORTED = "421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update "
+            + "your client to support TLS 1.2. Visit https://aka.ms/smtp_auth_tls";
+
     // ---------------------------------------------------------------- AUTH
 
     /**

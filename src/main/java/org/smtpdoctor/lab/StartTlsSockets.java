@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.smtpdoctor.tls.LegacyTls;
 import org.subethamail.smtp.server.SSLSocketCreator;
 
 /**
@@ -20,6 +21,11 @@ final class StartTlsSockets implements SSLSocketCreator {
 
     /** Protocols the lab negotiates, most preferred first. */
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * Where the process allows TLS 1.0/1.1 at all (LegacyTls), the lab completes such a
+     * handshake as Exchange Online does, then refuses with 421 4.7.66 (StartTlsVerb).
+     */
+    static final String[] WITH_LEGACY = {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
 
     private final SSLContext context;
 
@@ -33,7 +39,7 @@ final class StartTlsSockets implements SSLSocketCreator {
         SSLSocket tls = (SSLSocket) context.getSocketFactory()
                 .createSocket(socket, remote.getHostString(), socket.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setEnabledProtocols(PROTOCOLS.clone());
+        tls.setEnabledProtocols(LegacyTls.allowed() ? WITH_LEGACY.clone() : PROTOCOLS.clone());
         return tls;
     }
 }

@@ -56,6 +56,13 @@ final class StartTlsVerb extends LabVerb {
         // New streams over TLS: anything the client pipelined in clear text after
         // STARTTLS is discarded with the old buffered reader (RFC 3207 §4.2).
         smtp.setSocket(tls);
+        String protocol = tls.getSession().getProtocol();
+        if (protocol.equals("TLSv1") || protocol.equals("TLSv1.1")) {
+            // Exchange Online completes the handshake, then refuses the legacy client.
+            smtp.sendResponse(session.traced(M365Replies.TLS_LEGACY_NOT_SUPPORTED));
+            smtp.quit();
+            return;
+        }
         smtp.resetSmtpProtocol();
         smtp.setTlsStarted(true);
         session.tlsStarted();

@@ -24,6 +24,11 @@ public final class LegacyTls {
     private LegacyTls() {
     }
 
+    /** Whether TLS 1.0/1.1 were re-enabled in this process. */
+    public static synchronized boolean allowed() {
+        return allowed;
+    }
+
     public static synchronized void allow() {
         if (allowed) {
             return;

@@ -30,7 +30,7 @@ class StepOutcomeTest {
                 auth ? Optional.of("user@example.org") : Optional.empty(),
                 auth ? Optional.of(Secret.of("Canary-Pw-771")) : Optional.empty(), Optional.empty(), Optional.empty(),
                 false, Optional.of("user@example.org"), Optional.of("rcpt@example.org"), false,
-                Duration.ofSeconds(1), List.of(), false);
+                Duration.ofSeconds(1), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN);
     }
 
     private static CheckResult run(CheckRequest request) {

@@ -58,4 +58,12 @@ class LabMatrixTest {
         assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
         Golden.assertMatches("check-tenant-smtp-auth-disabled.txt", run.out());
     }
+
+    @Test
+    void aTls12DevicePassesTheHealthyLab() throws Exception {
+        Cli.Run run = Cli.run("check", "--lab", "healthy", "--device-tls", "1.2", "--json");
+        JsonNode doc = JSON.readTree(run.out());
+        assertThat(doc.get("verdict").asText()).isEqualTo("PASS");
+        assertThat(doc.get("transcript").toString()).contains("TLS started with TLSv1.2");
+    }
 }

@@ -96,4 +96,13 @@ class ProcessTest {
         assertThat(r.out()).contains("port_blocked_or_unreachable");
         assertThat(r.err()).doesNotContain("Exception");
     }
+
+    @Test
+    void aTls11DeviceAgainstTheLabGetsMicrosoftsRefusalAndItsCause() throws Exception {
+        Result r = run(Map.of(), "check", "--lab", "healthy", "--device-tls", "1.1", "--json");
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.FAILED);
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.get("cause").asText()).isEqualTo("tls_version_too_old");
+        assertThat(doc.get("transcript").toString()).contains("TLS started with TLSv1.1").contains("421 4.7.66");
+    }
 }

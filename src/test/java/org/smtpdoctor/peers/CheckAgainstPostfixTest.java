@@ -53,7 +53,8 @@ class CheckAgainstPostfixTest {
         return new CheckRequest(p.host(), p.port(), security, Optional.empty(), "client.lab.test",
                 auth ? Optional.of(p.user()) : Optional.empty(), auth ? Optional.of(Secret.of(password)) : Optional.empty(),
                 Optional.empty(), Optional.empty(), !auth, Optional.of(p.user()), Optional.of("someone@example.org"), false,
-                Duration.ofSeconds(10), trust ? List.of(p.certificate()) : List.of(), false);
+                Duration.ofSeconds(10), trust ? List.of(p.certificate()) : List.of(), false,
+                org.smtpdoctor.tls.TlsClient.MODERN);
     }
 
     private static CheckResult check(CheckRequest request) {
