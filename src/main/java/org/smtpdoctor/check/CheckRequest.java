@@ -16,12 +16,13 @@ import org.smtpdoctor.smtp.Security;
  * @param noAuth      skip AUTH deliberately, as a device without credentials would
  * @param trusted     certificates to trust in addition to the JDK's authorities
  * @param tlsProtocols the TLS versions the client may use (a legacy device: only TLSv1)
+ * @param allowPlaintextAuth send credentials even without TLS (refused otherwise)
  */
 public record CheckRequest(String host, int port, Security security, Optional<String> preset, String ehloName,
                            Optional<String> user, Optional<Secret> password, Optional<Secret> accessToken,
                            Optional<String> mechanism, boolean noAuth, Optional<String> from, Optional<String> to,
                            boolean send, Duration timeout, List<X509Certificate> trusted, boolean lab,
-                           List<String> tlsProtocols) {
+                           List<String> tlsProtocols, boolean allowPlaintextAuth) {
 
     public CheckRequest {
         trusted = List.copyOf(trusted);

@@ -90,7 +90,9 @@ public final class CheckRunner {
             return;
         }
         var state = session.client.state();
-        if (state == org.smtpdoctor.smtp.SmtpClient.State.IN_MAIL || state == org.smtpdoctor.smtp.SmtpClient.State.IN_RCPT) {
+        boolean inTransaction = state == org.smtpdoctor.smtp.SmtpClient.State.IN_MAIL
+                || state == org.smtpdoctor.smtp.SmtpClient.State.IN_RCPT;
+        if (inTransaction && !session.client.isBroken()) {
             try {
                 session.client.rset();
             } catch (org.smtpdoctor.smtp.TransportException ignored) {

@@ -105,39 +105,88 @@ final class Steps {
                 shown.toArray(new String[0]));
     }
 
+    /** One connection attempt: the socket, or why there is none. */
+    private record Attempt(InetAddress address, Socket socket, long ms, TransportException failure) {
+        String describe(int port) {
+            String family = address instanceof java.net.Inet6Address ? "IPv6 " : "IPv4 ";
+            return family + address.getHostAddress() + ":" + port + ": "
+                    + (socket != null ? "connected in " + ms + " ms" : failure.getMessage());
+        }
+    }
+
+    private static Attempt attempt(InetAddress address, int port, Duration timeout) {
+        long start = System.nanoTime();
+        try {
+            Socket socket = TcpConnector.connect(new InetSocketAddress(address, port), timeout);
+            return new Attempt(address, socket, Duration.ofNanos(System.nanoTime() - start).toMillis(), null);
+        } catch (TransportException e) {
+            return new Attempt(address, null, 0, e);
+        }
+    }
+
+    /**
+     * Connects. When the name has IPv4 and IPv6 addresses, one of each is tried at once and
+     * both results are reported (a device may prefer the family that fails); otherwise the
+     * addresses are tried in the resolver's order, at most three, each within the timeout.
+     */
     Outcome tcp(CheckSession s) {
-        List<String> failures = new ArrayList<>();
-        TransportException last = null;
-        for (InetAddress address : s.addresses) {
-            InetSocketAddress target = new InetSocketAddress(address, s.request.port());
-            long start = System.nanoTime();
-            try {
-                Socket socket = TcpConnector.connect(target, s.request.timeout());
-                long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
-                Duration step = s.request.timeout();
-                s.client = new SmtpClient(new SmtpConnection(socket, new Timeouts(step, step, step.multipliedBy(6)), s.transcript));
-                s.connectedTo = address;
-                s.transcript.info("connected to " + address.getHostAddress() + ":" + s.request.port(), false);
-                return Outcome.pass("connected to " + address.getHostAddress() + ":" + s.request.port() + " in " + ms + " ms",
-                        failures.toArray(new String[0]));
-            } catch (TransportException e) {
-                last = e;
-                failures.add(address.getHostAddress() + ": " + e.getMessage());
-                s.transcript.error(address.getHostAddress() + ":" + s.request.port() + ": " + e.getMessage(), false);
-            } catch (java.io.IOException e) {
-                last = TcpConnector.classify(e, address.getHostAddress());
-                failures.add(address.getHostAddress() + ": " + last.getMessage());
+        int port = s.request.port();
+        Duration timeout = s.request.timeout();
+        Optional<InetAddress> v4 = s.addresses.stream().filter(a -> a instanceof java.net.Inet4Address).findFirst();
+        Optional<InetAddress> v6 = s.addresses.stream().filter(a -> a instanceof java.net.Inet6Address).findFirst();
+        List<Attempt> attempts = new ArrayList<>();
+        if (v4.isPresent() && v6.isPresent()) {
+            java.util.concurrent.CompletableFuture<Attempt> other = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> attempt(v6.get(), port, timeout), r -> {
+                        Thread t = new Thread(r, "tcp-ipv6");
+                        t.setDaemon(true);
+                        t.start();
+                    });
+            Attempt four = attempt(v4.get(), port, timeout);
+            Attempt six = other.join();
+            boolean v6First = s.addresses.get(0) instanceof java.net.Inet6Address;
+            attempts.addAll(v6First ? List.of(six, four) : List.of(four, six));
+        } else {
+            for (InetAddress address : s.addresses.stream().limit(3).toList()) {
+                Attempt a = attempt(address, port, timeout);
+                attempts.add(a);
+                if (a.socket() != null) {
+                    break;
+                }
             }
         }
-        String event = switch (last.kind()) {
-            case CONNECT_REFUSED -> "tcp.refused";
-            case CONNECT_TIMEOUT -> "tcp.timeout";
-            case UNREACHABLE -> "tcp.unreachable";
-            case RESET -> "tcp.reset";
-            default -> "tcp.failed";
-        };
-        return Outcome.fail("cannot connect to port " + s.request.port() + ": " + last.kind().description(),
-                s.event(StepId.TCP, event), failures.toArray(new String[0]));
+        String[] details = attempts.stream().map(a -> a.describe(port)).toArray(String[]::new);
+        attempts.stream().filter(a -> a.socket() == null)
+                .forEach(a -> s.transcript.error(a.address().getHostAddress() + ":" + port + ": " + a.failure().getMessage(), false));
+        Optional<Attempt> used = attempts.stream().filter(a -> a.socket() != null).findFirst();
+        attempts.stream().filter(a -> a.socket() != null && a != used.orElse(null)).forEach(a -> TcpConnector.closeQuietly(a.socket()));
+        if (used.isEmpty()) {
+            TransportException last = attempts.get(attempts.size() - 1).failure();
+            String event = switch (last.kind()) {
+                case CONNECT_REFUSED -> "tcp.refused";
+                case CONNECT_TIMEOUT -> "tcp.timeout";
+                case UNREACHABLE -> "tcp.unreachable";
+                case RESET -> "tcp.reset";
+                default -> "tcp.failed";
+            };
+            return Outcome.fail("cannot connect to port " + port + ": " + last.kind().description(), s.event(StepId.TCP, event), details);
+        }
+        Attempt ok = used.get();
+        try {
+            s.client = new SmtpClient(new SmtpConnection(ok.socket(), new Timeouts(timeout, timeout, timeout.multipliedBy(6)),
+                    s.transcript));
+        } catch (java.io.IOException e) {
+            TcpConnector.closeQuietly(ok.socket());
+            return Outcome.fail("connection lost at once: " + e.getMessage(), s.event(StepId.TCP, "tcp.reset"), details);
+        }
+        s.connectedTo = ok.address();
+        s.transcript.info("connected to " + ok.address().getHostAddress() + ":" + port, false);
+        String summary = "connected to " + ok.address().getHostAddress() + ":" + port + " in " + ok.ms() + " ms";
+        Optional<Attempt> failedFamily = attempts.stream().filter(a -> a.socket() == null).findFirst();
+        if (v4.isPresent() && v6.isPresent() && failedFamily.isPresent()) {
+            return Outcome.warn(summary + "; " + failedFamily.get().describe(port), s.event(StepId.TCP, "tcp.family-failed"), details);
+        }
+        return Outcome.pass(summary, details);
     }
 
     Outcome banner(CheckSession s) {
@@ -271,6 +320,10 @@ final class Steps {
             wanted = r.mechanism().get().toUpperCase(Locale.ROOT);
         } else {
             wanted = offered.contains("PLAIN") ? "PLAIN" : offered.contains("LOGIN") ? "LOGIN" : null;
+        }
+        if (!s.client.isTls() && !r.allowPlaintextAuth()) {
+            return Outcome.fail("not sending credentials over an unencrypted connection (use TLS, or --allow-plaintext-auth)",
+                    s.event(StepId.AUTH_MECHANISMS, "auth.plaintext-refused"));
         }
         if (wanted == null || !offered.contains(wanted)) {
             return Outcome.fail("offered: " + String.join(" ", offered) + "; none that we can use"

@@ -89,6 +89,13 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--auth-mechanism", paramLabel = "MECH", description = "Force LOGIN, PLAIN or XOAUTH2 (default: chosen from what the server offers).")
     String mechanism;
 
+    @Option(names = "--allow-plaintext-auth",
+            description = "Send the password even when the session is not encrypted (refused otherwise).")
+    boolean allowPlaintextAuth;
+
+    @Option(names = {"--password", "-p"}, hidden = true, paramLabel = "IGNORED", arity = "0..1")
+    String passwordOnCommandLine;
+
     @Option(names = "--no-auth", description = "Do not authenticate, as a device configured without credentials would.")
     boolean noAuth;
 
@@ -126,6 +133,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (passwordOnCommandLine != null || spec.commandLine().getParseResult().hasMatchedOption("--password")) {
+            // The value is not repeated: it would land in logs and terminals' scrollback.
+            throw new UsageException("passwords are never taken on the command line (they show in process lists and "
+                    + "shell history): use --password-env VAR, --password-file FILE, or the prompt");
+        }
         List<String> tlsProtocols = tlsProtocols();
         if (tlsProtocols.contains("TLSv1") || tlsProtocols.contains("TLSv1.1")) {
             // Must precede this process's first TLS use, the lab's included (see LegacyTls).
@@ -260,7 +272,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
                 u, password, token, Optional.ofNullable(mechanism), noAuth, f, t, sending,
-                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null, tlsProtocols);
+                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null, tlsProtocols, allowPlaintextAuth);
     }
 
     /** Preset names for --help. */

@@ -26,6 +26,13 @@ public final class Redactor {
         secrets.add(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Registers a value exactly as it may appear (an encoded AUTH payload), without its base64. */
+    public void registerExact(String value) {
+        if (value != null && value.length() >= 4) {
+            secrets.add(value);
+        }
+    }
+
     public String redact(String text) {
         if (text == null) {
             return null;

@@ -30,24 +30,43 @@ public final class ReplyParser {
     private final List<String> pendingLines = new ArrayList<>();
     private final Deque<Reply> complete = new ArrayDeque<>();
     private int pendingCode = -1;
+    private MalformedReplyException failure;
 
-    /** Feeds bytes; complete replies become available through {@link #poll()}. */
+    /**
+     * Feeds bytes; complete replies become available through {@link #poll()}. At the first
+     * line that is not SMTP the parser stops: replies completed before it stay available,
+     * and {@link #failure()} says what was wrong. The exception is thrown too, for callers
+     * that parse whole inputs.
+     */
     public void feed(byte[] data, int offset, int length) throws MalformedReplyException {
-        for (int i = offset; i < offset + length; i++) {
-            byte b = data[i];
-            if (b == '\n') {
-                endLine();
-            } else {
-                if (line.size() >= MAX_LINE_BYTES) {
-                    throw new MalformedReplyException("reply line longer than " + MAX_LINE_BYTES + " bytes", preview());
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            for (int i = offset; i < offset + length; i++) {
+                byte b = data[i];
+                if (b == '\n') {
+                    endLine();
+                } else {
+                    if (line.size() >= MAX_LINE_BYTES) {
+                        throw new MalformedReplyException("reply line longer than " + MAX_LINE_BYTES + " bytes", preview());
+                    }
+                    line.write(b);
                 }
-                line.write(b);
             }
+        } catch (MalformedReplyException e) {
+            failure = e;
+            throw e;
         }
     }
 
     public void feed(byte[] data) throws MalformedReplyException {
         feed(data, 0, data.length);
+    }
+
+    /** Why parsing stopped, once a line was not SMTP. */
+    public Optional<MalformedReplyException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The next complete reply, if one has been read. */
@@ -68,6 +87,10 @@ public final class ReplyParser {
             len--;
         }
         String text = decode(raw, len);
+        if (text.isBlank() && pendingLines.isEmpty()) {
+            // A stray empty line between replies (some appliances send one) carries nothing.
+            return;
+        }
         if (text.length() < 3 || !isDigits(text)) {
             throw new MalformedReplyException("not an SMTP reply line", sanitize(text));
         }
@@ -100,16 +123,32 @@ public final class ReplyParser {
         return Character.isDigit(text.charAt(0)) && Character.isDigit(text.charAt(1)) && Character.isDigit(text.charAt(2));
     }
 
-    /** UTF-8 when valid, else ISO-8859-1: old servers send Latin-1 text in replies. */
+    /**
+     * UTF-8 when valid, else ISO-8859-1 (old servers send Latin-1). Control characters
+     * (C0 but tab, DEL, C1) become '?': a server's text must not drive the user's terminal.
+     */
     private static String decode(byte[] raw, int len) {
+        String text;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw, 0, len)).toString();
         } catch (CharacterCodingException e) {
-            return new String(raw, 0, len, StandardCharsets.ISO_8859_1);
+            text = new String(raw, 0, len, StandardCharsets.ISO_8859_1);
         }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            if (control && out == null) {
+                out = new StringBuilder(text.substring(0, i));
+            }
+            if (out != null) {
+                out.append(control ? '?' : c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private String preview() {

@@ -33,6 +33,11 @@ public final class SmtpClient implements AutoCloseable {
         return state;
     }
 
+    /** True once the wire failed: the session cannot go on. */
+    public boolean isBroken() {
+        return connection.isBroken();
+    }
+
     public Capabilities capabilities() {
         return capabilities;
     }
@@ -132,6 +137,7 @@ public final class SmtpClient implements AutoCloseable {
     public Reply authPlain(String user, Secret password) throws TransportException {
         require(State.READY);
         String payload = b64("\0" + user + "\0" + password.reveal());
+        connection.transcript().redactor().registerExact(payload);
         connection.send("AUTH PLAIN " + payload, "AUTH PLAIN <credentials, base64, redacted>");
         Reply reply = connection.readReply();
         if (reply.code() == 334) {
@@ -149,6 +155,7 @@ public final class SmtpClient implements AutoCloseable {
     public Reply authXoauth2(String user, Secret accessToken) throws TransportException {
         require(State.READY);
         String payload = b64("user=" + user + "\u0001auth=Bearer " + accessToken.reveal() + "\u0001\u0001");
+        connection.transcript().redactor().registerExact(payload);
         connection.send("AUTH XOAUTH2 " + payload, "AUTH XOAUTH2 <user and bearer token, base64, redacted>");
         Reply reply = connection.readReply();
         if (reply.code() == 334) {
@@ -159,9 +166,13 @@ public final class SmtpClient implements AutoCloseable {
         return done(reply);
     }
 
-    private Reply done(Reply authReply) {
+    private Reply done(Reply authReply) throws TransportException {
         if (authReply.code() == 235) {
             state = State.AUTHENTICATED;
+        } else if (authReply.code() == 334) {
+            // The server still expects a response: cancel the exchange (RFC 4954 section 4).
+            connection.send("*");
+            connection.readReply();
         }
         return authReply;
     }
@@ -233,7 +244,7 @@ public final class SmtpClient implements AutoCloseable {
 
     /** QUIT and close; a failure to say goodbye is not an error worth reporting. */
     public void quit() {
-        if (state != State.CLOSED) {
+        if (state != State.CLOSED && !connection.isBroken()) {
             try {
                 command("QUIT");
             } catch (TransportException ignored) {

@@ -44,6 +44,7 @@ public final class SmtpConnection implements AutoCloseable {
     private OutputStream out;
     private ReplyParser parser = new ReplyParser();
     private boolean tls;
+    private boolean broken;
     private final byte[] buffer = new byte[8192];
 
     public SmtpConnection(Socket socket, Timeouts timeouts, Transcript transcript) throws IOException {
@@ -82,27 +83,40 @@ public final class SmtpConnection implements AutoCloseable {
             while (true) {
                 Optional<Reply> ready = parser.poll();
                 if (ready.isPresent()) {
-                    for (String line : ready.get().wireLines()) {
+                    // Redacted where captured: a server echoing a secret must not put it in any
+                    // Reply, finding or diagnosis.
+                    Reply reply = redacted(ready.get());
+                    for (String line : reply.wireLines()) {
                         transcript.received(line, tls);
                     }
-                    return ready.get();
+                    return reply;
                 }
+                parser.failure().ifPresent(e -> {
+                    throw new GarbageSeen(e);
+                });
                 long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
                 if (remaining <= 0) {
-                    throw fail(Kind.OVERALL_TIMEOUT, null, null);
+                    throw fail(Kind.OVERALL_TIMEOUT, parser.inProgress() ? "in the middle of a reply" : null, null);
                 }
                 socket.setSoTimeout((int) Math.max(1, Math.min(timeouts.read().toMillis(), remaining)));
                 int n = in.read(buffer);
                 if (n < 0) {
                     throw fail(Kind.CLOSED, parser.inProgress() ? "in the middle of a reply" : "without a reply", null);
                 }
-                parser.feed(buffer, 0, n);
+                try {
+                    parser.feed(buffer, 0, n);
+                } catch (MalformedReplyException e) {
+                    // Kept by the parser: replies completed before the bad line are returned first.
+                }
             }
-        } catch (MalformedReplyException e) {
-            throw fail(Kind.GARBAGE, e.getMessage(), e);
+        } catch (GarbageSeen e) {
+            throw fail(Kind.GARBAGE, e.reason.getMessage(), e.reason);
         } catch (SocketTimeoutException e) {
-            throw fail(deadlinePassed.get() ? Kind.OVERALL_TIMEOUT : Kind.READ_TIMEOUT,
-                    "after " + timeouts.read().toMillis() + " ms", e);
+            // The read timeout is clipped to the time left, so a timeout at the deadline is the deadline's.
+            boolean deadline = deadlinePassed.get() || System.nanoTime() - deadlineNanos >= 0;
+            throw fail(deadline ? Kind.OVERALL_TIMEOUT : Kind.READ_TIMEOUT,
+                    (parser.inProgress() ? "in the middle of a reply, " : "") + "after "
+                            + (deadline ? timeouts.overall().toMillis() + " ms in all" : timeouts.read().toMillis() + " ms"), e);
         } catch (TransportException e) {
             throw e;
         } catch (IOException e) {
@@ -173,7 +187,28 @@ public final class SmtpConnection implements AutoCloseable {
         return m;
     }
 
+    /** Carries a parse failure out of the lambda above. */
+    private static final class GarbageSeen extends RuntimeException {
+        final MalformedReplyException reason;
+
+        GarbageSeen(MalformedReplyException reason) {
+            super(null, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private Reply redacted(Reply reply) {
+        Redactor r = transcript.redactor();
+        return new Reply(reply.code(), reply.enhanced(), reply.lines().stream().map(r::redact).toList());
+    }
+
+    /** True once the wire failed: nothing more should be sent (no RSET, no QUIT). */
+    public boolean isBroken() {
+        return broken;
+    }
+
     private TransportException fail(Kind kind, String detail, Throwable cause) {
+        broken = true;
         TransportException e = new TransportException(kind, detail == null ? null : transcript.redactor().redact(detail));
         if (cause != null) {
             e.initCause(cause);

@@ -30,7 +30,7 @@ class StepOutcomeTest {
                 auth ? Optional.of("user@example.org") : Optional.empty(),
                 auth ? Optional.of(Secret.of("Canary-Pw-771")) : Optional.empty(), Optional.empty(), Optional.empty(),
                 false, Optional.of("user@example.org"), Optional.of("rcpt@example.org"), false,
-                Duration.ofSeconds(1), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN);
+                Duration.ofSeconds(1), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, true);
     }
 
     private static CheckResult run(CheckRequest request) {
@@ -193,5 +193,89 @@ class StepOutcomeTest {
         assertThat(step(result, StepId.CONFIG).status()).isEqualTo(Status.FAIL);
         assertThat(cause(result)).isEqualTo("config_host_or_port");
         assertThat(step(result, StepId.DNS).status()).isEqualTo(Status.SKIP);
+    }
+
+    @Test
+    void bothAddressFamiliesAreTriedAndTheFailingOneIsNamed() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(reply("220 fake.test"), FakeSmtpServer.plainServer())) {
+            // The fake listens on 127.0.0.1 only, so ::1 on the same port is refused.
+            InetAddress v6 = InetAddress.getByName("::1");
+            Resolver dualStack = (host, timeout) -> List.of(v6, InetAddress.getLoopbackAddress());
+            CheckResult result = new CheckRunner(dualStack, KnowledgeBase::bundled)
+                    .run(request(server.port(), Security.NONE, false), CheckListener.NONE);
+            Finding tcp = step(result, StepId.TCP);
+            assertThat(tcp.status()).isEqualTo(Status.WARN);
+            assertThat(tcp.summary()).contains("connected to 127.0.0.1").contains("IPv6 0:0:0:0:0:0:0:1");
+            assertThat(tcp.details()).hasSize(2);
+            assertThat(tcp.diagnosis().orElseThrow().cause().id()).isEqualTo("port_blocked_or_unreachable");
+            assertThat(step(result, StepId.RCPT_TO).status()).isEqualTo(Status.PASS);
+        }
+    }
+
+    private static CheckRequest withAuth(int port, boolean allowPlaintext) {
+        CheckRequest r = request(port, Security.NONE, true);
+        return new CheckRequest(r.host(), r.port(), r.security(), r.preset(), r.ehloName(), r.user(), r.password(),
+                r.accessToken(), Optional.of("PLAIN"), false, r.from(), r.to(), false, r.timeout(), r.trusted(), false,
+                r.tlsProtocols(), allowPlaintext);
+    }
+
+    private static final Function<String, Action> ECHOING_AUTH = line -> {
+        if (line.startsWith("EHLO")) {
+            return reply("250-echo.test Hello", "250 AUTH PLAIN LOGIN");
+        }
+        if (line.startsWith("AUTH")) {
+            // A broken server that quotes what it got, password and payload included.
+            return reply("535 5.7.8 Authentication failed for password Canary-Pw-771 and payload " + line);
+        }
+        return reply("250 OK");
+    };
+
+    @Test
+    void aPasswordIsNotSentOverAnUnencryptedSessionUnlessAllowed() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(reply("220 echo.test"), ECHOING_AUTH)) {
+            CheckResult result = run(withAuth(server.port(), false));
+            assertThat(step(result, StepId.AUTH_MECHANISMS).status()).isEqualTo(Status.FAIL);
+            assertThat(cause(result)).isEqualTo("tls_required_starttls");
+            assertThat(server.received()).noneMatch(l -> l.startsWith("AUTH"));
+        }
+    }
+
+    @Test
+    void aServerEchoingTheSecretsCannotLeakThemAnywhere() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(reply("220 echo.test"), ECHOING_AUTH)) {
+            CheckResult result = run(withAuth(server.port(), true));
+            assertThat(step(result, StepId.AUTH).status()).isEqualTo(Status.FAIL);
+            String everything = result.findings().toString() + result.transcript()
+                    + org.smtpdoctor.report.JsonReport.render(result, "test");
+            String b64 = java.util.Base64.getEncoder().encodeToString("Canary-Pw-771".getBytes());
+            String payload = java.util.Base64.getEncoder().encodeToString("\0user@example.org\0Canary-Pw-771".getBytes());
+            assertThat(everything).doesNotContain("Canary-Pw-771").doesNotContain(b64).doesNotContain(payload);
+            assertThat(everything).contains("<redacted>");
+        }
+    }
+
+    @Test
+    void aStrayEmptyLineAfterTheGreetingIsNotGarbage() throws Exception {
+        CheckResult result = runAgainst(new FakeSmtpServer.Send("220 fake.test ESMTP\r\n\r\n"), FakeSmtpServer.plainServer(),
+                Security.NONE, false);
+        assertThat(step(result, StepId.BANNER).status()).isEqualTo(Status.PASS);
+        assertThat(step(result, StepId.RCPT_TO).status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void terminalControlCharactersFromTheServerAreNeutralised() throws Exception {
+        CheckResult result = runAgainst(reply("220 evil.test \u001b[2J\u001b[31mFAKE PASS\u0007"), FakeSmtpServer.plainServer(),
+                Security.NONE, false);
+        assertThat(step(result, StepId.BANNER).summary()).doesNotContain("\u001b").doesNotContain("\u0007").contains("?[2J");
+    }
+
+    @Test
+    void afterTheWireBreaksNothingMoreIsSent() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(new FakeSmtpServer.Stall(), FakeSmtpServer.plainServer())) {
+            long start = System.nanoTime();
+            run(request(server.port(), Security.NONE, false));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
+            assertThat(server.received()).doesNotContain("QUIT");
+        }
     }
 }
