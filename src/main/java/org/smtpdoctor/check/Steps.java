@@ -161,7 +161,10 @@ final class Steps {
         Optional<Attempt> used = attempts.stream().filter(a -> a.socket() != null).findFirst();
         attempts.stream().filter(a -> a.socket() != null && a != used.orElse(null)).forEach(a -> TcpConnector.closeQuietly(a.socket()));
         if (used.isEmpty()) {
-            TransportException last = attempts.get(attempts.size() - 1).failure();
+            // The most telling failure: refused or filtered say more than "no route".
+            TransportException last = attempts.stream().map(Attempt::failure)
+                    .min(java.util.Comparator.comparingInt(f -> f.kind() == TransportException.Kind.UNREACHABLE ? 1 : 0))
+                    .orElseThrow();
             String event = switch (last.kind()) {
                 case CONNECT_REFUSED -> "tcp.refused";
                 case CONNECT_TIMEOUT -> "tcp.timeout";
@@ -182,7 +185,9 @@ final class Steps {
         s.connectedTo = ok.address();
         s.transcript.info("connected to " + ok.address().getHostAddress() + ":" + port, false);
         String summary = "connected to " + ok.address().getHostAddress() + ":" + port + " in " + ok.ms() + " ms";
-        Optional<Attempt> failedFamily = attempts.stream().filter(a -> a.socket() == null).findFirst();
+        // A family this machine has no route for ("network unreachable") is not the path's fault.
+        Optional<Attempt> failedFamily = attempts.stream()
+                .filter(a -> a.socket() == null && a.failure().kind() != TransportException.Kind.UNREACHABLE).findFirst();
         if (v4.isPresent() && v6.isPresent() && failedFamily.isPresent()) {
             return Outcome.warn(summary + "; " + failedFamily.get().describe(port), s.event(StepId.TCP, "tcp.family-failed"), details);
         }

@@ -108,8 +108,11 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private static String readFile(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new UsageException("cannot read " + path + " (a directory)");
+        }
         try (InputStream in = Files.newInputStream(path)) {
-            return readStream(in);
+            return new String(in.readNBytes(Explainer.MAX_CHARS), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UsageException("cannot read " + path + " (no such file)");
         } catch (IOException e) {
@@ -131,6 +134,8 @@ public final class ExplainCommand implements Callable<Integer> {
         InputStream in;
         if (batch.equals("-")) {
             in = System.in;
+        } else if (Files.isDirectory(Path.of(batch))) {
+            throw new UsageException("cannot read " + batch + " (a directory)");
         } else {
             try {
                 in = Files.newInputStream(Path.of(batch));
@@ -153,6 +158,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     block.clear();
                 }
             }
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + batch + " (" + e.getMessage() + ")");
         }
         writeBlock(explainer, block, lines, out);
         lines += block.size();

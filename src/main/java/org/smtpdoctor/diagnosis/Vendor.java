@@ -15,8 +15,11 @@ public enum Vendor {
     private static final Pattern MICROSOFT_HOST = Pattern.compile(
             "(?i)(^|\\.)(office365\\.com|outlook\\.com|office365\\.us|outlook\\.office365\\.us|partner\\.outlook\\.cn|"
                     + "protection\\.outlook\\.com|mail\\.protection\\.outlook\\.com|protection\\.office365\\.us)\\.?$");
-    /** Fingerprints of Exchange Online in replies, lower case: its banner, server names, diagnostics. */
-    private static final List<String> MICROSOFT_TEXT = List.of("microsoft esmtp mail service", ".prod.outlook.com",
+    /**
+     * Fingerprints of Exchange Online in replies, lower case: its server names and diagnostics.
+     * Not the banner's "Microsoft ESMTP MAIL Service": every on-premises Exchange says that too.
+     */
+    private static final List<String> MICROSOFT_TEXT = List.of(".prod.outlook.com",
             ".outlook.office365.com", "storedrv", "aka.ms/", "smtpclientauthentication", ".protection.outlook.com",
             ".outlook.cn", ".office365.us", "smtp.office365.com", "for client submission", "resolver.adr.",
             "tenantattribution", "tenantinboundattribution", "sendasdenied", "bad outbound sender",

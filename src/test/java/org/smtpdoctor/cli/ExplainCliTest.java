@@ -124,4 +124,14 @@ class ExplainCliTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(JSON.readTree(r.out()).get("cause").asText()).isEqualTo("wrong_credentials");
     }
+
+    @Test
+    void aDirectoryIsAUsageErrorNamingIt(@TempDir Path dir) {
+        Cli.Run file = Cli.run("explain", "--file", dir.toString());
+        assertThat(file.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(file.err()).contains(dir.toString()).contains("a directory");
+        Cli.Run batch = Cli.run("explain", "--batch", dir.toString());
+        assertThat(batch.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(batch.err()).contains("a directory");
+    }
 }

@@ -92,6 +92,23 @@ class ExplainerTest {
     }
 
     @Test
+    void onPremisesExchangeIsNotTreatedAsMicrosoft365() {
+        Diagnosis d = EXPLAINER.explain("220 exch01.contoso.local Microsoft ESMTP MAIL Service ready\n"
+                + "530 5.7.1 Client was not authenticated");
+        assertThat(d.cause()).isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
+        assertThat(String.join(" ", d.remedies())).doesNotContain("smtp.office365.com");
+    }
+
+    @Test
+    void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
+        assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
+        assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
+                + "in local recipient table (in reply to MAIL FROM command))").ruleId()).isEqualTo("smtp.sender-unknown");
+        assertThat(EXPLAINER.explain("553 5.7.1 <a@example.org>: Sender address rejected: not logged in").cause())
+                .isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
+    }
+
+    @Test
     void aHealthyTranscriptShowsNoFailure() {
         Diagnosis d = EXPLAINER.explain("<- 220 mx.example.org ESMTP\n-> EHLO me\n<- 250 OK\n-> QUIT\n<- 221 Bye");
         assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
