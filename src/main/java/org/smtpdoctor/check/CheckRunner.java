@@ -11,6 +11,7 @@ import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.smtp.Redactor;
 import org.smtpdoctor.smtp.Security;
+import org.smtpdoctor.smtp.Transcript;
 
 /**
  * Runs a check: the steps in wire order, each timed and reported to the listener as
@@ -24,10 +25,18 @@ public final class CheckRunner {
 
     private final Steps steps;
     private final Supplier<KnowledgeBase> knowledge;
+    private final java.util.function.Consumer<Transcript.Entry> transcriptObserver;
 
     public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge) {
+        this(resolver, knowledge, entry -> { });
+    }
+
+    /** @param transcriptObserver sees every (redacted) transcript entry as it happens, e.g. a debug log */
+    public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge,
+                       java.util.function.Consumer<Transcript.Entry> transcriptObserver) {
         this.steps = new Steps(resolver);
         this.knowledge = knowledge;
+        this.transcriptObserver = transcriptObserver;
     }
 
     private record StepDef(StepId id, Function<CheckSession, Outcome> body) {}
@@ -61,7 +70,7 @@ public final class CheckRunner {
         Redactor redactor = new Redactor();
         request.password().ifPresent(p -> redactor.register(p.reveal()));
         request.accessToken().ifPresent(t -> redactor.register(t.reveal()));
-        CheckSession session = new CheckSession(request, redactor);
+        CheckSession session = new CheckSession(request, redactor, transcriptObserver);
         List<Finding> findings = new ArrayList<>();
         String blockedBy = null;
         try {

@@ -34,9 +34,9 @@ final class CheckSession {
     boolean authenticated;
     String sender;
 
-    CheckSession(CheckRequest request, Redactor redactor) {
+    CheckSession(CheckRequest request, Redactor redactor, java.util.function.Consumer<Transcript.Entry> observer) {
         this.request = request;
-        this.transcript = new Transcript(redactor);
+        this.transcript = new Transcript(java.time.Clock.systemUTC(), redactor, observer);
     }
 
     /** Whose server this is, from the host name, the lab, or the server's own words. */

@@ -162,7 +162,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             CheckRequest request = request(scenario, labServer, tlsProtocols);
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
-            CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled);
+            CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
             CheckResult result;
             if (json) {
                 result = runner.run(request, org.smtpdoctor.check.CheckListener.NONE);
@@ -183,6 +183,19 @@ public final class CheckCommand implements Callable<Integer> {
                 labServer.close();
             }
         }
+    }
+
+    /**
+     * The transcript as DEBUG log lines, only when SMTP_DOCTOR_LOG asks for debug or trace:
+     * otherwise the logging framework is not even started (a third of a check's start-up).
+     */
+    private static java.util.function.Consumer<org.smtpdoctor.smtp.Transcript.Entry> transcriptLog() {
+        String level = String.valueOf(System.getenv("SMTP_DOCTOR_LOG")).toLowerCase(java.util.Locale.ROOT);
+        if (!level.equals("debug") && !level.equals("trace")) {
+            return entry -> { };
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("org.smtpdoctor.transcript");
+        return e -> log.debug("{} {}{} {}", e.tMs(), e.dir(), e.tls() ? " tls" : "", e.text());
     }
 
     /** The versions a device of --device-tls speaks: its newest and the older ones it falls back to. */

@@ -3,8 +3,7 @@ package org.smtpdoctor.smtp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * The wire transcript of one session: timed, directional entries, first-class data
@@ -29,21 +28,26 @@ public final class Transcript {
     /** One transcript line; {@code tMs} counts from the transcript's start. */
     public record Entry(long tMs, Direction dir, boolean tls, String text) {}
 
-    private static final Logger LOG = LoggerFactory.getLogger(Transcript.class);
-
     private final Clock clock;
     private final long startMillis;
     private final Redactor redactor;
     private final List<Entry> entries = new ArrayList<>();
+    private final Consumer<Entry> observer;
 
-    public Transcript(Clock clock, Redactor redactor) {
+    /**
+     * @param observer sees each entry, already redacted, as it is recorded (a debug log,
+     *                 wired by the command line only when asked for: starting a logging
+     *                 framework costs a short-lived tool noticeable start-up time)
+     */
+    public Transcript(Clock clock, Redactor redactor, Consumer<Entry> observer) {
         this.clock = clock;
         this.startMillis = clock.millis();
         this.redactor = redactor;
+        this.observer = observer;
     }
 
     public Transcript(Redactor redactor) {
-        this(Clock.systemUTC(), redactor);
+        this(Clock.systemUTC(), redactor, entry -> { });
     }
 
     public void sent(String text, boolean tls) {
@@ -65,7 +69,7 @@ public final class Transcript {
     private synchronized void add(Direction dir, boolean tls, String text) {
         Entry entry = new Entry(clock.millis() - startMillis, dir, tls, redactor.redact(text));
         entries.add(entry);
-        LOG.debug("{} {}{}", entry.tMs(), entry.dir(), entry.tls() ? " tls " + entry.text() : " " + entry.text());
+        observer.accept(entry);
     }
 
     public synchronized List<Entry> entries() {
