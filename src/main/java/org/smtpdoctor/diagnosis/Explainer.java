@@ -94,8 +94,13 @@ public final class Explainer {
         // audience, or signs that another server answered. Those decide when no reply names a
         // cause, when they say the replies came from the wrong server, or when they are surer.
         String excerpt = excerpt(text);
+        // A reply that names its cause with high confidence can only be overruled by signs
+        // that another server answered; the other text rules need not run (batch speed).
+        boolean sure = best != null && best.known() && best.diagnosis().cause() != Cause.UNKNOWN
+                && best.diagnosis().confidence() == Confidence.HIGH;
         KnowledgeBase.Decision fromText = knowledge.decide(
-                Evidence.raw(excerpt + decodedTokens(excerpt) + decodedLoginUser(excerpt), vendor));
+                Evidence.raw(excerpt + decodedTokens(excerpt) + decodedLoginUser(excerpt), vendor),
+                cause -> !sure || cause == Cause.SMTP_INSPECTION_INTERFERENCE);
         boolean textNamesCause = fromText.known() && fromText.diagnosis().cause() != Cause.UNKNOWN;
         boolean replyNamesCause = best != null && best.known() && best.diagnosis().cause() != Cause.UNKNOWN;
         if (textNamesCause && (!replyNamesCause

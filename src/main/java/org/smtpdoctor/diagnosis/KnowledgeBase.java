@@ -94,10 +94,15 @@ public final class KnowledgeBase {
 
     /** Like {@link #diagnose}, with the winning rule's specificity, to compare decisions. */
     public Decision decide(Evidence evidence) {
+        return decide(evidence, cause -> true);
+    }
+
+    /** {@link #decide} among the rules whose cause passes the filter only. */
+    public Decision decide(Evidence evidence, java.util.function.Predicate<Cause> causes) {
         // The vendor's own knowledge first: a Microsoft rule that matches beats any generic one.
         Rule.Compiled best = null;
         for (Rule.Compiled r : rules) {
-            if (r.matches(evidence) && (best == null || rank(r) > rank(best))) {
+            if (causes.test(r.cause()) && r.matches(evidence) && (best == null || rank(r) > rank(best))) {
                 best = r;
             }
         }
