@@ -230,27 +230,15 @@ public final class CheckCommand implements Callable<Integer> {
         }
         int prt = labServer != null ? labServer.port() : port != null ? port
                 : p.map(Preset::port).orElse(sec == Security.TLS ? 465 : 587);
-        if (prt < 1 || prt > 65535) {
-            throw new UsageException("port " + prt + " is out of range (1-65535)");
-        }
-        if (timeoutSeconds < 1 || timeoutSeconds > 600) {
-            throw new UsageException("--timeout must be between 1 and 600 seconds");
-        }
+        Inputs.port(prt);
+        Duration timeout = Inputs.timeout(timeoutSeconds, 600);
         if (mechanism != null && !List.of("LOGIN", "PLAIN", "XOAUTH2").contains(mechanism.toUpperCase(java.util.Locale.ROOT))) {
             throw new UsageException("--auth-mechanism must be LOGIN, PLAIN or XOAUTH2");
         }
         if (passwordEnv != null && passwordFile != null) {
             throw new UsageException("give the password one way: --password-env or --password-file");
         }
-        List<X509Certificate> trusted = new ArrayList<>();
-        if (trustCert != null) {
-            try {
-                trusted.addAll(TlsClient.readPem(trustCert));
-            } catch (IOException | CertificateException e) {
-                throw new UsageException("cannot read a certificate from " + trustCert + " ("
-                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()) + ")");
-            }
-        }
+        List<X509Certificate> trusted = new ArrayList<>(Inputs.certificates(trustCert));
         Optional<String> u = Optional.ofNullable(user);
         Optional<Secret> password = Secrets.fromEnv(passwordEnv, "password").or(() -> Secrets.fromFile(passwordFile, "password"));
         Optional<Secret> token = Secrets.fromEnv(accessTokenEnv, "access token");
@@ -285,7 +273,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
                 u, password, token, Optional.ofNullable(mechanism), noAuth, f, t, sending,
-                Duration.ofSeconds(timeoutSeconds), trusted, scenario != null, tlsProtocols, allowPlaintextAuth);
+                timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth);
     }
 
     /** Preset names for --help. */

@@ -56,22 +56,16 @@ public final class PortsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (timeoutSeconds < 1 || timeoutSeconds > 120) {
-            throw new UsageException("--timeout must be between 1 and 120 seconds");
-        }
+        Duration timeout = Inputs.timeout(timeoutSeconds, 120);
         List<Integer> list = new ArrayList<>();
         for (int p : ports) {
-            if (p < 1 || p > 65535) {
-                throw new UsageException("port " + p + " is out of range (1-65535)");
-            }
-            if (!list.contains(p)) {
+            if (!list.contains(Inputs.port(p))) {
                 list.add(p);
             }
         }
         if (list.size() > 64) {
             throw new UsageException("at most 64 ports at once");
         }
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
         InetAddress address;
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);

@@ -74,12 +74,8 @@ public final class TlsCommand implements Callable<Integer> {
                 throw new UsageException("not a port: " + target.substring(colon + 1));
             }
         }
-        if (port < 1 || port > 65535) {
-            throw new UsageException("port " + port + " is out of range (1-65535)");
-        }
-        if (timeoutSeconds < 1 || timeoutSeconds > 120) {
-            throw new UsageException("--timeout must be between 1 and 120 seconds");
-        }
+        Inputs.port(port);
+        Duration timeout = Inputs.timeout(timeoutSeconds, 120);
         Security sec;
         try {
             sec = security != null ? Security.parse(security) : port == 465 ? Security.TLS : Security.STARTTLS;
@@ -89,15 +85,7 @@ public final class TlsCommand implements Callable<Integer> {
         if (sec == Security.NONE) {
             throw new UsageException("--security must be starttls or tls here");
         }
-        List<java.security.cert.X509Certificate> trusted = List.of();
-        if (trustCert != null) {
-            try {
-                trusted = TlsClient.readPem(trustCert);
-            } catch (IOException | CertificateException e) {
-                throw new UsageException("cannot read a certificate from " + trustCert);
-            }
-        }
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        List<java.security.cert.X509Certificate> trusted = Inputs.certificates(trustCert);
         InetAddress address;
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);

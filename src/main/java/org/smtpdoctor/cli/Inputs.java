@@ -1,0 +1,44 @@
+package org.smtpdoctor.cli;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import org.smtpdoctor.tls.TlsClient;
+
+/** Checks of option values shared by the commands; each failure is a {@link UsageException}. */
+final class Inputs {
+
+    private Inputs() {
+    }
+
+    static int port(int port) {
+        if (port < 1 || port > 65535) {
+            throw new UsageException("port " + port + " is out of range (1-65535)");
+        }
+        return port;
+    }
+
+    static Duration timeout(int seconds, int maxSeconds) {
+        if (seconds < 1 || seconds > maxSeconds) {
+            throw new UsageException("--timeout must be between 1 and " + maxSeconds + " seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    /** The certificates of a --trust-cert file; none, when no file was given. */
+    static List<X509Certificate> certificates(Path file) {
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            return TlsClient.readPem(file);
+        } catch (IOException | CertificateException e) {
+            throw new UsageException("cannot read a certificate from " + file + " ("
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+        }
+    }
+}
