@@ -444,7 +444,9 @@ final class Steps {
             return transportFailure(s, StepId.TLS, e);
         }
         String m = e.getMessage();
-        String event = m.contains("plain text") ? "tls.plaintext-answer"
+        // In STARTTLS mode a plain-text answer means the 220 was not followed by TLS: not a port mix-up.
+        String plain = s.request.security() == Security.STARTTLS ? "tls.starttls-plaintext" : "tls.plaintext-answer";
+        String event = m.contains("plain text") ? plain
                 : m.contains("no TLS version in common") ? "tls.protocol-version" : "tls.handshake";
         return Outcome.fail(m, s.event(StepId.TLS, event));
     }

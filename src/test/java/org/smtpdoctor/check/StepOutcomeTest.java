@@ -278,4 +278,14 @@ class StepOutcomeTest {
             assertThat(server.received()).doesNotContain("QUIT");
         }
     }
+
+    @Test
+    void aPlainTextAnswerAfterStartTlsIsNotCalledAPortMixUp() throws Exception {
+        CheckResult result = runAgainst(reply("220 fake.test"), line -> line.startsWith("EHLO")
+                ? reply("250-fake.test Hello", "250 STARTTLS")
+                : line.startsWith("STARTTLS") ? new FakeSmtpServer.Send("220 Ready to start TLS\r\n421 4.3.0 TLS not available\r\n")
+                : reply("250 OK"), Security.STARTTLS, true);
+        assertThat(step(result, StepId.TLS).status()).isEqualTo(Status.FAIL);
+        assertThat(step(result, StepId.TLS).diagnosis().orElseThrow().ruleId()).isEqualTo("tls.starttls-plaintext");
+    }
 }
