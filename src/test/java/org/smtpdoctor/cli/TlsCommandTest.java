@@ -90,4 +90,37 @@ class TlsCommandTest {
         assertThat(doc.get("protocols").get("TLSv1.2").asText()).isEqualTo("refused");
         assertThat(doc.get("protocols").get("TLSv1.3").asText()).isEqualTo("refused");
     }
+
+    /** testssl.sh's verdict for each version: offered = accepted, not offered = refused. */
+    private Map<String, String> testssl(int port) throws Exception {
+        Peers.require("testssl");
+        Path json = dir.resolve("testssl-" + port + ".json");
+        Exec.Result r = Exec.run(List.of(Peers.findExecutable("testssl").toString(), "--protocols", "--quiet", "--color", "0",
+                "--warnings", "off", "--jsonfile", json.toString(), "127.0.0.1:" + port), Duration.ofSeconds(120));
+        assertThat(json).as(r.output()).exists();
+        Map<String, String> ids = Map.of("TLS1", "TLSv1", "TLS1_1", "TLSv1.1", "TLS1_2", "TLSv1.2", "TLS1_3", "TLSv1.3");
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode n : new ObjectMapper().readTree(json.toFile())) {
+            String version = ids.get(n.path("id").asText());
+            if (version != null) {
+                String finding = n.path("finding").asText();
+                out.put(version, finding.contains("not offered") ? "refused" : finding.startsWith("offered") ? "accepted" : finding);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> ours(JsonNode doc) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        doc.get("protocols").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    @Test
+    void ourVerdictsEqualTestsslsOnTheSameServers() throws Exception {
+        int modern = opensslServer("-no_tls1", "-no_tls1_1", "-no_tls1_3");
+        assertThat(ours(matrix(modern))).isEqualTo(testssl(modern));
+        int legacy = opensslServer("-tls1");
+        assertThat(ours(matrix(legacy))).isEqualTo(testssl(legacy));
+    }
 }
