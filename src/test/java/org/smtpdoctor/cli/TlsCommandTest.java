@@ -123,4 +123,21 @@ class TlsCommandTest {
         int legacy = opensslServer("-tls1");
         assertThat(ours(matrix(legacy))).isEqualTo(testssl(legacy));
     }
+
+    @Test
+    void starttlsProbingSeesExactlyWhatPostfixAllows() throws Exception {
+        Peers.require("postfix", "dovecot");
+        try (org.smtpdoctor.peers.PostfixPeer postfix = org.smtpdoctor.peers.PostfixPeer.start(
+                org.smtpdoctor.peers.PostfixPeer.Options.defaults()
+                        .withMainCf("smtpd_tls_protocols", "!SSLv2, !SSLv3, !TLSv1, !TLSv1.1, !TLSv1.3")
+                        .withMainCf("smtpd_tls_mandatory_protocols", "!SSLv2, !SSLv3, !TLSv1, !TLSv1.1, !TLSv1.3"))) {
+            ProcessTest.Result r = ProcessTest.run(Map.of(), "tls", "127.0.0.1:" + postfix.port(), "--json", "--timeout", "5",
+                    "--trust-cert", postfix.certificatePath().toString());
+            JsonNode doc = new ObjectMapper().readTree(r.out());
+            assertThat(doc.get("target").get("security").asText()).isEqualTo("starttls");
+            assertThat(ours(doc)).isEqualTo(Map.of("TLSv1", "refused", "TLSv1.1", "refused", "TLSv1.2", "accepted",
+                    "TLSv1.3", "refused"));
+            assertThat(r.exit()).isZero();
+        }
+    }
 }
