@@ -17,12 +17,14 @@ import org.smtpdoctor.smtp.Security;
  * @param trusted     certificates to trust in addition to the JDK's authorities
  * @param tlsProtocols the TLS versions the client may use (a legacy device: only TLSv1)
  * @param allowPlaintextAuth send credentials even without TLS (refused otherwise)
+ * @param domain      for the MX routes (Direct Send, connector): connect to this domain's MX
+ *                    and check its SPF record; {@code host} is then only a label
  */
 public record CheckRequest(String host, int port, Security security, Optional<String> preset, String ehloName,
                            Optional<String> user, Optional<Secret> password, Optional<Secret> accessToken,
                            Optional<String> mechanism, boolean noAuth, Optional<String> from, Optional<String> to,
                            boolean send, Duration timeout, List<X509Certificate> trusted, boolean lab,
-                           List<String> tlsProtocols, boolean allowPlaintextAuth) {
+                           List<String> tlsProtocols, boolean allowPlaintextAuth, Optional<String> domain) {
 
     public CheckRequest {
         trusted = List.copyOf(trusted);

@@ -34,7 +34,13 @@ public final class CheckRunner {
     /** @param transcriptObserver sees every (redacted) transcript entry as it happens, e.g. a debug log */
     public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge,
                        java.util.function.Consumer<Transcript.Entry> transcriptObserver) {
-        this.steps = new Steps(resolver);
+        this(resolver, org.smtpdoctor.net.MailDns::system, knowledge, transcriptObserver);
+    }
+
+    /** @param mailDns the DNS for MX and SPF lookups of the MX routes, given the timeout */
+    public CheckRunner(Resolver resolver, java.util.function.Function<Duration, org.smtpdoctor.net.MailDns> mailDns,
+                       Supplier<KnowledgeBase> knowledge, java.util.function.Consumer<Transcript.Entry> transcriptObserver) {
+        this.steps = new Steps(resolver, mailDns);
         this.knowledge = knowledge;
         this.transcriptObserver = transcriptObserver;
     }

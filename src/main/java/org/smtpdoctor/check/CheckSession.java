@@ -22,6 +22,8 @@ import org.smtpdoctor.tls.TlsSessionInfo;
 final class CheckSession {
     final CheckRequest request;
     final Transcript transcript;
+    /** The host connected to: the request's, or the MX the dns step chose for an MX route. */
+    String host;
     List<InetAddress> addresses = List.of();
     InetAddress connectedTo;
     SmtpClient client;
@@ -37,11 +39,12 @@ final class CheckSession {
     CheckSession(CheckRequest request, Redactor redactor, java.util.function.Consumer<Transcript.Entry> observer) {
         this.request = request;
         this.transcript = new Transcript(java.time.Clock.systemUTC(), redactor, observer);
+        this.host = request.host();
     }
 
     /** Whose server this is, from the host name, the lab, or the server's own words. */
     Vendor vendor() {
-        Vendor v = request.lab() ? Vendor.MICROSOFT : Vendor.fromHost(request.host());
+        Vendor v = request.lab() ? Vendor.MICROSOFT : Vendor.fromHost(host);
         if (banner != null) {
             v = v.or(Vendor.fromText(banner.text()));
         }
@@ -54,7 +57,7 @@ final class CheckSession {
     /** Values that fill remedy placeholders. */
     Map<String, String> values() {
         Map<String, String> m = new HashMap<>();
-        m.put("host", request.host());
+        m.put("host", host);
         m.put("port", String.valueOf(request.port()));
         request.user().ifPresent(u -> m.put("user", u));
         request.from().or(() -> Optional.ofNullable(sender)).ifPresent(f -> m.put("from", f));

@@ -4,8 +4,20 @@ import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.smtp.Security;
 
-/** A well-known submission endpoint: what users mean by "the Microsoft 365 settings". Immutable. */
+/**
+ * A well-known submission endpoint: what users mean by "the Microsoft 365 settings". A
+ * preset whose host is {@link #MX_OF_DOMAIN} connects to the MX of {@code --domain}
+ * (Direct Send and connectors: port 25 to Exchange Online Protection). Immutable.
+ */
 public record Preset(String name, String host, int port, Security security, String description) {
+
+    /** The host of the Direct Send and connector presets: the MX of --domain. */
+    public static final String MX_OF_DOMAIN = "(MX of --domain)";
+
+    public boolean usesMx() {
+        return MX_OF_DOMAIN.equals(host);
+    }
+
 
     /** The presets, in the order {@code --help} lists them. */
     public static final List<Preset> ALL = List.of(
@@ -13,6 +25,10 @@ public record Preset(String name, String host, int port, Security security, Stri
                     "Microsoft 365 SMTP AUTH client submission (worldwide)"),
             new Preset("m365-hve", "smtp-hve.office365.com", 587, Security.STARTTLS,
                     "Microsoft 365 High Volume Email"),
+            new Preset("m365-direct-send", MX_OF_DOMAIN, 25, Security.STARTTLS,
+                    "Microsoft 365 Direct Send: port 25 to the tenant MX, no AUTH (needs --domain)"),
+            new Preset("m365-connector", MX_OF_DOMAIN, 25, Security.STARTTLS,
+                    "Microsoft 365 inbound connector (SMTP relay): port 25 to the tenant MX, no AUTH (needs --domain)"),
             new Preset("m365-legacy", "smtp-legacy.office365.com", 587, Security.STARTTLS,
                     "Microsoft 365 opt-in endpoint for legacy TLS clients"),
             new Preset("m365-gcc-high", "smtp.office365.us", 587, Security.STARTTLS,

@@ -19,6 +19,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.net.MailDns;
+import org.smtpdoctor.net.MailDnsAnswer;
+import org.smtpdoctor.net.MailDnsMx;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.net.TcpConnector;
 import org.smtpdoctor.smtp.Capabilities;
@@ -50,9 +53,11 @@ final class Steps {
     private static final int CERT_EXPIRY_WARN_DAYS = 14;
 
     private final Resolver resolver;
+    private final java.util.function.Function<Duration, MailDns> mailDns;
 
-    Steps(Resolver resolver) {
+    Steps(Resolver resolver, java.util.function.Function<Duration, MailDns> mailDns) {
         this.resolver = resolver;
+        this.mailDns = mailDns;
     }
 
     Outcome config(CheckSession s) {
@@ -77,11 +82,12 @@ final class Steps {
             return Outcome.warn("Microsoft 365 requires TLS; --security none cannot authenticate",
                     s.event(StepId.CONFIG, "config.m365-without-tls"));
         }
-        if (r.port() == 25 && !r.lab()) {
+        if (r.port() == 25 && !r.lab() && r.domain().isEmpty()) {
             return Outcome.warn("port 25 is often blocked outbound by ISPs and firewalls; submission uses 587",
                     s.event(StepId.CONFIG, "config.port-25"));
         }
-        String auth = r.noAuth() ? "no AUTH (--no-auth)"
+        String auth = r.domain().isPresent() ? "MX route for " + r.domain().get() + ", no AUTH"
+                : r.noAuth() ? "no AUTH (--no-auth)"
                 : r.accessToken().isPresent() ? "XOAUTH2 as " + r.user().orElse("?")
                 : r.user().map(u -> "AUTH as " + u).orElse("no credentials given");
         String device = r.tlsProtocols().equals(TlsClient.MODERN) ? "" : ", device TLS " + String.join("/", r.tlsProtocols());
@@ -90,7 +96,67 @@ final class Steps {
     }
 
     Outcome dns(CheckSession s) {
-        String host = s.request.host();
+        Optional<String> note = Optional.empty();
+        if (s.request.domain().isPresent()) {
+            Outcome route = mxRoute(s, s.request.domain().get());
+            if (route.status() == Status.FAIL) {
+                return route;
+            }
+            if (route.status() == Status.WARN) {
+                note = Optional.of(route.summary());
+                Outcome resolved = resolve(s);
+                if (resolved.status() == Status.FAIL) {
+                    return resolved;
+                }
+                List<String> details = new ArrayList<>(route.details());
+                details.addAll(resolved.details());
+                return new Outcome(Status.WARN, note.get() + "; " + resolved.summary(), details, route.evidence(), false);
+            }
+            Outcome resolved = resolve(s);
+            if (resolved.status() == Status.FAIL) {
+                return resolved;
+            }
+            List<String> details = new ArrayList<>(route.details());
+            details.addAll(resolved.details());
+            return Outcome.pass(route.summary() + "; " + resolved.summary(), details.toArray(new String[0]));
+        }
+        return resolve(s);
+    }
+
+    /**
+     * The Direct Send / connector route: the domain's MX must be Exchange Online Protection
+     * (it becomes the host to connect to), and its SPF record should authorise Microsoft.
+     */
+    private Outcome mxRoute(CheckSession s, String domain) {
+        MailDns dns = mailDns.apply(s.request.timeout());
+        MailDnsAnswer<List<MailDnsMx>> mx = dns.mx(domain);
+        if (!(mx instanceof MailDnsAnswer.Found<List<MailDnsMx>> found)) {
+            String why = mx instanceof MailDnsAnswer.NxDomain<?> ? domain + " does not exist (NXDOMAIN)"
+                    : mx instanceof MailDnsAnswer.NoData<?> ? domain + " has no MX record"
+                    : "MX lookup for " + domain + " failed: " + ((MailDnsAnswer.Failed<?>) mx).message();
+            return Outcome.fail(why, s.event(StepId.DNS, "route.no-mx"));
+        }
+        List<String> details = new ArrayList<>();
+        found.value().forEach(m -> details.add("MX " + m.preference() + " " + m.host()));
+        MailDnsMx first = found.value().get(0);
+        if (!MailDns.isMicrosoftMx(first.host())) {
+            return Outcome.fail("the MX of " + domain + " is " + first.host() + ", not Exchange Online Protection",
+                    s.event(StepId.DNS, "route.mx-not-microsoft"), details.toArray(new String[0]));
+        }
+        s.host = first.host();
+        s.transcript.info("MX of " + domain + ": " + first.host(), false);
+        Optional<String> spf = dns.spf(domain);
+        details.add("SPF " + spf.orElse("(none, or more than one)"));
+        if (spf.isEmpty() || !MailDns.spfIncludes(spf.get(), "include:spf.protection.outlook.com")) {
+            return new Outcome(Status.WARN, "MX " + first.host() + " is Microsoft's, but SPF of " + domain
+                    + " does not include spf.protection.outlook.com", details, Optional.of(s.event(StepId.DNS, "route.spf-missing")), false);
+        }
+        return Outcome.pass("MX " + first.host() + " is Microsoft's, SPF includes spf.protection.outlook.com",
+                details.toArray(new String[0]));
+    }
+
+    private Outcome resolve(CheckSession s) {
+        String host = s.host;
         try {
             s.addresses = resolver.resolve(host, s.request.timeout());
         } catch (TransportException e) {
@@ -246,7 +312,7 @@ final class Steps {
         TlsClient tlsClient = new TlsClient(s.request.trusted(), s.request.tlsProtocols());
         if (security == Security.TLS) {
             try {
-                s.tls = Optional.of(s.client.implicitTls(tlsClient, s.request.host(), s.request.port()));
+                s.tls = Optional.of(s.client.implicitTls(tlsClient, s.host, s.request.port()));
             } catch (TransportException e) {
                 return tlsFailure(s, e);
             }
@@ -257,7 +323,7 @@ final class Steps {
             return Outcome.fail("the server does not offer STARTTLS", s.event(StepId.TLS, event));
         }
         try {
-            SmtpClient.StartTlsResult result = s.client.startTls(tlsClient, s.request.host(), s.request.port());
+            SmtpClient.StartTlsResult result = s.client.startTls(tlsClient, s.host, s.request.port());
             if (result.session().isEmpty()) {
                 return Outcome.fail("STARTTLS refused: " + shorten(result.reply().oneLine()), s.reply(StepId.TLS, result.reply()));
             }
@@ -292,7 +358,7 @@ final class Steps {
                 if (days < CERT_EXPIRY_WARN_DAYS) {
                     yield Outcome.warn("trusted, but expires in " + days + " days", s.event(StepId.CERTIFICATE, "cert.expiring"), d);
                 }
-                yield Outcome.pass("trusted for " + s.request.host() + (names.isEmpty() ? "" : " (" + names + ")")
+                yield Outcome.pass("trusted for " + s.host + (names.isEmpty() ? "" : " (" + names + ")")
                         + ", expires in " + days + " days", d);
             }
             case EXPIRED -> Outcome.fail("certificate " + verdict.detail(), s.event(StepId.CERTIFICATE, "cert.expired"), d);
@@ -435,7 +501,7 @@ final class Steps {
                 + "Content-Type: text/plain; charset=UTF-8\r\n"
                 + "\r\n"
                 + "This test message was sent by smtp-doctor to verify mail submission through\r\n"
-                + s.request.host() + ":" + s.request.port() + ". No action is needed.\r\n";
+                + s.host + ":" + s.request.port() + ". No action is needed.\r\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -59,6 +59,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name (or address).")
     String host;
 
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+            description = "With --preset m365-direct-send or m365-connector: your accepted domain; the check connects "
+                    + "to its MX (must be *.mail.protection.outlook.com) and checks its SPF record.")
+    String domain;
+
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default 587, or the preset's).")
     Integer port;
 
@@ -217,6 +222,13 @@ public final class CheckCommand implements Callable<Integer> {
             p = Optional.of(Preset.byName(preset).orElseThrow(() ->
                     new UsageException("unknown preset '" + preset + "'; known: " + Preset.names())));
         }
+        boolean mxRoute = p.map(Preset::usesMx).orElse(false);
+        if (mxRoute && (domain == null || domain.isBlank())) {
+            throw new UsageException("--preset " + preset + " needs --domain (your accepted domain, whose MX is checked)");
+        }
+        if (domain != null && !mxRoute) {
+            throw new UsageException("--domain goes with --preset m365-direct-send or m365-connector");
+        }
         String h = labServer != null ? "127.0.0.1" : host != null ? host : p.map(Preset::host).orElse(null);
         if (h == null || h.isBlank()) {
             throw new UsageException("say where to connect: --host HOST, --preset NAME (e.g. m365) or --lab SCENARIO");
@@ -244,6 +256,8 @@ public final class CheckCommand implements Callable<Integer> {
         Optional<String> f = Optional.ofNullable(from);
         Optional<String> t = Optional.ofNullable(to);
         boolean sending = send;
+        // Direct Send and connectors do not authenticate.
+        boolean skipAuth = noAuth || (mxRoute && user == null);
         if (scenario != null) {
             trusted.add(labServer.certificate());
             if (!noAuth) {
@@ -256,7 +270,7 @@ public final class CheckCommand implements Callable<Integer> {
             t = t.or(() -> Optional.of(scenario.recipient()));
             sending = true;
         }
-        if (u.isPresent() && !noAuth && password.isEmpty() && token.isEmpty()) {
+        if (u.isPresent() && !skipAuth && password.isEmpty() && token.isEmpty()) {
             String who = u.get();
             password = Secrets.prompt("Password for " + who);
             if (password.isEmpty()) {
@@ -271,8 +285,9 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UsageException("--access-token-env needs --user (the mailbox the token is for)");
         }
         return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
-                u, password, token, Optional.ofNullable(mechanism), noAuth, f, t, sending,
-                timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth);
+                u, password, token, Optional.ofNullable(mechanism), skipAuth, f, t, sending,
+                timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth,
+                mxRoute ? Optional.of(domain.trim()) : Optional.empty());
     }
 
     /** Preset names for --help. */

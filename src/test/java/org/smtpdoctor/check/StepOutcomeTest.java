@@ -30,7 +30,7 @@ class StepOutcomeTest {
                 auth ? Optional.of("user@example.org") : Optional.empty(),
                 auth ? Optional.of(Secret.of("Canary-Pw-771")) : Optional.empty(), Optional.empty(), Optional.empty(),
                 false, Optional.of("user@example.org"), Optional.of("rcpt@example.org"), false,
-                Duration.ofSeconds(1), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, true);
+                Duration.ofSeconds(1), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, true, Optional.empty());
     }
 
     private static CheckResult run(CheckRequest request) {
@@ -216,7 +216,7 @@ class StepOutcomeTest {
         CheckRequest r = request(port, Security.NONE, true);
         return new CheckRequest(r.host(), r.port(), r.security(), r.preset(), r.ehloName(), r.user(), r.password(),
                 r.accessToken(), Optional.of("PLAIN"), false, r.from(), r.to(), false, r.timeout(), r.trusted(), false,
-                r.tlsProtocols(), allowPlaintext);
+                r.tlsProtocols(), allowPlaintext, Optional.empty());
     }
 
     private static final Function<String, Action> ECHOING_AUTH = line -> {

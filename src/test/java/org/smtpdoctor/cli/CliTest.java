@@ -78,6 +78,12 @@ class CliTest {
     }
 
     @Test
+    void theMxRoutesNeedADomain() {
+        assertUsageError(Cli.run("check", "--preset", "m365-direct-send"), "needs --domain");
+        assertUsageError(Cli.run("check", "--preset", "m365", "--domain", "contoso.com", "--no-auth"), "--domain goes with");
+    }
+
+    @Test
     void labAndHostCannotBeCombined() {
         assertUsageError(Cli.run("check", "--lab", "healthy", "--host", "example.org"), "cannot be combined");
     }

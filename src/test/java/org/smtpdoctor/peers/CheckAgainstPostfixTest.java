@@ -54,7 +54,7 @@ class CheckAgainstPostfixTest {
                 auth ? Optional.of(p.user()) : Optional.empty(), auth ? Optional.of(Secret.of(password)) : Optional.empty(),
                 Optional.empty(), Optional.empty(), !auth, Optional.of(p.user()), Optional.of("someone@example.org"), false,
                 Duration.ofSeconds(10), trust ? List.of(p.certificate()) : List.of(), false,
-                org.smtpdoctor.tls.TlsClient.MODERN, security == Security.NONE);
+                org.smtpdoctor.tls.TlsClient.MODERN, security == Security.NONE, Optional.empty());
     }
 
     private static CheckResult check(CheckRequest request) {
