@@ -22,6 +22,8 @@ import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.net.MailDns;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
+import org.smtpdoctor.net.PortProbe;
+import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.net.TcpConnector;
 import org.smtpdoctor.smtp.Capabilities;
@@ -176,7 +178,7 @@ final class Steps {
         String describe(int port) {
             String family = address instanceof java.net.Inet6Address ? "IPv6 " : "IPv4 ";
             return family + address.getHostAddress() + ":" + port + ": "
-                    + (socket != null ? "connected in " + ms + " ms" : failure.getMessage());
+                    + (socket != null ? "connected in " + ms + " ms" : failure.kind().description());
         }
     }
 
@@ -188,6 +190,25 @@ final class Steps {
         } catch (TransportException e) {
             return new Attempt(address, null, 0, e);
         }
+    }
+
+    /** Mail ports tried when the chosen one cannot be reached: which other routes are open from here. */
+    private static final List<Integer> MAIL_PORTS = List.of(25, 465, 587, 2525);
+
+    /**
+     * What the other mail ports of the same address do, probed at once (so this costs one
+     * short timeout): on Microsoft 365, port 587 open means SMTP AUTH submission is reachable,
+     * port 25 open means the MX routes (Direct Send, connector) can be.
+     */
+    private static List<String> otherPorts(CheckSession s, InetAddress address, int failedPort) {
+        List<Integer> ports = MAIL_PORTS.stream().filter(p -> p != failedPort).toList();
+        Duration wait = s.request.timeout().compareTo(Duration.ofSeconds(3)) < 0 ? s.request.timeout() : Duration.ofSeconds(3);
+        List<String> out = new ArrayList<>();
+        for (PortResult r : new PortProbe(wait, Duration.ofMillis(Math.min(2000, wait.toMillis()))).probeAll(address, s.host, ports)) {
+            out.add("port " + r.port() + " from here: " + r.state().id()
+                    + r.service().map(x -> " (" + x.id() + ")").orElse(""));
+        }
+        return out;
     }
 
     /**
@@ -238,7 +259,10 @@ final class Steps {
                 case RESET -> "tcp.reset";
                 default -> "tcp.failed";
             };
-            return Outcome.fail("cannot connect to port " + port + ": " + last.kind().description(), s.event(StepId.TCP, event), details);
+            List<String> all = new ArrayList<>(List.of(details));
+            all.addAll(otherPorts(s, attempts.get(0).address(), port));
+            return Outcome.fail("cannot connect to port " + port + ": " + last.kind().description(), s.event(StepId.TCP, event),
+                    all.toArray(new String[0]));
         }
         Attempt ok = used.get();
         try {

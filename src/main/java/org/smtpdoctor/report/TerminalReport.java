@@ -33,6 +33,10 @@ public final class TerminalReport implements CheckListener {
         String line = String.format("  %s %-16s %s", style.mark(f.status()), f.step().id(), f.summary());
         String time = f.status() == Status.SKIP ? "" : "  " + style.dim(f.duration().toMillis() + " ms");
         out.println(line + time);
+        if (f.status() == Status.FAIL || f.status() == Status.WARN) {
+            // The facts behind a problem (addresses tried, other ports, certificate chain), briefly.
+            f.details().stream().limit(6).forEach(d -> out.println("                      " + style.dim(d)));
+        }
         out.flush();
     }
 

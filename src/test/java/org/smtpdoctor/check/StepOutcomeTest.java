@@ -109,6 +109,9 @@ class StepOutcomeTest {
         CheckResult result = run(request(port, Security.NONE, false));
         assertThat(step(result, StepId.TCP).summary()).contains("refused");
         assertThat(cause(result)).isEqualTo("port_blocked_or_unreachable");
+        // The other mail ports of the same address are probed and reported.
+        assertThat(step(result, StepId.TCP).details()).anyMatch(d -> d.startsWith("port 587 from here: "))
+                .anyMatch(d -> d.startsWith("port 25 from here: "));
     }
 
     @Test
