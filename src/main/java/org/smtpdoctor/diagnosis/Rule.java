@@ -17,10 +17,10 @@ public record Rule(String id, String cause, String vendor, Match match, String c
     /**
      * The conditions: reply codes ("535", "5xx"), enhanced codes ("5.7.139", "5.7.*"), a text regex, phases,
      * events; {@code client} marks a rule about a client library's own words, matched only against pasted text
-     * that no server reply decided.
+     * that no server reply decided; {@code strictPhase} keeps a rule from evidence whose phase is unknown.
      */
     public record Match(List<String> codes, List<String> enhanced, String text, List<String> phases, List<String> events,
-                        Boolean client) {
+                        Boolean client, Boolean strictPhase) {
         boolean clientText() {
             return Boolean.TRUE.equals(client);
         }
@@ -31,7 +31,7 @@ public record Rule(String id, String cause, String vendor, Match match, String c
 
     Compiled compile() {
         Cause c = Cause.byId(cause).orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown cause " + cause));
-        Match m = match == null ? new Match(null, null, null, null, null, null) : match;
+        Match m = match == null ? new Match(null, null, null, null, null, null, null) : match;
         Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE);
         Confidence conf = confidence == null ? Confidence.HIGH : Confidence.valueOf(confidence.toUpperCase(Locale.ROOT));
         boolean microsoftOnly = "microsoft".equalsIgnoreCase(vendor);
@@ -51,7 +51,8 @@ public record Rule(String id, String cause, String vendor, Match match, String c
             // An unknown phase (a pasted message) does not rule out a rule bound to a wire phase;
             // "xoauth2" is known only from evidence that shows it.
             if (match.phases() != null && (e.phase().isEmpty()
-                    ? match.phases().stream().allMatch("xoauth2"::equals) : !match.phases().contains(e.phase()))) {
+                    ? Boolean.TRUE.equals(match.strictPhase()) || match.phases().stream().allMatch("xoauth2"::equals)
+                    : !match.phases().contains(e.phase()))) {
                 return false;
             }
             if (e.raw().isPresent()) {
