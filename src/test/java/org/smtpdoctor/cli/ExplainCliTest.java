@@ -134,4 +134,21 @@ class ExplainCliTest {
         assertThat(batch.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(batch.err()).contains("a directory");
     }
+
+    @Test
+    void tokenExplainsAGraphTokenAndNeverPrintsIt(@TempDir Path dir) throws Exception {
+        String token = org.smtpdoctor.oauth.TokenCheckTest.jwt("{\"aud\":\"https://graph.microsoft.com\",\"exp\":4102444800,"
+                + "\"scp\":\"Mail.Send\",\"upn\":\"scanner@contoso.com\"}");
+        Path f = Files.writeString(dir.resolve("token.txt"), token + "\n");
+        Cli.Run run = Cli.run("token", "--file", f.toString(), "--json");
+        assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
+        JsonNode doc = JSON.readTree(run.out());
+        assertThat(doc.get("claims").get("audience").asText()).isEqualTo("https://graph.microsoft.com");
+        assertThat(doc.get("problems").get(0).get("diagnosis").get("cause").asText()).isEqualTo("oauth_token_invalid");
+        assertThat(run.out() + run.err()).doesNotContain(token).doesNotContain(token.split("\\.")[1]);
+        Cli.Run bad = Cli.run("token", "--file", Files.writeString(dir.resolve("bad.txt"), "abc.def").toString());
+        assertThat(bad.exit()).isEqualTo(ExitCode.FAILED);
+        assertThat(bad.out()).contains("three dot-separated parts").contains("oauth_token_invalid");
+        assertThat(Cli.run("token").exit()).isEqualTo(ExitCode.USAGE);
+    }
 }

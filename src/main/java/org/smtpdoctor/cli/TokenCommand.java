@@ -1,0 +1,143 @@
+package org.smtpdoctor.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smtpdoctor.diagnosis.Diagnosis;
+import org.smtpdoctor.diagnosis.Evidence;
+import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.TokenCheck;
+import org.smtpdoctor.report.DiagnosisText;
+import org.smtpdoctor.report.JsonReport;
+import org.smtpdoctor.report.TerminalStyle;
+import org.smtpdoctor.smtp.Secret;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code smtp-doctor token}: what an access token says, and whether SMTP AUTH XOAUTH2 can work with it. */
+@Command(name = "token", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+        sortOptions = false,
+        description = {
+            "Read an OAuth access token (JWT) without sending it anywhere: audience, tenant, app, expiry, roles or",
+            "scopes, user; and say what would make Exchange Online refuse it for SMTP AUTH XOAUTH2. The token itself",
+            "is never printed.",
+            "",
+            "Examples:",
+            "  smtp-doctor token --access-token-env TOKEN --user scanner@contoso.com",
+            "  smtp-doctor token --file token.txt --json",
+            ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the token looks right for SMTP", "1:a problem was found", "2:no token could be read"})
+public final class TokenCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--access-token-env", paramLabel = "VAR", description = "Read the token from this environment variable.")
+    String env;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Read the token from the first line of this file ('-': standard input).")
+    Path file;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "The mailbox the token will be used for (XOAUTH2 user=).")
+    String user;
+
+    @Option(names = "--json", description = "JSON: claims, problems[], diagnosis.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Secret token = read();
+        Optional<Diagnosis> malformed = Optional.empty();
+        AccessToken claims = null;
+        try {
+            claims = AccessToken.parse(token.reveal());
+        } catch (AccessToken.MalformedToken e) {
+            malformed = Optional.of(diagnose("token.malformed"));
+            if (json) {
+                ObjectNode doc = new ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("error", e.getMessage());
+                doc.set("diagnosis", JsonReport.diagnosis(malformed.get()));
+                out.println(doc.toPrettyString());
+            } else {
+                out.println("smtp-doctor token: " + e.getMessage());
+                out.println();
+                DiagnosisText.print(out, TerminalStyle.detect(), malformed.get(), "Diagnosis: ");
+            }
+            out.flush();
+            return ExitCode.FAILED;
+        }
+        List<TokenCheck.Problem> problems = TokenCheck.problems(claims, Optional.ofNullable(user), Clock.systemUTC());
+        if (json) {
+            ObjectNode doc = new ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("version", Version.get());
+            ObjectNode c = doc.putObject("claims");
+            AccessToken t = claims;
+            c.put("audience", t.audience().orElse(null)).put("tenant", t.tenant().orElse(null)).put("app_id", t.appId().orElse(null))
+                    .put("expires", t.expires().map(Object::toString).orElse(null)).put("user", t.user().orElse(null))
+                    .put("kind", t.appOnly() ? "app-only" : "delegated");
+            t.roles().forEach(c.putArray("roles")::add);
+            t.scopes().forEach(c.putArray("scopes")::add);
+            var arr = doc.putArray("problems");
+            for (TokenCheck.Problem p : problems) {
+                arr.addObject().put("event", p.event()).put("detail", p.detail())
+                        .set("diagnosis", JsonReport.diagnosis(diagnose(p.event())));
+            }
+            out.println(doc.toPrettyString());
+        } else {
+            out.println("smtp-doctor token (" + (claims.appOnly() ? "app-only" : "delegated") + ")");
+            out.println("  audience  " + claims.audience().orElse("-"));
+            out.println("  tenant    " + claims.tenant().orElse("-"));
+            out.println("  app       " + claims.appId().orElse("-"));
+            out.println("  user      " + claims.user().orElse("-"));
+            out.println("  expires   " + claims.expires().map(Object::toString).orElse("-"));
+            out.println("  " + (claims.appOnly() ? "roles     " + String.join(" ", claims.roles())
+                    : "scopes    " + String.join(" ", claims.scopes())));
+            out.println();
+            if (problems.isEmpty()) {
+                out.println("Looks right for SMTP AUTH XOAUTH2 to Exchange Online. If it is still refused, the mailbox side "
+                        + "decides (service principal and FullAccess for app-only tokens).");
+            }
+            for (TokenCheck.Problem p : problems) {
+                DiagnosisText.print(out, TerminalStyle.detect(), diagnose(p.event()), "Problem: ");
+                out.println("  Found: " + p.detail());
+                out.println();
+            }
+        }
+        out.flush();
+        return problems.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private Diagnosis diagnose(String event) {
+        return KnowledgeBase.bundled().diagnose(Evidence.event("token", event, Vendor.MICROSOFT,
+                user == null ? Map.of() : Map.of("user", user)));
+    }
+
+    private Secret read() throws IOException {
+        if ((env == null) == (file == null)) {
+            throw new UsageException("give the token one way: --access-token-env VAR or --file FILE ('-' for standard input)");
+        }
+        if (env != null) {
+            return Secrets.fromEnv(env, "access token").orElseThrow();
+        }
+        if (file.toString().equals("-")) {
+            String line = new String(System.in.readNBytes(1 << 20), StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            if (line.isEmpty()) {
+                throw new UsageException("no token on standard input");
+            }
+            return Secret.of(line);
+        }
+        return Secrets.fromFile(file, "access token").orElseThrow();
+    }
+}
