@@ -47,7 +47,7 @@ public final class CheckRunner {
 
     private record StepDef(StepId id, Function<CheckSession, Outcome> body) {}
 
-    private List<StepDef> plan(Security security) {
+    private List<StepDef> plan(Security security, boolean withToken) {
         List<StepDef> plan = new ArrayList<>(List.of(
                 new StepDef(StepId.CONFIG, steps::config),
                 new StepDef(StepId.DNS, steps::dns),
@@ -63,8 +63,12 @@ public final class CheckRunner {
             plan.addAll(greeting);
             plan.addAll(tls);
         }
+        plan.add(new StepDef(StepId.AUTH_MECHANISMS, steps::authMechanisms));
+        if (withToken) {
+            // Only for XOAUTH2: what the token says, before Exchange's catch-all 535 5.7.3 can hide it.
+            plan.add(new StepDef(StepId.TOKEN, steps::token));
+        }
         plan.addAll(List.of(
-                new StepDef(StepId.AUTH_MECHANISMS, steps::authMechanisms),
                 new StepDef(StepId.AUTH, steps::auth),
                 new StepDef(StepId.MAIL_FROM, steps::mailFrom),
                 new StepDef(StepId.RCPT_TO, steps::rcptTo),
@@ -80,7 +84,7 @@ public final class CheckRunner {
         List<Finding> findings = new ArrayList<>();
         String blockedBy = null;
         try {
-            for (StepDef step : plan(request.security())) {
+            for (StepDef step : plan(request.security(), request.accessToken().isPresent() && !request.noAuth())) {
                 listener.started(step.id());
                 long start = System.nanoTime();
                 Outcome outcome = blockedBy != null ? Outcome.skip("skipped: " + blockedBy) : step.body().apply(session);

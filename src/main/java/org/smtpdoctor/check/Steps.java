@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.net.MailDns;
+import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.TokenCheck;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
 import org.smtpdoctor.net.PortProbe;
@@ -427,6 +429,25 @@ final class Steps {
         }
         s.mechanism = wanted;
         return Outcome.pass("offered: " + String.join(" ", offered) + "; using " + wanted);
+    }
+
+    Outcome token(CheckSession s) {
+        AccessToken token;
+        try {
+            token = AccessToken.parse(s.request.accessToken().orElseThrow().reveal());
+        } catch (AccessToken.MalformedToken e) {
+            return Outcome.fail("the access token cannot be read: " + e.getMessage(), s.event(StepId.TOKEN, "token.malformed"));
+        }
+        List<TokenCheck.Problem> problems = TokenCheck.problems(token, s.request.user(), java.time.Clock.systemUTC());
+        String summary = (token.appOnly() ? "app-only" : "delegated") + " token for " + token.audience().orElse("?")
+                + (token.appOnly() ? ", roles " + String.join(" ", token.roles()) : ", scopes " + String.join(" ", token.scopes()))
+                + token.expires().map(e -> ", expires " + e).orElse("");
+        if (!problems.isEmpty()) {
+            TokenCheck.Problem first = problems.get(0);
+            return Outcome.fail(first.detail(), s.event(StepId.TOKEN, first.event()),
+                    problems.stream().map(TokenCheck.Problem::detail).toArray(String[]::new));
+        }
+        return Outcome.pass(summary);
     }
 
     Outcome auth(CheckSession s) {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessTest {
 
     private static final String CANARY = "Canary-7f3a-Pa55word";
-    private static final String TOKEN_CANARY = "eyJDanary.T0ken-9c1d.sig";
+    /** A well-formed app-only token for Exchange (so it reaches AUTH), the lab does not accept it. */
+    private static final String TOKEN_CANARY = org.smtpdoctor.oauth.TokenCheckTest.jwt(
+            "{\"aud\":\"https://outlook.office365.com\",\"exp\":4102444800,\"roles\":[\"SMTP.SendAsApp\"],\"canary\":\"9c1d\"}");
 
     record Result(int exit, String out, String err) {}
 
@@ -80,6 +82,8 @@ class ProcessTest {
         assertThat(r.exit()).isEqualTo(ExitCode.FAILED);
         assertThat(r.out()).contains("AUTH XOAUTH2 <user and bearer token, base64, redacted>");
         assertNoSecret(r, TOKEN_CANARY);
+        assertThat(r.out() + r.err()).doesNotContain(TOKEN_CANARY.split("\\.")[1]);
+        assertThat(r.out()).contains("PASS token");
     }
 
     @Test
@@ -104,5 +108,17 @@ class ProcessTest {
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertThat(doc.get("cause").asText()).isEqualTo("tls_version_too_old");
         assertThat(doc.get("transcript").toString()).contains("TLS started with TLSv1.1").contains("421 4.7.66");
+    }
+
+    @Test
+    void aGraphTokenIsCaughtByTheTokenStepBeforeAuth() throws Exception {
+        String graph = org.smtpdoctor.oauth.TokenCheckTest.jwt("{\"aud\":\"https://graph.microsoft.com\",\"exp\":4102444800,"
+                + "\"scp\":\"Mail.Send\",\"upn\":\"scanner@contoso.com\"}");
+        Result r = run(Map.of("TOKEN", graph), "check", "--lab", "healthy", "--access-token-env", "TOKEN", "--json");
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.get("cause").asText()).isEqualTo("oauth_token_invalid");
+        assertThat(doc.get("steps").toString()).contains("\"id\":\"token\",\"status\":\"FAIL\"");
+        assertThat(doc.get("transcript").toString()).doesNotContain("AUTH XOAUTH2");
+        assertNoSecret(r, graph);
     }
 }
