@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor check}: wiring only; the work is in {@link CheckRunner}. */
-@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "check", header = "Diagnose the submission path layer by layer and name the cause with its fix.", sortOptions = false, mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
         description = {
             "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
             "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor explain}: wiring only; the work is in {@link Explainer}. */
-@Command(name = "explain", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "explain", header = "Explain a pasted error, log line, NDR or transcript offline.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Explain a failure message offline: a reply line, a transcript, an MTA log line, an NDR, or a client",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor lab}: list the scenarios, or run one in the foreground on 127.0.0.1. */
-@Command(name = "lab", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+@Command(name = "lab", header = "Run the embedded Microsoft 365 simulator with a failure scenario.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
         description = {
             "An embedded simulator of Microsoft 365 SMTP submission (smtp.office365.com:587) that reproduces",
             "one failure mode at a time. It listens on 127.0.0.1 only.",

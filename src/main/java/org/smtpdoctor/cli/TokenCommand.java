@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor token}: what an access token says, and whether SMTP AUTH XOAUTH2 can work with it. */
-@Command(name = "token", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "token", header = "What an OAuth access token says, and whether XOAUTH2 can work with it.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Read an OAuth access token (JWT) without sending it anywhere: audience, tenant, app, expiry, roles or",
