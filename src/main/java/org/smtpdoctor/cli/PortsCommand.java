@@ -1,6 +1,5 @@
 package org.smtpdoctor.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -71,7 +70,7 @@ public final class PortsCommand implements Callable<Integer> {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
             if (json) {
-                ObjectNode doc = new ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("version", Version.get())
+                ObjectNode doc = Version.jsonDocument()
                         .put("host", host).putNull("address").put("error", e.getMessage());
                 doc.putArray("ports");
                 out.println(doc.toPrettyString());
@@ -86,8 +85,8 @@ public final class PortsCommand implements Callable<Integer> {
                 .probeAll(address, host, list);
         long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
         if (json) {
-            ObjectNode doc = new ObjectMapper().createObjectNode();
-            doc.put("tool", "smtp-doctor").put("version", Version.get()).put("host", host)
+            ObjectNode doc = Version.jsonDocument();
+            doc.put("host", host)
                     .put("address", address.getHostAddress()).put("duration_ms", took);
             ArrayNode arr = doc.putArray("ports");
             for (PortResult r : results) {

@@ -1,6 +1,5 @@
 package org.smtpdoctor.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,9 +104,7 @@ public final class TlsCommand implements Callable<Integer> {
     }
 
     static ObjectNode render(TlsMatrix.Result r) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode doc = mapper.createObjectNode();
-        doc.put("tool", "smtp-doctor").put("version", Version.get());
+        ObjectNode doc = Version.jsonDocument();
         doc.putObject("target").put("host", r.host()).put("port", r.port()).put("security", r.security().id());
         ObjectNode protocols = doc.putObject("protocols");
         ObjectNode ciphers = doc.putObject("ciphers");

@@ -1,6 +1,5 @@
 package org.smtpdoctor.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,7 +67,7 @@ public final class TokenCommand implements Callable<Integer> {
         } catch (AccessToken.MalformedToken e) {
             malformed = Optional.of(diagnose("token.malformed"));
             if (json) {
-                ObjectNode doc = new ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("error", e.getMessage());
+                ObjectNode doc = Version.jsonDocument().put("error", e.getMessage());
                 doc.set("diagnosis", JsonReport.diagnosis(malformed.get()));
                 out.println(doc.toPrettyString());
             } else {
@@ -81,7 +80,7 @@ public final class TokenCommand implements Callable<Integer> {
         }
         List<TokenCheck.Problem> problems = TokenCheck.problems(claims, Optional.ofNullable(user), Clock.systemUTC());
         if (json) {
-            ObjectNode doc = new ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("version", Version.get());
+            ObjectNode doc = Version.jsonDocument();
             ObjectNode c = doc.putObject("claims");
             AccessToken t = claims;
             c.put("audience", t.audience().orElse(null)).put("tenant", t.tenant().orElse(null)).put("app_id", t.appId().orElse(null))

@@ -10,6 +10,11 @@ public final class Version implements CommandLine.IVersionProvider {
         return v == null ? "dev" : v;
     }
 
+    /** A new JSON report document, headed with the tool and its version. */
+    static com.fasterxml.jackson.databind.node.ObjectNode jsonDocument() {
+        return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("tool", "smtp-doctor").put("version", get());
+    }
+
     @Override
     public String[] getVersion() {
         return new String[] {"smtp-doctor " + get()};

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -154,8 +153,4 @@ public final class KnowledgeBase {
         return out.toString();
     }
 
-    /** Rules sorted for display: by cause, then id. */
-    public List<Rule> rulesByCause() {
-        return rules().stream().sorted(Comparator.comparing(Rule::cause).thenComparing(Rule::id)).toList();
-    }
 }

@@ -15,8 +15,4 @@ public record Timeouts(Duration connect, Duration read, Duration overall) {
         }
     }
 
-    /** Connect and read at {@code step}; the whole session at four times that. */
-    public static Timeouts of(Duration step) {
-        return new Timeouts(step, step, step.multipliedBy(4));
-    }
 }
