@@ -14,7 +14,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * Logging set-up in code rather than logback.xml: parsing XML costs a short-lived command
  * line tool a noticeable part of its start-up. Logs go to stderr so that stdout stays the
  * report; the level comes from SMTP_DOCTOR_LOG (default WARN). SubEthaSMTP stays at ERROR
- * whatever the level, because at DEBUG it logs every client line, AUTH payloads included.
+ * whatever the level, because at DEBUG it logs every client line, AUTH payloads included;
+ * the lab's OAuth server is silenced for the same reason.
  * Found by logback through META-INF/services.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
@@ -37,6 +38,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(Level.toLevel(wanted, Level.WARN));
         root.addAppender(stderr);
         context.getLogger("org.subethamail").setLevel(Level.ERROR);
+        // The lab's OAuth server logs request bodies (client secrets) at DEBUG and its own
+        // stack traces at ERROR; it reports failures to its HTTP clients, so it stays silent.
+        for (String quiet : new String[] {"no.nav", "mu", "okhttp3", "io.netty", "freemarker"}) {
+            context.getLogger(quiet).setLevel(Level.OFF);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
