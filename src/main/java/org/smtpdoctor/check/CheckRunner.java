@@ -49,7 +49,14 @@ public final class CheckRunner {
 
     private List<StepDef> plan(Security security, boolean withToken) {
         List<StepDef> plan = new ArrayList<>(List.of(
-                new StepDef(StepId.CONFIG, steps::config),
+                new StepDef(StepId.CONFIG, steps::config)));
+        if (withToken) {
+            // Only for XOAUTH2, and before any connection: getting the token may wait minutes for a
+            // device sign-in, and what the token says must be known before Exchange's catch-all
+            // 535 5.7.3 can hide it.
+            plan.add(new StepDef(StepId.TOKEN, steps::token));
+        }
+        plan.addAll(List.of(
                 new StepDef(StepId.DNS, steps::dns),
                 new StepDef(StepId.TCP, steps::tcp)));
         List<StepDef> tls = List.of(new StepDef(StepId.TLS, steps::tls), new StepDef(StepId.CERTIFICATE, steps::certificate));
@@ -64,10 +71,6 @@ public final class CheckRunner {
             plan.addAll(tls);
         }
         plan.add(new StepDef(StepId.AUTH_MECHANISMS, steps::authMechanisms));
-        if (withToken) {
-            // Only for XOAUTH2: what the token says, before Exchange's catch-all 535 5.7.3 can hide it.
-            plan.add(new StepDef(StepId.TOKEN, steps::token));
-        }
         plan.addAll(List.of(
                 new StepDef(StepId.AUTH, steps::auth),
                 new StepDef(StepId.MAIL_FROM, steps::mailFrom),
@@ -79,12 +82,11 @@ public final class CheckRunner {
     public CheckResult run(CheckRequest request, CheckListener listener) {
         Redactor redactor = new Redactor();
         request.password().ifPresent(p -> redactor.register(p.reveal()));
-        request.accessToken().ifPresent(t -> redactor.register(t.reveal()));
         CheckSession session = new CheckSession(request, redactor, transcriptObserver);
         List<Finding> findings = new ArrayList<>();
         String blockedBy = null;
         try {
-            for (StepDef step : plan(request.security(), request.accessToken().isPresent() && !request.noAuth())) {
+            for (StepDef step : plan(request.security(), request.token().isPresent() && !request.noAuth())) {
                 listener.started(step.id());
                 long start = System.nanoTime();
                 Outcome outcome = blockedBy != null ? Outcome.skip("skipped: " + blockedBy) : step.body().apply(session);

@@ -22,6 +22,9 @@ import org.smtpdoctor.tls.TlsSessionInfo;
 final class CheckSession {
     final CheckRequest request;
     final Transcript transcript;
+    final Redactor redactor;
+    /** The access token the token step acquired. */
+    org.smtpdoctor.smtp.Secret accessToken;
     /** The host connected to: the request's, or the MX the dns step chose for an MX route. */
     String host;
     List<InetAddress> addresses = List.of();
@@ -38,6 +41,7 @@ final class CheckSession {
 
     CheckSession(CheckRequest request, Redactor redactor, java.util.function.Consumer<Transcript.Entry> observer) {
         this.request = request;
+        this.redactor = redactor;
         this.transcript = new Transcript(java.time.Clock.systemUTC(), redactor, observer);
         this.host = request.host();
     }

@@ -20,14 +20,16 @@ import java.util.regex.Pattern;
 import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.net.MailDns;
-import org.smtpdoctor.oauth.AccessToken;
-import org.smtpdoctor.oauth.TokenCheck;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
 import org.smtpdoctor.net.PortProbe;
 import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.net.TcpConnector;
+import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.TokenCheck;
+import org.smtpdoctor.oauth.TokenException;
+import org.smtpdoctor.oauth.TokenSource;
 import org.smtpdoctor.smtp.Capabilities;
 import org.smtpdoctor.smtp.Reply;
 import org.smtpdoctor.smtp.Security;
@@ -92,7 +94,7 @@ final class Steps {
         }
         String auth = r.domain().isPresent() ? "MX route for " + r.domain().get() + ", no AUTH"
                 : r.noAuth() ? "no AUTH (--no-auth)"
-                : r.accessToken().isPresent() ? "XOAUTH2 as " + r.user().orElse("?")
+                : r.token().isPresent() ? "XOAUTH2 as " + r.user().orElse("?")
                 : r.user().map(u -> "AUTH as " + u).orElse("no credentials given");
         String device = r.tlsProtocols().equals(TlsClient.MODERN) ? "" : ", device TLS " + String.join("/", r.tlsProtocols());
         return Outcome.pass(r.host() + ":" + r.port() + ", " + r.security().id() + ", " + auth + device
@@ -411,7 +413,7 @@ final class Steps {
                     s.event(StepId.AUTH_MECHANISMS, tlsWouldHelp ? "auth.requires-tls" : "auth.not-offered"));
         }
         String wanted;
-        if (r.accessToken().isPresent()) {
+        if (r.token().isPresent()) {
             wanted = "XOAUTH2";
         } else if (r.mechanism().isPresent()) {
             wanted = r.mechanism().get().toUpperCase(Locale.ROOT);
@@ -432,9 +434,18 @@ final class Steps {
     }
 
     Outcome token(CheckSession s) {
+        TokenSource source = s.request.token().orElseThrow();
+        long start = System.nanoTime();
+        try {
+            s.accessToken = source.token();
+        } catch (TokenException e) {
+            return Outcome.fail(e.getMessage(), tokenEvidence(s, e), source.describe());
+        }
+        s.redactor.register(s.accessToken.reveal());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
         AccessToken token;
         try {
-            token = AccessToken.parse(s.request.accessToken().orElseThrow().reveal());
+            token = AccessToken.parse(s.accessToken.reveal());
         } catch (AccessToken.MalformedToken e) {
             return Outcome.fail("the access token cannot be read: " + e.getMessage(), s.event(StepId.TOKEN, "token.malformed"));
         }
@@ -447,7 +458,17 @@ final class Steps {
             return Outcome.fail(first.detail(), s.event(StepId.TOKEN, first.event()),
                     problems.stream().map(TokenCheck.Problem::detail).toArray(String[]::new));
         }
-        return Outcome.pass(summary);
+        return Outcome.pass(summary, source.describe() + (tookMs > 5 ? " (" + tookMs + " ms)" : ""));
+    }
+
+    /** What a failed token request tells the knowledge base: the endpoint's own words, or what kept it from answering. */
+    private static Evidence tokenEvidence(CheckSession s, TokenException e) {
+        return switch (e.kind()) {
+            case REFUSED -> Evidence.raw(e.getMessage().replaceFirst("^the token endpoint refused: ", ""), Vendor.MICROSOFT);
+            case UNREACHABLE -> s.event(StepId.TOKEN, e.getMessage().contains("(DNS)") ? "token.endpoint-dns" : "token.endpoint-unreachable");
+            case BAD_RESPONSE -> s.event(StepId.TOKEN, "token.endpoint-not-oauth");
+            case LOCAL -> Evidence.raw(e.getMessage(), Vendor.MICROSOFT);
+        };
     }
 
     Outcome auth(CheckSession s) {
@@ -459,7 +480,7 @@ final class Steps {
         Reply reply;
         try {
             reply = switch (s.mechanism) {
-                case "XOAUTH2" -> s.client.authXoauth2(user, r.accessToken().orElseThrow());
+                case "XOAUTH2" -> s.client.authXoauth2(user, s.accessToken);
                 case "PLAIN" -> s.client.authPlain(user, r.password().orElseThrow());
                 default -> s.client.authLogin(user, r.password().orElseThrow());
             };

@@ -19,6 +19,7 @@ import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
 import org.smtpdoctor.net.SystemResolver;
+import org.smtpdoctor.oauth.TokenSource;
 import org.smtpdoctor.report.JsonReport;
 import org.smtpdoctor.report.TerminalReport;
 import org.smtpdoctor.report.TerminalStyle;
@@ -27,6 +28,7 @@ import org.smtpdoctor.smtp.Security;
 import org.smtpdoctor.tls.LegacyTls;
 import org.smtpdoctor.tls.TlsClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,6 +91,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--access-token-env", paramLabel = "VAR",
             description = "Authenticate with AUTH XOAUTH2 using the OAuth access token in this environment variable.")
     String accessTokenEnv;
+
+    @Mixin
+    OAuthOptions oauth = new OAuthOptions();
 
     @Option(names = "--auth-mechanism", paramLabel = "MECH", description = "Force LOGIN, PLAIN or XOAUTH2 (default: chosen from what the server offers).")
     String mechanism;
@@ -252,7 +257,14 @@ public final class CheckCommand implements Callable<Integer> {
         List<X509Certificate> trusted = new ArrayList<>(Inputs.certificates(trustCert));
         Optional<String> u = Optional.ofNullable(user);
         Optional<Secret> password = Secrets.fromEnv(passwordEnv, "password").or(() -> Secrets.fromFile(passwordFile, "password"));
-        Optional<Secret> token = Secrets.fromEnv(accessTokenEnv, "access token");
+        Optional<TokenSource> token = Secrets.fromEnv(accessTokenEnv, "access token")
+                .map(t -> TokenSource.of(t, "token from $" + accessTokenEnv));
+        if (oauth.requested()) {
+            if (token.isPresent()) {
+                throw new UsageException("--access-token-env gives a token; --tenant/--client-id get one: use one or the other");
+            }
+            token = Optional.of(oauth.source(timeout, spec.commandLine().getErr()));
+        }
         Optional<String> f = Optional.ofNullable(from);
         Optional<String> t = Optional.ofNullable(to);
         boolean sending = send;
@@ -279,10 +291,10 @@ public final class CheckCommand implements Callable<Integer> {
             }
         }
         if (mechanism != null && mechanism.equalsIgnoreCase("XOAUTH2") && token.isEmpty()) {
-            throw new UsageException("--auth-mechanism XOAUTH2 needs a token: --access-token-env VAR");
+            throw new UsageException("--auth-mechanism XOAUTH2 needs a token: --access-token-env VAR, or --tenant and --client-id to get one");
         }
         if (token.isPresent() && u.isEmpty()) {
-            throw new UsageException("--access-token-env needs --user (the mailbox the token is for)");
+            throw new UsageException("OAuth needs --user: the mailbox to send as (XOAUTH2 user=)");
         }
         return new CheckRequest(h, prt, sec, p.map(Preset::name), ehloName == null ? "" : ehloName,
                 u, password, token, Optional.ofNullable(mechanism), skipAuth, f, t, sending,

@@ -16,11 +16,13 @@ import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.oauth.AccessToken;
 import org.smtpdoctor.oauth.TokenCheck;
+import org.smtpdoctor.oauth.TokenException;
 import org.smtpdoctor.report.DiagnosisText;
 import org.smtpdoctor.report.JsonReport;
 import org.smtpdoctor.report.TerminalStyle;
 import org.smtpdoctor.smtp.Secret;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,15 +32,18 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Read an OAuth access token (JWT) without sending it anywhere: audience, tenant, app, expiry, roles or",
-            "scopes, user; and say what would make Exchange Online refuse it for SMTP AUTH XOAUTH2. The token itself",
-            "is never printed.",
+            "scopes, user; and say what would make Exchange Online refuse it for SMTP AUTH XOAUTH2. Or get one from",
+            "Microsoft Entra first (app-only with a client secret or certificate, or delegated by device code), and",
+            "decode the AADSTS error when Entra refuses. The token itself is never printed.",
             "",
             "Examples:",
             "  smtp-doctor token --access-token-env TOKEN --user scanner@contoso.com",
             "  smtp-doctor token --file token.txt --json",
+            "  smtp-doctor token --tenant contoso.onmicrosoft.com --client-id APP_ID --client-secret-env SECRET",
+            "  smtp-doctor token --tenant contoso.onmicrosoft.com --client-id APP_ID --device-code",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the token looks right for SMTP", "1:a problem was found", "2:no token could be read"})
+        exitCodeList = {"0:the token looks right for SMTP", "1:a problem was found, or no token was issued", "2:usage: no token given, or unusable options"})
 public final class TokenCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +55,13 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "FILE", description = "Read the token from the first line of this file ('-': standard input).")
     Path file;
 
+    @Mixin
+    OAuthOptions oauth = new OAuthOptions();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Timeout of each request to the token endpoint (default ${DEFAULT-VALUE} s).")
+    int timeoutSeconds;
+
     @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "The mailbox the token will be used for (XOAUTH2 user=).")
     String user;
 
@@ -59,7 +71,12 @@ public final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Secret token = read();
+        Secret token;
+        try {
+            token = read();
+        } catch (TokenException e) {
+            return refused(out, e);
+        }
         Optional<Diagnosis> malformed = Optional.empty();
         AccessToken claims = null;
         try {
@@ -123,9 +140,37 @@ public final class TokenCommand implements Callable<Integer> {
                 user == null ? Map.of() : Map.of("user", user)));
     }
 
-    private Secret read() throws IOException {
-        if ((env == null) == (file == null)) {
-            throw new UsageException("give the token one way: --access-token-env VAR or --file FILE ('-' for standard input)");
+    /** No token: what Entra (or the network) said, decoded. */
+    private int refused(PrintWriter out, TokenException e) {
+        Evidence evidence = switch (e.kind()) {
+            case REFUSED -> Evidence.raw(e.getMessage().replaceFirst("^the token endpoint refused: ", ""), Vendor.MICROSOFT);
+            case UNREACHABLE -> Evidence.event("token", e.getMessage().contains("(DNS)") ? "token.endpoint-dns"
+                    : "token.endpoint-unreachable", Vendor.MICROSOFT, Map.of());
+            case BAD_RESPONSE -> Evidence.event("token", "token.endpoint-not-oauth", Vendor.MICROSOFT, Map.of());
+            case LOCAL -> Evidence.raw(e.getMessage(), Vendor.MICROSOFT);
+        };
+        Diagnosis d = KnowledgeBase.bundled().diagnose(evidence);
+        if (json) {
+            ObjectNode doc = Version.jsonDocument().put("error", e.getMessage()).put("error_kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            doc.set("diagnosis", JsonReport.diagnosis(d));
+            out.println(doc.toPrettyString());
+        } else {
+            out.println("smtp-doctor token: no token: " + e.getMessage());
+            out.println();
+            DiagnosisText.print(out, TerminalStyle.detect(), d, "Diagnosis: ");
+        }
+        out.flush();
+        return ExitCode.FAILED;
+    }
+
+    private Secret read() throws IOException, TokenException {
+        int ways = (env != null ? 1 : 0) + (file != null ? 1 : 0) + (oauth.requested() ? 1 : 0);
+        if (ways != 1) {
+            throw new UsageException("give the token one way: --access-token-env VAR, --file FILE ('-' for standard input), "
+                    + "or get one with --tenant and --client-id");
+        }
+        if (oauth.requested()) {
+            return oauth.source(Inputs.timeout(timeoutSeconds, 600), spec.commandLine().getErr()).token();
         }
         if (env != null) {
             return Secrets.fromEnv(env, "access token").orElseThrow();

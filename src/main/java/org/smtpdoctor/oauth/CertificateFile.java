@@ -104,6 +104,10 @@ public final class CertificateFile {
     }
 
     private static ClientCredential.Certificate pkcs12(Path file, byte[] bytes, Optional<Secret> password) throws TokenException {
+        if (bytes.length < 4 || bytes[0] != 0x30) {
+            // PKCS#12 is a DER SEQUENCE; anything else is not worth a password guess.
+            throw TokenException.local("cannot read " + file + ": neither PEM nor PKCS#12");
+        }
         char[] pw = password.map(p -> p.reveal().toCharArray()).orElse(new char[0]);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");

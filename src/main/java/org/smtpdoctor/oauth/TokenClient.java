@@ -82,6 +82,10 @@ public final class TokenClient {
     /** Sees the wait for the user: called about once a second with the time left. */
     public interface DeviceCodeListener {
         void waiting(DeviceCode code, Duration left);
+
+        /** The user signed in and the token arrived. */
+        default void signedIn(DeviceCode code) {
+        }
     }
 
     public DeviceCode startDeviceCode(String scope) throws TokenException {
@@ -120,7 +124,9 @@ public final class TokenClient {
                 sleep(Duration.ofMillis(Math.min(1000, Math.max(1, Duration.between(clock.instant(), next).toMillis()))));
             }
             try {
-                return token(new TokenRequest(authority.tokenEndpoint(), client, grant));
+                TokenResult result = token(new TokenRequest(authority.tokenEndpoint(), client, grant));
+                listener.signedIn(code);
+                return result;
             } catch (TokenException e) {
                 String error = e.body().map(TokenClient::errorCode).orElse("");
                 if (error.equals("authorization_pending")) {

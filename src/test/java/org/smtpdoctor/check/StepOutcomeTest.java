@@ -218,7 +218,7 @@ class StepOutcomeTest {
     private static CheckRequest withAuth(int port, boolean allowPlaintext) {
         CheckRequest r = request(port, Security.NONE, true);
         return new CheckRequest(r.host(), r.port(), r.security(), r.preset(), r.ehloName(), r.user(), r.password(),
-                r.accessToken(), Optional.of("PLAIN"), false, r.from(), r.to(), false, r.timeout(), r.trusted(), false,
+                r.token(), Optional.of("PLAIN"), false, r.from(), r.to(), false, r.timeout(), r.trusted(), false,
                 r.tlsProtocols(), allowPlaintext, Optional.empty());
     }
 

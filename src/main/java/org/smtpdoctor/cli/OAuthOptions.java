@@ -1,0 +1,143 @@
+package org.smtpdoctor.cli;
+
+import java.io.Console;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.smtpdoctor.oauth.Authority;
+import org.smtpdoctor.oauth.CertificateFile;
+import org.smtpdoctor.oauth.ClientCredential;
+import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.TokenCache;
+import org.smtpdoctor.oauth.TokenClient;
+import org.smtpdoctor.oauth.TokenException;
+import org.smtpdoctor.oauth.TokenSource;
+import org.smtpdoctor.smtp.Secret;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that get an OAuth token from Microsoft Entra, shared by the commands that
+ * need one: app-only with a client secret or certificate, or delegated by device code.
+ */
+final class OAuthOptions {
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Entra tenant: directory id or a verified domain (contoso.onmicrosoft.com).")
+    String tenant;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "Application (client) id of the app registration.")
+    String clientId;
+
+    @Option(names = "--client-secret-env", paramLabel = "VAR", description = "App-only: the client secret (its value) is in this environment variable.")
+    String secretEnv;
+
+    @Option(names = "--client-secret-file", paramLabel = "FILE", description = "App-only: the client secret is the first line of this file.")
+    Path secretFile;
+
+    @Option(names = "--client-cert", paramLabel = "FILE", description = "App-only: certificate and RSA private key, PEM or PKCS#12 (.pfx/.p12).")
+    Path cert;
+
+    @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Password of the --client-cert file or its key.")
+    String certPasswordEnv;
+
+    @Option(names = "--client-cert-password-file", paramLabel = "FILE", description = "Password of the --client-cert file, first line.")
+    Path certPasswordFile;
+
+    @Option(names = "--device-code", description = "Delegated: sign in as the mailbox user in a browser with a code "
+            + "(the default when no secret or certificate is given); later runs reuse the refresh token.")
+    boolean deviceCode;
+
+    @Option(names = "--authority", paramLabel = "URL", description = "Sign-in authority (default ${DEFAULT-VALUE}; "
+            + "GCC High https://login.microsoftonline.us).", defaultValue = "https://login.microsoftonline.com")
+    String authority;
+
+    @Option(names = "--token-cache", paramLabel = "FILE", description = "Keep tokens here (owner-only; default "
+            + "~/.cache/smtp-doctor/tokens.json).")
+    Path cacheFile;
+
+    @Option(names = "--no-token-cache", description = "Keep no token on disk: sign in again every run.")
+    boolean noCache;
+
+    /** Whether any option asks for a token from Entra. */
+    boolean requested() {
+        return tenant != null || clientId != null || secretEnv != null || secretFile != null || cert != null || deviceCode;
+    }
+
+    /** A source for the token, after checking the options; the token is acquired only when asked for. */
+    TokenSource source(Duration timeout, PrintWriter err) {
+        if (tenant == null || clientId == null) {
+            throw new UsageException("getting a token needs --tenant and --client-id (Entra admin center > App registrations > your app > Overview)");
+        }
+        int ways = (secretEnv != null || secretFile != null ? 1 : 0) + (cert != null ? 1 : 0) + (deviceCode ? 1 : 0);
+        if (ways > 1 || (secretEnv != null && secretFile != null)) {
+            throw new UsageException("choose one: --client-secret-env, --client-secret-file, --client-cert, or --device-code");
+        }
+        Authority where;
+        try {
+            where = new Authority(URI.create(authority), tenant);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--authority/--tenant: " + e.getMessage());
+        }
+        Optional<ClientCredential> credential;
+        if (cert != null) {
+            Optional<Secret> pw = Secrets.fromEnv(certPasswordEnv, "certificate password")
+                    .or(() -> Secrets.fromFile(certPasswordFile, "certificate password"));
+            try {
+                credential = Optional.of(CertificateFile.load(cert, pw));
+            } catch (TokenException e) {
+                throw new UsageException(e.getMessage());
+            }
+        } else {
+            credential = Secrets.fromEnv(secretEnv, "client secret").or(() -> Secrets.fromFile(secretFile, "client secret"))
+                    .map(ClientCredential.ClientSecret::new);
+        }
+        Optional<TokenCache> cache = noCache ? Optional.empty()
+                : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
+        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err), Clock.systemUTC());
+    }
+
+    /**
+     * Shows the device code and a countdown on standard error (standard output stays the
+     * report): on a terminal the countdown rewrites one line every second, elsewhere a line
+     * a minute.
+     */
+    static final class DevicePrompt implements TokenClient.DeviceCodeListener {
+        private final PrintWriter err;
+        private final boolean terminal;
+        private TokenClient.DeviceCode shown;
+        private long lastMinute = -1;
+
+        DevicePrompt(PrintWriter err) {
+            this.err = err;
+            Console console = System.console();
+            this.terminal = console != null;
+        }
+
+        @Override
+        public void waiting(TokenClient.DeviceCode code, Duration left) {
+            if (shown != code) {
+                shown = code;
+                err.println();
+                err.println("Sign in as the mailbox user: open " + code.verificationUri() + " and enter the code " + code.userCode());
+                err.flush();
+            }
+            String clock = String.format("%d:%02d", left.toMinutes(), left.toSecondsPart());
+            if (terminal) {
+                err.print("\r  waiting for the sign-in, " + clock + " left ");
+                err.flush();
+            } else if (left.toMinutes() != lastMinute) {
+                lastMinute = left.toMinutes();
+                err.println("  waiting for the sign-in, " + clock + " left");
+                err.flush();
+            }
+        }
+
+        @Override
+        public void signedIn(TokenClient.DeviceCode code) {
+            err.println((terminal ? "\r" : "") + "  signed in.                                 ");
+            err.flush();
+        }
+    }
+}
