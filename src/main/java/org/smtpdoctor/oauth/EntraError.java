@@ -34,6 +34,8 @@ public record EntraError(int status, Optional<String> error, Optional<Integer> c
     public static final int MAX_BODY = 64 * 1024;
     private static final int MAX_DESCRIPTION = 1000;
     private static final int MAX_FIELD = 200;
+    /** Entra's code for the device code flow's authorization_pending. */
+    private static final int AUTHORIZATION_PENDING = 70016;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern AADSTS = Pattern.compile("\\bAADSTS(\\d{1,9})\\b");
@@ -43,7 +45,7 @@ public record EntraError(int status, Optional<String> error, Optional<Integer> c
     private static final Pattern TRACE_LINES = Pattern.compile("\\s*(Trace ID|Correlation ID|Timestamp):");
     private static final Pattern TRACE_ID = Pattern.compile("Trace ID:\\s*([0-9A-Fa-f-]{8,64})");
     private static final Pattern CORRELATION_ID = Pattern.compile("Correlation ID:\\s*([0-9A-Fa-f-]{8,64})");
-    /** The end of the first sentence: a full stop before whitespace and a capital letter, or the end. */
+    /** The end of a sentence: '.', '!' or '?' before whitespace and a capital letter or a bracket. */
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s+[A-Z(\\[])");
     /**
      * An AADSTS message in text that is not JSON (an HTML page, a cut body): up to the next tag,
@@ -102,7 +104,7 @@ public record EntraError(int status, Optional<String> error, Optional<Integer> c
      */
     public boolean pending() {
         return error.map(e -> e.equals("authorization_pending") || e.equals("slow_down")).orElse(false)
-                || code.map(c -> c == 70016).orElse(false);
+                || code.map(c -> c == AUTHORIZATION_PENDING).orElse(false);
     }
 
     private static JsonNode readObject(String text) {
