@@ -16,14 +16,17 @@ public enum Vendor {
             "(?i)(^|\\.)(office365\\.com|outlook\\.com|office365\\.us|outlook\\.office365\\.us|partner\\.outlook\\.cn|"
                     + "protection\\.outlook\\.com|mail\\.protection\\.outlook\\.com|protection\\.office365\\.us)\\.?$");
     /**
-     * Fingerprints of Exchange Online in replies, lower case: its server names and diagnostics.
+     * Fingerprints of Exchange Online in replies, lower case: its server names and diagnostics,
+     * and of Microsoft Entra's token errors (AADSTS codes).
      * Not the banner's "Microsoft ESMTP MAIL Service": every on-premises Exchange says that too.
      */
     private static final List<String> MICROSOFT_TEXT = List.of(".prod.outlook.com",
             ".outlook.office365.com", "storedrv", "aka.ms/", "smtpclientauthentication", ".protection.outlook.com",
             ".outlook.cn", ".office365.us", "smtp.office365.com", "for client submission", "resolver.adr.",
             "tenantattribution", "tenantinboundattribution", "sendasdenied", "bad outbound sender",
-            "outboundspamexception", "mapiexception", "microsoft.exchange.");
+            "outboundspamexception", "mapiexception", "microsoft.exchange.",
+            // Microsoft Entra's token endpoint and its error codes (rules/entra.yaml).
+            "aadsts", "login.microsoftonline.com");
     private static final List<String> GOOGLE_TEXT = List.of("gsmtp", "smtp.gmail.com", "google.com", "googlemail");
 
     public static Vendor fromHost(String host) {
