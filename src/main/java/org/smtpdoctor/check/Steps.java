@@ -439,7 +439,8 @@ final class Steps {
         try {
             s.accessToken = source.token();
         } catch (TokenException e) {
-            return Outcome.fail(e.getMessage(), tokenEvidence(s, e), source.describe());
+            return Outcome.fail(e.getMessage(), tokenEvidence(s, e),
+                    e.ticketIds().map(ids -> new String[] {source.describe(), "Entra " + ids}).orElse(new String[] {source.describe()}));
         }
         s.redactor.register(s.accessToken.reveal());
         long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -463,12 +464,7 @@ final class Steps {
 
     /** What a failed token request tells the knowledge base: the endpoint's own words, or what kept it from answering. */
     private static Evidence tokenEvidence(CheckSession s, TokenException e) {
-        return switch (e.kind()) {
-            case REFUSED -> Evidence.raw(e.getMessage().replaceFirst("^the token endpoint refused: ", ""), Vendor.MICROSOFT);
-            case UNREACHABLE -> s.event(StepId.TOKEN, e.getMessage().contains("(DNS)") ? "token.endpoint-dns" : "token.endpoint-unreachable");
-            case BAD_RESPONSE -> s.event(StepId.TOKEN, "token.endpoint-not-oauth");
-            case LOCAL -> Evidence.raw(e.getMessage(), Vendor.MICROSOFT);
-        };
+        return e.event().map(event -> s.event(StepId.TOKEN, event)).orElseGet(() -> Evidence.raw(e.reason(), Vendor.MICROSOFT));
     }
 
     Outcome auth(CheckSession s) {

@@ -142,13 +142,8 @@ public final class TokenCommand implements Callable<Integer> {
 
     /** No token: what Entra (or the network) said, decoded. */
     private int refused(PrintWriter out, TokenException e) {
-        Evidence evidence = switch (e.kind()) {
-            case REFUSED -> Evidence.raw(e.getMessage().replaceFirst("^the token endpoint refused: ", ""), Vendor.MICROSOFT);
-            case UNREACHABLE -> Evidence.event("token", e.getMessage().contains("(DNS)") ? "token.endpoint-dns"
-                    : "token.endpoint-unreachable", Vendor.MICROSOFT, Map.of());
-            case BAD_RESPONSE -> Evidence.event("token", "token.endpoint-not-oauth", Vendor.MICROSOFT, Map.of());
-            case LOCAL -> Evidence.raw(e.getMessage(), Vendor.MICROSOFT);
-        };
+        Evidence evidence = e.event().map(event -> Evidence.event("token", event, Vendor.MICROSOFT, Map.<String, String>of()))
+                .orElseGet(() -> Evidence.raw(e.reason(), Vendor.MICROSOFT));
         Diagnosis d = KnowledgeBase.bundled().diagnose(evidence);
         if (json) {
             ObjectNode doc = Version.jsonDocument().put("error", e.getMessage()).put("error_kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));

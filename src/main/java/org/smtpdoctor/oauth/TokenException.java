@@ -39,6 +39,34 @@ public final class TokenException extends Exception {
         return kind;
     }
 
+    /**
+     * The named event for the knowledge base (rules/events.yaml) when the endpoint did not
+     * answer in OAuth terms; empty for a refusal or a local problem, which {@link #reason} states.
+     */
+    public Optional<String> event() {
+        return switch (kind) {
+            case UNREACHABLE -> Optional.of(getMessage().contains("(DNS)") ? "token.endpoint-dns" : "token.endpoint-unreachable");
+            case BAD_RESPONSE -> Optional.of("token.endpoint-not-oauth");
+            case REFUSED, LOCAL -> Optional.empty();
+        };
+    }
+
+    /** For a support ticket: Entra's trace and correlation ids of a refusal, when it gave them. */
+    public Optional<String> ticketIds() {
+        if (kind != Kind.REFUSED) {
+            return Optional.empty();
+        }
+        EntraError e = EntraError.parse(httpStatus, body);
+        String ids = e.traceId().map(t -> "trace id " + t).orElse("")
+                + e.correlationId().map(c -> ", correlation id " + c).orElse("");
+        return ids.isEmpty() ? Optional.empty() : Optional.of(ids.replaceFirst("^, ", ""));
+    }
+
+    /** The reason in the endpoint's own words, for the rules: "AADSTS7000215: Invalid client secret provided." */
+    public String reason() {
+        return kind == Kind.REFUSED ? EntraError.parse(httpStatus, body).knowledgeLine() : getMessage();
+    }
+
     /** The HTTP status of a refusal; 0 when there was no answer. */
     public int httpStatus() {
         return httpStatus;

@@ -25,26 +25,26 @@ import okhttp3.Headers;
  * signed by the server's own key. The refresh token handed out with it comes from the
  * server's real authorization code flow, so refreshing exercises the server's own grant.
  */
-final class OAuthServer implements AutoCloseable {
-    static final String TENANT = "contoso.onmicrosoft.com";
-    static final String UNKNOWN_TENANT = "no-such-tenant.onmicrosoft.com";
-    static final String CLIENT = "11111111-2222-3333-4444-555555555555";
+public final class OAuthServer implements AutoCloseable {
+    public static final String TENANT = "contoso.onmicrosoft.com";
+    public static final String UNKNOWN_TENANT = "no-such-tenant.onmicrosoft.com";
+    public static final String CLIENT = "11111111-2222-3333-4444-555555555555";
 
-    final MockOAuth2Server server;
+    public final MockOAuth2Server server;
     final AtomicBoolean approved = new AtomicBoolean();
     final AtomicInteger devicePolls = new AtomicInteger();
     volatile String refreshToken = "";
 
-    OAuthServer() throws Exception {
+    public OAuthServer() throws Exception {
         server = new MockOAuth2Server(new DeviceAuthorization(), new DeviceToken(), new UnknownTenant());
         server.start(InetAddress.getByName("127.0.0.1"), 0);
     }
 
-    Authority authority() {
+    public Authority authority() {
         return new Authority(URI.create(server.baseUrl().toString()), TENANT);
     }
 
-    String issuerId() {
+    public String issuerId() {
         return TENANT + "/oauth2/v2.0";
     }
 
