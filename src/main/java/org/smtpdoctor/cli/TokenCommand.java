@@ -102,6 +102,7 @@ public final class TokenCommand implements Callable<Integer> {
             AccessToken t = claims;
             c.put("audience", t.audience().orElse(null)).put("tenant", t.tenant().orElse(null)).put("app_id", t.appId().orElse(null))
                     .put("expires", t.expires().map(Object::toString).orElse(null)).put("user", t.user().orElse(null))
+                    .put("object_id", t.objectId().orElse(null))
                     .put("kind", t.appOnly() ? "app-only" : "delegated");
             t.roles().forEach(c.putArray("roles")::add);
             t.scopes().forEach(c.putArray("scopes")::add);
@@ -117,6 +118,8 @@ public final class TokenCommand implements Callable<Integer> {
             out.println("  tenant    " + claims.tenant().orElse("-"));
             out.println("  app       " + claims.appId().orElse("-"));
             out.println("  user      " + claims.user().orElse("-"));
+            out.println("  object id " + claims.objectId().orElse("-") + (claims.appOnly()
+                    ? "  (the service principal: New-ServicePrincipal -ObjectId takes this)" : ""));
             out.println("  expires   " + claims.expires().map(Object::toString).orElse("-"));
             out.println("  " + (claims.appOnly() ? "roles     " + String.join(" ", claims.roles())
                     : "scopes    " + String.join(" ", claims.scopes())));

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record AccessToken(Optional<String> audience, Optional<String> tenant, Optional<String> appId,
                           Optional<Instant> expires, Optional<Instant> notBefore, List<String> roles, List<String> scopes,
-                          Optional<String> user) {
+                          Optional<String> user, Optional<String> objectId) {
 
     /** Exchange Online's audiences: the resource URIs and its application id. */
     public static final List<String> EXCHANGE_AUDIENCES = List.of("https://outlook.office365.com",
@@ -50,7 +50,8 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         claims.path("roles").forEach(r -> roles.add(r.asText()));
         return new AccessToken(text(claims, "aud"), text(claims, "tid"), text(claims, "appid").or(() -> text(claims, "azp")),
                 time(claims, "exp"), time(claims, "nbf"), List.copyOf(roles), List.copyOf(scopes),
-                text(claims, "upn").or(() -> text(claims, "preferred_username")).or(() -> text(claims, "unique_name")));
+                text(claims, "upn").or(() -> text(claims, "preferred_username")).or(() -> text(claims, "unique_name")),
+                text(claims, "oid"));
     }
 
     private static JsonNode decode(String part, String name) throws MalformedToken {
