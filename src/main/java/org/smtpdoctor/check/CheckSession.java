@@ -23,8 +23,9 @@ final class CheckSession {
     final CheckRequest request;
     final Transcript transcript;
     final Redactor redactor;
-    /** The access token the token step acquired. */
+    /** The access token the token step acquired, and what it says. */
     org.smtpdoctor.smtp.Secret accessToken;
+    org.smtpdoctor.oauth.AccessToken tokenClaims;
     /** The host connected to: the request's, or the MX the dns step chose for an MX route. */
     String host;
     List<InetAddress> addresses = List.of();
@@ -66,6 +67,10 @@ final class CheckSession {
         request.user().ifPresent(u -> m.put("user", u));
         request.from().or(() -> Optional.ofNullable(sender)).ifPresent(f -> m.put("from", f));
         request.to().ifPresent(t -> m.put("to", t));
+        if (tokenClaims != null) {
+            tokenClaims.appId().ifPresent(a -> m.put("app_id", a));
+            tokenClaims.objectId().ifPresent(o -> m.put("object_id", o));
+        }
         return m;
     }
 

@@ -450,6 +450,7 @@ final class Steps {
         } catch (AccessToken.MalformedToken e) {
             return Outcome.fail("the access token cannot be read: " + e.getMessage(), s.event(StepId.TOKEN, "token.malformed"));
         }
+        s.tokenClaims = token;
         List<TokenCheck.Problem> problems = TokenCheck.problems(token, s.request.user(), java.time.Clock.systemUTC());
         String summary = (token.appOnly() ? "app-only" : "delegated") + " token for " + token.audience().orElse("?")
                 + (token.appOnly() ? ", roles " + String.join(" ", token.roles()) : ", scopes " + String.join(" ", token.scopes()))
@@ -490,6 +491,12 @@ final class Steps {
         // An OAuth rejection means something else than a password one (rules phase "xoauth2").
         Evidence evidence = "XOAUTH2".equals(s.mechanism)
                 ? Evidence.reply("xoauth2", reply, s.vendor(), s.values()) : s.reply(StepId.AUTH, reply);
+        boolean catchAll = reply.code() == 535 && reply.enhanced().map(e -> e.toString().equals("5.7.3")).orElse(false);
+        if ("XOAUTH2".equals(s.mechanism) && catchAll && s.tokenClaims != null && s.tokenClaims.appOnly()
+                && s.vendor() == Vendor.MICROSOFT) {
+            // The token step found nothing wrong with the token: what is left is Exchange's side.
+            evidence = s.event(StepId.AUTH, "xoauth2.app-token-refused");
+        }
         return Outcome.fail("authentication failed: " + shorten(reply.oneLine()), evidence);
     }
 
