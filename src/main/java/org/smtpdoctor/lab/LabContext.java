@@ -125,6 +125,8 @@ final class LabContext {
         InetSocketAddress remote = session.getRemoteAddress();
         String ip = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
         String id = session.getSessionId() == null ? newSessionId() : session.getSessionId();
-        return new LabSession(id, ip, clock, session.getSocket());
+        LabSession lab = new LabSession(id, ip, clock, session.getSocket());
+        lab.authLines(AuthLines.install(session));
+        return lab;
     }
 }
