@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Examples:",
             "  smtp-doctor lab --list",
             "  smtp-doctor lab --scenario conditional-access --port 2525",
+            "  smtp-doctor lab --scenario oauth-healthy   (also prints the lab's OAuth authority, tenant and client id)",
             "  smtp-doctor check --lab conditional-access      (start, check and stop in one go)",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
@@ -88,10 +90,28 @@ public final class LabCommand implements Callable<Integer> {
         out.println("  sender      " + chosen.sender());
         out.println("  recipient   " + chosen.recipient());
         out.println("  certificate " + cert);
-        out.println();
-        out.println("Try: LAB_PASSWORD='" + chosen.password() + "' smtp-doctor check --host 127.0.0.1 --port " + server.port()
-                + " --trust-cert " + cert + " --user " + chosen.mailbox() + " --password-env LAB_PASSWORD --to "
-                + chosen.recipient());
+        if (server.oauth().isPresent()) {
+            LabOAuth entra = server.oauth().get();
+            out.println();
+            out.println("OAuth (the lab's Entra ID; AUTH XOAUTH2 accepts only its tokens):");
+            out.println("  authority   " + entra.authority() + "   (in place of https://login.microsoftonline.com)");
+            out.println("  tenant      " + entra.tenant());
+            out.println("  client id   " + entra.clientId());
+            out.println("  secret      " + LabOAuth.CLIENT_SECRET + "   (any value works)");
+            out.println("  scope       " + LabOAuth.EXCHANGE_SCOPE);
+            out.println("  token URL   " + entra.tokenEndpoint());
+            out.println();
+            out.println("Try: export LAB_TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=" + entra.clientId()
+                    + " -d client_secret=" + LabOAuth.CLIENT_SECRET + " --data-urlencode scope=" + LabOAuth.EXCHANGE_SCOPE
+                    + " " + entra.tokenEndpoint() + " | sed -n 's/.*\"access_token\" *: *\"\\([^\"]*\\)\".*/\\1/p')");
+            out.println("     smtp-doctor check --host 127.0.0.1 --port " + server.port() + " --trust-cert " + cert + " --user "
+                    + chosen.mailbox() + " --access-token-env LAB_TOKEN --to " + chosen.recipient());
+        } else {
+            out.println();
+            out.println("Try: LAB_PASSWORD='" + chosen.password() + "' smtp-doctor check --host 127.0.0.1 --port " + server.port()
+                    + " --trust-cert " + cert + " --user " + chosen.mailbox() + " --password-env LAB_PASSWORD --to "
+                    + chosen.recipient());
+        }
         out.println("Stop with Ctrl-C.");
         out.flush();
         stopped.await();

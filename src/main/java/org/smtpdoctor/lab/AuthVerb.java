@@ -17,7 +17,8 @@ import org.subethamail.smtp.server.Session;
  *       response or after an empty {@code 334 } challenge.</li>
  * </ul>
  * The outcome comes from {@link SubmissionPolicy}. Continuation lines are read here, so
- * SubEthaSMTP never logs them; credentials are never logged by the lab either.
+ * SubEthaSMTP never logs them; credentials are never logged by the lab either. AUTH
+ * lines may be 12288 octets long (RFC 4954 §4), see {@link AuthLines}.
  */
 final class AuthVerb extends LabVerb {
 
@@ -41,7 +42,7 @@ final class AuthVerb extends LabVerb {
         }
         String[] parts = argument.split("\\s+", 2);
         String mechanism = upper(parts[0]);
-        String initial = parts.length > 1 ? parts[1] : null;
+        String initial = parts.length > 1 ? session.authLines().initialResponse(parts[1]) : null;
         if (!session.isTls() || !(mechanism.equals("LOGIN") || mechanism.equals("XOAUTH2"))) {
             smtp.sendResponse(session.traced(M365Replies.AUTH_MECHANISM_UNRECOGNIZED));
             return;
@@ -103,11 +104,12 @@ final class AuthVerb extends LabVerb {
     /** Sends a 334 challenge and decodes the client's base64 answer; empty if answered otherwise. */
     private Optional<String> challenge(String challenge, Session smtp, LabSession session) throws IOException {
         smtp.sendResponse(challenge);
-        String line = smtp.getReader().readLine();
-        if (line == null) {
+        Optional<String> response = session.authLines().readResponse();
+        if (response.isEmpty()) {
             smtp.quit();
             return Optional.empty();
         }
+        String line = response.get();
         if (line.strip().equals("*")) {
             smtp.sendResponse(session.traced(M365Replies.AUTH_CANCELLED));
             return Optional.empty();

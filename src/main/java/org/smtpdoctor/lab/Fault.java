@@ -1,5 +1,8 @@
 package org.smtpdoctor.lab;
 
+import java.util.List;
+import java.util.Set;
+
 /**
  * What a scenario changes in the otherwise healthy endpoint. Closed set: each scenario
  * maps to exactly one fault ({@link Scenarios}); {@link SubmissionPolicy} and the verbs
@@ -25,5 +28,39 @@ enum Fault {
     /** More than three concurrent submissions: every message fails after DATA with 432 4.3.2. */
     SENDER_THREAD_LIMIT,
     /** A Cisco ASA/PIX-style ESMTP inspection between client and server masks the banner and strips STARTTLS. */
-    INSPECTING_FIREWALL
+    INSPECTING_FIREWALL,
+    /** The lab runs its own Entra ({@link LabOAuth}); XOAUTH2 takes its tokens, validated as Exchange Online does. Nothing is wrong. */
+    OAUTH_HEALTHY,
+    /** The app has no SMTP.SendAsApp application permission: Entra issues tokens without {@code roles}; XOAUTH2 fails with 535 5.7.3. */
+    OAUTH_NO_SEND_AS_APP_ROLE,
+    /** The tokens are for Microsoft Graph ({@code aud https://graph.microsoft.com}, role Mail.Send); XOAUTH2 fails with 535 5.7.3. */
+    OAUTH_GRAPH_AUDIENCE,
+    /** Entra's tokens are already expired when the client gets them; XOAUTH2 fails with 535 5.7.3. */
+    OAUTH_EXPIRED_TOKEN,
+    /** The tokens are right but the app's service principal has no FullAccess on the mailbox; XOAUTH2 fails with 535 5.7.3. */
+    OAUTH_NO_MAILBOX_PERMISSION;
+
+    /** Whether the scenario runs the lab's Entra and accepts only its tokens for XOAUTH2. */
+    boolean usesEntra() {
+        return switch (this) {
+            case OAUTH_HEALTHY, OAUTH_NO_SEND_AS_APP_ROLE, OAUTH_GRAPH_AUDIENCE, OAUTH_EXPIRED_TOKEN,
+                    OAUTH_NO_MAILBOX_PERMISSION -> true;
+            default -> false;
+        };
+    }
+
+    /** What the lab's Entra puts in its tokens in this scenario (meaningful when {@link #usesEntra()}). */
+    LabOAuth.Issuance issuance() {
+        return switch (this) {
+            case OAUTH_NO_SEND_AS_APP_ROLE -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(), false);
+            case OAUTH_GRAPH_AUDIENCE -> new LabOAuth.Issuance(LabOAuth.GRAPH_AUDIENCE, List.of("Mail.Send"), false);
+            case OAUTH_EXPIRED_TOKEN -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(LabOAuth.SEND_AS_APP), true);
+            default -> LabOAuth.Issuance.EXCHANGE;
+        };
+    }
+
+    /** Service principals with FullAccess on the lab's mailbox: the lab app's, except in {@link #OAUTH_NO_MAILBOX_PERMISSION}. */
+    Set<String> mailboxFullAccess() {
+        return this == OAUTH_NO_MAILBOX_PERMISSION ? Set.of() : Set.of(LabOAuth.SERVICE_PRINCIPAL_ID);
+    }
 }

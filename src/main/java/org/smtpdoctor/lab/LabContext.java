@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
@@ -36,10 +37,10 @@ final class LabContext {
     private final Map<Session, LabSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    LabContext(Scenario scenario, Fault fault, String demoToken, Clock clock) {
+    LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock) {
         this.scenario = Objects.requireNonNull(scenario, "scenario");
         this.fault = Objects.requireNonNull(fault, "fault");
-        this.policy = new SubmissionPolicy(scenario, fault, demoToken);
+        this.policy = new SubmissionPolicy(scenario, fault, demoToken, entraTokens);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -125,6 +126,8 @@ final class LabContext {
         InetSocketAddress remote = session.getRemoteAddress();
         String ip = remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
         String id = session.getSessionId() == null ? newSessionId() : session.getSessionId();
-        return new LabSession(id, ip, clock, session.getSocket());
+        LabSession lab = new LabSession(id, ip, clock, session.getSocket());
+        lab.authLines(AuthLines.install(session));
+        return lab;
     }
 }

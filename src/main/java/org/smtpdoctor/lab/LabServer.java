@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -28,9 +29,10 @@ import org.subethamail.smtp.server.SMTPServer;
  * <p>
  * Lifecycle: {@link #start} binds 127.0.0.1 (never another interface), generates a fresh
  * self-signed certificate (EC P-256; {@link #certificate()}, {@link #certificatePem()}
- * for clients to trust) and a demo OAuth token, and accepts connections on its own
- * threads until {@link #close()}, which stops listening, drops every connection and
- * returns within about a second. A closed server cannot be restarted; start another.
+ * for clients to trust) and a demo OAuth token, in the {@code oauth-*} scenarios starts
+ * the lab's Entra ({@link #oauth()}) and reads its signing keys, and accepts connections
+ * on its own threads until {@link #close()}, which stops listening, drops every
+ * connection, stops the Entra and returns within about a second. A closed server cannot be restarted; start another.
  * Connections idle for longer than the idle timeout (60 s by default) are closed by the
  * server with a 421 reply, so no client can hold one forever.
  * <p>
@@ -55,16 +57,18 @@ public final class LabServer implements AutoCloseable {
     private final LabContext context;
     private final SMTPServer smtp;
     private final ExecutorService sessions;
+    private final Optional<LabOAuth> oauth;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabServer(Scenario scenario, SelfSignedCertificate certificate, String demoToken, LabContext context,
-            SMTPServer smtp, ExecutorService sessions) {
+            SMTPServer smtp, ExecutorService sessions, Optional<LabOAuth> oauth) {
         this.scenario = scenario;
         this.certificate = certificate;
         this.demoToken = demoToken;
         this.context = context;
         this.smtp = smtp;
         this.sessions = sessions;
+        this.oauth = oauth;
     }
 
     /**
@@ -91,9 +95,25 @@ public final class LabServer implements AutoCloseable {
         }
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
+        Optional<LabOAuth> oauth = fault.usesEntra() ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        try {
+            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth);
+        } catch (IOException | RuntimeException e) {
+            oauth.ifPresent(LabOAuth::close);
+            throw e;
+        }
+    }
+
+    private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
+            Optional<LabOAuth> oauth) throws IOException {
+        Optional<ExchangeTokenValidator> entraTokens = Optional.empty();
+        if (oauth.isPresent()) {
+            entraTokens = Optional.of(new ExchangeTokenValidator(oauth.get().fetchKeys(), oauth.get().issuer(),
+                    scenario.mailbox(), fault.mailboxFullAccess(), clock));
+        }
         SelfSignedCertificate certificate = SelfSignedCertificate.generate();
         String token = demoToken(scenario.mailbox(), clock.instant());
-        LabContext context = new LabContext(scenario, fault, token, clock);
+        LabContext context = new LabContext(scenario, fault, token, entraTokens, clock);
         ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
 
         SMTPServer.Builder builder = SMTPServer.port(port)
@@ -122,7 +142,7 @@ public final class LabServer implements AutoCloseable {
             }
             throw e;
         }
-        return new LabServer(scenario, certificate, token, context, smtp, sessions);
+        return new LabServer(scenario, certificate, token, context, smtp, sessions, oauth);
     }
 
     /** The bound port (the allocated one when started with port 0). */
@@ -145,8 +165,18 @@ public final class LabServer implements AutoCloseable {
     }
 
     /**
+     * The lab's Microsoft Entra ID in the {@code oauth-*} scenarios: where a client gets an
+     * access token by client credentials (any secret works) for AUTH XOAUTH2, which then
+     * accepts only that server's tokens. Empty in the other scenarios. Closed with the lab.
+     */
+    public Optional<LabOAuth> oauth() {
+        return oauth;
+    }
+
+    /**
      * An access token that AUTH XOAUTH2 accepts for the scenario's mailbox (in the
-     * scenarios that allow OAuth). JWT-shaped so a client can read its claims
+     * scenarios that allow OAuth, but not the {@code oauth-*} ones, see {@link #oauth()}).
+     * JWT-shaped so a client can read its claims
      * ({@code aud https://outlook.office365.com}, {@code scp SMTP.Send}, {@code upn},
      * {@code exp} 24 h after start); the signature is random, not verifiable.
      */
@@ -170,6 +200,7 @@ public final class LabServer implements AutoCloseable {
                 smtp.stop();
             } finally {
                 sessions.shutdownNow();
+                oauth.ifPresent(LabOAuth::close);
             }
         }
     }

@@ -38,6 +38,7 @@ final class LabSession {
     private MailTransaction transaction;
     private final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
     private boolean chunksOverflowed;
+    private AuthLines authLines;
 
     /**
      * @param transport the accepted TCP socket (under any TLS layered on it later), closed
@@ -65,6 +66,15 @@ final class LabSession {
 
     State state() {
         return state;
+    }
+
+    /** Where AUTH reads long initial responses and responses to challenges (replaced after STARTTLS). */
+    AuthLines authLines() {
+        return authLines;
+    }
+
+    void authLines(AuthLines lines) {
+        this.authLines = Objects.requireNonNull(lines, "lines");
     }
 
     boolean isTls() {

@@ -164,7 +164,10 @@ public final class M365Replies {
     /**
      * The catch-all failure, and the XOAUTH2 failure. Source: same Microsoft OAuth doc
      * ({@code 535 5.7.3 Authentication unsuccessful [SN2PR00CA0018.namprd00.prod.outlook.com]}),
-     * jstedfast/MailKit#1712 (with the 2024 trace).
+     * jstedfast/MailKit#1712 (with the 2024 trace). The lab sends it for every refused token
+     * (bad signature, expired, wrong issuer or audience, no SMTP.SendAsApp / SMTP.Send, no
+     * mailbox permission): Exchange tells these apart only in its own logs (M365-FACTS.md:
+     * "a catch-all used for both Basic and XOAUTH2 failures").
      */
     public static final String AUTH_UNSUCCESSFUL = "535 5.7.3 Authentication unsuccessful";
 

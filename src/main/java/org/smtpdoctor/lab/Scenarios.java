@@ -13,7 +13,9 @@ import java.util.Optional;
  * Every scenario shares one demo account: mailbox {@value #MAILBOX} with password
  * {@value #PASSWORD}, recipient {@value #RECIPIENT}. A client following a scenario's
  * defaults (EHLO, STARTTLS, EHLO, AUTH LOGIN, MAIL, RCPT, DATA) meets the failure at the
- * command named in {@link Definition#failingCommand()}.
+ * command named in {@link Definition#failingCommand()}; in the {@code oauth-*} scenarios
+ * the client authenticates with AUTH XOAUTH2 and a token from {@link LabServer#oauth()}
+ * instead (AUTH LOGIN works there as in {@code healthy}).
  * <p>
  * Stateless and thread-safe.
  */
@@ -28,6 +30,10 @@ public final class Scenarios {
     /** A sender the demo mailbox has no Send As right on. */
     static final String FOREIGN_SENDER = "finance@contoso.com";
     static final String RECIPIENT = "reports@fabrikam.com";
+
+    /** Microsoft's "Authenticate an IMAP, POP or SMTP connection using OAuth" (MicrosoftDocs/office-developer-exchange-docs). */
+    private static final String OAUTH_DOC = "https://learn.microsoft.com/en-us/exchange/client-developer/legacy-protocols/"
+            + "how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth";
 
     /**
      * A scenario with the fault that implements it and, for tests and documentation,
@@ -136,6 +142,36 @@ public final class Scenarios {
                         // Cisco ASA ESMTP defaults (mask-banner, no allow-tls); PIX banner masking: AppRiver KB a238
                         "https://support.appriver.com/kb/a238/cisco-pix-asa-mailguard.aspx"),
                 Fault.INSPECTING_FIREWALL, "STARTTLS", M365Replies.unrecognized(InspectingFirewall.MASKED_STARTTLS_COMMAND));
+        // The oauth-* scenarios run the lab's Entra (LabOAuth): a client gets a token there by client
+        // credentials and sends it with AUTH XOAUTH2, which accepts only that server's tokens.
+        // Rules and replies: Microsoft's OAuth doc for IMAP/POP/SMTP (OAUTH_DOC); every refusal is 535 5.7.3.
+        add(map, scenario("oauth-healthy",
+                        "App-only OAuth done right: a client-credentials token from the lab's Entra (SMTP.SendAsApp,"
+                                + " audience Exchange Online, FullAccess on the mailbox); XOAUTH2 and the message are accepted.",
+                        null, PASSWORD, MAILBOX, OAUTH_DOC),
+                Fault.OAUTH_HEALTHY, null, null);
+        add(map, scenario("oauth-missing-permission",
+                        "The app has no SMTP.SendAsApp application permission (or no admin consent), so its token"
+                                + " carries no roles; XOAUTH2 fails with 535 5.7.3 Authentication unsuccessful.",
+                        "oauth_scope_or_permission", PASSWORD, MAILBOX, OAUTH_DOC),
+                Fault.OAUTH_NO_SEND_AS_APP_ROLE, "AUTH", M365Replies.AUTH_UNSUCCESSFUL);
+        add(map, scenario("oauth-wrong-audience",
+                        "The token is for Microsoft Graph (aud https://graph.microsoft.com), not Exchange Online;"
+                                + " XOAUTH2 fails with 535 5.7.3 Authentication unsuccessful.",
+                        "oauth_token_invalid", PASSWORD, MAILBOX, OAUTH_DOC),
+                Fault.OAUTH_GRAPH_AUDIENCE, "AUTH", M365Replies.AUTH_UNSUCCESSFUL);
+        add(map, scenario("oauth-expired-token",
+                        "The token expired an hour ago (the lab's Entra hands out stale tokens, as a broken token"
+                                + " cache does); XOAUTH2 fails with 535 5.7.3 Authentication unsuccessful.",
+                        "oauth_token_invalid", PASSWORD, MAILBOX, OAUTH_DOC),
+                Fault.OAUTH_EXPIRED_TOKEN, "AUTH", M365Replies.AUTH_UNSUCCESSFUL);
+        add(map, scenario("oauth-no-mailbox-permission",
+                        "The token is valid but the app's service principal has no FullAccess on the mailbox"
+                                + " (Add-MailboxPermission missing); XOAUTH2 fails with 535 5.7.3 Authentication unsuccessful.",
+                        "oauth_scope_or_permission", PASSWORD, MAILBOX,
+                        // steps New-ServicePrincipal / Add-MailboxPermission: OAUTH_DOC; in practice: jstedfast/MailKit#1126
+                        "jstedfast/MailKit#1126"),
+                Fault.OAUTH_NO_MAILBOX_PERMISSION, "AUTH", M365Replies.AUTH_UNSUCCESSFUL);
         return map;
     }
 

@@ -56,6 +56,7 @@ final class StartTlsVerb extends LabVerb {
         // New streams over TLS: anything the client pipelined in clear text after
         // STARTTLS is discarded with the old buffered reader (RFC 3207 §4.2).
         smtp.setSocket(tls);
+        session.authLines(AuthLines.install(smtp));
         String protocol = tls.getSession().getProtocol();
         if (protocol.equals("TLSv1") || protocol.equals("TLSv1.1")) {
             // Exchange Online completes the handshake, then refuses the legacy client.

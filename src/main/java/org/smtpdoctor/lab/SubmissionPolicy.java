@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lab's decisions, as pure functions of the scenario: who may authenticate, with
@@ -18,7 +20,9 @@ import java.util.Optional;
  *       scenario's default password, except in {@code wrong-password}); other credentials
  *       get 5.7.139 "the user credentials were incorrect".</li>
  *   <li>XOAUTH2 succeeds for the mailbox with the lab's demo token; anything else gets
- *       535 5.7.3.</li>
+ *       535 5.7.3. In the {@code oauth-*} scenarios ({@link Fault#usesEntra()}) the demo
+ *       token is not accepted: the {@link ExchangeTokenValidator} judges tokens of the
+ *       lab's Entra, and every refusal is 535 5.7.3 (its reason goes to the DEBUG log).</li>
  *   <li>A message whose MAIL FROM or From: address is not the authenticated mailbox is
  *       refused after DATA with 554 5.2.252 SendAsDenied: in the lab no mailbox holds Send
  *       As rights on another address.</li>
@@ -39,16 +43,28 @@ final class SubmissionPolicy {
     record Rejected(String reply) implements AuthOutcome {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(SubmissionPolicy.class);
+
     private final Scenario scenario;
     private final Fault fault;
     private final String accountPassword;
     private final byte[] demoToken;
+    private final Optional<ExchangeTokenValidator> entraTokens;
 
     SubmissionPolicy(Scenario scenario, Fault fault, String demoToken) {
+        this(scenario, fault, demoToken, Optional.empty());
+    }
+
+    /** @param entraTokens the validator of the lab's Entra tokens, present exactly when {@link Fault#usesEntra()} */
+    SubmissionPolicy(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens) {
         this.scenario = Objects.requireNonNull(scenario, "scenario");
         this.fault = Objects.requireNonNull(fault, "fault");
         this.accountPassword = fault == Fault.WRONG_PASSWORD ? Scenarios.PASSWORD : scenario.password();
         this.demoToken = demoToken.getBytes(StandardCharsets.UTF_8);
+        this.entraTokens = Objects.requireNonNull(entraTokens, "entraTokens");
+        if (entraTokens.isPresent() != fault.usesEntra()) {
+            throw new IllegalArgumentException("fault " + fault + (fault.usesEntra() ? " needs" : " takes no") + " token validator");
+        }
     }
 
     /** AUTH LOGIN (Basic authentication) with the decoded user name and password. */
@@ -71,7 +87,13 @@ final class SubmissionPolicy {
 
     /** AUTH XOAUTH2 with the {@code user=} and bearer token of the SASL message. */
     AuthOutcome xoauth2(String user, String token) {
-        if (!isMailbox(user) || !constantTimeEquals(token, demoToken)) {
+        if (entraTokens.isPresent()) {
+            ExchangeTokenValidator.Verdict verdict = entraTokens.get().validate(user, token);
+            if (verdict instanceof ExchangeTokenValidator.Refused refused) {
+                log.debug("XOAUTH2 for {} refused: {}", user, refused.reason()); // never the token
+                return new Rejected(M365Replies.AUTH_UNSUCCESSFUL);
+            }
+        } else if (!isMailbox(user) || !constantTimeEquals(token, demoToken)) {
             return new Rejected(M365Replies.AUTH_UNSUCCESSFUL);
         }
         return switch (fault) {

@@ -16,8 +16,12 @@ class LabMatrixTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The oauth-* scenarios join once {@code check --lab} gets its token from the lab's Entra
+     * ({@code LabServer.oauth()}); until then a check there uses AUTH LOGIN, which passes.
+     */
     static Stream<String> scenarios() {
-        return Scenarios.all().stream().map(Scenario::name);
+        return Scenarios.all().stream().map(Scenario::name).filter(name -> !name.startsWith("oauth-"));
     }
 
     @ParameterizedTest(name = "check --lab {0}")

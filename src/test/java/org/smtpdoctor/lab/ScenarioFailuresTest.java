@@ -129,7 +129,10 @@ class ScenarioFailuresTest {
         }
     }
 
-    /** EHLO, STARTTLS, EHLO, AUTH LOGIN, MAIL, RCPT, DATA with the scenario's defaults; stops at the first 4xx/5xx. */
+    /**
+     * EHLO, STARTTLS, EHLO, AUTH LOGIN (XOAUTH2 with a token from the lab's Entra in the oauth-*
+     * scenarios), MAIL, RCPT, DATA with the scenario's defaults; stops at the first 4xx/5xx.
+     */
     private static List<Exchange> defaultRun(LabServer lab) throws IOException {
         Scenario s = lab.scenario();
         List<Exchange> run = new ArrayList<>();
@@ -142,9 +145,16 @@ class ScenarioFailuresTest {
             }
             c.startTls(lab.certificate(), "localhost");
             record(run, "EHLO", c.send("EHLO client.example"));
-            c.expect("AUTH LOGIN", "334 ");
-            c.expect(base64(s.mailbox()), "334 ");
-            if (failedLast(run, "AUTH", c.send(base64(s.password())))
+            String auth;
+            if (lab.oauth().isPresent()) {
+                String token = TokenRequests.clientCredentials(lab.oauth().get());
+                auth = c.send("AUTH XOAUTH2 " + WireClient.xoauth2(s.mailbox(), token));
+            } else {
+                c.expect("AUTH LOGIN", "334 ");
+                c.expect(base64(s.mailbox()), "334 ");
+                auth = c.send(base64(s.password()));
+            }
+            if (failedLast(run, "AUTH", auth)
                     || failedLast(run, "MAIL", c.send("MAIL FROM:<" + s.sender() + ">"))
                     || failedLast(run, "RCPT", c.send("RCPT TO:<" + s.recipient() + ">"))
                     || failedLast(run, "DATA", c.send("DATA"))) {

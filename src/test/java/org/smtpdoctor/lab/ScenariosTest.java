@@ -14,7 +14,8 @@ class ScenariosTest {
         assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly(
                 "healthy", "tenant-smtp-auth-disabled", "mailbox-smtp-auth-disabled", "security-defaults",
                 "conditional-access", "wrong-password", "account-locked", "basic-auth-retired", "sendas-denied",
-                "throttled", "starttls-stripped");
+                "throttled", "starttls-stripped", "oauth-healthy", "oauth-missing-permission", "oauth-wrong-audience",
+                "oauth-expired-token", "oauth-no-mailbox-permission");
     }
 
     @Test
@@ -30,7 +31,12 @@ class ScenariosTest {
                 org.assertj.core.groups.Tuple.tuple("basic-auth-retired", "basic_auth_retired"),
                 org.assertj.core.groups.Tuple.tuple("sendas-denied", "sender_not_authorized_sendas"),
                 org.assertj.core.groups.Tuple.tuple("throttled", "throttling_rate_limit"),
-                org.assertj.core.groups.Tuple.tuple("starttls-stripped", "smtp_inspection_interference"));
+                org.assertj.core.groups.Tuple.tuple("starttls-stripped", "smtp_inspection_interference"),
+                org.assertj.core.groups.Tuple.tuple("oauth-healthy", null),
+                org.assertj.core.groups.Tuple.tuple("oauth-missing-permission", "oauth_scope_or_permission"),
+                org.assertj.core.groups.Tuple.tuple("oauth-wrong-audience", "oauth_token_invalid"),
+                org.assertj.core.groups.Tuple.tuple("oauth-expired-token", "oauth_token_invalid"),
+                org.assertj.core.groups.Tuple.tuple("oauth-no-mailbox-permission", "oauth_scope_or_permission"));
     }
 
     @Test

@@ -1,0 +1,43 @@
+package org.smtpdoctor.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A client-credentials token request to the lab's Entra over HTTP, as any OAuth client makes it. */
+final class TokenRequests {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TokenRequests() {
+    }
+
+    /** POSTs grant_type=client_credentials to the token endpoint; returns the access_token. */
+    static String clientCredentials(LabOAuth entra) throws IOException {
+        String form = "grant_type=client_credentials&client_id=" + entra.clientId() + "&client_secret="
+                + LabOAuth.CLIENT_SECRET + "&scope=" + URLEncoder.encode(LabOAuth.EXCHANGE_SCOPE, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(entra.tokenEndpoint()))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("token endpoint answered " + response.statusCode() + ": " + response.body());
+            }
+            JsonNode body = new ObjectMapper().readTree(response.body());
+            return body.get("access_token").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
