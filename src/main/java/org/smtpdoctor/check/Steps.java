@@ -458,7 +458,7 @@ final class Steps {
         if (!problems.isEmpty()) {
             TokenCheck.Problem first = problems.get(0);
             return Outcome.fail(first.detail(), s.event(StepId.TOKEN, first.event()),
-                    problems.stream().map(TokenCheck.Problem::detail).toArray(String[]::new));
+                    problems.stream().skip(1).map(TokenCheck.Problem::detail).toArray(String[]::new));
         }
         return Outcome.pass(summary, source.describe() + (tookMs > 5 ? " (" + tookMs + " ms)" : ""));
     }

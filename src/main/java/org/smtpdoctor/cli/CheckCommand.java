@@ -2,7 +2,9 @@ package org.smtpdoctor.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +17,15 @@ import org.smtpdoctor.check.CheckRunner;
 import org.smtpdoctor.check.Preset;
 import org.smtpdoctor.check.Status;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
 import org.smtpdoctor.net.SystemResolver;
+import org.smtpdoctor.oauth.Authority;
+import org.smtpdoctor.oauth.ClientCredential;
+import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenSource;
 import org.smtpdoctor.report.JsonReport;
 import org.smtpdoctor.report.TerminalReport;
@@ -274,7 +281,10 @@ public final class CheckCommand implements Callable<Integer> {
             trusted.add(labServer.certificate());
             if (!noAuth) {
                 u = u.or(() -> Optional.of(scenario.mailbox()));
-                if (password.isEmpty() && token.isEmpty() && user == null) {
+                if (labServer.oauth().isPresent() && password.isEmpty() && token.isEmpty()) {
+                    // The lab's own Entra issues a real token by client credentials, as a tenant's would.
+                    token = Optional.of(labToken(labServer.oauth().get(), timeout));
+                } else if (password.isEmpty() && token.isEmpty() && user == null) {
                     password = Optional.of(Secret.of(scenario.password()));
                 }
             }
@@ -300,6 +310,12 @@ public final class CheckCommand implements Callable<Integer> {
                 u, password, token, Optional.ofNullable(mechanism), skipAuth, f, t, sending,
                 timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth,
                 mxRoute ? Optional.of(domain.trim()) : Optional.empty());
+    }
+
+    private static TokenSource labToken(LabOAuth entra, Duration timeout) {
+        TokenClient client = new TokenClient(new Authority(URI.create(entra.authority()), entra.tenant()), entra.clientId(), timeout);
+        return new EntraTokenSource(client, Optional.of(new ClientCredential.ClientSecret(Secret.of(LabOAuth.CLIENT_SECRET))),
+                Optional.empty(), (code, left) -> { }, Clock.systemUTC());
     }
 
     /** Preset names for --help. */

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class KnowledgeBase {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private final List<Rule.Compiled> rules;
 

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record AccessToken(Optional<String> audience, Optional<String> tenant, Optional<String> appId,
                           Optional<Instant> expires, Optional<Instant> notBefore, List<String> roles, List<String> scopes,
-                          Optional<String> user, Optional<String> objectId) {
+                          Optional<String> user, Optional<String> objectId, boolean appOnly) {
 
     /** Exchange Online's audiences: the resource URIs and its application id. */
     public static final List<String> EXCHANGE_AUDIENCES = List.of("https://outlook.office365.com",
@@ -51,7 +51,7 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         return new AccessToken(text(claims, "aud"), text(claims, "tid"), text(claims, "appid").or(() -> text(claims, "azp")),
                 time(claims, "exp"), time(claims, "nbf"), List.copyOf(roles), List.copyOf(scopes),
                 text(claims, "upn").or(() -> text(claims, "preferred_username")).or(() -> text(claims, "unique_name")),
-                text(claims, "oid"));
+                text(claims, "oid"), appOnly(claims, scopes));
     }
 
     private static JsonNode decode(String part, String name) throws MalformedToken {
@@ -82,9 +82,18 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         return n != null && n.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(n.asLong())) : Optional.empty();
     }
 
-    /** App-only (client credentials): roles and no scopes. */
-    public boolean appOnly() {
-        return scopes.isEmpty() && !roles.isEmpty();
+    /**
+     * App-only (client credentials) or delegated: Entra's idtyp claim says so when present;
+     * otherwise a token with no scopes and no user is an app's (with or without roles: an app
+     * without the SMTP.SendAsApp role gets a token with no roles claim at all).
+     */
+    private static boolean appOnly(JsonNode claims, List<String> scopes) {
+        String idtyp = claims.path("idtyp").asText("");
+        if (!idtyp.isEmpty()) {
+            return idtyp.equals("app");
+        }
+        return scopes.isEmpty() && text(claims, "upn").or(() -> text(claims, "preferred_username"))
+                .or(() -> text(claims, "unique_name")).isEmpty();
     }
 
     public boolean forExchange() {

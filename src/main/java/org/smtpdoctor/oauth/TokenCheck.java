@@ -31,7 +31,7 @@ public final class TokenCheck {
         t.notBefore().filter(n -> n.isAfter(now)).ifPresent(n -> out.add(new Problem("token.expired", "not valid before " + n)));
         if (t.appOnly() && !t.roles().contains("SMTP.SendAsApp")) {
             out.add(new Problem("token.missing-permission", "app-only token without the SMTP.SendAsApp role (roles: "
-                    + String.join(" ", t.roles()) + ")"));
+                    + (t.roles().isEmpty() ? "none" : String.join(" ", t.roles())) + ")"));
         } else if (!t.appOnly() && t.scopes().stream().noneMatch(s -> s.equals("SMTP.Send") || s.endsWith("/SMTP.Send"))) {
             out.add(new Problem("token.missing-permission", "delegated token without the SMTP.Send scope (scp: "
                     + (t.scopes().isEmpty() ? "none" : String.join(" ", t.scopes())) + ")"));

@@ -16,12 +16,9 @@ class LabMatrixTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * The oauth-* scenarios join once {@code check --lab} gets its token from the lab's Entra
-     * ({@code LabServer.oauth()}); until then a check there uses AUTH LOGIN, which passes.
-     */
+    /** Every scenario; the oauth-* ones get a real token from the lab's own Entra by client credentials. */
     static Stream<String> scenarios() {
-        return Scenarios.all().stream().map(Scenario::name).filter(name -> !name.startsWith("oauth-"));
+        return Scenarios.all().stream().map(Scenario::name);
     }
 
     @ParameterizedTest(name = "check --lab {0}")
