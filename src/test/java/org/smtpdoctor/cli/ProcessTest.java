@@ -121,4 +121,18 @@ class ProcessTest {
         assertThat(doc.get("transcript").toString()).doesNotContain("AUTH XOAUTH2");
         assertNoSecret(r, graph);
     }
+
+    @Test
+    void tokensIssuedByTheLabsEntraNeverAppearInAnyOutputOrLog() throws Exception {
+        for (String scenario : List.of("oauth-healthy", "oauth-no-mailbox-permission")) {
+            for (String format : List.of("--transcript", "--json")) {
+                Result r = run(Map.of("SMTP_DOCTOR_LOG", "debug"), "check", "--lab", scenario, format);
+                assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(scenario.equals("oauth-healthy") ? ExitCode.OK : ExitCode.FAILED);
+                assertThat(r.err()).as("debug logging is on").contains("DEBUG");
+                // Every JWT starts with the base64 of {"  (eyJ); the client secret must not show either.
+                assertThat(r.out() + r.err()).contains("AUTH XOAUTH2").doesNotContain("eyJ")
+                        .doesNotContain(org.smtpdoctor.lab.LabOAuth.CLIENT_SECRET);
+            }
+        }
+    }
 }
