@@ -544,7 +544,7 @@ public final class Spool implements MessageSink, AutoCloseable {
     }
 
     private static String mb(long bytes) {
-        return (bytes >> 20) + " MB";
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
     }
 
     private interface IoAction {
