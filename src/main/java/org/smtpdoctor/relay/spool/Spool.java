@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +60,13 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements MessageSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
+
+    /**
+     * Spools open in this JVM, by real path. The lock is a POSIX record lock, which belongs to
+     * the process, and closing any channel on the lock file drops it: so a second open in the
+     * same JVM is refused here, before it touches the file.
+     */
+    private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
 
     /**
      * Tunables.
@@ -100,6 +109,7 @@ public final class Spool implements MessageSink, AutoCloseable {
      */
     public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined) {}
 
+    private final Path key;
     private final Path msg;
     private final Path tmp;
     private final Path requests;
@@ -148,9 +158,14 @@ public final class Spool implements MessageSink, AutoCloseable {
      */
     public static Spool open(Path dir, Options options) throws IOException {
         SpoolLayout.initialise(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve(SpoolFormat.LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path key = dir.toRealPath();
+        if (!OPEN_IN_THIS_PROCESS.add(key)) {
+            throw new SpoolInUseException("the spool " + dir + " is in use by process " + ProcessHandle.current().pid());
+        }
+        FileChannel lockChannel = null;
+        FileChannel msgChannel = null;
         try {
+            lockChannel = FileChannel.open(dir.resolve(SpoolFormat.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
@@ -162,14 +177,22 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            return new Spool(dir, options, lockChannel);
+            msgChannel = FileChannel.open(dir.resolve(SpoolFormat.MSG), StandardOpenOption.READ);
+            return new Spool(dir, key, options, lockChannel, msgChannel);
         } catch (IOException | RuntimeException e) {
-            lockChannel.close();
+            if (msgChannel != null) {
+                msgChannel.close();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+            OPEN_IN_THIS_PROCESS.remove(key);
             throw e;
         }
     }
 
-    private Spool(Path dir, Options options, FileChannel lockChannel) throws IOException {
+    private Spool(Path dir, Path key, Options options, FileChannel lockChannel, FileChannel msgChannel) throws IOException {
+        this.key = key;
         this.msg = dir.resolve(SpoolFormat.MSG);
         this.tmp = dir.resolve(SpoolFormat.TMP);
         this.requests = dir.resolve(SpoolFormat.REQUESTS);
@@ -178,7 +201,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         this.lockChannel = lockChannel;
         this.store = Files.getFileStore(dir);
         this.ids = new QueueId(options.clock());
-        this.msgChannel = FileChannel.open(msg, StandardOpenOption.READ);
+        this.msgChannel = msgChannel;
         this.commit = new GroupCommit(msgChannel);
         this.recovery = recover();
         applyRequests();
@@ -391,6 +414,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         }
         msgChannel.close();
         lockChannel.close(); // releases the lock
+        OPEN_IN_THIS_PROCESS.remove(key);
     }
 
     private Optional<QueuedMessage> discard(String id, boolean onlyFinished) throws IOException {

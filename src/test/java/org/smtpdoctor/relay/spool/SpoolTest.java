@@ -225,6 +225,28 @@ class SpoolTest {
     }
 
     @Test
+    void anotherProcessCannotOpenTheSpoolEvenAfterAFailedSecondOpenInThisOne() throws Exception {
+        Path dir = tmp.resolve("spool");
+        try (Spool spool = open()) {
+            assertThatThrownBy(this::open).isInstanceOf(SpoolInUseException.class);
+            assertThat(SpoolAdmin.retry(dir, java.util.Optional.empty(), List.of(), Duration.ofMillis(1)).applied())
+                    .isIn(SpoolAdmin.Applied.REQUEST_PENDING, SpoolAdmin.Applied.BY_RUNNING_RELAY);
+            assertThat(probe(dir)).isEqualTo("the spool " + dir + " is in use by process " + ProcessHandle.current().pid());
+        }
+        assertThat(probe(dir)).isEqualTo("opened");
+    }
+
+    /** What a child JVM gets when it opens the spool. */
+    private static String probe(Path dir) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SpoolLockProbe.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
     void aDirectoryThatIsNotASpoolIsRefusedAndAnEmptyOneBecomesOne() throws Exception {
         Path notSpool = Files.createDirectories(tmp.resolve("etc"));
         Files.writeString(notSpool.resolve("passwd"), "root:x:0:0\n");
