@@ -21,9 +21,20 @@ final class GroupCommit {
     private long requested;
     private long synced;
     private boolean syncing;
+    private long fsyncs;
 
     GroupCommit(FileChannel directory) {
         this.directory = directory;
+    }
+
+    /** How many fsyncs of the directory ran (for the benchmark). */
+    long fsyncs() {
+        lock.lock();
+        try {
+            return fsyncs;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns once every rename this thread made in the directory before the call is durable. */
@@ -46,6 +57,7 @@ final class GroupCommit {
                 } finally {
                     lock.lock();
                     syncing = false;
+                    fsyncs++;
                     if (ok) {
                         synced = Math.max(synced, covers);
                     }

@@ -214,6 +214,11 @@ public final class Spool implements MessageSink, AutoCloseable {
         poller.scheduleWithFixedDelay(this::pollRequests, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** How many fsyncs of {@code msg/} ran since open (each serves every rename before it). */
+    long directoryFsyncs() {
+        return commit.fsyncs();
+    }
+
     /** What {@link #open} recovered. */
     public Recovery recovery() {
         return recovery;

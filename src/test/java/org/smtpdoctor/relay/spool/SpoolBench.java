@@ -50,8 +50,9 @@ public final class SpoolBench {
             }
             finished.await();
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%d threads x %d-byte messages: %d accepted in %.1f s = %.0f msgs/s (%s)%n",
-                    threads, size, done.get(), secs, done.get() / secs, Files.getFileStore(dir).type());
+            System.out.printf("%d threads x %d-byte messages: %d accepted in %.1f s = %.0f msgs/s (%s); "
+                    + "%d directory fsyncs, %.1f messages per fsync%n", threads, size, done.get(), secs, done.get() / secs,
+                    Files.getFileStore(dir).type(), spool.directoryFsyncs(), done.get() / (double) spool.directoryFsyncs());
         }
     }
 }
