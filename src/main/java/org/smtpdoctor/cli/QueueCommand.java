@@ -97,6 +97,21 @@ public final class QueueCommand implements Runnable {
             }
         }
 
+        interface Change {
+            SpoolAdmin.Outcome run() throws IOException;
+        }
+
+        /** Runs a retry or delete; a spool that cannot be written is a usage error, not a bug. */
+        SpoolAdmin.Outcome change(Change c) {
+            try {
+                return c.run();
+            } catch (AccessDeniedException e) {
+                throw new UsageException("cannot change the spool " + dir + " (permission denied)");
+            } catch (IOException e) {
+                throw new UsageException("cannot change the spool " + dir + ": " + e.getMessage());
+            }
+        }
+
         ObjectNode document() {
             return Version.jsonDocument().put("spool", dir.toAbsolutePath().toString());
         }
@@ -247,7 +262,7 @@ public final class QueueCommand implements Runnable {
             List<QueuedMessage> messages = all
                     ? spool.list(reader).stream().filter(m -> m.nextAttempt().isPresent()).toList()
                     : List.of(spool.message(reader, id));
-            SpoolAdmin.Outcome o = SpoolAdmin.retry(spool.dir, Optional.ofNullable(id), messages, RELAY_WAIT);
+            SpoolAdmin.Outcome o = spool.change(() -> SpoolAdmin.retry(spool.dir, Optional.ofNullable(id), messages, RELAY_WAIT));
             PrintWriter out = spec.commandLine().getOut();
             if (spool.json) {
                 out.println(outcome(spool, "retry", o).toPrettyString());
@@ -284,7 +299,7 @@ public final class QueueCommand implements Runnable {
         public Integer call() throws IOException {
             SpoolReader reader = spool.reader();
             QueuedMessage m = spool.message(reader, id);
-            SpoolAdmin.Outcome o = SpoolAdmin.delete(spool.dir, id, m, RELAY_WAIT);
+            SpoolAdmin.Outcome o = spool.change(() -> SpoolAdmin.delete(spool.dir, id, m, RELAY_WAIT));
             PrintWriter out = spec.commandLine().getOut();
             if (spool.json) {
                 out.println(outcome(spool, "delete", o).toPrettyString());

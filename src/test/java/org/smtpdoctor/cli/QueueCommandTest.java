@@ -184,6 +184,16 @@ class QueueCommandTest {
     }
 
     @Test
+    void aSpoolThatCannotBeChangedIsOneLineAndExitTwo() throws Exception {
+        Files.delete(dir.resolve("tmp"));
+        Files.writeString(dir.resolve("tmp"), "a file where the spool wants a directory");
+        Cli.Run run = Cli.run("queue", "delete", fresh, "--spool", dir.toString());
+        assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).startsWith("smtp-doctor: cannot change the spool " + dir + ": ").doesNotContain("Exception");
+        assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out()).as("still readable").contains(fresh);
+    }
+
+    @Test
     void theTopLevelHelpListsQueue() {
         assertThat(Cli.run("--help").out()).contains("queue", "List, show, retry or delete the messages in the relay's spool.");
     }
