@@ -1,7 +1,10 @@
 package org.smtpdoctor.relay.spool;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,9 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * runs for everyone who came meanwhile. So under load one fsync serves a whole batch.
  * Thread-safe.
  */
-final class GroupCommit {
+final class GroupCommit implements Closeable {
 
-    private final FileChannel directory;
+    /** Empty on Windows, where Java cannot open a directory to fsync it (docs/spool.md). */
+    private final Optional<FileChannel> directory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
     private long requested;
@@ -23,8 +27,8 @@ final class GroupCommit {
     private boolean syncing;
     private long fsyncs;
 
-    GroupCommit(FileChannel directory) {
-        this.directory = directory;
+    GroupCommit(Path directory) throws IOException {
+        this.directory = SpoolLayout.openDirectory(directory);
     }
 
     /** How many fsyncs of the directory ran (for the benchmark). */
@@ -39,6 +43,9 @@ final class GroupCommit {
 
     /** Returns once every rename this thread made in the directory before the call is durable. */
     void sync() throws IOException {
+        if (directory.isEmpty()) {
+            return;
+        }
         lock.lock();
         try {
             long ticket = ++requested;
@@ -52,7 +59,7 @@ final class GroupCommit {
                 lock.unlock();
                 boolean ok = false;
                 try {
-                    directory.force(true);
+                    directory.get().force(true);
                     ok = true;
                 } finally {
                     lock.lock();
@@ -66,6 +73,13 @@ final class GroupCommit {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (directory.isPresent()) {
+            directory.get().close();
         }
     }
 }

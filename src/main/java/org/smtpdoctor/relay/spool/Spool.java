@@ -116,7 +116,6 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final Path corrupt;
     private final Options options;
     private final FileChannel lockChannel;
-    private final FileChannel msgChannel;
     private final FileStore store;
     private final GroupCommit commit;
     private final QueueId ids;
@@ -163,7 +162,7 @@ public final class Spool implements MessageSink, AutoCloseable {
             throw new SpoolInUseException("the spool " + dir + " is in use by process " + ProcessHandle.current().pid());
         }
         FileChannel lockChannel = null;
-        FileChannel msgChannel = null;
+        GroupCommit commit = null;
         try {
             lockChannel = FileChannel.open(dir.resolve(SpoolFormat.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
@@ -177,11 +176,11 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            msgChannel = FileChannel.open(dir.resolve(SpoolFormat.MSG), StandardOpenOption.READ);
-            return new Spool(dir, key, options, lockChannel, msgChannel);
+            commit = new GroupCommit(dir.resolve(SpoolFormat.MSG));
+            return new Spool(dir, key, options, lockChannel, commit);
         } catch (IOException | RuntimeException e) {
-            if (msgChannel != null) {
-                msgChannel.close();
+            if (commit != null) {
+                commit.close();
             }
             if (lockChannel != null) {
                 lockChannel.close();
@@ -191,7 +190,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         }
     }
 
-    private Spool(Path dir, Path key, Options options, FileChannel lockChannel, FileChannel msgChannel) throws IOException {
+    private Spool(Path dir, Path key, Options options, FileChannel lockChannel, GroupCommit commit) throws IOException {
         this.key = key;
         this.msg = dir.resolve(SpoolFormat.MSG);
         this.tmp = dir.resolve(SpoolFormat.TMP);
@@ -201,8 +200,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         this.lockChannel = lockChannel;
         this.store = Files.getFileStore(dir);
         this.ids = new QueueId(options.clock());
-        this.msgChannel = msgChannel;
-        this.commit = new GroupCommit(msgChannel);
+        this.commit = commit;
         this.recovery = recover();
         applyRequests();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -417,7 +415,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        msgChannel.close();
+        commit.close();
         lockChannel.close(); // releases the lock
         OPEN_IN_THIS_PROCESS.remove(key);
     }
@@ -523,7 +521,7 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
         }
         if (orphans > 0 || !quarantined.isEmpty()) {
-            msgChannel.force(true);
+            commit.sync();
             SpoolLayout.syncDirectory(corrupt);
         }
         return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined));

@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Creating and checking a spool directory (docs/spool.md, "Layout"). Stateless. */
 final class SpoolLayout {
 
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
     private static final List<String> SUBDIRECTORIES =
             List.of(SpoolFormat.MSG, SpoolFormat.TMP, SpoolFormat.REQUESTS, SpoolFormat.CORRUPT);
 
@@ -101,9 +103,20 @@ final class SpoolLayout {
         return n;
     }
 
+    /**
+     * A channel for fsync'ing {@code dir}, which makes renames in it durable (Linux, macOS).
+     * Empty on Windows: Java cannot open a directory there, and NTFS journals a rename itself.
+     */
+    static Optional<FileChannel> openDirectory(Path dir) throws IOException {
+        return WINDOWS ? Optional.empty() : Optional.of(FileChannel.open(dir, StandardOpenOption.READ));
+    }
+
     static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+        Optional<FileChannel> ch = openDirectory(dir);
+        if (ch.isPresent()) {
+            try (FileChannel c = ch.get()) {
+                c.force(true);
+            }
         }
     }
 
