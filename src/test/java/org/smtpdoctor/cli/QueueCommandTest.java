@@ -19,21 +19,21 @@ import org.smtpdoctor.relay.spool.Spool;
 
 class QueueCommandTest {
 
-    private static final Instant LATER = Instant.now().plusSeconds(3600);
-
     @TempDir
     Path tmp;
     Path dir;
     String deferred;
     String fresh;
+    Instant later;
 
     @BeforeEach
     void spoolWithTwoMessages() throws Exception {
         dir = tmp.resolve("spool");
+        later = Instant.now().plusSeconds(3600);
         try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
             deferred = spool.accept(envelope("scanner@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
             spool.markDelivered(deferred, "a@contoso.test", "250 2.0.0 OK");
-            spool.markDeferred(deferred, "b@contoso.test", "451 4.7.500 Server busy.\r\n451 4.7.500 Try again later", LATER);
+            spool.markDeferred(deferred, "b@contoso.test", "451 4.7.500 Server busy.\r\n451 4.7.500 Try again later", later);
             fresh = spool.accept(envelope("", "c@contoso.test"), stream(content("2")));
         }
     }
@@ -74,7 +74,7 @@ class QueueCommandTest {
         assertThat(m.get("device").asText()).isEqualTo("scanner-2f");
         assertThat(m.get("client_address").asText()).isEqualTo("192.0.2.10");
         assertThat(m.get("attempts").asInt()).isEqualTo(1);
-        assertThat(m.get("next_attempt").asText()).isEqualTo(LATER.toString());
+        assertThat(m.get("next_attempt").asText()).isEqualTo(later.toString());
         JsonNode b = m.get("recipients").get(1);
         assertThat(b.get("address").asText()).isEqualTo("b@contoso.test");
         assertThat(b.get("state").asText()).isEqualTo("deferred");
