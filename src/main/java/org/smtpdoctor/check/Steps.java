@@ -27,9 +27,11 @@ import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.net.TcpConnector;
 import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.TokenCheck;
 import org.smtpdoctor.oauth.TokenException;
 import org.smtpdoctor.oauth.TokenSource;
+import org.smtpdoctor.oauth.TenantDiscovery;
 import org.smtpdoctor.smtp.Capabilities;
 import org.smtpdoctor.smtp.Reply;
 import org.smtpdoctor.smtp.Security;
@@ -451,7 +453,11 @@ final class Steps {
             return Outcome.fail("the access token cannot be read: " + e.getMessage(), s.event(StepId.TOKEN, "token.malformed"));
         }
         s.tokenClaims = token;
-        List<TokenCheck.Problem> problems = TokenCheck.problems(token, s.request.user(), java.time.Clock.systemUTC());
+        // Only worldwide Entra tokens: their tenant can be compared with the one the mailbox's domain belongs to.
+        Optional<String> mailboxTenant = !token.fromEntraWorldwide() ? Optional.empty()
+                : s.request.user().filter(u -> u.indexOf('@') > 0)
+                        .flatMap(u -> TenantDiscovery.tenantOf(Authority.MICROSOFT, u.substring(u.indexOf('@') + 1), s.request.timeout()));
+        List<TokenCheck.Problem> problems = TokenCheck.problems(token, s.request.user(), mailboxTenant, java.time.Clock.systemUTC());
         String summary = (token.appOnly() ? "app-only" : "delegated") + " token for " + token.audience().orElse("?")
                 + (token.appOnly() ? ", roles " + String.join(" ", token.roles()) : ", scopes " + String.join(" ", token.scopes()))
                 + token.expires().map(e -> ", expires " + e).orElse("");

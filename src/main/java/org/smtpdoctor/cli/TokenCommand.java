@@ -15,6 +15,8 @@ import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.Authority;
+import org.smtpdoctor.oauth.TenantDiscovery;
 import org.smtpdoctor.oauth.TokenCheck;
 import org.smtpdoctor.oauth.TokenException;
 import org.smtpdoctor.report.DiagnosisText;
@@ -62,7 +64,8 @@ public final class TokenCommand implements Callable<Integer> {
             description = "Timeout of each request to the token endpoint (default ${DEFAULT-VALUE} s).")
     int timeoutSeconds;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "The mailbox the token will be used for (XOAUTH2 user=).")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "The mailbox the token will be used for (XOAUTH2 user=); "
+            + "its domain's tenant is looked up in Entra's public metadata and compared with the token's.")
     String user;
 
     @Option(names = "--json", description = "JSON: claims, problems[], diagnosis.")
@@ -95,7 +98,10 @@ public final class TokenCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.FAILED;
         }
-        List<TokenCheck.Problem> problems = TokenCheck.problems(claims, Optional.ofNullable(user), Clock.systemUTC());
+        // The mailbox's tenant, from its domain's public Entra metadata (nothing of the token is sent).
+        Optional<String> mailboxTenant = user == null || user.indexOf('@') < 1 || !claims.fromEntraWorldwide() ? Optional.empty()
+                : TenantDiscovery.tenantOf(Authority.MICROSOFT, user.substring(user.indexOf('@') + 1), Inputs.timeout(timeoutSeconds, 600));
+        List<TokenCheck.Problem> problems = TokenCheck.problems(claims, Optional.ofNullable(user), mailboxTenant, Clock.systemUTC());
         if (json) {
             ObjectNode doc = Version.jsonDocument();
             ObjectNode c = doc.putObject("claims");

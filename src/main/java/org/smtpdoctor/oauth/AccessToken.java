@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record AccessToken(Optional<String> audience, Optional<String> tenant, Optional<String> appId,
                           Optional<Instant> expires, Optional<Instant> notBefore, List<String> roles, List<String> scopes,
-                          Optional<String> user, Optional<String> objectId, boolean appOnly) {
+                          Optional<String> user, Optional<String> objectId, boolean appOnly, Optional<String> issuer) {
 
     /** Exchange Online's audiences: the resource URIs and its application id. */
     public static final List<String> EXCHANGE_AUDIENCES = List.of("https://outlook.office365.com",
@@ -51,7 +51,7 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         return new AccessToken(text(claims, "aud"), text(claims, "tid"), text(claims, "appid").or(() -> text(claims, "azp")),
                 time(claims, "exp"), time(claims, "nbf"), List.copyOf(roles), List.copyOf(scopes),
                 text(claims, "upn").or(() -> text(claims, "preferred_username")).or(() -> text(claims, "unique_name")),
-                text(claims, "oid"), appOnly(claims, scopes));
+                text(claims, "oid"), appOnly(claims, scopes), text(claims, "iss"));
     }
 
     private static JsonNode decode(String part, String name) throws MalformedToken {
@@ -94,6 +94,12 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         }
         return scopes.isEmpty() && text(claims, "upn").or(() -> text(claims, "preferred_username"))
                 .or(() -> text(claims, "unique_name")).isEmpty();
+    }
+
+    /** Issued by Microsoft Entra's worldwide cloud (v1 or v2 issuer), where tenants can be looked up by domain. */
+    public boolean fromEntraWorldwide() {
+        return issuer.map(i -> i.startsWith("https://sts.windows.net/") || i.startsWith("https://login.microsoftonline.com/"))
+                .orElse(false);
     }
 
     public boolean forExchange() {

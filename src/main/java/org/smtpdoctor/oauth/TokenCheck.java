@@ -21,6 +21,11 @@ public final class TokenCheck {
     public record Problem(String event, String detail) {}
 
     public static List<Problem> problems(AccessToken t, Optional<String> user, Clock clock) {
+        return problems(t, user, Optional.empty(), clock);
+    }
+
+    /** @param mailboxTenant the tenant id of the mailbox's domain, when it could be looked up */
+    public static List<Problem> problems(AccessToken t, Optional<String> user, Optional<String> mailboxTenant, Clock clock) {
         List<Problem> out = new ArrayList<>();
         Instant now = clock.instant();
         if (!t.forExchange()) {
@@ -35,6 +40,11 @@ public final class TokenCheck {
         } else if (!t.appOnly() && t.scopes().stream().noneMatch(s -> s.equals("SMTP.Send") || s.endsWith("/SMTP.Send"))) {
             out.add(new Problem("token.missing-permission", "delegated token without the SMTP.Send scope (scp: "
                     + (t.scopes().isEmpty() ? "none" : String.join(" ", t.scopes())) + ")"));
+        }
+        if (mailboxTenant.isPresent() && t.tenant().isPresent() && !t.tenant().get().equalsIgnoreCase(mailboxTenant.get())) {
+            out.add(new Problem("token.tenant-mismatch", "the token is from tenant " + t.tenant().get() + ", but "
+                    + user.map(u -> u.substring(u.indexOf('@') + 1)).orElse("the mailbox's domain") + " belongs to tenant "
+                    + mailboxTenant.get()));
         }
         if (!t.appOnly() && user.isPresent() && t.user().isPresent() && !t.user().get().equalsIgnoreCase(user.get())) {
             out.add(new Problem("token.user-mismatch", "the token is for " + t.user().get() + ", user= is " + user.get()));

@@ -79,4 +79,15 @@ public class TokenCheckTest {
         assertThatThrownBy(() -> AccessToken.parse(Base64.getUrlEncoder().encodeToString("{}".getBytes()) + ".bm90anNvbg.sig"))
                 .hasMessageContaining("payload is not JSON");
     }
+
+    @Test
+    void aTokenFromAnotherTenantThanTheMailboxsIsFlaggedWhenTheMailboxTenantIsKnown() throws Exception {
+        AccessToken t = AccessToken.parse(jwt("{\"aud\":\"https://outlook.office365.com\",\"tid\":\"aaaa\",\"exp\":" + LATER
+                + ",\"roles\":[\"SMTP.SendAsApp\"],\"iss\":\"https://sts.windows.net/aaaa/\"}"));
+        assertThat(t.fromEntraWorldwide()).isTrue();
+        assertThat(TokenCheck.problems(t, Optional.of("scanner@contoso.com"), Optional.of("bbbb"), CLOCK))
+                .extracting(TokenCheck.Problem::event).containsExactly("token.tenant-mismatch");
+        assertThat(TokenCheck.problems(t, Optional.of("scanner@contoso.com"), Optional.of("AAAA"), CLOCK)).isEmpty();
+        assertThat(TokenCheck.problems(t, Optional.of("scanner@contoso.com"), Optional.empty(), CLOCK)).isEmpty();
+    }
 }

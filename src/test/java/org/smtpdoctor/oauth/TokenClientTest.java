@@ -232,6 +232,17 @@ class TokenClientTest {
                 .hasMessageContaining("no request");
     }
 
+    @Test
+    void aDomainsTenantIdComesFromItsPublicOpenIdMetadata() throws Exception {
+        URI base = oauth.authority().base();
+        String guid = "5ab7e9d0-0c70-4d0c-9365-00000000c0de";
+        // The mock names its issuer after the path: a GUID path stands for a domain Entra knows.
+        assertThat(TenantDiscovery.tenantOf(base, guid, Duration.ofSeconds(5))).contains(guid);
+        assertThat(TenantDiscovery.tenantOf(base, "contoso.com", Duration.ofSeconds(5))).isEmpty();
+        assertThat(TenantDiscovery.tenantOf(base, "../etc", Duration.ofSeconds(5))).isEmpty();
+        assertThat(TenantDiscovery.tenantOf(URI.create("http://127.0.0.1:1"), guid, Duration.ofSeconds(2))).isEmpty();
+    }
+
     private static String pem(Object o) throws Exception {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
