@@ -50,6 +50,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smtp-doctor check --lab security-defaults",
             "  smtp-doctor check --preset m365 -u scanner@contoso.com --password-env SMTP_PASSWORD -t you@contoso.com",
             "  smtp-doctor check --host mail.example.org --port 465 --security tls --no-auth --json",
+            "  smtp-doctor check --preset m365 -u scanner@contoso.com --tenant contoso.onmicrosoft.com \\",
+            "      --client-id APP_ID --client-secret-env APP_SECRET      (OAuth: app-only; --device-code: delegated)",
+            "  smtp-doctor check --lab oauth-healthy                     (OAuth against the lab's own Entra)",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
