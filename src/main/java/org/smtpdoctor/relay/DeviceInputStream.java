@@ -109,6 +109,10 @@ final class DeviceInputStream extends InputStream {
 
     /** The raw bytes received but not yet read (for the TLS layer at STARTTLS); empties the buffer. */
     byte[] takeBuffered() {
+        if (skipLf && position < limit && buffer[position] == '\n') {
+            position++; // the LF of "STARTTLS<CR><LF>" split across reads
+        }
+        skipLf = false;
         byte[] rest = Arrays.copyOfRange(buffer, position, limit);
         position = limit;
         return rest;

@@ -44,7 +44,6 @@ final class DeviceListener implements AutoCloseable {
     private final MessageSink sink;
     private final ListenerTls tls;
     private final MessagePreparer preparer;
-    private final String name;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -60,7 +59,6 @@ final class DeviceListener implements AutoCloseable {
         this.sink = sink;
         this.tls = tls;
         this.preparer = new MessagePreparer(hostName);
-        this.name = (config.address().contains(":") ? "[" + config.address() + "]" : config.address()) + ":" + config.port();
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-doctor-relay-" + config.port() + "-" + n.incrementAndGet());
@@ -84,7 +82,7 @@ final class DeviceListener implements AutoCloseable {
                 .sessionIdFactory(listener::newSessionId)
                 .sessionHandler(listener.sessionHandler())
                 .serverSocketFactory(() -> listener.new DeviceServerSocket())
-                .serverThreadName("smtp-doctor-relay-" + listener.name + "-accept")
+                .serverThreadName("smtp-doctor-relay-" + config.port() + "-accept")
                 .build();
         listener.register(smtp.getCommandHandler());
         try {
@@ -123,8 +121,9 @@ final class DeviceListener implements AutoCloseable {
         return smtp == null ? config.port() : smtp.getPort() == 0 ? smtp.getPortAllocated() : smtp.getPort();
     }
 
+    /** The listener as logs name it: its address and bound port. */
     String name() {
-        return name;
+        return (config.address().contains(":") ? "[" + config.address() + "]" : config.address()) + ":" + port();
     }
 
     ListenerConfig config() {
@@ -199,13 +198,13 @@ final class DeviceListener implements AutoCloseable {
                     // SubEthaSMTP calls onSessionEnd only for sessions it accepted
                     total.decrementAndGet();
                     perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
-                    RelayEvents.warn("connection.refused", "listener", name, "session", smtp.getSessionId(),
+                    RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
                             "client", client.getHostAddress(), "reason", reason.substring(6),
                             "connections", all, "from_client", fromIp);
                     return SessionAcceptance.failure(421, reason);
                 }
                 DeviceSession session = session(smtp);
-                RelayEvents.info("connection.accepted", "listener", name, "session", smtp.getSessionId(),
+                RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
                         "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
                         "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
                 return SessionAcceptance.success();
@@ -218,7 +217,7 @@ final class DeviceListener implements AutoCloseable {
                 perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
                 DeviceSession ended = sessions.remove(smtp);
                 if (ended != null) {
-                    RelayEvents.info("connection.closed", "listener", name, "session", ended.id(), "client", ended.clientIp());
+                    RelayEvents.info("connection.closed", "listener", name(), "session", ended.id(), "client", ended.clientIp());
                 }
             }
         };
@@ -236,11 +235,25 @@ final class DeviceListener implements AutoCloseable {
             Socket raw = super.accept();
             try {
                 if (config.mode() == ListenerMode.TLS) {
-                    SSLSocket tlsSocket = tls.serverSocket(raw, new byte[0]); // handshake on first use, in the session's thread
-                    return new DeviceSocket(tlsSocket, raw, null);
+                    SSLSocket tlsSocket = tls.serverSocket(raw, new byte[0]);
+                    String client = ((InetSocketAddress) raw.getRemoteSocketAddress()).getAddress().getHostAddress();
+                    // The handshake runs on the banner's first write, in the session's thread, not here in the accept loop.
+                    return new DeviceSocket(tlsSocket, raw, null, new DeviceSocket.HandshakeListener() {
+                        @Override
+                        public void completed(javax.net.ssl.SSLSession s) {
+                            RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
+                                    "cipher", s.getCipherSuite());
+                        }
+
+                        @Override
+                        public void failed(IOException e) {
+                            RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
+                                    "hint", ListenerTls.hint(config, e));
+                        }
+                    });
                 }
                 InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-                return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name,
+                return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
                         "client", remote.getAddress().getHostAddress(), "cause",
                         "the device started a TLS handshake on a " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
                                 + " port; set it to STARTTLS (or no encryption) for this port, or point it at an implicit-TLS listener"));

@@ -1,5 +1,6 @@
 package org.smtpdoctor.relay;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -20,14 +22,63 @@ import javax.net.ssl.SSLSocket;
  */
 final class DeviceSocket extends Socket {
 
+    /** Told how an implicit-TLS handshake ended (SubEthaSMTP would only see an IOException). */
+    interface HandshakeListener {
+        void completed(SSLSession session);
+
+        void failed(IOException e);
+    }
+
     private final Socket inner;
     private final Socket raw;
     private final DeviceInputStream input;
+    private final OutputStream output;
 
     DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello) throws IOException {
+        this(inner, raw, clientHello, null);
+    }
+
+    /** @param handshake for an implicit-TLS socket whose handshake has not run yet, else null */
+    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake)
+            throws IOException {
         this.inner = inner;
         this.raw = raw;
         this.input = new DeviceInputStream(inner.getInputStream(), clientHello);
+        OutputStream out = inner.getOutputStream();
+        this.output = handshake == null || !(inner instanceof SSLSocket tls) ? out : new FilterOutputStream(out) {
+            private boolean done;
+
+            private void handshake() throws IOException {
+                if (!done) {
+                    done = true;
+                    try {
+                        tls.startHandshake();
+                    } catch (IOException e) {
+                        handshake.failed(e);
+                        throw e;
+                    }
+                    handshake.completed(tls.getSession());
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                handshake();
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                handshake();
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                handshake();
+                out.flush();
+            }
+        };
     }
 
     Socket raw() {
@@ -49,8 +100,8 @@ final class DeviceSocket extends Socket {
     }
 
     @Override
-    public OutputStream getOutputStream() throws IOException {
-        return inner.getOutputStream();
+    public OutputStream getOutputStream() {
+        return output;
     }
 
     @Override

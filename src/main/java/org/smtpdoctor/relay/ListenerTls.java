@@ -140,6 +140,17 @@ final class ListenerTls {
         }
     }
 
+    /** What to do about a failed handshake, when the reason suggests something; else null. */
+    static String hint(ListenerConfig listener, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("protocol") || m.contains("cipher")) {
+            return listener.legacyTls()
+                    ? "the device offered no protocol and cipher suite this listener allows (" + String.join(", ", listener.tlsVersions()) + ")"
+                    : "a device that speaks only TLS 1.0/1.1 needs TLSv1 or TLSv1.1 in this listener's tls-versions (a listener of its own is best)";
+        }
+        return null;
+    }
+
     X509Certificate certificate() {
         return certificate;
     }

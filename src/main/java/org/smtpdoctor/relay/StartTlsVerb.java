@@ -41,7 +41,7 @@ final class StartTlsVerb extends RelayVerb {
             tls.startHandshake();
         } catch (IOException e) {
             RelayEvents.warn("tls.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "reason", e.getMessage());
+                    "reason", e.getMessage(), "hint", ListenerTls.hint(listener.config(), e));
             smtp.quit();
             return;
         }

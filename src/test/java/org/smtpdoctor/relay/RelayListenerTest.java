@@ -232,6 +232,39 @@ class RelayListenerTest {
         assertThat(sink.accepted()).hasSize(1);
     }
 
+    @Test
+    void a_handshake_the_listener_cannot_agree_to_is_logged_with_its_reason_and_a_hint() throws Exception {
+        ListenerConfig tls13 = new ListenerConfig("127.0.0.1", 0, ListenerMode.TLS, List.of("TLSv1.3"), new CertificateSource.SelfSigned(),
+                1 << 20, 5, 5, Duration.ofSeconds(5), false);
+        ListenerConfig starttls13 = new ListenerConfig("127.0.0.1", 0, ListenerMode.STARTTLS, List.of("TLSv1.3"),
+                new CertificateSource.SelfSigned(), 1 << 20, 5, 5, Duration.ofSeconds(5), false);
+        try (LogCapture logs = new LogCapture();
+                RelayServer relay = RelayServer.start(TestRelay.config(List.of(tls13, starttls13), List.of(TestRelay.loopback()), List.of()), sink)) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll()}, null);
+            try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", relay.ports().get(0))) {
+                s.setEnabledProtocols(new String[] {"TLSv1.2"});
+                s.setSoTimeout(5000);
+                org.assertj.core.api.Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+            }
+            try (DeviceClient c = new DeviceClient(relay.ports().get(1))) {
+                c.reply();
+                assertThat(c.send("STARTTLS")).startsWith("220 ");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.startTls("TLSv1.2")).isInstanceOf(IOException.class);
+            }
+            try (DeviceClient c = new DeviceClient(relay.ports().get(1))) {
+                c.reply();
+                assertThat(c.send("STARTTLS")).startsWith("220 ");
+                assertThat(c.startTls().getSession().getProtocol()).isEqualTo("TLSv1.3");
+                assertThat(c.send("EHLO again")).startsWith("250-");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.events("tls.failed").size() == 2);
+            assertThat(logs.events("tls.failed")).allSatisfy(line -> assertThat(line)
+                    .contains("client=127.0.0.1", "hint=\"a device that speaks only TLS 1.0/1.1 needs TLSv1"));
+            assertThat(logs.events("tls.started").get(0)).contains("protocol=TLSv1.3");
+        }
+    }
+
     static X509TrustManager trustAll() {
         return new X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
