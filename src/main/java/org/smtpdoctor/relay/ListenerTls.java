@@ -140,13 +140,24 @@ final class ListenerTls {
         }
     }
 
+    private static final java.util.regex.Pattern CLIENT_VERSIONS =
+            java.util.regex.Pattern.compile("(?:client supported protocol versions \\[([^]]*)]|Client requested protocol (\\S+) is not enabled)");
+
     /** What to do about a failed handshake, when the reason suggests something; else null. */
     static String hint(ListenerConfig listener, IOException e) {
         String m = String.valueOf(e.getMessage());
-        if (m.contains("protocol") || m.contains("cipher")) {
-            return listener.legacyTls()
-                    ? "the device offered no protocol and cipher suite this listener allows (" + String.join(", ", listener.tlsVersions()) + ")"
-                    : "a device that speaks only TLS 1.0/1.1 needs TLSv1 or TLSv1.1 in this listener's tls-versions (a listener of its own is best)";
+        java.util.regex.Matcher versions = CLIENT_VERSIONS.matcher(m);
+        if (versions.find()) {
+            String list = versions.group(1) != null ? versions.group(1) : versions.group(2);
+            List<String> offered = Arrays.stream(list.split(",\\s*")).toList();
+            if (offered.stream().allMatch(v -> v.equals("TLSv1") || v.equals("TLSv1.1"))) {
+                return "the device speaks only " + String.join("/", offered) + ": add it to this listener's tls-versions"
+                        + " (best on a listener of its own, so no other device can be talked down to it)";
+            }
+            return "the device offers " + String.join("/", offered) + "; this listener allows " + String.join("/", listener.tlsVersions());
+        }
+        if (m.contains("cipher")) {
+            return "no cipher suite in common; old devices may need TLSv1 in tls-versions, which also enables the CBC/3DES suites they have";
         }
         return null;
     }

@@ -260,7 +260,7 @@ class RelayListenerTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> logs.events("tls.failed").size() == 2);
             assertThat(logs.events("tls.failed")).allSatisfy(line -> assertThat(line)
-                    .contains("client=127.0.0.1", "hint=\"a device that speaks only TLS 1.0/1.1 needs TLSv1"));
+                    .contains("client=127.0.0.1", "hint=\"the device offers TLSv1.2; this listener allows TLSv1.3\""));
             assertThat(logs.events("tls.started").get(0)).contains("protocol=TLSv1.3");
         }
     }

@@ -195,6 +195,20 @@ class RelayPeersTest {
         assertThat(proto.output()).contains("Protocol  : TLSv1\n").containsPattern("Cipher\\s+: [A-Z0-9-]+-SHA\\b");
     }
 
+    @Test
+    void a_tls_1_0_device_on_a_listener_without_tls_1_0_is_refused_and_the_log_says_what_to_change() throws Exception {
+        Peers.require("openssl");
+        try (LogCapture logs = new LogCapture()) {
+            int port = start(ListenerMode.STARTTLS, TestRelay.loopback());
+            Exec.Result r = Exec.run(List.of("sh", "-c", "echo QUIT | openssl s_client -connect 127.0.0.1:" + port
+                    + " -starttls smtp -tls1 -cipher 'DEFAULT@SECLEVEL=0' -crlf 2>&1"), TIMEOUT);
+            assertThat(r.output()).contains("alert protocol version").contains("Cipher is (NONE)");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !logs.events("tls.failed").isEmpty());
+            assertThat(logs.events("tls.failed").get(0)).contains("hint=\"the device speaks only TLSv1: add it to this listener's tls-versions");
+        }
+        assertThat(sink.accepted()).isEmpty();
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);
