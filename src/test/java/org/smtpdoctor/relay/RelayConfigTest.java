@@ -142,7 +142,7 @@ class RelayConfigTest {
         assertThatThrownBy(() -> parse(MINIMAL.replace("    networks: [192.168.1.0/24]\n", "")))
                 .hasMessage("relay.yaml:4: devices[0]: a device needs networks, or a user and password-hash, or both");
         assertThatThrownBy(() -> parse(MINIMAL.replace("networks: [192.168.1.0/24]", "user: nas\n    password-hash: secret123")))
-                .hasMessageStartingWith("relay.yaml:6: devices[0].password-hash: expected pbkdf2-sha256$");
+                .hasMessageStartingWith("relay.yaml:6: devices[0].password-hash: expected pbkdf2-sha512$");
     }
 
     @Test
@@ -175,7 +175,7 @@ class RelayConfigTest {
     @Test
     void password_hashes_verify_and_round_trip_through_their_text() {
         PasswordHash h = PasswordHash.create("s3cret".toCharArray());
-        assertThat(h.toString()).startsWith("pbkdf2-sha256$210000$");
+        assertThat(h.toString()).startsWith("pbkdf2-sha512$210000$");
         assertThat(PasswordHash.parse(h.toString())).isEqualTo(h);
         assertThat(h.matches("s3cret")).isTrue();
         assertThat(h.matches("s3cret ")).isFalse();

@@ -1,6 +1,5 @@
 package org.smtpdoctor.relay;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
