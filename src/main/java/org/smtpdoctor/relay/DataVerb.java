@@ -45,9 +45,11 @@ final class DataVerb extends RelayVerb {
         }
         smtp.sendResponse(RelayReplies.START_MAIL_INPUT);
         session.endTransaction();
+        DeviceInputStream device = ((DeviceSocket) smtp.getSocket()).deviceInput();
         try (MessageBuffer content = new MessageBuffer()) {
             boolean complete;
             try {
+                device.content(true);
                 complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
             } catch (SocketTimeoutException e) {
                 incomplete(session, transaction, content, "idle timeout before the final '.'");
@@ -56,6 +58,8 @@ final class DataVerb extends RelayVerb {
                 incomplete(session, transaction, content, "connection broken before the final '.': " + e.getMessage());
                 smtp.quit();
                 return;
+            } finally {
+                device.content(false);
             }
             if (!complete) {
                 incomplete(session, transaction, content, "connection closed before the final '.'");

@@ -21,6 +21,11 @@ import java.util.Arrays;
  * to implicit TLS, pointed at a plain or STARTTLS port): it reports it once and then ends
  * the stream, so the session closes without feeding binary to the command parser.
  * <p>
+ * Outside message content, a byte above 0x7F becomes '?': SubEthaSMTP decodes command
+ * lines as UTF-8 and ends the session on anything else, but devices put Latin-1 in HELO
+ * names ("Drucker-B\u00fcro"); SMTPUTF8 is not offered, so no command may carry 8-bit text
+ * anyway. Message content ({@link #content(boolean)}) passes byte for byte.
+ * <p>
  * Raw bytes are buffered here; {@link #takeBuffered()} hands the unread ones to the TLS
  * layer at STARTTLS. Confined to its session's thread.
  */
@@ -45,6 +50,8 @@ final class DeviceInputStream extends InputStream {
     private boolean skipLf;
     /** The LF of a CRLF still to be returned. */
     private boolean pendingLf;
+    /** Reading message content (DATA) rather than command lines. */
+    private boolean content;
 
     /** @param clientHello null where TLS is already spoken (after STARTTLS, implicit TLS) */
     DeviceInputStream(InputStream in, ClientHelloListener clientHello) {
@@ -79,7 +86,7 @@ final class DeviceInputStream extends InputStream {
                 pendingLf = true;
                 return '\r';
             }
-            return b;
+            return b > 0x7F && !content ? '?' : b;
         }
     }
 
@@ -100,6 +107,11 @@ final class DeviceInputStream extends InputStream {
             b[off + n++] = (byte) c;
         } while (n < len && c != '\n' && (pendingLf || position < limit));
         return n;
+    }
+
+    /** Between DATA's 354 and the final ".": bytes pass unchanged (line ends excepted). */
+    void content(boolean on) {
+        content = on;
     }
 
     @Override

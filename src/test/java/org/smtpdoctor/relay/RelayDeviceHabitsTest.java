@@ -74,6 +74,19 @@ class RelayDeviceHabitsTest {
     }
 
     @Test
+    void an_8bit_helo_name_does_not_end_the_session() throws Exception {
+        try (DeviceClient c = connect()) {
+            assertThat(c.send("HELO Drucker-B\u00fcro")).startsWith("250 ");
+            assertThat(c.send("MAIL FROM:<scan@contoso.com>")).startsWith("250 ");
+            assertThat(c.send("RCPT TO:<you@contoso.com>")).startsWith("250 ");
+            assertThat(c.send("DATA")).startsWith("354 ");
+            assertThat(c.send("Subject: B\u00fcro\r\n\r\nx\r\n.")).startsWith("250 ");
+        }
+        assertThat(sink.only().envelope().heloName()).isEqualTo("Drucker-B?ro");
+        assertThat(sink.only().text()).startsWith("Subject: B\u00fcro\r\n");
+    }
+
+    @Test
     void lowercase_verbs_work() throws Exception {
         try (DeviceClient c = connect()) {
             assertThat(c.send("ehlo scanner")).contains("250 ");
