@@ -265,6 +265,22 @@ class RelayListenerTest {
         }
     }
 
+    @Test
+    void an_implicit_tls_client_on_a_starttls_port_is_logged_with_its_cause_and_closed_cleanly() throws Exception {
+        try (LogCapture logs = new LogCapture();
+                RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.STARTTLS, TestRelay.loopback()), sink)) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll()}, null);
+            try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", relay.ports().get(0))) {
+                s.setSoTimeout(5000);
+                org.assertj.core.api.Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> !logs.events("connection.closed").isEmpty());
+            assertThat(logs.events("tls.clienthello_on_plain_port").get(0))
+                    .contains("the device started a TLS handshake on a starttls port; set it to STARTTLS");
+        }
+    }
+
     static X509TrustManager trustAll() {
         return new X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
