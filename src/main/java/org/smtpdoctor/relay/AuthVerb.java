@@ -48,8 +48,12 @@ final class AuthVerb extends RelayVerb {
             return;
         }
         if (!listener.offersAuth(session)) {
-            smtp.sendResponse(session.isTls() || !listener.policy().hasAccounts()
-                    ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED);
+            boolean noAccounts = !listener.policy().hasAccounts();
+            RelayEvents.warn("auth.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", session.device().map(DeviceRule::name).orElse(null), "reason", noAccounts
+                            ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
+                            : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener");
+            smtp.sendResponse(session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED);
             return;
         }
         Optional<Credentials> credentials = mechanism.equals("PLAIN") ? plain(initial, smtp) : login(initial, smtp);

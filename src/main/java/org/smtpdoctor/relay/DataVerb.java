@@ -78,33 +78,37 @@ final class DataVerb extends RelayVerb {
      * @return false if the stream ended before the "." line
      */
     static boolean read(InputStream in, MessageBuffer out, long max) throws IOException {
+        byte[] chunk = new byte[8192];
         byte[] line = new byte[8192];
         int length = 0;
         boolean lineStart = true;
         long seen = 0;
         while (true) {
-            int c = in.read();
-            if (c < 0) {
+            int n = in.read(chunk);
+            if (n < 0) {
                 return false;
             }
-            line[length++] = (byte) c;
-            boolean endOfLine = c == '\n';
-            if (!endOfLine && length < line.length) {
-                continue;
-            }
-            if (endOfLine && lineStart && length == 3 && line[0] == '.') {
-                if (seen > max) {
-                    out.markOversized(seen);
+            for (int i = 0; i < n; i++) {
+                byte c = chunk[i];
+                line[length++] = c;
+                boolean endOfLine = c == '\n';
+                if (!endOfLine && length < line.length) {
+                    continue;
                 }
-                return true;
+                if (endOfLine && lineStart && length == 3 && line[0] == '.') {
+                    if (seen > max) {
+                        out.markOversized(seen);
+                    }
+                    return true; // nothing after the "." line was read: DeviceInputStream hands out one line per read
+                }
+                int offset = lineStart && line[0] == '.' ? 1 : 0;
+                seen += length - offset;
+                if (seen <= max) {
+                    out.write(line, offset, length - offset);
+                }
+                length = 0;
+                lineStart = endOfLine;
             }
-            int offset = lineStart && line[0] == '.' ? 1 : 0;
-            seen += length - offset;
-            if (seen <= max) {
-                out.write(line, offset, length - offset);
-            }
-            length = 0;
-            lineStart = endOfLine;
         }
     }
 

@@ -114,9 +114,14 @@ final class DeviceInputStream extends InputStream {
         content = on;
     }
 
+    /**
+     * Always 0: BufferedInputStream (SubEthaSMTP's, above this) keeps reading while the
+     * stream below has bytes available, which would carry it past the current line, e.g.
+     * past a pipelined "." into the commands after it.
+     */
     @Override
     public int available() {
-        return (pendingLf ? 1 : 0) + limit - position;
+        return 0;
     }
 
     /** The raw bytes received but not yet read (for the TLS layer at STARTTLS); empties the buffer. */

@@ -24,6 +24,8 @@ class RelaySecurityTest {
                 DeviceClient c = new DeviceClient(relay.ports().get(0))) {
             c.reply();
             assertThat(c.send("EHLO intruder")).doesNotContain("AUTH");
+            assertThat(c.send("AUTH PLAIN " + b64("\0x\0y"))).startsWith("504 ");
+            assertThat(logs.events("auth.refused").get(0)).contains("no device accounts are configured");
             assertThat(c.send("MAIL FROM:<a@contoso.com>")).startsWith("250 ");
             assertThat(c.send("RCPT TO:<victim@example.org>")).isEqualTo("550 5.7.1 Relaying denied");
             assertThat(c.send("DATA")).isEqualTo("554 5.5.1 No valid recipients");
