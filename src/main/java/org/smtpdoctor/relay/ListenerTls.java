@@ -162,6 +162,11 @@ final class ListenerTls {
         return null;
     }
 
+    /** The cipher suites enabled on this listener's sockets, most preferred first. */
+    List<String> suites() {
+        return List.of(suites);
+    }
+
     X509Certificate certificate() {
         return certificate;
     }

@@ -2,7 +2,7 @@ package org.smtpdoctor.relay;
 
 /**
  * How fast the relay may submit to one upstream mailbox. Defaults from Microsoft's
- * published limits for SMTP AUTH client submission (docs/M365-FACTS (f)): 30 messages per
+ * published limits for SMTP AUTH client submission (M365-FACTS.md, section (f)): 30 messages per
  * minute and 10,000 recipients per day per mailbox (verified in Microsoft's 2021 doc);
  * 3 concurrent connections, the figure commonly given for the "432 4.3.2 sender thread
  * limit exceeded" reply, which is UNVERIFIED (third-party sources only). Immutable.

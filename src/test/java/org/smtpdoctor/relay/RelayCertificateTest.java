@@ -71,6 +71,16 @@ class RelayCertificateTest {
     }
 
     @Test
+    void legacy_listeners_also_enable_the_old_cbc_and_3des_suites_and_others_never_do() throws Exception {
+        ListenerConfig modern = TestRelay.listener(ListenerMode.STARTTLS);
+        ListenerConfig legacy = new ListenerConfig("127.0.0.1", 0, ListenerMode.STARTTLS, List.of("TLSv1.2", "TLSv1"),
+                new CertificateSource.SelfSigned(), 1 << 20, 5, 5, Duration.ofSeconds(5), false);
+        assertThat(ListenerTls.of(modern, "relay.test").suites()).noneMatch(s -> s.contains("3DES") || s.contains("RC4") || s.contains("NULL"));
+        assertThat(ListenerTls.of(legacy, "relay.test").suites()).contains("TLS_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "SSL_RSA_WITH_3DES_EDE_CBC_SHA");
+    }
+
+    @Test
     void a_missing_or_empty_certificate_file_is_a_configuration_error_naming_it() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.crt"), "");
         Path key = Files.writeString(dir.resolve("relay.key"), pem(CERT.privateKey()));
