@@ -178,6 +178,8 @@ class RelayPeersTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(out.resolve("port")) || !child.isAlive());
         assertThat(child.isAlive()).as(() -> read(dir.resolve("child.log"))).isTrue();
         int port = Integer.parseInt(Files.readString(out.resolve("port")));
+        assertThat(Files.readAllLines(out.resolve("suites"))).as("3DES for the oldest devices, re-enabled for the legacy listener")
+                .contains("SSL_RSA_WITH_3DES_EDE_CBC_SHA");
 
         String msg = message("tls1 device");
         String input = "MAIL FROM:<scan@contoso.com>\nRCPT TO:<you@contoso.com>\nDATA\n" + msg.replace("\r\n", "\n").replace("\n.", "\n..") + ".\nQUIT\n";

@@ -37,6 +37,7 @@ public final class RelayTestMain {
         ListenerConfig legacy = new ListenerConfig("127.0.0.1", 0, ListenerMode.STARTTLS, List.of("TLSv1.2", "TLSv1.1", "TLSv1"),
                 new CertificateSource.SelfSigned(), 1 << 20, 20, 10, Duration.ofSeconds(20), false);
         RelayServer relay = RelayServer.start(TestRelay.config(List.of(legacy), List.of(TestRelay.loopback()), List.of()), sink);
+        Files.writeString(out.resolve("suites"), String.join("\n", ListenerTls.of(legacy, "relay.test").suites()));
         Files.writeString(out.resolve("port.tmp"), String.valueOf(relay.ports().get(0)));
         Files.move(out.resolve("port.tmp"), out.resolve("port"));
         Thread.sleep(Long.MAX_VALUE);
