@@ -98,6 +98,12 @@ final class MessagePreparer {
         Headers h = headers(head);
         boolean separated = h.bodyOffset() >= 0;
         int bodyOffset = separated ? h.bodyOffset() : -h.bodyOffset() - 1;
+        if (!separated && head.length >= MAX_HEADER_BYTES) {
+            // A header section longer than what is kept in memory: leave the message as it
+            // came rather than split it; only fields that are surely missing could be added,
+            // and that cannot be known here.
+            return new Prepared(new byte[0], 0, h.value("From"));
+        }
         List<String> out = new ArrayList<>(h.fields());
         Optional<String> originalFrom = h.value("From");
         if (rewriteFrom.isPresent()) {

@@ -281,6 +281,20 @@ class RelayListenerTest {
         }
     }
 
+    @Test
+    void a_port_in_use_fails_the_start_naming_the_address_and_starts_nothing() throws Exception {
+        try (RelayServer first = RelayServer.start(TestRelay.config(ListenerMode.PLAIN, TestRelay.loopback()), sink)) {
+            int taken = first.ports().get(0);
+            ListenerConfig free = TestRelay.listener(ListenerMode.PLAIN);
+            ListenerConfig clash = new ListenerConfig("127.0.0.1", taken, ListenerMode.PLAIN, List.of(), new CertificateSource.SelfSigned(),
+                    1 << 20, 5, 5, Duration.ofSeconds(5), false);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayServer.start(
+                    TestRelay.config(List.of(free, clash), List.of(TestRelay.loopback()), List.of()), sink))
+                    .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken + " (");
+            assertThat(first.addresses().get(0).getPort()).isEqualTo(taken);
+        }
+    }
+
     static X509TrustManager trustAll() {
         return new X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
