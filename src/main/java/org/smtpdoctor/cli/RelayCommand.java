@@ -1,0 +1,195 @@
+package org.smtpdoctor.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.ConfigException;
+import org.smtpdoctor.relay.DeviceRule;
+import org.smtpdoctor.relay.ListenerConfig;
+import org.smtpdoctor.relay.RelayConfig;
+import org.smtpdoctor.relay.RelayConfigExample;
+import org.smtpdoctor.relay.RelayConfigReader;
+import org.smtpdoctor.relay.RelayServer;
+import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.spool.Spool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
+@Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
+        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+        subcommands = RelayHashPasswordCommand.class,
+        description = {
+            "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
+            "store it on disk before answering 250, and deliver it upstream (Microsoft 365 with OAuth, any",
+            "smarthost, or the domain's MX). Never an open relay: only listed networks and device accounts send.",
+            "",
+            "Quick start, no file (listens on 127.0.0.1:2525 unless --listen says otherwise):",
+            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 \\",
+            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET' \\",
+            "      --spool /var/spool/smtp-doctor",
+            "",
+            "With a file:",
+            "  smtp-doctor relay --init relay.yaml          (writes a commented example: edit it)",
+            "  smtp-doctor relay hash-password             (a device account's password hash for the file)",
+            "  smtp-doctor relay --config relay.yaml --check-config",
+            "  smtp-doctor relay --config relay.yaml",
+            "",
+            "Flags given with --config override the file: --listen, --upstream and --spool replace its values,",
+            "--allow adds a device for that network.",
+            ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped normally (or --init / --check-config done)",
+            "2:configuration or usage error: nothing was started"})
+public final class RelayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The configuration file (YAML; see --init).")
+    Path config;
+
+    @Option(names = "--init", paramLabel = "FILE", arity = "0..1", fallbackValue = "relay.yaml",
+            description = "Write a commented example configuration to FILE (default relay.yaml) and exit. Never overwrites.")
+    Path init;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = {"Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+).",
+                "Default 127.0.0.1:2525: nothing on the network can reach the relay until you name an",
+                "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port."})
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--allow", paramLabel = "CIDR",
+            description = "Let devices in this network send without an account (repeatable), e.g. 192.168.1.0/24 or 192.168.1.50.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = {"Deliver here (repeatable, in order of preference):",
+                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]  (XOAUTH2, smtp.office365.com:587)",
+                "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
+                "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
+                "A password inside the URL is refused: use password-env or password-file."})
+    List<String> upstream = new ArrayList<>();
+
+    @Option(names = "--spool", paramLabel = "DIR", description = "Where accepted mail waits for delivery (on disk before the 250).")
+    Path spool;
+
+    @Option(names = "--check-config", description = "Check the configuration, print what it means, and exit without listening.")
+    boolean checkConfig;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (init != null) {
+            return init(out);
+        }
+        RelayConfig relayConfig;
+        try {
+            Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
+            relayConfig = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool));
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (checkConfig) {
+            describe(relayConfig, out);
+            out.println("Configuration OK.");
+            out.flush();
+            return ExitCode.OK;
+        }
+        Spool sink;
+        try {
+            sink = openSink(relayConfig.spoolDir());
+        } catch (IOException e) {
+            throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + e.getMessage() + ")");
+        }
+        showRelayEvents();
+        RelayServer relay;
+        try {
+            relay = RelayServer.start(relayConfig, sink);
+        } catch (ConfigException | IOException e) {
+            throw new UsageException(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            try {
+                sink.close();
+            } catch (IOException ignored) {
+                // Everything accepted is already on disk; closing only releases the lock.
+            }
+            stopped.countDown();
+        }));
+        out.println("smtp-doctor relay: started");
+        describe(relayConfig, out);
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+        stopped.await();
+        return ExitCode.OK;
+    }
+
+    /** The one place the relay's sink is made: the durable spool, fsync'd before every 250. */
+    static Spool openSink(Path dir) throws IOException {
+        return Spool.open(dir);
+    }
+
+    private Integer init(PrintWriter out) throws IOException {
+        try {
+            Files.writeString(init, RelayConfigExample.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
+        } catch (IOException e) {
+            throw new UsageException("cannot write " + init + " (" + e.getMessage() + ")");
+        }
+        out.println("Wrote " + init + ": edit it, then check it with: smtp-doctor relay --config " + init + " --check-config");
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static void describe(RelayConfig c, PrintWriter out) {
+        for (ListenerConfig l : c.listeners()) {
+            out.println("  listening   " + l + (l.allowPlaintextAuth() ? ", AUTH before TLS allowed" : ""));
+        }
+        for (DeviceRule d : c.devices()) {
+            List<String> how = new ArrayList<>();
+            if (!d.networks().isEmpty()) {
+                how.add("from " + String.join(", ", d.networks().stream().map(Object::toString).toList()));
+            }
+            d.user().ifPresent(u -> how.add("account " + u));
+            d.rewriteFrom().ifPresent(r -> how.add("sends as " + r));
+            if (!d.senders().isEmpty()) {
+                how.add("senders " + String.join(", ", d.senders()));
+            }
+            out.println("  device      " + d.name() + ": " + String.join("; ", how));
+        }
+        if (!c.recipientDomains().isEmpty()) {
+            out.println("  recipients  only " + String.join(", ", c.recipientDomains()));
+        }
+        for (UpstreamUrl u : c.upstreams()) {
+            out.println("  upstream    " + u);
+        }
+        out.println("  spool       " + c.spoolDir());
+        out.println("  pacing      " + c.pacing().messagesPerMinute() + " messages/min, " + c.pacing().recipientsPerDay()
+                + " recipients/day, " + c.pacing().connections() + " connections per mailbox; retries for up to " + c.retryMaxAge());
+    }
+
+    /** The relay's events (one line each) go to stderr at INFO unless SMTP_DOCTOR_LOG chose a level. */
+    private static void showRelayEvents() {
+        if (System.getenv("SMTP_DOCTOR_LOG") == null && LoggerFactory.getLogger("org.smtpdoctor.relay.events") instanceof Logger events) {
+            events.setLevel(Level.INFO);
+        }
+    }
+}

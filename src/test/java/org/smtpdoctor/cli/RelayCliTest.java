@@ -1,0 +1,83 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.relay.PasswordHash;
+
+class RelayCliTest {
+
+    @Test
+    void help_explains_the_quick_start_and_every_option() {
+        Cli.Run r = Cli.run("relay", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--config", "--init", "--listen", "--allow", "--upstream", "--spool", "--check-config",
+                "hash-password", "Default 127.0.0.1:2525", "m365-oauth://", "mx://DOMAIN", "A password inside the URL is refused");
+        assertThat(Cli.run("--help").out()).contains("relay");
+        assertThat(Cli.run("relay", "hash-password", "--help").out()).contains("never an argument");
+    }
+
+    @Test
+    void init_writes_the_commented_example_and_never_overwrites(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("relay.yaml");
+        Cli.Run r = Cli.run("relay", "--init", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readString(file)).contains("listeners:", "devices:", "upstream:", "pacing:");
+        Cli.Run again = Cli.run("relay", "--init", file.toString());
+        assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(again.err()).contains("already exists");
+        Cli.Run check = Cli.run("relay", "--config", file.toString(), "--check-config");
+        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.out()).contains("listening   0.0.0.0:2525 (starttls, TLSv1.3/TLSv1.2)", "device      printers: from 192.168.10.0/24",
+                "upstream    m365-oauth://relay@contoso.com", "Configuration OK.");
+    }
+
+    @Test
+    void quick_start_flags_make_a_configuration_without_a_file() {
+        Cli.Run r = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://smarthost.example.com",
+                "--spool", "/tmp/spool", "--check-config");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("listening   127.0.0.1:2525 (starttls", "device      allow 192.168.1.0/24: from 192.168.1.0/24");
+    }
+
+    @Test
+    void a_configuration_error_names_file_line_and_key_and_exits_2(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("r.yaml"), "listeners:\n  - port: 2525\n    mode: ssl\n");
+        Cli.Run r = Cli.run("relay", "--config", file.toString(), "--check-config");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).startsWith("smtp-doctor: " + file + ":3: listeners[0].mode: expected plain, starttls or tls");
+        Cli.Run password = Cli.run("relay", "--allow", "10.0.0.0/8", "--spool", "/s", "--upstream", "smtps://u:Hunter2@h", "--check-config");
+        assertThat(password.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(password.err()).contains("a password inside the URL is refused").doesNotContain("Hunter2");
+        assertThat(Cli.run("relay", "--config", dir.resolve("missing.yaml").toString()).err()).contains("no such file");
+    }
+
+    @Test
+    void without_a_durable_spool_in_the_build_the_relay_refuses_to_start_with_a_clear_message() {
+        Cli.Run r = Cli.run("relay", "--allow", "127.0.0.1", "--upstream", "smtp://h", "--spool", "/tmp/x", "--listen", "127.0.0.1:0");
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("no durable spool").contains("never accepts mail it could lose");
+    }
+
+    @Test
+    void hash_password_reads_standard_input_and_prints_a_hash_that_matches() {
+        InputStream before = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("pr1nter-pa55\n".getBytes(StandardCharsets.UTF_8)));
+            Cli.Run r = Cli.run("relay", "hash-password");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).doesNotContain("pr1nter-pa55");
+            assertThat(PasswordHash.parse(r.out().strip()).matches("pr1nter-pa55")).isTrue();
+            System.setIn(new ByteArrayInputStream(new byte[0]));
+            assertThat(Cli.run("relay", "hash-password").exit()).isEqualTo(ExitCode.USAGE);
+        } finally {
+            System.setIn(before);
+        }
+    }
+}
