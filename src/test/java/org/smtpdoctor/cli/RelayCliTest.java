@@ -59,10 +59,13 @@ class RelayCliTest {
     }
 
     @Test
-    void without_a_durable_spool_in_the_build_the_relay_refuses_to_start_with_a_clear_message() {
-        Cli.Run r = Cli.run("relay", "--allow", "127.0.0.1", "--upstream", "smtp://h", "--spool", "/tmp/x", "--listen", "127.0.0.1:0");
-        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
-        assertThat(r.err()).contains("no durable spool").contains("never accepts mail it could lose");
+    void a_spool_another_relay_holds_is_refused_with_a_clear_message(@TempDir Path dir) throws Exception {
+        try (org.smtpdoctor.relay.spool.Spool held = org.smtpdoctor.relay.spool.Spool.open(dir)) {
+            Cli.Run r = Cli.run("relay", "--allow", "127.0.0.1", "--upstream", "smtp://h", "--spool", dir.toString(),
+                    "--listen", "127.0.0.1:0");
+            assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).startsWith("smtp-doctor: cannot open the spool " + dir).doesNotContain("Exception");
+        }
     }
 
     @Test
