@@ -2,15 +2,12 @@ package org.smtpdoctor.lab;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.smtpdoctor.net.DelegatingSocket;
 
 /**
  * A model of a firewall's SMTP/ESMTP inspection (Cisco PIX "fixup smtp"/Mailguard, ASA
@@ -141,126 +138,20 @@ final class InspectingFirewall {
     }
 
     /**
-     * An accepted socket seen through the inspection: delegates everything to the real
-     * socket and rewrites its output stream. Only the methods SubEthaSMTP's session uses
-     * (and their obvious companions) are delegated.
+     * An accepted socket seen through the inspection: the real socket with its output
+     * stream rewritten.
      */
-    private static final class InspectedSocket extends Socket {
-        private final Socket inner;
+    private static final class InspectedSocket extends DelegatingSocket {
         private final OutputStream out;
 
         InspectedSocket(Socket inner) throws IOException {
-            this.inner = inner;
+            super(inner);
             this.out = new RewritingOutputStream(inner.getOutputStream());
-        }
-
-        @Override
-        public InputStream getInputStream() throws IOException {
-            return inner.getInputStream();
         }
 
         @Override
         public OutputStream getOutputStream() {
             return out;
-        }
-
-        @Override
-        public synchronized void close() throws IOException {
-            try {
-                inner.close();
-            } finally {
-                super.close();
-            }
-        }
-
-        @Override
-        public boolean isClosed() {
-            return inner.isClosed();
-        }
-
-        @Override
-        public boolean isConnected() {
-            return inner.isConnected();
-        }
-
-        @Override
-        public boolean isBound() {
-            return inner.isBound();
-        }
-
-        @Override
-        public boolean isInputShutdown() {
-            return inner.isInputShutdown();
-        }
-
-        @Override
-        public boolean isOutputShutdown() {
-            return inner.isOutputShutdown();
-        }
-
-        @Override
-        public void shutdownInput() throws IOException {
-            inner.shutdownInput();
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            inner.shutdownOutput();
-        }
-
-        @Override
-        public InetAddress getInetAddress() {
-            return inner.getInetAddress();
-        }
-
-        @Override
-        public int getPort() {
-            return inner.getPort();
-        }
-
-        @Override
-        public InetAddress getLocalAddress() {
-            return inner.getLocalAddress();
-        }
-
-        @Override
-        public int getLocalPort() {
-            return inner.getLocalPort();
-        }
-
-        @Override
-        public SocketAddress getRemoteSocketAddress() {
-            return inner.getRemoteSocketAddress();
-        }
-
-        @Override
-        public SocketAddress getLocalSocketAddress() {
-            return inner.getLocalSocketAddress();
-        }
-
-        @Override
-        public synchronized void setSoTimeout(int timeout) throws SocketException {
-            inner.setSoTimeout(timeout);
-        }
-
-        @Override
-        public synchronized int getSoTimeout() throws SocketException {
-            return inner.getSoTimeout();
-        }
-
-        @Override
-        public void setTcpNoDelay(boolean on) throws SocketException {
-            inner.setTcpNoDelay(on);
-        }
-
-        @Override
-        public boolean getTcpNoDelay() throws SocketException {
-            return inner.getTcpNoDelay();
-        }
-
-        @Override
-        public String toString() {
-            return "InspectedSocket[" + inner + "]";
         }
     }
 }

@@ -4,12 +4,10 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.smtpdoctor.net.DelegatingSocket;
 
 /**
  * A device's connection as SubEthaSMTP's session sees it: the real socket (plain, or TLS
@@ -20,7 +18,7 @@ import javax.net.ssl.SSLSocket;
  * Delegates everything the session uses to {@code inner}; {@link #raw()} is the TCP
  * socket under any TLS, which {@link DeviceSession#abort()} closes from another thread.
  */
-final class DeviceSocket extends Socket {
+final class DeviceSocket extends DelegatingSocket {
 
     /** Told how an implicit-TLS handshake ended (SubEthaSMTP would only see an IOException). */
     interface HandshakeListener {
@@ -29,7 +27,6 @@ final class DeviceSocket extends Socket {
         void failed(IOException e);
     }
 
-    private final Socket inner;
     private final Socket raw;
     private final DeviceInputStream input;
     private final OutputStream output;
@@ -41,7 +38,7 @@ final class DeviceSocket extends Socket {
     /** @param handshake for an implicit-TLS socket whose handshake has not run yet, else null */
     DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake)
             throws IOException {
-        this.inner = inner;
+        super(inner);
         this.raw = raw;
         this.input = new DeviceInputStream(inner.getInputStream(), clientHello);
         OutputStream out = inner.getOutputStream();
@@ -102,95 +99,5 @@ final class DeviceSocket extends Socket {
     @Override
     public OutputStream getOutputStream() {
         return output;
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
-        inner.close();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return inner.isClosed();
-    }
-
-    @Override
-    public boolean isBound() {
-        return inner.isBound();
-    }
-
-    @Override
-    public boolean isConnected() {
-        return inner.isConnected();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-        return inner.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-        return inner.getPort();
-    }
-
-    @Override
-    public InetAddress getLocalAddress() {
-        return inner.getLocalAddress();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return inner.getLocalPort();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-        return inner.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return inner.getLocalSocketAddress();
-    }
-
-    @Override
-    public synchronized void setSoTimeout(int timeout) throws SocketException {
-        inner.setSoTimeout(timeout);
-    }
-
-    @Override
-    public synchronized int getSoTimeout() throws SocketException {
-        return inner.getSoTimeout();
-    }
-
-    @Override
-    public void shutdownInput() throws IOException {
-        inner.shutdownInput();
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        inner.shutdownOutput();
-    }
-
-    @Override
-    public boolean isInputShutdown() {
-        return inner.isInputShutdown();
-    }
-
-    @Override
-    public boolean isOutputShutdown() {
-        return inner.isOutputShutdown();
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        inner.setTcpNoDelay(on);
-    }
-
-    @Override
-    public String toString() {
-        return "DeviceSocket[" + inner + "]";
     }
 }
