@@ -73,6 +73,11 @@ public final class RelayCommand implements Callable<Integer> {
                 "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port."})
     List<String> listen = new ArrayList<>();
 
+    @Option(names = "--legacy-tls",
+            description = {"Also accept TLS 1.0 and 1.1 (with their old cipher suites) on the listeners, for devices",
+                "that speak nothing newer. Delivery upstream stays TLS 1.2+."})
+    boolean legacyTls;
+
     @Option(names = "--allow", paramLabel = "CIDR",
             description = "Let devices in this network send without an account (repeatable), e.g. 192.168.1.0/24 or 192.168.1.50.")
     List<String> allow = new ArrayList<>();
@@ -101,6 +106,12 @@ public final class RelayCommand implements Callable<Integer> {
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
             relayConfig = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool));
+            if (legacyTls) {
+                relayConfig = new RelayConfig(relayConfig.hostName(), relayConfig.listeners().stream()
+                        .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList(), relayConfig.devices(),
+                        relayConfig.recipientDomains(), relayConfig.upstreams(), relayConfig.spoolDir(), relayConfig.pacing(),
+                        relayConfig.retryMaxAge());
+            }
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
@@ -183,7 +194,7 @@ public final class RelayCommand implements Callable<Integer> {
         }
         out.println("  spool       " + c.spoolDir());
         out.println("  pacing      " + c.pacing().messagesPerMinute() + " messages/min, " + c.pacing().recipientsPerDay()
-                + " recipients/day, " + c.pacing().connections() + " connections per mailbox; retries for up to " + c.retryMaxAge());
+                + " recipients/day, " + c.pacing().connections() + " connections per mailbox; retries for up to " + age(c.retryMaxAge()));
     }
 
     /** The relay's events (one line each) go to stderr at INFO unless SMTP_DOCTOR_LOG chose a level. */
@@ -191,5 +202,16 @@ public final class RelayCommand implements Callable<Integer> {
         if (System.getenv("SMTP_DOCTOR_LOG") == null && LoggerFactory.getLogger("org.smtpdoctor.relay.events") instanceof Logger events) {
             events.setLevel(Level.INFO);
         }
+    }
+
+    /** 5 days, 36 hours, 90 minutes: the largest unit that says it exactly. */
+    static String age(java.time.Duration d) {
+        if (d.toHours() % 24 == 0 && d.toDays() > 0 && d.toSeconds() % 3600 == 0) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (d.toSeconds() % 3600 == 0) {
+            return d.toHours() + " hours";
+        }
+        return d.toMinutes() + " minutes";
     }
 }

@@ -41,6 +41,12 @@ public record ListenerConfig(String address, int port, ListenerMode mode, List<S
                 DEFAULT_MAX_CONNECTIONS_PER_IP, DEFAULT_IDLE_TIMEOUT, false);
     }
 
+    /** This listener with other TLS versions. */
+    public ListenerConfig withTlsVersions(List<String> versions) {
+        return new ListenerConfig(address, port, mode, versions, certificate, maxMessageBytes, maxConnections,
+                maxConnectionsPerIp, idleTimeout, allowPlaintextAuth);
+    }
+
     /** Whether TLS 1.0 or 1.1 is enabled here (the process must then allow them, see LegacyTls). */
     public boolean legacyTls() {
         return mode != ListenerMode.PLAIN && (tlsVersions.contains("TLSv1") || tlsVersions.contains("TLSv1.1"));

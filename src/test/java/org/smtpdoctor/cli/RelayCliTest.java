@@ -83,4 +83,15 @@ class RelayCliTest {
             System.setIn(before);
         }
     }
+
+    @Test
+    void legacy_tls_opens_the_listeners_to_tls_1_0_and_1_1_and_says_so() {
+        Cli.Run modern = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://127.0.0.1", "--spool", "/s",
+                "--listen", "127.0.0.1:2525", "--check-config");
+        assertThat(modern.out()).contains("127.0.0.1:2525 (starttls, TLSv1.3/TLSv1.2)").contains("retries for up to 5 days");
+        Cli.Run legacy = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://127.0.0.1", "--spool", "/s",
+                "--listen", "127.0.0.1:2525", "--legacy-tls", "--check-config");
+        assertThat(legacy.exit()).isZero();
+        assertThat(legacy.out()).contains("127.0.0.1:2525 (starttls, TLSv1.3/TLSv1.2/TLSv1.1/TLSv1)");
+    }
 }
