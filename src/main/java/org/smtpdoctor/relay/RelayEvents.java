@@ -1,0 +1,64 @@
+package org.smtpdoctor.relay;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device side's log: one line per event, {@code event=NAME key=value ...}, values with
+ * spaces or quotes in double quotes. Logger {@code org.smtpdoctor.relay.events}; INFO for
+ * what went as it should, WARN for refusals and failures. Nothing secret is ever passed
+ * here: user names yes, passwords and AUTH payloads never. Stateless and thread-safe.
+ */
+final class RelayEvents {
+
+    static final String LOGGER = "org.smtpdoctor.relay.events";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+    private RelayEvents() {
+    }
+
+    /** @param fields alternating keys and values; null values are left out */
+    static void info(String event, Object... fields) {
+        if (log.isInfoEnabled()) {
+            log.info(line(event, fields));
+        }
+    }
+
+    static void warn(String event, Object... fields) {
+        if (log.isWarnEnabled()) {
+            log.warn(line(event, fields));
+        }
+    }
+
+    static String line(String event, Object... fields) {
+        StringBuilder out = new StringBuilder("event=").append(event);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            Object value = fields[i + 1];
+            if (value == null) {
+                continue;
+            }
+            String text = value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : String.valueOf(value);
+            out.append(' ').append(fields[i]).append('=').append(quoted(text));
+        }
+        return out.toString();
+    }
+
+    private static String quoted(String text) {
+        if (!text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == 0x7F)) {
+            return text;
+        }
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                q.append('\\').append(c);
+            } else if (c < ' ' || c == 0x7F) {
+                q.append(String.format("\\x%02x", (int) c));
+            } else {
+                q.append(c);
+            }
+        }
+        return q.append('"').toString();
+    }
+}

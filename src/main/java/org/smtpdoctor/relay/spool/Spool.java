@@ -1,0 +1,561 @@
+package org.smtpdoctor.relay.spool;
+
+import static org.smtpdoctor.relay.spool.SpoolFormat.CONTENT;
+import static org.smtpdoctor.relay.spool.SpoolFormat.ENVELOPE;
+import static org.smtpdoctor.relay.spool.SpoolFormat.STATE;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's durable queue: one directory, one message = a content file, an envelope file
+ * and (once anything happened to it) a state file. Layout, format and the durability
+ * argument are in docs/spool.md; in short, every file is written to {@code tmp/}, fsync'd,
+ * renamed into {@code msg/}, and the rename made durable by an fsync of {@code msg/} that
+ * concurrent callers share ({@link GroupCommit}). A message exists exactly when its envelope
+ * file is in {@code msg/}; that rename is the commit point of {@link #accept}.
+ *
+ * <p>Lifecycle: {@link #open} takes the spool's lock (one owner per spool, across processes),
+ * recovers what a crash left, and loads an index of all messages; {@link #close} releases it.
+ * While open, a background thread applies the requests of {@code smtp-doctor queue retry|delete}
+ * run from another process ({@code requests/}).
+ *
+ * <p>For the delivery worker: {@link #due} hands out messages with something to do and leases
+ * them (in-process) so no other caller of {@code due} gets the same message until it is
+ * {@link #release}d, {@link #remove}d or the lease expires; {@link #content}, then one
+ * {@code mark*} per recipient; when every recipient is final ({@link QueuedMessage#isFinished}),
+ * any DSN is sent and the message {@link #remove}d, otherwise {@link #release}d.
+ *
+ * <p>Thread-safe. Every method that changes state returns only once the change is durable.
+ */
+public final class Spool implements MessageSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+
+    /**
+     * Tunables.
+     *
+     * @param minFreeBytes {@link #accept} refuses ({@link SpoolFullException}) when the disk has
+     *                     less free space than this, so the relay answers 452 before the disk is full
+     * @param lease        how long a message handed out by {@link #due} stays leased without news
+     * @param requestPoll  how often {@code requests/} is looked at
+     * @param clock        for state timestamps and ids
+     */
+    public record Options(long minFreeBytes, Duration lease, Duration requestPoll, Clock clock) {
+
+        public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
+
+        public static Options defaults() {
+            return new Options(DEFAULT_MIN_FREE_BYTES, Duration.ofMinutes(30), Duration.ofMillis(250), Clock.systemUTC());
+        }
+
+        public Options withMinFreeBytes(long bytes) {
+            return new Options(bytes, lease, requestPoll, clock);
+        }
+
+        public Options withClock(Clock c) {
+            return new Options(minFreeBytes, lease, requestPoll, c);
+        }
+
+        public Options withLease(Duration d) {
+            return new Options(minFreeBytes, d, requestPoll, clock);
+        }
+    }
+
+    /**
+     * What {@link #open} found and did.
+     *
+     * @param messages        messages in the spool after recovery
+     * @param tempFilesDeleted unfinished writes (of content, envelope, state or request) removed
+     * @param orphansDeleted  files in {@code msg/} without an envelope (an accept that never
+     *                        returned, or a removal cut short), removed
+     * @param quarantined     messages moved to {@code corrupt/}, each with the reason; never delivered
+     */
+    public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined) {}
+
+    private final Path msg;
+    private final Path tmp;
+    private final Path requests;
+    private final Path corrupt;
+    private final Options options;
+    private final FileChannel lockChannel;
+    private final FileChannel msgChannel;
+    private final FileStore store;
+    private final GroupCommit commit;
+    private final QueueId ids;
+    private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
+    private final ScheduledExecutorService poller;
+    private final Recovery recovery;
+    private volatile boolean closed;
+
+    /** One message in the index. Fields other than the finals are guarded by the entry's monitor. */
+    private static final class Entry {
+        final String id;
+        final Envelope envelope;
+        final long size;
+        List<RecipientState> recipients;
+        Instant leasedUntil;
+        boolean removed;
+
+        Entry(QueuedMessage m) {
+            this.id = m.id();
+            this.envelope = m.envelope();
+            this.size = m.size();
+            this.recipients = m.recipients();
+        }
+
+        QueuedMessage snapshot() {
+            return new QueuedMessage(id, envelope, size, recipients);
+        }
+    }
+
+    public static Spool open(Path dir) throws IOException {
+        return open(dir, Options.defaults());
+    }
+
+    /**
+     * Opens (creating it, mode 0700, when missing or empty) the spool in {@code dir}.
+     *
+     * @throws SpoolInUseException when another process or another {@code Spool} has it open
+     * @throws IOException when {@code dir} is not a spool of this format, or unreadable
+     */
+    public static Spool open(Path dir, Options options) throws IOException {
+        SpoolLayout.initialise(dir);
+        FileChannel lockChannel = FileChannel.open(dir.resolve(SpoolFormat.LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new SpoolInUseException("the spool " + dir + " is in use" + SpoolLayout.holder(dir));
+            }
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            return new Spool(dir, options, lockChannel);
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private Spool(Path dir, Options options, FileChannel lockChannel) throws IOException {
+        this.msg = dir.resolve(SpoolFormat.MSG);
+        this.tmp = dir.resolve(SpoolFormat.TMP);
+        this.requests = dir.resolve(SpoolFormat.REQUESTS);
+        this.corrupt = dir.resolve(SpoolFormat.CORRUPT);
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.store = Files.getFileStore(dir);
+        this.ids = new QueueId(options.clock());
+        this.msgChannel = FileChannel.open(msg, StandardOpenOption.READ);
+        this.commit = new GroupCommit(msgChannel);
+        this.recovery = recover();
+        applyRequests();
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spool-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(10, options.requestPoll().toMillis());
+        poller.scheduleWithFixedDelay(this::pollRequests, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** What {@link #open} recovered. */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /**
+     * Stores the message durably (content and envelope fsync'd and committed by an atomic
+     * rename whose directory entry is fsync'd) and returns its queue id; every recipient
+     * starts {@link RecipientState.Status#PENDING}. On any exception nothing of the message
+     * remains visible.
+     *
+     * @throws SpoolFullException when the disk is full or has less than {@link Options#minFreeBytes} free
+     */
+    @Override
+    public String accept(Envelope envelope, InputStream content) throws IOException {
+        ensureOpen();
+        long free = store.getUsableSpace();
+        if (free < options.minFreeBytes()) {
+            throw new SpoolFullException("only " + mb(free) + " free on the spool's disk; the spool keeps "
+                    + mb(options.minFreeBytes()) + " free");
+        }
+        String id = ids.next();
+        Path tmpContent = tmp.resolve(id + CONTENT);
+        Path tmpEnvelope = tmp.resolve(id + ENVELOPE);
+        boolean committed = false;
+        try {
+            long size = SpoolFormat.writeSynced(tmpContent, content);
+            SpoolFormat.writeSynced(tmpEnvelope, SpoolFormat.envelope(id, envelope, size));
+            Files.move(tmpContent, msg.resolve(id + CONTENT), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmpEnvelope, msg.resolve(id + ENVELOPE), StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+            commit.sync();
+            index.put(id, new Entry(new QueuedMessage(id, envelope, size, SpoolFormat.initialState(envelope))));
+            return id;
+        } catch (IOException e) {
+            forget(id, tmpContent, tmpEnvelope, committed);
+            throw SpoolFormat.translate(e);
+        } catch (RuntimeException e) {
+            forget(id, tmpContent, tmpEnvelope, committed);
+            throw e;
+        }
+    }
+
+    /** Undoes a failed accept: not acknowledged, so not kept (the sender will try again). */
+    private void forget(String id, Path tmpContent, Path tmpEnvelope, boolean committed) {
+        quietly(() -> Files.deleteIfExists(tmpEnvelope));
+        if (committed) {
+            quietly(() -> Files.deleteIfExists(msg.resolve(id + ENVELOPE)));
+        }
+        quietly(() -> Files.deleteIfExists(tmpContent));
+        quietly(() -> Files.deleteIfExists(msg.resolve(id + CONTENT)));
+    }
+
+    /** Every message, oldest first (a snapshot). */
+    public List<QueuedMessage> list() {
+        List<QueuedMessage> out = new ArrayList<>();
+        for (Entry e : index.values()) {
+            synchronized (e) {
+                if (!e.removed) {
+                    out.add(e.snapshot());
+                }
+            }
+        }
+        return out;
+    }
+
+    public Optional<QueuedMessage> get(String id) {
+        Entry e = id == null ? null : index.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return e.removed ? Optional.empty() : Optional.of(e.snapshot());
+        }
+    }
+
+    /**
+     * The content as received (CRLF line ends). The stream stays readable if the message is
+     * deleted meanwhile; the caller closes it.
+     *
+     * @throws NoSuchFileException when there is no such message
+     */
+    public InputStream content(String id) throws IOException {
+        if (get(id).isEmpty()) {
+            throw new NoSuchFileException("no message " + id + " in the spool");
+        }
+        return Files.newInputStream(msg.resolve(id + CONTENT));
+    }
+
+    /** Messages with something to do at {@code now}, oldest first, each leased to the caller. */
+    public List<QueuedMessage> due(Instant now) {
+        return due(now, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code limit} messages with something to do at {@code now} (a recipient pending or
+     * deferred until no later than {@code now}, or all recipients final and the message not yet
+     * removed), oldest first. Each is leased until {@code now + lease}: no other call returns it
+     * before it is released, removed or the lease ends.
+     */
+    public List<QueuedMessage> due(Instant now, int limit) {
+        List<QueuedMessage> out = new ArrayList<>();
+        for (Entry e : index.values()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            synchronized (e) {
+                if (e.removed || e.leasedUntil != null && e.leasedUntil.isAfter(now)) {
+                    continue;
+                }
+                QueuedMessage m = e.snapshot();
+                if (m.isDue(now)) {
+                    e.leasedUntil = now.plus(options.lease());
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Ends the lease {@link #due} gave, so the next {@code due} can hand the message out again. */
+    public void release(String id) {
+        Entry e = index.get(id);
+        if (e != null) {
+            synchronized (e) {
+                e.leasedUntil = null;
+            }
+        }
+    }
+
+    /**
+     * Records that the upstream accepted {@code recipient}.
+     *
+     * @return false when the message is no longer in the spool (deleted meanwhile); nothing changed
+     * @throws IllegalArgumentException when the message has no such recipient
+     * @throws IllegalStateException    when the recipient already failed
+     */
+    public boolean markDelivered(String id, String recipient, String reply) throws IOException {
+        Instant now = options.clock().instant();
+        return update(id, recipient, r -> r.delivered(reply, now));
+    }
+
+    /** Records a temporary failure; the recipient is due again at {@code nextAttempt}. See {@link #markDelivered}. */
+    public boolean markDeferred(String id, String recipient, String reply, Instant nextAttempt) throws IOException {
+        Instant now = options.clock().instant();
+        return update(id, recipient, r -> r.deferred(reply, nextAttempt, now));
+    }
+
+    /** Records a permanent failure (the worker owes a DSN). See {@link #markDelivered}. */
+    public boolean markFailed(String id, String recipient, String reply) throws IOException {
+        Instant now = options.clock().instant();
+        return update(id, recipient, r -> r.failed(reply, now));
+    }
+
+    /** Makes every deferred recipient of the message due now. False when there is no such message. */
+    public boolean retryNow(String id) throws IOException {
+        Instant now = options.clock().instant();
+        return update(id, rs -> rs.stream().map(r -> r.retryAt(now)).toList());
+    }
+
+    /** {@link #retryNow} for every message with a deferred recipient; returns how many. */
+    public int retryAll() throws IOException {
+        int n = 0;
+        for (QueuedMessage m : list()) {
+            if (m.nextAttempt().isPresent() && retryNow(m.id())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Removes a message whose recipients are all final (after any DSN was sent).
+     *
+     * @return false when there is no such message
+     * @throws IllegalStateException when a recipient is still pending or deferred
+     */
+    public boolean remove(String id) throws IOException {
+        return discard(id, true).isPresent();
+    }
+
+    /** Removes a message whatever its state (an administrator's choice); returns what it was. */
+    public Optional<QueuedMessage> delete(String id) throws IOException {
+        return discard(id, false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        poller.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        msgChannel.close();
+        lockChannel.close(); // releases the lock
+    }
+
+    private Optional<QueuedMessage> discard(String id, boolean onlyFinished) throws IOException {
+        ensureOpen();
+        Entry e = id == null ? null : index.get(id);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            if (e.removed) {
+                return Optional.empty();
+            }
+            QueuedMessage m = e.snapshot();
+            if (onlyFinished && !m.isFinished()) {
+                throw new IllegalStateException("message " + id + " still has recipients to deliver to");
+            }
+            // The envelope first, made durable: from then on the message does not exist, and a
+            // crash leaves at most orphans that open() deletes (never a message that looks new).
+            Files.deleteIfExists(msg.resolve(id + ENVELOPE));
+            commit.sync();
+            e.removed = true;
+            index.remove(id);
+            Files.deleteIfExists(msg.resolve(id + STATE));
+            Files.deleteIfExists(msg.resolve(id + CONTENT));
+            return Optional.of(m);
+        }
+    }
+
+    private boolean update(String id, String recipient, UnaryOperator<RecipientState> change) throws IOException {
+        return update(id, rs -> {
+            if (rs.stream().noneMatch(r -> r.recipient().equals(recipient))) {
+                throw new IllegalArgumentException("message " + id + " has no recipient " + recipient);
+            }
+            return rs.stream().map(r -> r.recipient().equals(recipient) ? change.apply(r) : r).toList();
+        });
+    }
+
+    private boolean update(String id, UnaryOperator<List<RecipientState>> change) throws IOException {
+        ensureOpen();
+        Entry e = id == null ? null : index.get(id);
+        if (e == null) {
+            return false;
+        }
+        synchronized (e) {
+            if (e.removed) {
+                return false;
+            }
+            List<RecipientState> next = change.apply(e.recipients);
+            if (next.equals(e.recipients)) {
+                return true;
+            }
+            Path t = tmp.resolve(id + STATE);
+            try {
+                SpoolFormat.writeSyncedReplacing(t, SpoolFormat.state(next));
+                Files.move(t, msg.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
+                commit.sync();
+            } catch (IOException ex) {
+                quietly(() -> Files.deleteIfExists(t));
+                throw SpoolFormat.translate(ex);
+            }
+            e.recipients = next;
+            return true;
+        }
+    }
+
+    private Recovery recover() throws IOException {
+        int temps = SpoolLayout.deleteContents(tmp);
+        Map<String, TreeSet<String>> files = new TreeMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(msg)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                int dot = name.indexOf('.');
+                if (dot > 0) {
+                    files.computeIfAbsent(name.substring(0, dot), k -> new TreeSet<>()).add(name.substring(dot));
+                }
+            }
+        }
+        int orphans = 0;
+        List<String> quarantined = new ArrayList<>();
+        for (Map.Entry<String, TreeSet<String>> f : files.entrySet()) {
+            String id = f.getKey();
+            if (!QueueId.isValid(id)) {
+                continue; // not ours: left alone
+            }
+            if (!f.getValue().contains(ENVELOPE)) {
+                for (String suffix : f.getValue()) {
+                    Files.deleteIfExists(msg.resolve(id + suffix));
+                    orphans++;
+                }
+                continue;
+            }
+            try {
+                QueuedMessage m = SpoolFormat.readMessage(msg, id);
+                index.put(id, new Entry(m));
+            } catch (IOException e) {
+                for (String suffix : f.getValue()) {
+                    Files.move(msg.resolve(id + suffix), corrupt.resolve(id + suffix), StandardCopyOption.REPLACE_EXISTING);
+                }
+                quarantined.add(id + ": " + e.getMessage());
+                log.warn("spool: message {} moved to {}: {}", id, corrupt, e.getMessage());
+            }
+        }
+        if (orphans > 0 || !quarantined.isEmpty()) {
+            msgChannel.force(true);
+            SpoolLayout.syncDirectory(corrupt);
+        }
+        return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined));
+    }
+
+    private void pollRequests() {
+        try {
+            applyRequests();
+        } catch (IOException | RuntimeException e) {
+            log.warn("spool: cannot apply the queue requests in {}: {}", requests, e.toString());
+        }
+    }
+
+    /** Applies and removes every request file ({@link SpoolAdmin}). */
+    private void applyRequests() throws IOException {
+        if (closed) {
+            return;
+        }
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(requests)) {
+            ds.forEach(found::add);
+        }
+        for (Path p : found) {
+            Optional<SpoolAdmin.Request> r = SpoolAdmin.parse(p.getFileName().toString());
+            if (r.isEmpty()) {
+                continue; // not ours
+            }
+            Optional<String> id = r.get().id();
+            switch (r.get().action()) {
+                case RETRY -> {
+                    if (id.isPresent()) {
+                        retryNow(id.get());
+                    } else {
+                        retryAll();
+                    }
+                }
+                case DELETE -> delete(id.orElseThrow());
+            }
+            Files.deleteIfExists(p);
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the spool is closed");
+        }
+    }
+
+    private static String mb(long bytes) {
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void quietly(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException ignored) {
+            // cleaning up after a failure that is already being reported
+        }
+    }
+}

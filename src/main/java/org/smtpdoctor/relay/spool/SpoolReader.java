@@ -1,0 +1,87 @@
+package org.smtpdoctor.relay.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A read-only look at a spool that may be open in a running relay: takes no lock, changes
+ * nothing, recovers nothing. It sees only committed messages (envelope in {@code msg/}) and
+ * each file whole, because every file there was renamed into place complete; a message
+ * removed while it is being read is left out. For {@code smtp-doctor queue list|show}.
+ * Thread-safe (no state besides the path).
+ */
+public final class SpoolReader {
+
+    private final Path msg;
+    private final Path corrupt;
+
+    private SpoolReader(Path dir) {
+        this.msg = dir.resolve(SpoolFormat.MSG);
+        this.corrupt = dir.resolve(SpoolFormat.CORRUPT);
+    }
+
+    /**
+     * @throws NoSuchFileException when {@code dir} does not exist
+     * @throws IOException         when it is not a spool of this format
+     */
+    public static SpoolReader open(Path dir) throws IOException {
+        SpoolLayout.checkFormat(dir);
+        return new SpoolReader(dir);
+    }
+
+    /** Every committed message, oldest first. */
+    public List<QueuedMessage> list() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(msg, "*" + SpoolFormat.ENVELOPE)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - SpoolFormat.ENVELOPE.length());
+                if (QueueId.isValid(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        ids.sort(null);
+        List<QueuedMessage> out = new ArrayList<>();
+        for (String id : ids) {
+            get(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The message, or empty when there is none by that id (or it cannot be read whole). */
+    public Optional<QueuedMessage> get(String id) {
+        if (!QueueId.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SpoolFormat.readMessage(msg, id));
+        } catch (IOException e) {
+            return Optional.empty(); // gone meanwhile, or corrupt (the owner moves it to corrupt/ on its next start)
+        }
+    }
+
+    /** The content as received; the caller closes the stream. */
+    public InputStream content(String id) throws IOException {
+        if (!QueueId.isValid(id)) {
+            throw new NoSuchFileException("no message " + id);
+        }
+        return Files.newInputStream(msg.resolve(id + SpoolFormat.CONTENT));
+    }
+
+    /** How many messages were set aside in {@code corrupt/} (never delivered; see docs/spool.md). */
+    public long corruptMessages() throws IOException {
+        try (var s = Files.list(corrupt)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SpoolFormat.ENVELOPE)).count();
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.smtpdoctor.relay.spool.TestMessages.content;
+import static org.smtpdoctor.relay.spool.TestMessages.envelope;
+import static org.smtpdoctor.relay.spool.TestMessages.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.relay.spool.RecipientState;
+import org.smtpdoctor.relay.spool.Spool;
+
+class QueueCommandTest {
+
+    private static final Instant LATER = Instant.now().plusSeconds(3600);
+
+    @TempDir
+    Path tmp;
+    Path dir;
+    String deferred;
+    String fresh;
+
+    @BeforeEach
+    void spoolWithTwoMessages() throws Exception {
+        dir = tmp.resolve("spool");
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            deferred = spool.accept(envelope("scanner@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
+            spool.markDelivered(deferred, "a@contoso.test", "250 2.0.0 OK");
+            spool.markDeferred(deferred, "b@contoso.test", "451 4.7.500 Server busy.\r\n451 4.7.500 Try again later", LATER);
+            fresh = spool.accept(envelope("", "c@contoso.test"), stream(content("2")));
+        }
+    }
+
+    private static void assertUsageError(Cli.Run run, String expected) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err().strip()).isEqualTo("smtp-doctor: " + expected);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void listShowsOneLinePerRecipientWithStateAttemptsNextTryAndLastReply() {
+        Cli.Run run = Cli.run("queue", "list", "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines[0]).startsWith("ID").contains("AGE", "SIZE", "SENDER", "RECIPIENT", "STATE", "TRIES", "NEXT", "LAST REPLY");
+        assertThat(lines[1]).startsWith(deferred).contains("scanner@lan.test", "a@contoso.test", "delivered", "250 2.0.0 OK");
+        assertThat(lines[2]).startsWith(" ".repeat(16)).contains("b@contoso.test", "deferred", "in 59m",
+                "451 4.7.500 Server busy. / 451 4.7.500 Try again later");
+        assertThat(lines[3]).startsWith(fresh).contains("<>", "c@contoso.test", "pending", " now ");
+        assertThat(run.out()).endsWith("2 messages, 3 recipients (1 deferred, 1 delivered, 1 pending)\n");
+    }
+
+    @Test
+    void listJsonIsHeadedLikeTheOtherCommandsAndNamesEveryField() throws Exception {
+        Cli.Run run = Cli.run("queue", "list", "--spool", dir.toString(), "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        assertThat(doc.get("tool").asText()).isEqualTo("smtp-doctor");
+        assertThat(doc.has("version")).isTrue();
+        assertThat(doc.get("spool").asText()).isEqualTo(dir.toAbsolutePath().toString());
+        assertThat(doc.get("corrupt").asInt()).isZero();
+        JsonNode m = doc.get("messages").get(0);
+        assertThat(m.get("id").asText()).isEqualTo(deferred);
+        assertThat(m.get("received_at").asText()).isEqualTo("2026-11-28T10:00:00Z");
+        assertThat(m.get("size").asLong()).isEqualTo(content("1").length());
+        assertThat(m.get("sender").asText()).isEqualTo("scanner@lan.test");
+        assertThat(m.get("device").asText()).isEqualTo("scanner-2f");
+        assertThat(m.get("client_address").asText()).isEqualTo("192.0.2.10");
+        assertThat(m.get("attempts").asInt()).isEqualTo(1);
+        assertThat(m.get("next_attempt").asText()).isEqualTo(LATER.toString());
+        JsonNode b = m.get("recipients").get(1);
+        assertThat(b.get("address").asText()).isEqualTo("b@contoso.test");
+        assertThat(b.get("state").asText()).isEqualTo("deferred");
+        assertThat(b.get("attempts").asInt()).isEqualTo(1);
+        assertThat(b.get("last_reply").asText()).startsWith("451 4.7.500 Server busy.");
+        assertThat(doc.get("messages").get(1).get("recipients").get(0).get("state").asText()).isEqualTo("pending");
+        assertThat(doc.get("messages").get(1).get("next_attempt").isNull()).isTrue();
+    }
+
+    @Test
+    void anEmptyQueueSaysSo(@TempDir Path other) throws Exception {
+        Spool.open(other.resolve("empty")).close();
+        Cli.Run run = Cli.run("queue", "list", "--spool", other.resolve("empty").toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().strip()).isEqualTo("The queue in " + other.resolve("empty") + " is empty.");
+    }
+
+    @Test
+    void showPrintsEnvelopeRecipientsAndHeadersButTheBodyOnlyWhenAsked() throws Exception {
+        Cli.Run run = Cli.run("queue", "show", deferred, "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Message " + deferred, "device      scanner-2f (192.0.2.10, HELO SCANNER)",
+                "sender      scanner@lan.test", "b@contoso.test  deferred, 1 attempt, next in 59m, last reply: 451 4.7.500",
+                "Subject: Scan 1", "(body not shown: --body prints it)").doesNotContain("Page 1 of 1");
+        assertThat(Cli.run("queue", "show", deferred, "--spool", dir.toString(), "--body").out()).contains("Subject: Scan 1", "Page 1 of 1");
+
+        JsonNode doc = new ObjectMapper().readTree(Cli.run("queue", "show", deferred, "--spool", dir.toString(), "--json").out());
+        assertThat(doc.get("message").get("headers").toString()).isEqualTo(
+                "[\"From: scanner@lan.test\",\"To: boss@contoso.test\",\"Subject: Scan 1\"]");
+        assertThat(doc.get("message").has("body")).isFalse();
+        doc = new ObjectMapper().readTree(Cli.run("queue", "show", deferred, "--spool", dir.toString(), "--json", "--body").out());
+        assertThat(doc.get("message").get("body").asText()).isEqualTo("Page 1 of 1\r\n");
+    }
+
+    @Test
+    void retryMakesDeferredRecipientsDueNow() throws Exception {
+        Cli.Run run = Cli.run("queue", "retry", deferred, "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(deferred + ": due now for b@contoso.test\n(no relay was running; the spool was changed directly)\n");
+        try (Spool spool = Spool.open(dir)) {
+            RecipientState b = spool.get(deferred).orElseThrow().recipients().get(1);
+            assertThat(b.nextAttempt().orElseThrow()).isBefore(Instant.now().plusSeconds(1));
+            assertThat(spool.due(Instant.now())).hasSize(2);
+        }
+    }
+
+    @Test
+    void retryAllAndItsJson() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(Cli.run("queue", "retry", "--all", "--spool", dir.toString(), "--json").out());
+        assertThat(doc.get("action").asText()).isEqualTo("retry");
+        assertThat(doc.get("applied").asText()).isEqualTo("directly");
+        assertThat(doc.get("messages")).hasSize(1);
+        assertThat(doc.get("messages").get(0).get("id").asText()).isEqualTo(deferred);
+        try (Spool spool = Spool.open(dir)) {
+            assertThat(spool.get(deferred).orElseThrow().nextAttempt().orElseThrow()).isBefore(Instant.now().plusSeconds(1));
+        }
+    }
+
+    @Test
+    void deleteRemovesTheMessageAndSaysWhatItWas() throws Exception {
+        Cli.Run run = Cli.run("queue", "delete", fresh, "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("Deleted " + fresh + ": from <> to c@contoso.test (");
+        try (Spool spool = Spool.open(dir)) {
+            assertThat(spool.get(fresh)).isEmpty();
+            assertThat(spool.list()).hasSize(1);
+        }
+        assertThat(dir.resolve("msg").resolve(fresh + ".eml")).doesNotExist();
+    }
+
+    @Test
+    void retryAndDeleteWhileARelayHoldsTheSpoolAreAppliedByTheRelay() throws Exception {
+        try (Spool relay = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out()).contains(deferred, fresh);
+
+            Cli.Run retry = Cli.run("queue", "retry", deferred, "--spool", dir.toString());
+            assertThat(retry.exit()).as(retry.err()).isZero();
+            assertThat(retry.out()).endsWith("(applied by the running relay)\n");
+            assertThat(relay.get(deferred).orElseThrow().nextAttempt().orElseThrow()).isBefore(Instant.now().plusSeconds(1));
+
+            Cli.Run delete = Cli.run("queue", "delete", fresh, "--spool", dir.toString(), "--json");
+            assertThat(delete.exit()).as(delete.err()).isZero();
+            assertThat(new ObjectMapper().readTree(delete.out()).get("applied").asText()).isEqualTo("by_running_relay");
+            assertThat(relay.get(fresh)).isEmpty();
+            assertThat(dir.resolve("requests")).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void badSpoolsAndUnknownIdsAreOneLineAndExitTwo() throws Exception {
+        assertUsageError(Cli.run("queue", "list", "--spool", tmp.resolve("nope").toString()),
+                "no spool at " + tmp.resolve("nope") + " (no such directory)");
+        Path notSpool = Files.createDirectories(tmp.resolve("etc"));
+        assertUsageError(Cli.run("queue", "list", "--spool", notSpool.toString()),
+                notSpool + " is not an smtp-doctor spool (it has no FORMAT file)");
+        for (String verb : new String[] {"show", "retry", "delete"}) {
+            assertUsageError(Cli.run("queue", verb, "0000000000000000", "--spool", dir.toString()),
+                    "no message 0000000000000000 in the spool " + dir);
+            assertUsageError(Cli.run("queue", verb, "../../etc/passwd", "--spool", dir.toString()),
+                    "no message ../../etc/passwd in the spool " + dir);
+        }
+        assertUsageError(Cli.run("queue", "retry", "--spool", dir.toString()), "give a queue id or --all");
+        assertUsageError(Cli.run("queue"), "name what to do: queue list, show, retry or delete (see smtp-doctor queue --help)");
+        Cli.Run missing = Cli.run("queue", "list");
+        assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("Missing required option: '--spool=DIR'");
+    }
+
+    @Test
+    void theTopLevelHelpListsQueue() {
+        assertThat(Cli.run("--help").out()).contains("queue", "List, show, retry or delete the messages in the relay's spool.");
+    }
+
+    @Test
+    void aRealProcessPrintsNoStackTraceForABadSpool() throws Exception {
+        ProcessTest.Result r = ProcessTest.run(Map.of(), "queue", "show", "x", "--spool", tmp.resolve("nope").toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().strip()).isEqualTo("smtp-doctor: no spool at " + tmp.resolve("nope") + " (no such directory)");
+    }
+}

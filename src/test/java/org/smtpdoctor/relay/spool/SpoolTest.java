@@ -1,0 +1,304 @@
+package org.smtpdoctor.relay.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.smtpdoctor.relay.spool.TestMessages.content;
+import static org.smtpdoctor.relay.spool.TestMessages.envelope;
+import static org.smtpdoctor.relay.spool.TestMessages.read;
+import static org.smtpdoctor.relay.spool.TestMessages.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.relay.spool.RecipientState.Status;
+
+class SpoolTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    @TempDir
+    Path tmp;
+
+    private Spool open() throws IOException {
+        return Spool.open(tmp.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0).withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+    }
+
+    @Test
+    void anAcceptedMessageIsOnDiskAsReceivedWithItsEnvelopeBesideIt() throws Exception {
+        Path dir = tmp.resolve("spool");
+        String id;
+        try (Spool spool = open()) {
+            id = spool.accept(envelope("scanner@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
+        }
+        assertThat(Files.readString(dir.resolve("FORMAT"))).isEqualTo("smtp-doctor spool 1\n");
+        assertThat(Files.readString(dir.resolve("msg/" + id + ".eml"))).isEqualTo(content("1"));
+        JsonNode env = new ObjectMapper().readTree(dir.resolve("msg/" + id + ".env").toFile());
+        assertThat(env.get("format").asInt()).isEqualTo(1);
+        assertThat(env.get("id").asText()).isEqualTo(id);
+        assertThat(env.get("size").asLong()).isEqualTo(content("1").length());
+        assertThat(env.get("sender").asText()).isEqualTo("scanner@lan.test");
+        assertThat(env.get("recipients").toString()).isEqualTo("[\"a@contoso.test\",\"b@contoso.test\"]");
+        assertThat(env.get("received_at").asText()).isEqualTo("2026-11-28T10:00:00Z");
+        assertThat(env.get("auth_user").isNull()).isTrue();
+        assertThat(dir.resolve("msg/" + id + ".state")).as("no state until something happens").doesNotExist();
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("msg/" + id + ".eml")))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void contentIsStoredByteForByteWhateverItHolds() throws Exception {
+        byte[] every = new byte[512];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = (byte) i;
+        }
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("", "a@contoso.test"), new ByteArrayInputStream(every));
+            try (var in = spool.content(id)) {
+                assertThat(in.readAllBytes()).isEqualTo(every);
+            }
+            assertThat(spool.get(id).orElseThrow().envelope().sender()).as("the null sender").isEmpty();
+        }
+    }
+
+    @Test
+    void aReopenedSpoolHasEveryMessageWithItsRecipientStates() throws Exception {
+        String id;
+        try (Spool spool = open()) {
+            id = spool.accept(envelope("scanner@lan.test", "a@contoso.test", "b@contoso.test", "c@contoso.test"), stream(content("1")));
+            assertThat(spool.markDelivered(id, "a@contoso.test", "250 2.0.0 OK")).isTrue();
+            assertThat(spool.markDeferred(id, "b@contoso.test", "451 4.7.500 Server busy", NOW.plusSeconds(300))).isTrue();
+            assertThat(spool.markDeferred(id, "b@contoso.test", "451 4.7.500 Server busy", NOW.plusSeconds(900))).isTrue();
+            assertThat(spool.markFailed(id, "c@contoso.test", "550 5.1.10 RESOLVER.ADR.RecipientNotFound")).isTrue();
+        }
+        try (Spool spool = open()) {
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(1, 0, 0, List.of()));
+            QueuedMessage m = spool.get(id).orElseThrow();
+            assertThat(m.recipients()).containsExactly(
+                    new RecipientState("a@contoso.test", Status.DELIVERED, 1, java.util.Optional.empty(),
+                            java.util.Optional.of("250 2.0.0 OK"), java.util.Optional.of(NOW)),
+                    new RecipientState("b@contoso.test", Status.DEFERRED, 2, java.util.Optional.of(NOW.plusSeconds(900)),
+                            java.util.Optional.of("451 4.7.500 Server busy"), java.util.Optional.of(NOW)),
+                    new RecipientState("c@contoso.test", Status.FAILED, 1, java.util.Optional.empty(),
+                            java.util.Optional.of("550 5.1.10 RESOLVER.ADR.RecipientNotFound"), java.util.Optional.of(NOW)));
+            assertThat(m.attempts()).isEqualTo(2);
+            assertThat(m.nextAttempt()).contains(NOW.plusSeconds(900));
+            assertThat(read(spool.content(id))).isEqualTo(content("1"));
+        }
+    }
+
+    @Test
+    void queueIdsAreShortSortableByTimeUniqueAndSafeAsFileNames() {
+        Clock early = Clock.fixed(NOW, ZoneOffset.UTC);
+        QueueId ids = new QueueId(early);
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            seen.add(ids.next());
+        }
+        assertThat(seen).doesNotHaveDuplicates().isSorted().allMatch(QueueId::isValid).allMatch(id -> id.length() == 16);
+        String later = new QueueId(Clock.fixed(NOW.plusMillis(1), ZoneOffset.UTC)).next();
+        String muchLater = new QueueId(Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC)).next();
+        assertThat(later).isGreaterThan(new QueueId(early).next());
+        assertThat(muchLater).isGreaterThan(seen.get(seen.size() - 1));
+        assertThat(QueueId.isValid("../../etc/passw")).isFalse();
+        assertThat(QueueId.isValid("0123456789ABCDEF")).as("lowercase only").isFalse();
+    }
+
+    @Test
+    void dueLeasesAMessageToOneCallerUntilItIsReleasedOrTheLeaseEnds() throws Exception {
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1")));
+            assertThat(spool.due(NOW)).extracting(QueuedMessage::id).containsExactly(id);
+            assertThat(spool.due(NOW)).as("leased").isEmpty();
+            spool.release(id);
+            assertThat(spool.due(NOW)).extracting(QueuedMessage::id).containsExactly(id);
+            assertThat(spool.due(NOW.plus(Duration.ofMinutes(31)))).as("the 30-minute lease ended").hasSize(1);
+        }
+    }
+
+    @Test
+    void dueHandsOutOldestFirstAndAtMostTheLimit() throws Exception {
+        try (Spool spool = open()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("" + i))));
+            }
+            assertThat(spool.due(NOW, 2)).extracting(QueuedMessage::id).containsExactly(ids.get(0), ids.get(1));
+            assertThat(spool.due(NOW, 10)).extracting(QueuedMessage::id).containsExactlyElementsOf(ids.subList(2, 5));
+            assertThat(spool.list()).extracting(QueuedMessage::id).containsExactlyElementsOf(ids);
+        }
+    }
+
+    @Test
+    void aDeferredRecipientIsDueAtItsNextAttemptAndRetryNowMakesItDueAtOnce() throws Exception {
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("s@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
+            spool.due(NOW);
+            spool.markDelivered(id, "a@contoso.test", "250 OK");
+            spool.markDeferred(id, "b@contoso.test", "421 4.3.2 Service not available", NOW.plusSeconds(600));
+            spool.release(id);
+            assertThat(spool.due(NOW)).isEmpty();
+            assertThat(spool.due(NOW.plusSeconds(599))).isEmpty();
+            assertThat(spool.due(NOW.plusSeconds(600))).hasSize(1);
+            spool.release(id);
+            spool.markDeferred(id, "b@contoso.test", "421 4.3.2 Service not available", NOW.plusSeconds(3600));
+            assertThat(spool.retryNow(id)).isTrue();
+            RecipientState b = spool.get(id).orElseThrow().recipients().get(1);
+            assertThat(b.status()).isEqualTo(Status.DEFERRED);
+            assertThat(b.nextAttempt()).contains(NOW);
+            assertThat(b.attempts()).as("a retry is not an attempt").isEqualTo(2);
+            assertThat(spool.due(NOW)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFinishedMessageIsDueUntilRemovedAndOnlyAFinishedOneCanBeRemoved() throws Exception {
+        Path msg = tmp.resolve("spool/msg");
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("s@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
+            spool.markDelivered(id, "a@contoso.test", "250 OK");
+            assertThatThrownBy(() -> spool.remove(id)).isInstanceOf(IllegalStateException.class);
+            spool.markFailed(id, "b@contoso.test", "550 5.7.708 Access denied");
+            QueuedMessage finished = spool.due(NOW).get(0);
+            assertThat(finished.isFinished()).as("the worker sends the DSN, then removes it").isTrue();
+            assertThat(spool.remove(id)).isTrue();
+            assertThat(spool.get(id)).isEmpty();
+            assertThat(spool.remove(id)).isFalse();
+            assertThat(msg).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void aFinalStateDoesNotChangeButTheSameOutcomeMayBeRecordedAgain() throws Exception {
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1")));
+            spool.markDelivered(id, "a@contoso.test", "250 OK");
+            assertThat(spool.markDelivered(id, "a@contoso.test", "250 OK again")).isTrue();
+            assertThat(spool.get(id).orElseThrow().recipients().get(0).attempts()).isEqualTo(1);
+            assertThatThrownBy(() -> spool.markDeferred(id, "a@contoso.test", "451", NOW)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> spool.markFailed(id, "a@contoso.test", "550")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> spool.markDelivered(id, "nobody@contoso.test", "250")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(spool.markDelivered("0000000000000000", "a@contoso.test", "250")).isFalse();
+        }
+    }
+
+    @Test
+    void deleteRemovesAMessageInAnyStateAndLaterMarksAreIgnored() throws Exception {
+        try (Spool spool = open()) {
+            String id = spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1")));
+            spool.due(NOW);
+            assertThat(spool.delete(id)).map(QueuedMessage::id).contains(id);
+            assertThat(spool.markDelivered(id, "a@contoso.test", "250 OK")).isFalse();
+            assertThat(spool.list()).isEmpty();
+            assertThat(spool.delete(id)).isEmpty();
+        }
+        try (Spool spool = open()) {
+            assertThat(spool.list()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecondOwnerOfTheSameSpoolIsRefusedAndTheLockIsFreedOnClose() throws Exception {
+        try (Spool spool = open()) {
+            assertThatThrownBy(this::open).isInstanceOf(SpoolInUseException.class)
+                    .hasMessage("the spool " + tmp.resolve("spool") + " is in use by process " + ProcessHandle.current().pid());
+        }
+        open().close();
+    }
+
+    @Test
+    void aDirectoryThatIsNotASpoolIsRefusedAndAnEmptyOneBecomesOne() throws Exception {
+        Path notSpool = Files.createDirectories(tmp.resolve("etc"));
+        Files.writeString(notSpool.resolve("passwd"), "root:x:0:0\n");
+        assertThatThrownBy(() -> Spool.open(notSpool)).hasMessageContaining("is neither empty nor an smtp-doctor spool");
+        assertThat(notSpool.resolve("passwd")).hasContent("root:x:0:0");
+
+        Path newer = Files.createDirectories(tmp.resolve("newer"));
+        Files.writeString(newer.resolve("FORMAT"), "smtp-doctor spool 2\n");
+        assertThatThrownBy(() -> Spool.open(newer)).hasMessageContaining("holds 'smtp-doctor spool 2'; this smtp-doctor reads 'smtp-doctor spool 1'");
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Spool.open(empty).close();
+        assertThat(empty.resolve("FORMAT")).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(empty))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void lessFreeSpaceThanTheConfiguredMinimumIsSpoolFullAndStoresNothing() throws Exception {
+        Path dir = tmp.resolve("spool");
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(Long.MAX_VALUE))) {
+            assertThatThrownBy(() -> spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1"))))
+                    .isInstanceOf(SpoolFullException.class).hasMessageContaining("free on the spool's disk; the spool keeps");
+            assertThat(spool.list()).isEmpty();
+        }
+        assertThat(dir.resolve("msg")).isEmptyDirectory();
+        assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void concurrentAcceptsAllLandWholeWithDistinctIds() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        try (Spool spool = open()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 20; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        String tag = thread + "-" + i;
+                        ids.add(spool.accept(envelope(tag + "@lan.test", "a@contoso.test"), stream(content(tag))));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+            assertThat(ids).hasSize(400);
+        } finally {
+            pool.shutdown();
+        }
+        try (Spool spool = open()) {
+            assertThat(spool.list()).hasSize(400);
+            for (QueuedMessage m : spool.list()) {
+                String tag = m.envelope().sender().replace("@lan.test", "");
+                assertThat(read(spool.content(m.id()))).isEqualTo(content(tag));
+            }
+        }
+    }
+
+    @Test
+    void aRequestFileFromQueueRetryOrDeleteIsAppliedByTheOwner() throws Exception {
+        Path requests = tmp.resolve("spool/requests");
+        try (Spool spool = open()) {
+            String keep = spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1")));
+            String drop = spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("2")));
+            spool.markDeferred(keep, "a@contoso.test", "451 busy", NOW.plusSeconds(3600));
+            Files.createFile(requests.resolve(drop + ".delete"));
+            Files.createFile(requests.resolve("all.retry"));
+            Files.createFile(requests.resolve("not-ours.txt"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> spool.get(drop).isEmpty()
+                    && spool.get(keep).orElseThrow().nextAttempt().equals(java.util.Optional.of(NOW)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(requests.resolve("all.retry")));
+            assertThat(requests.resolve("not-ours.txt")).exists();
+        }
+    }
+}
