@@ -45,10 +45,15 @@ public final class Classifier {
     }
 
     public Verdict ofReply(String host, String phase, Reply reply) {
+        return ofReply(Vendor.OTHER, host, phase, reply);
+    }
+
+    /** @param known whose server it is when the upstream says so; OTHER to go by host and reply text */
+    public Verdict ofReply(Vendor known, String host, String phase, Reply reply) {
         if (reply.isPositive()) {
             return new Verdict(Action.DELIVERED, false, Cause.OTHER, reply.oneLine(), Optional.of(reply));
         }
-        Cause cause = cause(Evidence.reply(phase, reply, vendor(host, reply.text()), Map.of("host", host)));
+        Cause cause = cause(Evidence.reply(phase, reply, known.or(vendor(host, reply.text())), Map.of("host", host)));
         boolean throttle = isThrottle(reply) || cause == Cause.THROTTLING_RATE_LIMIT;
         Action action = reply.isPermanent() && cause != Cause.THROTTLING_RATE_LIMIT ? Action.BOUNCE : Action.RETRY;
         return new Verdict(action, throttle, cause, reply.oneLine(), Optional.of(reply));
@@ -56,14 +61,18 @@ public final class Classifier {
 
     /** A session that could not be opened or broke: always a retry. */
     public Verdict ofSession(SessionFailure f) {
+        return ofSession(Vendor.OTHER, f);
+    }
+
+    public Verdict ofSession(Vendor known, SessionFailure f) {
         Cause cause;
         boolean throttle = false;
         if (f.reply().isPresent()) {
             Reply r = f.reply().get();
-            cause = cause(Evidence.reply(f.phase(), r, vendor(f.host(), r.text()), Map.of("host", f.host())));
+            cause = cause(Evidence.reply(f.phase(), r, known.or(vendor(f.host(), r.text())), Map.of("host", f.host())));
             throttle = isThrottle(r) || cause == Cause.THROTTLING_RATE_LIMIT;
         } else {
-            cause = f.event().map(e -> cause(Evidence.event(f.phase(), e, Vendor.fromHost(f.host()), Map.of("host", f.host()))))
+            cause = f.event().map(e -> cause(Evidence.event(f.phase(), e, known.or(Vendor.fromHost(f.host())), Map.of("host", f.host()))))
                     .orElse(Cause.UNKNOWN);
         }
         return new Verdict(Action.RETRY, throttle, cause, f.text(), f.reply());

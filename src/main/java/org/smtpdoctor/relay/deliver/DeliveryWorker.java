@@ -303,8 +303,8 @@ public final class DeliveryWorker implements AutoCloseable {
         for (RecipientState r : due) {
             Transaction.Outcome o = t.outcome(r.recipient());
             Classifier.Verdict v = o instanceof Transaction.Replied replied
-                    ? classifier.ofReply(session.host(), replied.phase(), replied.reply())
-                    : classifier.ofSession(((Transaction.Broken) o).failure());
+                    ? classifier.ofReply(route.upstream.vendor(), session.host(), replied.phase(), replied.reply())
+                    : classifier.ofSession(route.upstream.vendor(), ((Transaction.Broken) o).failure());
             byRecipient.put(r.recipient(), v);
             throttled |= v.throttle();
         }
@@ -393,7 +393,7 @@ public final class DeliveryWorker implements AutoCloseable {
             return lane.session;
         }
         SessionFailure f = ((Upstream.Refused) opened).failure();
-        Classifier.Verdict v = classifier.ofSession(f);
+        Classifier.Verdict v = classifier.ofSession(route.upstream.vendor(), f);
         Instant done = options.clock().instant();
         Instant until = route.backOff(done);
         route.record(done, "deferred", v.text(), v.cause().id(), 0);

@@ -78,10 +78,11 @@ public final class SmtpUpstream implements Upstream {
     private final String ehloName;
     private final Resolver resolver;
     private final Clock clock;
+    private final org.smtpdoctor.diagnosis.Vendor vendor;
 
     public SmtpUpstream(String name, String pacingKey, Optional<String> mailbox, Targets targets, TlsMode tls,
                         Credentials credentials, TlsClient tlsClient, Timeouts timeouts, String ehloName,
-                        Resolver resolver, Clock clock) {
+                        Resolver resolver, Clock clock, org.smtpdoctor.diagnosis.Vendor vendor) {
         this.name = name;
         this.pacingKey = pacingKey;
         this.mailbox = mailbox;
@@ -93,6 +94,12 @@ public final class SmtpUpstream implements Upstream {
         this.ehloName = ehloName;
         this.resolver = resolver;
         this.clock = clock;
+        this.vendor = vendor;
+    }
+
+    @Override
+    public org.smtpdoctor.diagnosis.Vendor vendor() {
+        return vendor;
     }
 
     @Override

@@ -20,6 +20,14 @@ public interface Upstream {
      */
     java.util.Optional<String> mailbox();
 
+    /**
+     * Whose server this is when the URL says so ({@code m365-oauth://} is Microsoft's, whatever
+     * host a test points it at); {@link org.smtpdoctor.diagnosis.Vendor#OTHER} to go by host and reply.
+     */
+    default org.smtpdoctor.diagnosis.Vendor vendor() {
+        return org.smtpdoctor.diagnosis.Vendor.OTHER;
+    }
+
     Opened open();
 
     /** A session, or why there is none. */

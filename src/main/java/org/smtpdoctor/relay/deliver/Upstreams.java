@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
 import org.smtpdoctor.oauth.Authority;
@@ -50,16 +51,16 @@ public final class Upstreams {
                         .orElse(new Credentials.None());
                 List<SmtpUpstream.Target> one = List.of(new SmtpUpstream.Target(url.host(), url.port()));
                 yield new SmtpUpstream(url.toString(), url.mailbox().orElse(url.host()), url.mailbox(), () -> one, mode, c,
-                        tls, s.timeouts(), ehlo(url, s), s.resolver(), s.clock());
+                        tls, s.timeouts(), ehlo(url, s), s.resolver(), s.clock(), Vendor.OTHER);
             }
             case MX -> new SmtpUpstream(url.toString(), url.host(), Optional.empty(), () -> mxTargets(url.host(), s),
-                    SmtpUpstream.TlsMode.OPPORTUNISTIC, new Credentials.None(), tls, s.timeouts(), ehlo(url, s), s.resolver(), s.clock());
+                    SmtpUpstream.TlsMode.OPPORTUNISTIC, new Credentials.None(), tls, s.timeouts(), ehlo(url, s), s.resolver(), s.clock(), Vendor.OTHER);
             case M365_OAUTH -> {
                 String mailbox = url.mailbox().orElseThrow();
                 Credentials.OAuth oauth = oauth(url, mailbox, s);
                 List<SmtpUpstream.Target> one = List.of(s.m365Endpoint().orElse(new SmtpUpstream.Target(url.host(), url.port())));
                 yield new SmtpUpstream(url.toString(), mailbox, Optional.of(mailbox), () -> one, SmtpUpstream.TlsMode.STARTTLS,
-                        oauth, tls, s.timeouts(), s.ehloName(), s.resolver(), s.clock());
+                        oauth, tls, s.timeouts(), s.ehloName(), s.resolver(), s.clock(), Vendor.MICROSOFT);
             }
         };
     }
