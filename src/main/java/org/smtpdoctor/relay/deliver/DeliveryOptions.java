@@ -82,6 +82,11 @@ public record DeliveryOptions(String hostName, int threads, Pacing pacing, Retry
                 n, statusInterval, shutdownGrace, clock);
     }
 
+    public DeliveryOptions withShutdownGrace(Duration grace) {
+        return new DeliveryOptions(hostName, threads, pacing, retry, adminAddress, addReceived, poll, sessionIdle, sessionMaxAge,
+                sessionMaxMessages, statusInterval, grace, clock);
+    }
+
     public DeliveryOptions withStatusInterval(Duration d) {
         return new DeliveryOptions(hostName, threads, pacing, retry, adminAddress, addReceived, poll, sessionIdle, sessionMaxAge,
                 sessionMaxMessages, d, shutdownGrace, clock);

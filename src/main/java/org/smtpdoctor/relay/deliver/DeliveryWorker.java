@@ -172,7 +172,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** A worker's own state: its upstream session and the message it holds. */
     private static final class Lane {
-        UpstreamSession session;
+        volatile UpstreamSession session;
         Route sessionRoute;
         Instant lastUsed = Instant.MIN;
         volatile String holding;
@@ -511,9 +511,9 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         for (Map.Entry<Thread, Lane> e : lanes.entrySet()) {
             // Still in a delivery after the grace: cut it; without the final reply the upstream keeps nothing.
-            Lane lane = e.getValue();
-            if (lane.session != null) {
-                lane.session.close();
+            UpstreamSession s = e.getValue().session;
+            if (s != null) {
+                s.abort();
             }
             e.getKey().interrupt();
         }

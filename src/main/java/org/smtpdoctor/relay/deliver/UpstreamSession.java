@@ -89,6 +89,14 @@ public final class UpstreamSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the connection without QUIT; the one method another thread may call (to unblock a
+     * delivery at shutdown). A message cut before the reply to its final "." is not delivered.
+     */
+    public void abort() {
+        client.close();
+    }
+
     /** QUIT and close; idempotent. */
     @Override
     public void close() {
