@@ -313,9 +313,14 @@ public final class DeliveryWorker implements AutoCloseable {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         Map<String, Classifier.Verdict> verdicts = new LinkedHashMap<>();
         boolean delivered = false;
+        // Every recipient delivered (now or before): the message goes in one durable step (the
+        // spool's delete) instead of a state write per recipient and then the removal. A crash
+        // in between redelivers either way; nothing else can be lost, since nothing is left to do.
+        boolean allDelivered = m.recipients().stream().allMatch(r -> r.status() == RecipientState.Status.DELIVERED
+                || byRecipient.containsKey(r.recipient()) && byRecipient.get(r.recipient()).action() == Classifier.Action.DELIVERED);
         for (RecipientState r : due) {
             Classifier.Verdict v = byRecipient.get(r.recipient());
-            String event = apply(m, r, v, done, blockedUntil);
+            String event = allDelivered ? "delivered" : apply(m, r, v, done, blockedUntil);
             delivered |= event.equals("delivered");
             String key = event + "\u0000" + v.text();
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.recipient());
@@ -342,6 +347,13 @@ public final class DeliveryWorker implements AutoCloseable {
                 || session.transactions() >= options.sessionMaxMessages()
                 || Duration.between(session.opened(), done).compareTo(options.sessionMaxAge()) >= 0) {
             lane.closeSession();
+        }
+        if (allDelivered) {
+            if (spool.delete(m.id()).isPresent()) {
+                DeliveryEvents.info("removed", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
+                        "delivered", m.recipients().size(), "failed", 0);
+            }
+            return true;
         }
         Optional<QueuedMessage> after = spool.get(m.id());
         if (after.isPresent() && after.get().isFinished()) {

@@ -120,8 +120,10 @@ class DeliverToSmtpSinkTest {
     void connectionReuseIsMeasuredAgainstOneSessionPerMessage() throws Exception {
         int n = 300;
         List<String> lines = new ArrayList<>();
-        for (int reuse : new int[] {100, 1}) {
-            Path d = dir.resolve("r" + reuse);
+        for (int[] run : new int[][] {{100, 3}, {1, 3}, {100, 10}}) {
+            int reuse = run[0];
+            int threads = run[1];
+            Path d = dir.resolve("r" + reuse + "t" + threads);
             int port = SmtpSink.freePort();
             try (SmtpSink sink = SmtpSink.start(d.resolve("dumps"), port);
                  Spool spool = Spool.open(d.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0))) {
@@ -133,12 +135,12 @@ class DeliverToSmtpSinkTest {
                 long t0 = System.nanoTime();
                 try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(),
                         List.of(Fixtures.upstream("smtp://127.0.0.1:" + port)),
-                        Fixtures.options().withPacing(new Pacing(100_000, 10_000_000, 3)).withSessionMaxMessages(reuse))) {
+                        Fixtures.options().withPacing(new Pacing(100_000, 10_000_000, threads)).withSessionMaxMessages(reuse))) {
                     await().atMost(Duration.ofSeconds(120)).until(() -> spool.list().isEmpty());
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
                 assertThat(sink.files()).hasSize(n);
-                lines.add(String.format("reuse=%d: %d messages in %.2f s = %.0f msg/s (3 threads)", reuse, n, s, n / s));
+                lines.add(String.format("reuse=%d threads=%d: %d messages in %.2f s = %.0f msg/s", reuse, threads, n, s, n / s));
             }
         }
         System.out.println("DELIVERY THROUGHPUT to smtp-sink: " + lines);
