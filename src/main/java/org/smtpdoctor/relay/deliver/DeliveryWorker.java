@@ -296,6 +296,16 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         byte[] content = content(m, now);
         Transaction t = session.send(m.envelope().sender(), rcpts, content);
+        if (t.broken().isPresent() && t.mailFrom().isEmpty() && session.transactions() > 1) {
+            // A reused session the server had closed meanwhile (its idle timeout): not the
+            // message's fault and not worth a retry delay; once more on a fresh session.
+            lane.closeSession();
+            session = session(lane, route, now);
+            if (session == null) {
+                return true;
+            }
+            t = session.send(m.envelope().sender(), rcpts, content);
+        }
         lane.lastUsed = options.clock().instant();
         Instant done = options.clock().instant();
         Map<String, Classifier.Verdict> byRecipient = new LinkedHashMap<>();

@@ -40,6 +40,23 @@ class DeliverSessionTest {
     }
 
     @Test
+    void aReusedSessionTheServerClosedMeanwhileIsReplacedAtOnceWithoutDeferringTheMessage() throws Exception {
+        try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("MAIL") && n == 2 ? "CLOSE" : null);
+             Spool spool = Fixtures.spool(dir);
+             LogLines log = new LogLines()) {
+            for (int i = 0; i < 2; i++) {
+                Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("stale " + i));
+            }
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(DeliverRetryTest.upstream(up)), Fixtures.options())) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> spool.list().isEmpty());
+            }
+            assertThat(up.messages).hasSize(2);
+            assertThat(up.sessions.get()).isEqualTo(2);
+            assertThat(log.events("deferred")).isEmpty();
+        }
+    }
+
+    @Test
     void mxDeliveryTriesTheMxHostsInPreferenceOrder() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> null);
              Spool spool = Fixtures.spool(dir)) {
