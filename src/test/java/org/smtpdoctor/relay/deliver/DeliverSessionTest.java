@@ -85,6 +85,24 @@ class DeliverSessionTest {
     }
 
     @Test
+    void smtpsSpeaksTlsFromTheFirstByteAndAuthenticatesWithThePassword() throws Exception {
+        String canary = "Canary-smtps-" + System.nanoTime();
+        try (TlsSmtpServer up = new TlsSmtpServer((n, a) -> "235 2.7.0 Authentication successful", true);
+             Spool spool = Fixtures.spool(dir);
+             LogLines log = new LogLines()) {
+            Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("implicit tls"));
+            Upstream smtps = Upstreams.create(UpstreamUrl.parse("smtps://hve@contoso.com@localhost:" + up.port() + "?password-env=PW"),
+                    Fixtures.settings().withEnv(java.util.Map.of("PW", canary)).withExtraTrust(List.of(up.certificate.certificate())));
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(smtps), Fixtures.options())) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> spool.list().isEmpty());
+            }
+            assertThat(up.auths).singleElement().isEqualTo(new TlsSmtpServer.Auth("hve@contoso.com", canary, true));
+            assertThat(up.messages).singleElement().satisfies(m -> assertThat(m.text()).contains("Subject: implicit tls"));
+            assertThat(log.all()).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(canary));
+        }
+    }
+
+    @Test
     void smtpStartTlsRefusesAServerThatDoesNotOfferIt() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> null)) {
             Upstream.Opened o = Fixtures.upstream("smtp+starttls://127.0.0.1:" + up.port()).open();

@@ -48,8 +48,16 @@ final class TlsSmtpServer implements AutoCloseable {
     private final SSLContext tls;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
+    private final boolean implicit;
+
     TlsSmtpServer(AuthPolicy policy) throws Exception {
+        this(policy, false);
+    }
+
+    /** @param implicit TLS from the first byte (port 465 style), with AUTH PLAIN as well */
+    TlsSmtpServer(AuthPolicy policy, boolean implicit) throws Exception {
         this.policy = policy;
+        this.implicit = implicit;
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("k", certificate.privateKey(), "x".toCharArray(), new Certificate[] {certificate.certificate()});
@@ -89,6 +97,14 @@ final class TlsSmtpServer implements AutoCloseable {
         String sender = null;
         List<String> rcpts = new ArrayList<>();
         try {
+            if (implicit) {
+                SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+                s.setUseClientMode(false);
+                s.startHandshake();
+                socket = s;
+                open.add(s);
+                secure = true;
+            }
             BufferedReader in = reader(socket);
             OutputStream out = socket.getOutputStream();
             write(out, "220 localhost Microsoft ESMTP MAIL Service ready");
@@ -97,7 +113,8 @@ final class TlsSmtpServer implements AutoCloseable {
                 String verb = line.split(" ")[0].toUpperCase(Locale.ROOT);
                 switch (verb) {
                     case "EHLO" -> write(out, secure
-                            ? "250-localhost Hello\r\n250-SIZE 157286400\r\n250-8BITMIME\r\n250-AUTH LOGIN XOAUTH2\r\n250 SMTPUTF8"
+                            ? "250-localhost Hello\r\n250-SIZE 157286400\r\n250-8BITMIME\r\n250-AUTH LOGIN XOAUTH2" + (implicit ? " PLAIN" : "")
+                                    + "\r\n250 SMTPUTF8"
                             : "250-localhost Hello\r\n250-SIZE 157286400\r\n250-STARTTLS\r\n250 SMTPUTF8");
                     case "STARTTLS" -> {
                         write(out, "220 2.0.0 SMTP server ready");
@@ -112,6 +129,15 @@ final class TlsSmtpServer implements AutoCloseable {
                     }
                     case "AUTH" -> {
                         String[] p = line.split(" ");
+                        if (implicit && p.length == 3 && p[1].equalsIgnoreCase("PLAIN")) {
+                            String[] creds = new String(Base64.getDecoder().decode(p[2]), StandardCharsets.UTF_8).split("\u0000", -1);
+                            Auth a = new Auth(creds[1], creds[2], secure);
+                            auths.add(a);
+                            String r = policy.reply(auths.size(), a);
+                            authed = r.startsWith("235");
+                            write(out, r);
+                            continue;
+                        }
                         if (!secure || p.length < 3 || !p[1].equalsIgnoreCase("XOAUTH2")) {
                             write(out, "504 5.7.4 Unrecognized authentication type");
                             continue;
