@@ -549,6 +549,11 @@ public final class DeliveryWorker implements AutoCloseable {
             }
         }
         statusWriter.shutdownNow();
+        try {
+            statusWriter.awaitTermination(2, TimeUnit.SECONDS); // the last write must not race the final one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (statusDir.isPresent() && !options.statusInterval().isZero()) {
             writeStatus();
         }

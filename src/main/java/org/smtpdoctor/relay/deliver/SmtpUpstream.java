@@ -145,16 +145,27 @@ public final class SmtpUpstream implements Upstream {
     }
 
     private Opened openOne(Target t) {
-        Socket socket;
-        InetAddress address;
+        List<InetAddress> addresses;
         try {
-            address = resolver.resolve(t.host(), timeouts.connect()).get(0);
+            addresses = resolver.resolve(t.host(), timeouts.connect());
         } catch (TransportException e) {
             return new Refused(SessionFailure.event(t.host(), "dns", "dns.unresolved", e.getMessage()));
         }
-        try {
-            socket = TcpConnector.connect(new InetSocketAddress(address, t.port()), timeouts.connect());
-        } catch (TransportException e) {
+        // Every address of the host in turn (IPv6 and IPv4 both, as resolved), until one answers.
+        Socket socket = null;
+        InetAddress address = null;
+        TransportException lastConnect = null;
+        for (InetAddress a : addresses) {
+            try {
+                socket = TcpConnector.connect(new InetSocketAddress(a, t.port()), timeouts.connect());
+                address = a;
+                break;
+            } catch (TransportException e) {
+                lastConnect = e;
+            }
+        }
+        if (socket == null) {
+            TransportException e = lastConnect;
             String event = switch (e.kind()) {
                 case CONNECT_REFUSED -> "tcp.refused";
                 case CONNECT_TIMEOUT -> "tcp.timeout";

@@ -28,10 +28,12 @@ public record UpstreamSettings(String ehloName, Timeouts timeouts, List<X509Cert
 
     /**
      * RFC 5321 section 4.5.3.2 asks clients to wait 5 minutes for most replies and 10 for the
-     * reply to the final "."; the overall limit bounds one reused session.
+     * reply to the final "."; the overall limit bounds one reused session (5 minutes of reuse
+     * at most, then one long transaction), and stays under the spool's 30-minute lease so no
+     * other worker can take a message still in delivery.
      */
     public static final Timeouts DEFAULT_TIMEOUTS =
-            new Timeouts(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(30));
+            new Timeouts(Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(20));
 
     public UpstreamSettings {
         extraTrust = List.copyOf(extraTrust);

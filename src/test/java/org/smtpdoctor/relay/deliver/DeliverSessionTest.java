@@ -103,6 +103,23 @@ class DeliverSessionTest {
     }
 
     @Test
+    void aCaFileParameterIsTrustedForThatUpstreamOnly() throws Exception {
+        try (TlsSmtpServer up = new TlsSmtpServer((n, a) -> "235 2.7.0 Authentication successful", true)) {
+            Path pem = java.nio.file.Files.writeString(dir.resolve("smarthost-ca.pem"), up.certificate.certificatePem());
+            // UpstreamUrl.parse does not accept ca-file yet; the record is built as it will parse it.
+            UpstreamUrl url = new UpstreamUrl(UpstreamUrl.Scheme.SMTPS, "localhost", up.port(), Optional.of("hve@contoso.com"),
+                    Optional.of("hve@contoso.com"), java.util.Map.of("password-env", "PW", "ca-file", pem.toString()),
+                    "smtps://hve@contoso.com@localhost:" + up.port() + "?password-env=PW&ca-file=" + pem);
+            UpstreamSettings s = Fixtures.settings().withEnv(java.util.Map.of("PW", "pw-123456"));
+            Upstream.Opened o = Upstreams.create(url, s).open();
+            assertThat(o).isInstanceOf(Upstream.Ready.class);
+            ((Upstream.Ready) o).session().close();
+            Upstream.Opened without = Fixtures.upstream("smtps://hve@contoso.com@localhost:" + up.port() + "?password-file=" + pem).open();
+            assertThat(without).isInstanceOfSatisfying(Upstream.Refused.class, r -> assertThat(r.failure().event()).contains("cert.untrusted"));
+        }
+    }
+
+    @Test
     void smtpStartTlsRefusesAServerThatDoesNotOfferIt() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> null)) {
             Upstream.Opened o = Fixtures.upstream("smtp+starttls://127.0.0.1:" + up.port()).open();
