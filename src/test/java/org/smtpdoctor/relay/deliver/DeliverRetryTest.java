@@ -68,6 +68,25 @@ class DeliverRetryTest {
     }
 
     @Test
+    void withAnAdminAddressTheDsnGoesThereAndABouncingDsnGetsNoDsnOfItsOwn() throws Exception {
+        try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("RCPT") ? "550 5.1.1 User unknown" : null);
+             Spool spool = Fixtures.spool(dir);
+             LogLines log = new LogLines()) {
+            Fixtures.accept(spool, "scanner@printer.local", List.of("nobody@contoso.com"), Fixtures.message("to admin"));
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(upstream(up)),
+                    Fixtures.options().withAdminAddress("postmaster@contoso.com"))) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> spool.list().isEmpty() && !log.events("dsn-skipped").isEmpty());
+            }
+            // The upstream refuses every RCPT, the admin's DSN included: that one bounces silently.
+            assertThat(up.commands).contains("RCPT TO:<nobody@contoso.com>", "MAIL FROM:<>", "RCPT TO:<postmaster@contoso.com>")
+                    .doesNotContain("RCPT TO:<scanner@printer.local>");
+            assertThat(up.count("MAIL")).isEqualTo(2);
+            assertThat(log.events("dsn-queued")).singleElement().asString().contains("to=postmaster@contoso.com");
+            assertThat(log.events("dsn-skipped")).singleElement().asString().contains("sender=<>", "device=smtp-doctor");
+        }
+    }
+
+    @Test
     void aMessageFromTheNullSenderGetsNoDsn() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("RCPT") ? "550 5.1.1 User unknown" : null);
              Spool spool = Fixtures.spool(dir);
