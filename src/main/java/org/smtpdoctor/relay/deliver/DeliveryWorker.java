@@ -264,9 +264,9 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /** False when pacing held the message back for less than a minute (the caller waits). */
-    private boolean handle(Lane lane, Route route, QueuedMessage m, Instant now) throws IOException {
+    private boolean handle(Lane lane, Route first, QueuedMessage m, Instant now) throws IOException {
         if (m.isFinished()) {
-            finish(m, route);
+            finish(m, first);
             return true;
         }
         List<RecipientState> due = m.recipients().stream().filter(r -> r.isDue(now)).toList();
@@ -274,38 +274,40 @@ public final class DeliveryWorker implements AutoCloseable {
             return true;
         }
         List<String> rcpts = due.stream().map(RecipientState::recipient).toList();
-        Optional<Pacer.Refusal> refused = route.pacer.tryAcquire(now, rcpts.size());
+        Optional<Pacer.Refusal> refused = first.pacer.tryAcquire(now, rcpts.size());
         if (refused.isPresent() && refused.get() instanceof Pacer.MinuteFull) {
             return false;
         }
         if (refused.isPresent()) {
             // Out of today's recipients: the message waits (deferred, never failed) until the budget frees.
             Pacer.Refusal r = refused.get();
-            String text = "452 4.5.3 held by the relay's pacing: " + r.text() + " for " + route.upstream.pacingKey()
+            String text = "452 4.5.3 held by the relay's pacing: " + r.text() + " for " + first.upstream.pacingKey()
                     + " used up; next try at " + r.until();
             for (String rcpt : rcpts) {
                 spool.markDeferred(m.id(), rcpt, text, r.until());
             }
             DeliveryEvents.info("paced", "id", m.id(), "device", m.envelope().device(), "sender", sender(m), "rcpt", rcpts,
-                    "upstream", route.upstream.name(), "reply", text, "next", r.until());
+                    "upstream", first.upstream.name(), "reply", text, "next", r.until());
             return true;
         }
-        UpstreamSession session = session(lane, route, now);
-        if (session == null) {
-            return true; // recorded in session()
+        Using using = session(lane, first, now, rcpts.size());
+        if (using == null) {
+            return true; // deferred in session()
         }
         byte[] content = content(m, now);
-        Transaction t = session.send(m.envelope().sender(), rcpts, content);
-        if (t.broken().isPresent() && t.mailFrom().isEmpty() && session.transactions() > 1) {
+        Transaction t = using.session().send(m.envelope().sender(), rcpts, content);
+        if (t.broken().isPresent() && t.mailFrom().isEmpty() && using.session().transactions() > 1) {
             // A reused session the server had closed meanwhile (its idle timeout): not the
             // message's fault and not worth a retry delay; once more on a fresh session.
             lane.closeSession();
-            session = session(lane, route, now);
-            if (session == null) {
+            using = session(lane, first, now, rcpts.size());
+            if (using == null) {
                 return true;
             }
-            t = session.send(m.envelope().sender(), rcpts, content);
+            t = using.session().send(m.envelope().sender(), rcpts, content);
         }
+        Route route = using.route();
+        UpstreamSession session = using.session();
         lane.lastUsed = options.clock().instant();
         Instant done = options.clock().instant();
         Map<String, Classifier.Verdict> byRecipient = new LinkedHashMap<>();
@@ -399,37 +401,57 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    /** The lane's open session for this route, opening one when needed; null (and the message deferred) when none can be had. */
-    private UpstreamSession session(Lane lane, Route route, Instant now) throws IOException {
+    /** The session a message goes through, and the upstream it leads to. */
+    private record Using(Route route, UpstreamSession session) {}
+
+    /**
+     * The lane's open session for this route, opening one when needed. When the route's
+     * upstream cannot give one, the next upstreams in the configured order that are not backed
+     * off and have pacing budget are tried at once. Null, and the message in hand deferred,
+     * when none can be had.
+     */
+    private Using session(Lane lane, Route route, Instant now, int recipients) throws IOException {
         if (lane.session != null && (lane.sessionRoute != route || !lane.session.usable())) {
             lane.closeSession();
         }
         if (lane.session != null) {
-            return lane.session;
+            return new Using(route, lane.session);
         }
-        Upstream.Opened opened = route.upstream.open();
-        if (opened instanceof Upstream.Ready ready) {
-            lane.session = ready.session();
-            lane.sessionRoute = route;
-            lane.lastUsed = options.clock().instant();
-            return lane.session;
+        Route failedRoute = null;
+        SessionFailure failure = null;
+        Classifier.Verdict verdict = null;
+        Instant until = null;
+        for (Route candidate : routes.subList(routes.indexOf(route), routes.size())) {
+            if (candidate != route && (candidate.blocked(now) || candidate.pacer.tryAcquire(now, recipients).isPresent())) {
+                continue;
+            }
+            Upstream.Opened opened = candidate.upstream.open();
+            if (opened instanceof Upstream.Ready ready) {
+                lane.session = ready.session();
+                lane.sessionRoute = candidate;
+                lane.lastUsed = options.clock().instant();
+                return new Using(candidate, lane.session);
+            }
+            failedRoute = candidate;
+            failure = ((Upstream.Refused) opened).failure();
+            verdict = classifier.ofSession(candidate.upstream.vendor(), failure);
+            Instant done = options.clock().instant();
+            until = candidate.backOff(done);
+            candidate.record(done, "deferred", verdict.text(), verdict.cause().id(), 0);
+            DeliveryEvents.warn(verdict.throttle() ? "upstream-throttled" : "upstream-unavailable", "upstream",
+                    candidate.upstream.name(), "host", failure.host(), "phase", failure.phase(), "reply", failure.text(),
+                    "cause", verdict.cause().id(), "until", until);
         }
-        SessionFailure f = ((Upstream.Refused) opened).failure();
-        Classifier.Verdict v = classifier.ofSession(route.upstream.vendor(), f);
-        Instant done = options.clock().instant();
-        Instant until = route.backOff(done);
-        route.record(done, "deferred", v.text(), v.cause().id(), 0);
-        DeliveryEvents.warn(v.throttle() ? "upstream-throttled" : "upstream-unavailable", "upstream", route.upstream.name(),
-                "host", f.host(), "phase", f.phase(), "reply", f.text(), "cause", v.cause().id(), "until", until);
-        return deferAll(route, f, v, done, until);
+        deferAll(failedRoute, failure, verdict, options.clock().instant(), until);
+        return null;
     }
 
     /** Defers (or, past the maximum age, fails) the due recipients of the message in hand after a failed session. */
-    private UpstreamSession deferAll(Route route, SessionFailure f, Classifier.Verdict v, Instant now, Instant until) throws IOException {
+    private void deferAll(Route route, SessionFailure f, Classifier.Verdict v, Instant now, Instant until) throws IOException {
         String id = lanes.get(Thread.currentThread()).holding;
         Optional<QueuedMessage> m = id == null ? Optional.empty() : spool.get(id);
         if (m.isEmpty()) {
-            return null;
+            return;
         }
         List<String> deferred = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -452,7 +474,6 @@ public final class DeliveryWorker implements AutoCloseable {
         if (after.isPresent() && after.get().isFinished()) {
             finish(after.get(), route);
         }
-        return null;
     }
 
     /** Every recipient final: the DSN owed for failed ones (never to the null sender), then removal. */

@@ -57,6 +57,29 @@ class DeliverSessionTest {
     }
 
     @Test
+    void whenTheFirstUpstreamIsDownTheNextOneTakesTheMessageAtOnce() throws Exception {
+        int down = SmtpSink.freePort();
+        try (ScriptedSmtp second = new ScriptedSmtp((line, n) -> null);
+             Spool spool = Fixtures.spool(dir);
+             LogLines log = new LogLines()) {
+            Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("fallback"));
+            RetryPolicy longBackoff = new RetryPolicy(Duration.ofMinutes(5), Duration.ofMinutes(10), 0.2, Duration.ofDays(1),
+                    Duration.ofMinutes(5), Duration.ofMinutes(10));
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(),
+                    List.of(Fixtures.upstream("smtp://127.0.0.1:" + down), DeliverRetryTest.upstream(second)),
+                    Fixtures.options().withRetry(longBackoff))) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> spool.list().isEmpty());
+                assertThat(w.status().upstreams().get(0).backedOffUntil()).isPresent();
+                assertThat(w.status().upstreams().get(1).lastEvent()).contains("delivered");
+            }
+            assertThat(second.messages).hasSize(1);
+            assertThat(log.events("upstream-unavailable")).singleElement().asString().contains("smtp://127.0.0.1:" + down);
+            assertThat(log.events("deferred")).isEmpty();
+            assertThat(log.events("delivered")).singleElement().asString().contains("upstream=smtp://127.0.0.1:" + second.port());
+        }
+    }
+
+    @Test
     void mxDeliveryTriesTheMxHostsInPreferenceOrder() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> null);
              Spool spool = Fixtures.spool(dir)) {
