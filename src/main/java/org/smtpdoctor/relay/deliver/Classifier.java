@@ -1,0 +1,98 @@
+package org.smtpdoctor.relay.deliver;
+
+import java.util.Map;
+import java.util.Optional;
+import org.smtpdoctor.diagnosis.Cause;
+import org.smtpdoctor.diagnosis.Evidence;
+import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.smtp.EnhancedStatus;
+import org.smtpdoctor.smtp.Reply;
+
+/**
+ * Decides what an upstream's answer means for a recipient, and names its cause with the
+ * same knowledge base as {@code check}. The table (tested in DeliverClassifierTest):
+ * <pre>
+ *   2xx after the final "."              DELIVERED
+ *   4xx                                   RETRY
+ *   5xx                                   BOUNCE
+ *   5xx whose cause is throttling         RETRY, upstream backs off (554 5.2.0 ...SubmissionQuota-
+ *                                         ExceededException is Exchange's daily quota: waiting helps)
+ *   a session that broke or never opened  RETRY (network faults; also 5xx to greeting, EHLO, STARTTLS
+ *                                         or AUTH: a relay configuration problem is not the message's,
+ *                                         as Postfix's smtp_sasl_auth_soft_bounce=yes; max age bounds it)
+ * </pre>
+ * THROTTLE (the whole upstream waits, not just the message): 421, any 4.7.x, 432 4.3.2
+ * (Exchange's "sender thread limit exceeded") and whatever the rules call throttling.
+ * Immutable and thread-safe.
+ */
+public final class Classifier {
+
+    /** What to do with the recipient. Closed set. */
+    public enum Action { DELIVERED, RETRY, BOUNCE }
+
+    /**
+     * @param throttle the upstream as a whole should be left alone for a while
+     * @param cause    the knowledge base's cause id ({@code unknown} when no rule decides)
+     * @param text     the reply or failure as one line
+     */
+    public record Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply) {}
+
+    private final KnowledgeBase rules;
+
+    public Classifier(KnowledgeBase rules) {
+        this.rules = rules;
+    }
+
+    public Verdict ofReply(String host, String phase, Reply reply) {
+        return ofReply(Vendor.OTHER, host, phase, reply);
+    }
+
+    /** @param known whose server it is when the upstream says so; OTHER to go by host and reply text */
+    public Verdict ofReply(Vendor known, String host, String phase, Reply reply) {
+        if (reply.isPositive()) {
+            return new Verdict(Action.DELIVERED, false, Cause.OTHER, reply.oneLine(), Optional.of(reply));
+        }
+        Cause cause = cause(Evidence.reply(phase, reply, known.or(vendor(host, reply.text())), Map.of("host", host)));
+        boolean throttle = isThrottle(reply) || cause == Cause.THROTTLING_RATE_LIMIT;
+        Action action = reply.isPermanent() && cause != Cause.THROTTLING_RATE_LIMIT ? Action.BOUNCE : Action.RETRY;
+        return new Verdict(action, throttle, cause, reply.oneLine(), Optional.of(reply));
+    }
+
+    /** A session that could not be opened or broke: always a retry. */
+    public Verdict ofSession(SessionFailure f) {
+        return ofSession(Vendor.OTHER, f);
+    }
+
+    public Verdict ofSession(Vendor known, SessionFailure f) {
+        Cause cause;
+        boolean throttle = false;
+        if (f.reply().isPresent()) {
+            Reply r = f.reply().get();
+            cause = cause(Evidence.reply(f.phase(), r, known.or(vendor(f.host(), r.text())), Map.of("host", f.host())));
+            throttle = isThrottle(r) || cause == Cause.THROTTLING_RATE_LIMIT;
+        } else {
+            cause = f.event().map(e -> cause(Evidence.event(f.phase(), e, known.or(Vendor.fromHost(f.host())), Map.of("host", f.host()))))
+                    .orElse(Cause.UNKNOWN);
+        }
+        return new Verdict(Action.RETRY, throttle, cause, f.text(), f.reply());
+    }
+
+    /** 421 (the server is closing), any 4.7.x, and Exchange's 432 4.3.2 concurrency limit. */
+    static boolean isThrottle(Reply reply) {
+        if (reply.code() == 421) {
+            return true;
+        }
+        Optional<EnhancedStatus> s = reply.enhanced();
+        return reply.isTransient() && s.isPresent()
+                && (s.get().subject() == 7 || s.get().subject() == 3 && s.get().detail() == 2);
+    }
+
+    private Cause cause(Evidence evidence) {
+        return rules.diagnose(evidence).cause();
+    }
+
+    private static Vendor vendor(String host, String text) {
+        return Vendor.fromHost(host).or(Vendor.fromText(text));
+    }
+}

@@ -1,0 +1,105 @@
+package org.smtpdoctor.relay.deliver;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.smtpdoctor.smtp.Reply;
+import org.smtpdoctor.smtp.SmtpClient;
+import org.smtpdoctor.smtp.TransportException;
+
+/**
+ * One open upstream session, ready for mail transactions; several messages may go through
+ * it one after another (connection reuse). Lifecycle: made by {@link Upstream#open}, used
+ * by one thread, {@link #close}d with QUIT. Not thread-safe.
+ */
+public final class UpstreamSession implements AutoCloseable {
+
+    private final SmtpClient client;
+    private final String host;
+    private final Instant opened;
+    private int transactions;
+
+    UpstreamSession(SmtpClient client, String host, Instant opened) {
+        this.client = client;
+        this.host = host;
+        this.opened = opened;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public Instant opened() {
+        return opened;
+    }
+
+    public int transactions() {
+        return transactions;
+    }
+
+    public boolean isTls() {
+        return client.isTls();
+    }
+
+    /** True while another transaction may start: the wire is whole and no transaction is half done. */
+    public boolean usable() {
+        return !client.isBroken()
+                && (client.state() == SmtpClient.State.READY || client.state() == SmtpClient.State.AUTHENTICATED);
+    }
+
+    /**
+     * One mail transaction: MAIL, RCPT for each recipient, and DATA with the content when at
+     * least one was accepted (otherwise RSET, so the session can go on). The content is sent
+     * as it is, dot-stuffed ({@link SmtpClient#data}). Never throws: a broken wire ends up in
+     * {@link Transaction#broken}, and the session is then not {@link #usable}.
+     *
+     * @param sender the reverse-path, empty for the null sender
+     */
+    public Transaction send(String sender, List<String> recipients, byte[] content) {
+        transactions++;
+        Optional<Reply> mail = Optional.empty();
+        Map<String, Reply> rcpt = new LinkedHashMap<>();
+        try {
+            Reply m = client.mailFrom(sender);
+            mail = Optional.of(m);
+            if (!m.isPositive()) {
+                return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
+            }
+            for (String r : recipients) {
+                rcpt.put(r, client.rcptTo(r));
+            }
+            if (rcpt.values().stream().noneMatch(Reply::isPositive)) {
+                client.rset();
+                return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
+            }
+            Reply data = client.data(content);
+            if (data.isIntermediate()) {
+                // Only a 354 is an invitation; anything else in 3xx is a protocol error.
+                client.close();
+            } else if (data.code() != 354 && client.state() != SmtpClient.State.READY) {
+                client.rset();
+            }
+            return new Transaction(mail, rcpt, Optional.of(data), Optional.empty());
+        } catch (TransportException e) {
+            client.close();
+            return new Transaction(mail, rcpt, Optional.empty(),
+                    Optional.of(SessionFailure.event(host, rcpt.isEmpty() ? "mail-from" : "data", SmtpUpstream.event(e), e.getMessage())));
+        }
+    }
+
+    /**
+     * Cuts the connection without QUIT; the one method another thread may call (to unblock a
+     * delivery at shutdown). A message cut before the reply to its final "." is not delivered.
+     */
+    public void abort() {
+        client.close();
+    }
+
+    /** QUIT and close; idempotent. */
+    @Override
+    public void close() {
+        client.quit();
+    }
+}

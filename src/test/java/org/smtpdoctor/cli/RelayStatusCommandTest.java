@@ -1,0 +1,123 @@
+package org.smtpdoctor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.relay.deliver.RelayStatus;
+import org.smtpdoctor.relay.spool.Envelope;
+import org.smtpdoctor.relay.spool.Spool;
+import picocli.CommandLine;
+
+class RelayStatusCommandTest {
+
+    @TempDir
+    Path dir;
+
+    static final Instant AT = Instant.parse("2026-11-28T12:00:00Z");
+
+    record Run(int exit, String out, String err) {}
+
+    Run run(Instant now, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = SmtpDoctorCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        // Registered under "relay" by the relay command; here on its own, with the same handlers.
+        RelayStatusCommand status = new RelayStatusCommand();
+        status.clock = Clock.fixed(now, ZoneOffset.UTC);
+        CommandLine sub = new CommandLine(status);
+        sub.setOut(cmd.getOut());
+        sub.setErr(cmd.getErr());
+        sub.setExitCodeExceptionMapper(cmd.getExitCodeExceptionMapper());
+        sub.setExecutionExceptionHandler(cmd.getExecutionExceptionHandler());
+        sub.setParameterExceptionHandler(cmd.getParameterExceptionHandler());
+        int exit = sub.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    Path spoolWithOneMessage() throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        try (Spool spool = Spool.open(spoolDir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            spool.accept(new Envelope("printer", "192.0.2.7", "p", Optional.empty(), "s@contoso.com", List.of("b@contoso.com"),
+                    AT.minusSeconds(90)), new ByteArrayInputStream("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+        }
+        return spoolDir;
+    }
+
+    static RelayStatus status(boolean running) {
+        return new RelayStatus(AT, "relay.test", running, new RelayStatus.Queue(1, 0, 1, 0, 0, Optional.of(AT.minusSeconds(90))),
+                List.of(new RelayStatus.UpstreamStatus("m365-oauth://relay@contoso.com?tenant=t&client-id=c", "relay@contoso.com",
+                        Optional.of(AT.plusSeconds(60)), Optional.of(AT.minusSeconds(5)), Optional.of("deferred"),
+                        Optional.of("432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded"), Optional.of("throttling_rate_limit"),
+                        12, 1, 0, 18, 9_988, 30, 10_000, 3)));
+    }
+
+    @Test
+    void aRunningRelaysStatusIsPrintedForPeople() throws Exception {
+        Path spool = spoolWithOneMessage();
+        status(true).write(spool);
+        Run r = run(AT.plusSeconds(3), "--spool", spool.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                relay relay.test, running (status of 2026-11-28T12:00:00Z, 3 s ago)
+                queue: 1 message; recipients 0 pending, 1 deferred, 0 delivered and 0 failed awaiting removal
+                oldest message: 93 s old
+                upstream m365-oauth://relay@contoso.com?tenant=t&client-id=c
+                  last: deferred 8 s ago: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded (cause throttling_rate_limit)
+                  since start: 12 delivered, 1 deferred, 0 failed (recipients)
+                  backed off for 57 s (throttled or unreachable)
+                  pacing for relay@contoso.com: 18/30 messages left this minute, 9988/10000 recipients left today, 3 connections
+                """);
+    }
+
+    @Test
+    void theJsonDocumentCarriesTheStatusAndTheQueue() throws Exception {
+        Path spool = spoolWithOneMessage();
+        status(true).write(spool);
+        Run r = run(AT.plusSeconds(3), "--spool", spool.toString(), "--json");
+        assertThat(r.exit()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.path("tool").asText()).isEqualTo("smtp-doctor");
+        assertThat(doc.path("relay").asText()).isEqualTo("running");
+        assertThat(doc.path("queue").path("deferred").asInt()).isEqualTo(1);
+        assertThat(doc.path("queue").path("oldestAgeSeconds").asLong()).isEqualTo(93);
+        assertThat(doc.path("status").path("upstreams").get(0).path("last").path("cause").asText()).isEqualTo("throttling_rate_limit");
+        assertThat(doc.path("status").path("upstreams").get(0).path("pacing").path("recipientsLeftToday").asLong()).isEqualTo(9988);
+    }
+
+    @Test
+    void withoutARunningRelayTheQueueComesFromTheSpoolAndTheExitSaysSo() throws Exception {
+        Path spool = spoolWithOneMessage();
+        Run none = run(AT, "--spool", spool.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.out()).startsWith("No relay status in ").contains("queue now: 1 message; recipients 1 pending, 0 deferred; oldest received 90 s ago");
+
+        status(true).write(spool);
+        Run stale = run(AT.plus(Duration.ofMinutes(5)), "--spool", spool.toString());
+        assertThat(stale.exit()).isEqualTo(1);
+        assertThat(stale.out()).contains("has not updated its status since 2026-11-28T12:00:00Z (300 s): it is probably not running");
+
+        status(false).write(spool);
+        Run stopped = run(AT.plusSeconds(1), "--spool", spool.toString());
+        assertThat(stopped.exit()).isEqualTo(1);
+        assertThat(stopped.out()).contains("stopped at 2026-11-28T12:00:00Z", "relay relay.test, stopped");
+    }
+
+    @Test
+    void noSuchSpoolIsAUsageError() {
+        Run r = run(AT, "--spool", dir.resolve("missing").toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("no spool at ");
+    }
+}
