@@ -23,6 +23,7 @@ import org.smtpdoctor.relay.RelayConfigExample;
 import org.smtpdoctor.relay.RelayConfigReader;
 import org.smtpdoctor.relay.RelayServer;
 import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.deliver.DeliveryWorker;
 import org.smtpdoctor.relay.spool.Spool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 /** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
 @Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
         mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
-        subcommands = RelayHashPasswordCommand.class,
+        subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class},
         description = {
             "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
             "store it on disk before answering 250, and deliver it upstream (Microsoft 365 with OAuth, any",
@@ -121,24 +122,36 @@ public final class RelayCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK;
         }
-        Spool sink;
+        Spool spool;
         try {
-            sink = openSink(relayConfig.spoolDir());
+            spool = openSink(relayConfig.spoolDir());
         } catch (IOException e) {
             throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + e.getMessage() + ")");
         }
         showRelayEvents();
+        DeliveryWorker worker;
         RelayServer relay;
         try {
-            relay = RelayServer.start(relayConfig, sink);
+            // Delivery first: it reads the upstream secrets now, so a missing one stops the start.
+            worker = DeliveryWorker.start(relayConfig, spool);
+        } catch (IllegalArgumentException e) {
+            spool.close();
+            throw new UsageException(e.getMessage());
+        }
+        try {
+            relay = RelayServer.start(relayConfig, worker.sink());
         } catch (ConfigException | IOException e) {
+            worker.close();
+            spool.close();
             throw new UsageException(e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Listeners first (no new mail), then delivery (leases released), then the spool's lock.
             relay.close();
+            worker.close();
             try {
-                sink.close();
+                spool.close();
             } catch (IOException ignored) {
                 // Everything accepted is already on disk; closing only releases the lock.
             }

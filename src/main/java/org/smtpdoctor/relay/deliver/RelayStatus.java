@@ -95,7 +95,7 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
             s.append("upstream ").append(u.name()).append('\n');
             s.append("  last: ").append(u.lastEvent().isEmpty() ? "nothing yet"
                     : u.lastEvent().get() + " " + age(Duration.between(u.lastAt().orElse(now), now)) + " ago: "
-                    + u.lastReply().orElse("") + u.lastCause().map(c -> " (cause " + c + ")").orElse("")).append('\n');
+                    + u.lastReply().orElse("") + u.lastCause().filter(c -> !c.isBlank()).map(c -> " (cause " + c + ")").orElse("")).append('\n');
             s.append("  since start: ").append(u.delivered()).append(" delivered, ").append(u.deferred()).append(" deferred, ")
                     .append(u.failed()).append(" failed (recipients)\n");
             u.backedOffUntil().filter(t -> t.isAfter(now)).ifPresent(t ->
