@@ -111,7 +111,7 @@ public final class RelayCommand implements Callable<Integer> {
                 relayConfig = new RelayConfig(relayConfig.hostName(), relayConfig.listeners().stream()
                         .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList(), relayConfig.devices(),
                         relayConfig.recipientDomains(), relayConfig.upstreams(), relayConfig.spoolDir(), relayConfig.pacing(),
-                        relayConfig.retryMaxAge());
+                        relayConfig.retryMaxAge(), relayConfig.bouncesTo());
             }
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
@@ -208,6 +208,7 @@ public final class RelayCommand implements Callable<Integer> {
         out.println("  spool       " + c.spoolDir());
         out.println("  pacing      " + c.pacing().messagesPerMinute() + " messages/min, " + c.pacing().recipientsPerDay()
                 + " recipients/day, " + c.pacing().connections() + " connections per mailbox; retries for up to " + age(c.retryMaxAge()));
+        out.println("  bounces     " + c.bouncesTo().map(a -> "to " + a).orElse("to the original sender"));
     }
 
     /** The relay's events (one line each) go to stderr at INFO unless SMTP_DOCTOR_LOG chose a level. */

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param recipientDomains when not empty, the only domains mail may go to
  * @param upstreams where delivery goes, in order of preference (parsed, not contacted)
  * @param retryMaxAge how long delivery keeps retrying before it bounces
+ * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                          Pacing pacing, Duration retryMaxAge) {
+                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -84,7 +85,8 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         RelayConfig base = file.orElse(null);
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
-                base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge());
+                base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
+                base == null ? Optional.empty() : base.bouncesTo());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

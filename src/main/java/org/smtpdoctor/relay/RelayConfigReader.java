@@ -105,10 +105,18 @@ public final class RelayConfigReader {
                     integer(p, "connections", "pacing.", Pacing.M365_DEFAULTS.connections(), 1, 100));
         }
         Duration maxAge = RelayConfig.DEFAULT_RETRY_MAX_AGE;
+        Optional<String> bouncesTo = Optional.empty();
         if (top.entries().containsKey("retry")) {
             ConfigNode.Mapping r = mapping(top.entries().get("retry"), "retry");
-            keys(r, "retry", Set.of("max-age"));
+            keys(r, "retry", Set.of("max-age", "bounces-to"));
             maxAge = duration(r, "max-age", "retry.", maxAge);
+            if (r.entries().containsKey("bounces-to")) {
+                String to = requiredString(r, "bounces-to", "retry.");
+                if (!to.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+                    throw error(r, "retry.", "bounces-to", "expected an address like it@contoso.com, got '" + to + "'");
+                }
+                bouncesTo = Optional.of(to);
+            }
         }
         if (listeners.isEmpty()) {
             throw ConfigException.at(file, top.line(), "listeners", "at least one listener is needed");
@@ -119,7 +127,7 @@ public final class RelayConfigReader {
         if (upstreams.isEmpty()) {
             throw ConfigException.at(file, top.line(), "upstream", "at least one upstream URL is needed");
         }
-        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge);
+        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo);
     }
 
     private ListenerConfig listener(ConfigNode.Mapping m, String path) throws ConfigException {

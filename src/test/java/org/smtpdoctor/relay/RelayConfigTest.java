@@ -181,4 +181,15 @@ class RelayConfigTest {
         assertThat(h.matches("s3cret ")).isFalse();
         assertThatThrownBy(() -> PasswordHash.parse("s3cret")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void bouncesCanGoToAnAdminAddressAndABadOneIsNamedWithItsLine() throws Exception {
+        String base = "listeners:\n  - port: 2525\ndevices:\n  - name: lan\n    networks: [192.168.1.0/24]\n"
+                + "upstream: [\"smtp://127.0.0.1:25\"]\nspool: /var/spool/r\n";
+        assertThat(RelayConfigReader.parse(base, "r.yaml").bouncesTo()).isEmpty();
+        assertThat(RelayConfigReader.parse(base + "retry:\n  bounces-to: it@contoso.com\n", "r.yaml").bouncesTo())
+                .contains("it@contoso.com");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfigReader.parse(base + "retry:\n  bounces-to: nobody\n", "r.yaml"))
+                .hasMessageStartingWith("r.yaml:9: retry.bounces-to: expected an address");
+    }
 }

@@ -36,7 +36,7 @@ public record DeliveryOptions(String hostName, int threads, Pacing pacing, Retry
 
     public static DeliveryOptions from(RelayConfig config) {
         return new DeliveryOptions(config.hostName(), config.pacing().connections(), config.pacing(),
-                RetryPolicy.defaults(config.retryMaxAge()), Optional.empty(), true, Duration.ofMillis(500),
+                RetryPolicy.defaults(config.retryMaxAge()), config.bouncesTo(), true, Duration.ofMillis(500),
                 Duration.ofSeconds(5), Duration.ofMinutes(5), 100, Duration.ofSeconds(2), Duration.ofSeconds(15),
                 Clock.systemUTC());
     }

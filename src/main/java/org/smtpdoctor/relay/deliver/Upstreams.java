@@ -67,7 +67,7 @@ public final class Upstreams {
 
     /**
      * The settings' extra anchors plus the URL's {@code ca-file=PATH} (PEM), for a smarthost with
-     * a private CA or a self-signed certificate. (UpstreamUrl does not accept ca-file yet.)
+     * a private CA or a self-signed certificate.
      */
     private static List<java.security.cert.X509Certificate> trust(UpstreamUrl url, UpstreamSettings s) {
         String file = url.parameters().get("ca-file");
