@@ -3,6 +3,7 @@ package org.smtpdoctor.smtp;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.tls.TlsClient;
 import org.smtpdoctor.tls.TlsSessionInfo;
@@ -187,8 +188,13 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     public Reply mailFrom(String sender) throws TransportException {
+        return mailFrom(sender, List.of());
+    }
+
+    /** MAIL FROM with ESMTP parameters such as {@code BODY=8BITMIME} (RFC 6152) or {@code SIZE=n} (RFC 1870). */
+    public Reply mailFrom(String sender, List<String> parameters) throws TransportException {
         require(State.READY, State.AUTHENTICATED);
-        Reply reply = command("MAIL FROM:<" + sender + ">");
+        Reply reply = command("MAIL FROM:<" + sender + ">" + (parameters.isEmpty() ? "" : " " + String.join(" ", parameters)));
         if (reply.isPositive()) {
             state = State.IN_MAIL;
         }

@@ -62,7 +62,7 @@ public final class UpstreamSession implements AutoCloseable {
         Optional<Reply> mail = Optional.empty();
         Map<String, Reply> rcpt = new LinkedHashMap<>();
         try {
-            Reply m = client.mailFrom(sender);
+            Reply m = client.mailFrom(sender, parameters(sender, recipients, content));
             mail = Optional.of(m);
             if (!m.isPositive()) {
                 return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
@@ -87,6 +87,37 @@ public final class UpstreamSession implements AutoCloseable {
             return new Transaction(mail, rcpt, Optional.empty(),
                     Optional.of(SessionFailure.event(host, rcpt.isEmpty() ? "mail-from" : "data", SmtpUpstream.event(e), e.getMessage())));
         }
+    }
+
+    /**
+     * What the message needs declared, when the server offers it: 8-bit content (RFC 6152),
+     * its size (RFC 1870, so an oversized message is refused before it is sent), and
+     * non-ASCII addresses (RFC 6531).
+     */
+    private List<String> parameters(String sender, List<String> recipients, byte[] content) {
+        org.smtpdoctor.smtp.Capabilities caps = client.capabilities();
+        List<String> p = new java.util.ArrayList<>();
+        if (caps.has("8BITMIME") && has8bit(content)) {
+            p.add("BODY=8BITMIME");
+        }
+        if (caps.has("SIZE")) {
+            p.add("SIZE=" + content.length);
+        }
+        boolean utf8 = !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(sender)
+                || recipients.stream().anyMatch(r -> !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(r));
+        if (caps.has("SMTPUTF8") && utf8) {
+            p.add("SMTPUTF8");
+        }
+        return p;
+    }
+
+    private static boolean has8bit(byte[] content) {
+        for (byte b : content) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -59,6 +59,9 @@ class DeliverToSmtpSinkTest {
                 String id = msg.replaceAll("(?s)^Received: from printer\\.lan \\(printer \\[192\\.0\\.2\\.7]\\)\n"
                         + "\tby relay\\.test \\(smtp-doctor\\) with SMTP id (\\w+);\n\tSat, 28 Nov 2026 10:00:00 \\+0000\n.*", "$1");
                 assertThat(id).as("the relay's Received line heads the message:\n" + msg).isIn(sent.keySet());
+                // 8-bit content is declared (RFC 6152) when the server offers 8BITMIME, as smtp-sink does.
+                boolean eightBit = new String(sent.get(id), StandardCharsets.ISO_8859_1).chars().anyMatch(c -> c > 127);
+                assertThat(dump.contains("X-Mail-Args: <scanner@contoso.com> BODY=8BITMIME")).as(dump).isEqualTo(eightBit);
                 arrived.put(id, msg.substring(msg.indexOf("+0000\n") + "+0000\n".length()));
             }
             for (QueuedMessage m : queued) {
