@@ -57,7 +57,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Set<String> OAUTH_PARAMETERS = Set.of("tenant", "client-id", "client-secret-env",
-            "client-secret-file", "certificate", "certificate-key", "authority");
+            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "authority");
     private static final Set<String> SMTP_PARAMETERS = Set.of("password-env", "password-file", "helo", "ca-file");
     private static final String EXAMPLES = "m365-oauth://relay@contoso.com?tenant=...&client-id=..., "
             + "smtp+starttls://user@smtp.example.com:587?password-env=VAR, smtps://host, smtp://host or mx://contoso.com";

@@ -192,4 +192,13 @@ class RelayConfigTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayConfigReader.parse(base + "retry:\n  bounces-to: nobody\n", "r.yaml"))
                 .hasMessageStartingWith("r.yaml:9: retry.bounces-to: expected an address");
     }
+
+    @Test
+    void anOAuthUpstreamMayUseAPasswordProtectedCertificateButNoSeparateKeyFile() {
+        UpstreamUrl u = UpstreamUrl.parse("m365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=c"
+                + "&certificate=/etc/relay/app.pfx&certificate-password-env=PFX_PASSWORD");
+        assertThat(u.parameters()).containsEntry("certificate-password-env", "PFX_PASSWORD");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> UpstreamUrl.parse("m365-oauth://relay@contoso.com?tenant=t"
+                + "&client-id=c&certificate=/a.pem&certificate-key=/a.key")).hasMessageContaining("certificate-key");
+    }
 }

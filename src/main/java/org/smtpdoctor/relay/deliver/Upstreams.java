@@ -122,12 +122,11 @@ public final class Upstreams {
         }
         ClientCredential credential;
         if (p.containsKey("certificate")) {
-            if (p.containsKey("certificate-key")) {
-                throw new IllegalArgumentException(url + ": certificate-key is not supported; give one PEM file with the"
-                        + " certificate and its key, or a PKCS#12 (.pfx) file, as certificate=PATH");
-            }
+            Optional<Secret> certPassword = p.containsKey("certificate-password-env") || p.containsKey("certificate-password-file")
+                    ? Optional.of(secret(url, s, "certificate-password-env", "certificate-password-file", "the certificate password"))
+                    : Optional.empty();
             try {
-                credential = CertificateFile.load(Path.of(p.get("certificate")), Optional.empty());
+                credential = CertificateFile.load(Path.of(p.get("certificate")), certPassword);
             } catch (TokenException e) {
                 throw new IllegalArgumentException(url + ": " + e.getMessage());
             }
