@@ -5,33 +5,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device side's log: one line per event, {@code event=NAME key=value ...}, values with
+ * The relay's log, device side and delivery side in one logger so that one filter shows a
+ * message's whole life: one line per event, {@code event=NAME key=value ...}, values with
  * spaces or quotes in double quotes. Logger {@code org.smtpdoctor.relay.events}; INFO for
- * what went as it should, WARN for refusals and failures. Nothing secret is ever passed
- * here: user names yes, passwords and AUTH payloads never. Stateless and thread-safe.
+ * what went as it should, WARN for refusals and failures. Delivery events: {@code delivered},
+ * {@code deferred}, {@code failed}, {@code dsn-queued}, {@code dsn-skipped}, {@code removed},
+ * {@code upstream-unavailable}, {@code upstream-throttled}, {@code paced}. Nothing secret is
+ * ever passed here: user names yes, passwords, tokens and AUTH payloads never. Stateless and
+ * thread-safe.
  */
-final class RelayEvents {
+public final class RelayEvents {
 
-    static final String LOGGER = "org.smtpdoctor.relay.events";
+    public static final String LOGGER = "org.smtpdoctor.relay.events";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     private RelayEvents() {
     }
 
     /** @param fields alternating keys and values; null values are left out */
-    static void info(String event, Object... fields) {
+    public static void info(String event, Object... fields) {
         if (log.isInfoEnabled()) {
             log.info(line(event, fields));
         }
     }
 
-    static void warn(String event, Object... fields) {
+    public static void warn(String event, Object... fields) {
         if (log.isWarnEnabled()) {
             log.warn(line(event, fields));
         }
     }
 
-    static String line(String event, Object... fields) {
+    public static String line(String event, Object... fields) {
         StringBuilder out = new StringBuilder("event=").append(event);
         for (int i = 0; i + 1 < fields.length; i += 2) {
             Object value = fields[i + 1];

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.relay.RelayConfig;
+import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.MessageSink;
 import org.smtpdoctor.relay.spool.QueuedMessage;
@@ -286,7 +287,7 @@ public final class DeliveryWorker implements AutoCloseable {
             for (String rcpt : rcpts) {
                 spool.markDeferred(m.id(), rcpt, text, r.until());
             }
-            DeliveryEvents.info("paced", "id", m.id(), "device", m.envelope().device(), "sender", sender(m), "rcpt", rcpts,
+            RelayEvents.info("paced", "id", m.id(), "device", m.envelope().device(), "sender", sender(m), "rcpt", rcpts,
                     "upstream", first.upstream.name(), "reply", text, "next", r.until());
             return true;
         }
@@ -347,9 +348,9 @@ public final class DeliveryWorker implements AutoCloseable {
                 "upstream", route.upstream.name(), "host", session.host(), "reply", v.text(), "cause", cause,
                 "attempts", m.attempts() + 1};
             if (event.equals("delivered")) {
-                DeliveryEvents.info(event, fields);
+                RelayEvents.info(event, fields);
             } else {
-                DeliveryEvents.warn(event, fields);
+                RelayEvents.warn(event, fields);
             }
         }
         if (delivered && !throttled) {
@@ -362,7 +363,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         if (allDelivered) {
             if (spool.delete(m.id()).isPresent()) {
-                DeliveryEvents.info("removed", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
+                RelayEvents.info("removed", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
                         "delivered", m.recipients().size(), "failed", 0);
             }
             return true;
@@ -438,7 +439,7 @@ public final class DeliveryWorker implements AutoCloseable {
             Instant done = options.clock().instant();
             until = candidate.backOff(done);
             candidate.record(done, "deferred", verdict.text(), verdict.cause().id(), 0);
-            DeliveryEvents.warn(verdict.throttle() ? "upstream-throttled" : "upstream-unavailable", "upstream",
+            RelayEvents.warn(verdict.throttle() ? "upstream-throttled" : "upstream-unavailable", "upstream",
                     candidate.upstream.name(), "host", failure.host(), "phase", failure.phase(), "reply", failure.text(),
                     "cause", verdict.cause().id(), "until", until);
         }
@@ -465,7 +466,7 @@ public final class DeliveryWorker implements AutoCloseable {
             if (!group.isEmpty()) {
                 String event = group == failed ? "failed" : "deferred";
                 route.record(now, event, v.text(), v.cause().id(), group.size());
-                DeliveryEvents.warn(event, "id", id, "device", m.get().envelope().device(), "sender", sender(m.get()), "rcpt", group,
+                RelayEvents.warn(event, "id", id, "device", m.get().envelope().device(), "sender", sender(m.get()), "rcpt", group,
                         "upstream", route.upstream.name(), "host", f.host(), "reply", v.text(), "cause", v.cause().id(),
                         "attempts", m.get().attempts() + 1);
             }
@@ -482,7 +483,7 @@ public final class DeliveryWorker implements AutoCloseable {
         if (!failed.isEmpty()) {
             String sender = m.envelope().sender();
             if (sender.isEmpty() || SELF.equals(m.envelope().device())) {
-                DeliveryEvents.warn("dsn-skipped", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
+                RelayEvents.warn("dsn-skipped", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
                         "rcpt", failed.stream().map(RecipientState::recipient).toList(),
                         "reason", "the null sender gets no DSN (RFC 5321 section 4.5.5; never a DSN for a DSN)");
             } else {
@@ -496,12 +497,12 @@ public final class DeliveryWorker implements AutoCloseable {
                 byte[] dsn = Dsn.build(m, failed, from, to, options.hostName(), Optional.empty(), headers, now);
                 String dsnId = spool.accept(new Envelope(SELF, "127.0.0.1", options.hostName(), Optional.empty(), "",
                         List.of(to), now), new java.io.ByteArrayInputStream(dsn));
-                DeliveryEvents.info("dsn-queued", "id", m.id(), "dsn", dsnId, "to", to,
+                RelayEvents.info("dsn-queued", "id", m.id(), "dsn", dsnId, "to", to,
                         "rcpt", failed.stream().map(RecipientState::recipient).toList());
             }
         }
         if (spool.remove(m.id())) {
-            DeliveryEvents.info("removed", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
+            RelayEvents.info("removed", "id", m.id(), "device", m.envelope().device(), "sender", sender(m),
                     "delivered", m.recipients().stream().filter(r -> r.status() == RecipientState.Status.DELIVERED).count(),
                     "failed", failed.size());
         }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.RelayEvents;
 
 /** Captures every log event of the process (root at TRACE while open), as the relay tests' LogCapture does. */
 final class LogLines implements AutoCloseable {
@@ -31,7 +32,7 @@ final class LogLines implements AutoCloseable {
     /** The relay's event lines {@code event=NAME ...}. */
     List<String> events(String name) {
         synchronized (appender.list) {
-            return appender.list.stream().filter(e -> e.getLoggerName().equals(DeliveryEvents.LOGGER))
+            return appender.list.stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER))
                     .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("event=" + name + " ")).toList();
         }
     }
