@@ -76,6 +76,11 @@ final class DeviceListener implements AutoCloseable {
                 .softwareName("smtp-doctor relay")
                 .connectionTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()), TimeUnit.MILLISECONDS)
                 .maxConnections(config.maxConnections() * 2 + 10)
+                // SubEthaSMTP's default listen backlog is 50: a burst of more connections than that
+                // (100 devices at once) overflows it, the kernel drops their SYNs, and each waits
+                // for its 1 s SYN retransmit. Room for every connection the limit allows (the
+                // kernel caps it at net.core.somaxconn).
+                .backlog(Math.max(128, Math.min(config.maxConnections(), 65_535)))
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageBytes()))
                 .executorService(listener.threads)
                 .sessionIdFactory(listener::newSessionId)

@@ -1,6 +1,5 @@
 package org.smtpdoctor.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -222,14 +221,22 @@ public final class SmtpClient implements AutoCloseable {
             return go;
         }
         byte[] wire = dotStuff(message);
-        String text = new String(wire, StandardCharsets.UTF_8);
-        String[] lines = text.split("\r\n", -1);
-        int shownLines = Math.min(lines.length - 1, 40);
-        for (int i = 0; i < shownLines; i++) {
-            connection.transcript().sent(lines[i], connection.isTls());
+        // The transcript shows the first 40 lines. Only those are decoded: decoding and
+        // splitting the whole message was most of the relay's delivery CPU (bench/RESULTS.md).
+        // In the wire form every line ends with CRLF and every LF ends a line.
+        int lines = 0;
+        int start = 0;
+        for (int i = 0; i < wire.length; i++) {
+            if (wire[i] == '\n') {
+                if (lines < 40) {
+                    connection.transcript().sent(new String(wire, start, i - 1 - start, StandardCharsets.UTF_8), connection.isTls());
+                }
+                lines++;
+                start = i + 1;
+            }
         }
-        if (lines.length - 1 > shownLines) {
-            connection.transcript().info((lines.length - 1 - shownLines) + " more message lines not shown", connection.isTls());
+        if (lines > 40) {
+            connection.transcript().info((lines - 40) + " more message lines not shown", connection.isTls());
         }
         connection.transcript().sent(".", connection.isTls());
         connection.write(wire);
@@ -268,36 +275,45 @@ public final class SmtpClient implements AutoCloseable {
 
     /** Normalises line ends to CRLF and dot-stuffs; the result always ends with CRLF. */
     static byte[] dotStuff(byte[] message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
+        // A plain array, not a ByteArrayOutputStream (whose write(int) is synchronized): this
+        // runs over every byte of every message the relay delivers.
+        byte[] out = new byte[message.length + (message.length >> 5) + 64];
+        int n = 0;
         boolean lineStart = true;
         for (int i = 0; i < message.length; i++) {
+            if (out.length - n < 3) {
+                out = java.util.Arrays.copyOf(out, out.length + (out.length >> 1) + 64);
+            }
             byte b = message[i];
             if (b == '\r') {
                 if (i + 1 < message.length && message[i + 1] == '\n') {
                     i++;
                 }
-                out.write('\r');
-                out.write('\n');
+                out[n++] = '\r';
+                out[n++] = '\n';
                 lineStart = true;
                 continue;
             }
             if (b == '\n') {
-                out.write('\r');
-                out.write('\n');
+                out[n++] = '\r';
+                out[n++] = '\n';
                 lineStart = true;
                 continue;
             }
             if (lineStart && b == '.') {
-                out.write('.');
+                out[n++] = '.';
             }
-            out.write(b);
+            out[n++] = b;
             lineStart = false;
         }
         if (!lineStart) {
-            out.write('\r');
-            out.write('\n');
+            if (out.length - n < 2) {
+                out = java.util.Arrays.copyOf(out, n + 2);
+            }
+            out[n++] = '\r';
+            out[n++] = '\n';
         }
-        return out.toByteArray();
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     private void require(State... allowed) {

@@ -131,9 +131,20 @@ public final class DeliveryWorker implements AutoCloseable {
     public MessageSink sink() {
         return (envelope, content) -> {
             String id = spool.accept(envelope, content);
-            wake();
+            wakeOne();
             return id;
         };
+    }
+
+    /**
+     * One new message: one idle worker is enough. Waking all of them (notifyAll) made every
+     * idle worker queue for the monitor and scan the spool for each message accepted. A
+     * worker not woken still looks within {@link DeliveryOptions#poll}.
+     */
+    private void wakeOne() {
+        synchronized (signal) {
+            signal.notify();
+        }
     }
 
     /** Makes idle workers look at the spool now. */

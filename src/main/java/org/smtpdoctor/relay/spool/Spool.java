@@ -124,14 +124,19 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final Recovery recovery;
     private volatile boolean closed;
 
-    /** One message in the index. Fields other than the finals are guarded by the entry's monitor. */
+    /**
+     * One message in the index. Fields other than the finals are guarded by the entry's monitor;
+     * {@code leasedUntil} and {@code removed} are also volatile, so that {@link #due} can skip a
+     * leased or removed entry without waiting for its monitor (which a worker holds across the
+     * fsyncs of a state change or a removal).
+     */
     private static final class Entry {
         final String id;
         final Envelope envelope;
         final long size;
         List<RecipientState> recipients;
-        Instant leasedUntil;
-        boolean removed;
+        volatile Instant leasedUntil;
+        volatile boolean removed;
 
         Entry(QueuedMessage m) {
             this.id = m.id();
@@ -322,6 +327,13 @@ public final class Spool implements MessageSink, AutoCloseable {
         for (Entry e : index.values()) {
             if (out.size() >= limit) {
                 break;
+            }
+            // Unlocked first look: a leased entry is usually one a worker is delivering, and it
+            // holds the monitor while it fsyncs; waiting for it here serialised the workers
+            // (bench/RESULTS.md). The decision is still made under the monitor below.
+            Instant leased = e.leasedUntil;
+            if (e.removed || leased != null && leased.isAfter(now)) {
+                continue;
             }
             synchronized (e) {
                 if (e.removed || e.leasedUntil != null && e.leasedUntil.isAfter(now)) {

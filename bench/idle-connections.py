@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""idle-connections.py HOST PORT N: open N TCP connections to an SMTP server, read each
+banner line (must start with 220), print "ready N" and hold them all open, idle, until
+stdin closes or SIGTERM arrives. Used by relay-vs-postfix.sh to measure the relay's RSS
+with N idle device connections. Exit 1 (with a message) if a connection or banner fails."""
+import selectors
+import signal
+import socket
+import sys
+
+
+def main() -> int:
+    host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    socks = []
+    try:
+        for i in range(n):
+            s = socket.create_connection((host, port), timeout=30)
+            socks.append(s)
+        # read the banners after all connects: the server greets each one in its own thread
+        for i, s in enumerate(socks):
+            line = b""
+            while not line.endswith(b"\n"):
+                chunk = s.recv(512)
+                if not chunk:
+                    break
+                line += chunk
+            if not line.startswith(b"220"):
+                print(f"idle-connections: connection {i + 1}: no 220 banner: {line[:80]!r}", file=sys.stderr)
+                return 1
+    except OSError as e:
+        print(f"idle-connections: after {len(socks)} connections: {e}", file=sys.stderr)
+        return 1
+    print(f"ready {len(socks)}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    sel = selectors.DefaultSelector()
+    sel.register(sys.stdin, selectors.EVENT_READ)
+    sel.select()  # until stdin closes (or SIGTERM)
+    for s in socks:
+        s.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
