@@ -67,61 +67,20 @@ sink_pid=""
 relay_pid=""
 idle_pid=""
 
-pid_alive() { # alive and not a zombie
-  local s
-  [ -r "/proc/$1/stat" ] || return 1
-  s="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" || return 1
-  [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-descendants() { # pids below $1 (by parent pid, never by name)
-  local c
-  for c in $(pgrep -P "$1" 2>/dev/null || true); do
-    echo "$c"
-    descendants "$c"
-  done
-}
-
-wait_gone() { # wait_gone TENTHS PID...
-  local tenths="$1"; shift
-  local i p any
-  for ((i = 0; i < tenths * 10; i++)); do
-    any=0
-    for p in "$@"; do pid_alive "$p" && { any=1; break; }; done
-    [ "$any" = 0 ] && return 0
-    sleep 0.01
-  done
-  return 1
-}
-
-stop_tree() { # stop_tree PID HOW: "postfix" (postfix -c stop) or "term" (SIGTERM)
-  local master="$1" how="$2" tree p
-  pid_alive "$master" || return 0
-  tree="$(descendants "$master") $master"
-  if [ "$how" = postfix ]; then
-    postfix -c "$dir/etc" stop >/dev/null 2>&1 || kill -TERM "$master" 2>/dev/null || true
-  else
-    kill -TERM "$master" 2>/dev/null || true
-  fi
-  # shellcheck disable=SC2086
-  if ! wait_gone 200 $tree; then
-    for p in $tree; do pid_alive "$p" && kill -KILL "$p" 2>/dev/null || true; done
-    # shellcheck disable=SC2086
-    wait_gone 50 $tree || log "processes survived SIGKILL: $tree"
-  fi
-}
+# shellcheck source=bench/procs.sh
+. "$(dirname "$0")/procs.sh"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   set +e
-  [ -n "$idle_pid" ] && stop_tree "$idle_pid" term
-  [ -n "$relay_pid" ] && stop_tree "$relay_pid" term
+  [ -n "$idle_pid" ] && stop_tree "$idle_pid" term 200
+  [ -n "$relay_pid" ] && stop_tree "$relay_pid" term 200
   if [ -n "$dir" ]; then
     [ -z "$postfix_master" ] && [ -f "$dir/queue/pid/master.pid" ] && postfix_master="$(awk '{print $1; exit}' "$dir/queue/pid/master.pid")"
-    [ -n "$postfix_master" ] && stop_tree "$postfix_master" postfix
+    [ -n "$postfix_master" ] && stop_tree "$postfix_master" postfix 200
   fi
-  [ -n "$sink_pid" ] && stop_tree "$sink_pid" term
+  [ -n "$sink_pid" ] && stop_tree "$sink_pid" term 200
   if [ -n "$dir" ]; then
     if [ "$rc" != 0 ] && [ "${BENCH_KEEP_DIR:-}" = 1 ]; then
       log "kept $dir for inspection"
@@ -359,7 +318,7 @@ if (( IDLE_CONNS > 0 )); then
   rss_conns="$(rss_kb "$relay_pid")"
   threads_conns="$(awk '/^Threads:/ {print $2}' "/proc/$relay_pid/status")"
   eval "exec ${IDLE[1]}>&-"
-  wait_gone 100 "$idle_pid" || stop_tree "$idle_pid" term
+  wait_gone 100 "$idle_pid" || stop_tree "$idle_pid" term 200
   idle_pid=""
   log "relay RSS with $IDLE_CONNS idle connections: $rss_conns kB ($threads_conns threads)"
 fi
