@@ -121,13 +121,21 @@ final class DataVerb extends RelayVerb {
         }
         Instant now = Instant.now();
         byte[] head = content.head();
-        MessagePreparer.Prepared prepared = listener.preparer().prepare(head, device.rewriteFrom(), now.atZone(ZoneId.systemDefault()));
-        Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
-        if (fromAddress.isPresent() && !DevicePolicy.senderAllowed(device, fromAddress.get())) {
+        MessagePreparer.Headers headers = MessagePreparer.headers(head);
+        if (headers.truncated(head)) {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", transaction.sender(), "from", fromAddress.get(), "reason", "from not allowed");
-            return RelayReplies.FROM_HEADER_DENIED;
+                    "device", device.name(), "sender", transaction.sender(), "reason", "header section too big");
+            return RelayReplies.HEADER_TOO_BIG;
         }
+        Optional<OriginatorCheck.Refusal> refusal = OriginatorCheck.refusal(headers, device);
+        if (refusal.isPresent()) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", transaction.sender(), "from", refusal.get().address().orElse(null),
+                    "reason", refusal.get().reason());
+            return refusal.get().reply();
+        }
+        MessagePreparer.Prepared prepared = listener.preparer().prepare(headers, device.rewriteFrom(), now.atZone(ZoneId.systemDefault()));
+        Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
         String sender = device.rewriteFrom().orElse(transaction.sender());
         Envelope envelope = new Envelope(device.name(), session.clientIp(), session.helo(), session.authUser(), sender,
                 transaction.recipients(), now);

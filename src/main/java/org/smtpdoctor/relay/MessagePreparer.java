@@ -29,8 +29,6 @@ final class MessagePreparer {
     static final int MAX_HEADER_BYTES = MessageBuffer.IN_MEMORY;
 
     private static final Pattern FIELD = Pattern.compile("^([!-9;-~]+)[ \\t]*:");
-    private static final Pattern ANGLE_ADDRESS = Pattern.compile("<([^<>\\s]*)>");
-    private static final Pattern BARE_ADDRESS = Pattern.compile("([^\\s<>\",;:()]+@[^\\s<>\",;:()]+)");
     private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private final String hostName;
@@ -48,14 +46,29 @@ final class MessagePreparer {
 
     /** The header fields found at the start of {@code head}, and where the body begins. */
     record Headers(List<String> fields, int bodyOffset) {
+        /** The first field of this name (case-insensitive), unfolded. */
         Optional<String> value(String name) {
+            return values(name).stream().findFirst();
+        }
+
+        /** Every field of this name (case-insensitive), unfolded, in order. */
+        List<String> values(String name) {
+            List<String> out = new ArrayList<>();
             for (String f : fields) {
                 Matcher m = FIELD.matcher(f);
                 if (m.find() && m.group(1).equalsIgnoreCase(name)) {
-                    return Optional.of(f.substring(m.end()).replaceAll("\r\n", "").strip());
+                    out.add(f.substring(m.end()).replace("\r\n", "").strip());
                 }
             }
-            return Optional.empty();
+            return out;
+        }
+
+        /**
+         * True when the header section did not end within {@value #MAX_HEADER_BYTES} bytes:
+         * fields past that point were not read, so no policy could be checked on them.
+         */
+        boolean truncated(byte[] head) {
+            return bodyOffset < 0 && head.length >= MAX_HEADER_BYTES;
         }
     }
 
@@ -84,30 +97,28 @@ final class MessagePreparer {
         return new Headers(fields, -pos - 1); // negative: no separator line, body begins at -(offset+1)
     }
 
-    /** The first address in a From (or similar) header value, lower-cased; empty if none. */
+    /** The first mailbox in a From (or similar) header value, lower-cased; empty if none can be read. */
     static Optional<String> address(String headerValue) {
-        Matcher angle = ANGLE_ADDRESS.matcher(headerValue);
-        if (angle.find() && !angle.group(1).isEmpty()) {
-            return Optional.of(angle.group(1).toLowerCase(Locale.ROOT));
+        try {
+            return OriginatorCheck.mailboxes(headerValue).stream().filter(a -> a.indexOf('@') > 0).findFirst();
+        } catch (jakarta.mail.internet.AddressException e) {
+            return Optional.empty();
         }
-        Matcher bare = BARE_ADDRESS.matcher(headerValue);
-        return bare.find() ? Optional.of(bare.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
-    Prepared prepare(byte[] head, Optional<String> rewriteFrom, ZonedDateTime now) {
-        Headers h = headers(head);
+    /**
+     * @param h the header fields of {@code head}, not {@linkplain Headers#truncated truncated}
+     *        (the relay refuses such a message before it gets here)
+     */
+    Prepared prepare(Headers h, Optional<String> rewriteFrom, ZonedDateTime now) {
         boolean separated = h.bodyOffset() >= 0;
         int bodyOffset = separated ? h.bodyOffset() : -h.bodyOffset() - 1;
-        if (!separated && head.length >= MAX_HEADER_BYTES) {
-            // A header section longer than what is kept in memory: leave the message as it
-            // came rather than split it; only fields that are surely missing could be added,
-            // and that cannot be known here.
-            return new Prepared(new byte[0], 0, h.value("From"));
-        }
         List<String> out = new ArrayList<>(h.fields());
         Optional<String> originalFrom = h.value("From");
         if (rewriteFrom.isPresent()) {
-            out.removeIf(f -> isField(f, "From"));
+            // The upstream mailbox becomes the only originator: a Sender left in place would
+            // name someone else as the one who sent it (RFC 5322 §3.6.2).
+            out.removeIf(f -> isField(f, "From") || isField(f, "Sender"));
             String display = originalFrom.map(MessagePreparer::displayName).orElse("");
             out.add("From: " + (display.isEmpty() ? "" : display + " ") + "<" + rewriteFrom.get() + ">");
             if (originalFrom.isPresent() && h.value("Reply-To").isEmpty()) {

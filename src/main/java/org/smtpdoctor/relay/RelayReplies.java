@@ -46,6 +46,11 @@ final class RelayReplies {
     static final String RECIPIENT_DOMAIN_DENIED = "550 5.7.1 Relaying to this domain is not allowed";
     static final String SENDER_DENIED = "550 5.7.1 Sender address not allowed for this device";
     static final String FROM_HEADER_DENIED = "550 5.7.1 From address not allowed for this device";
+    static final String FROM_HEADER_UNREADABLE = "550 5.7.1 From address cannot be checked: the header is not RFC 5322";
+    static final String FROM_WITHOUT_SENDER = "550 5.6.0 Several From mailboxes need a Sender header (RFC 5322 section 3.6.2)";
+    static final String MULTIPLE_FROM = "550 5.6.0 More than one From header (RFC 5322 section 3.6)";
+    static final String MULTIPLE_SENDER = "550 5.6.0 More than one Sender header (RFC 5322 section 3.6)";
+    static final String HEADER_TOO_BIG = "552 5.3.4 Message header size exceeds limit";
     static final String MESSAGE_TOO_BIG = "552 5.3.4 Message size exceeds fixed maximum message size";
     static final String NO_VALID_RECIPIENTS = "554 5.5.1 No valid recipients";
 

@@ -15,7 +15,7 @@ class RelayMessagePreparerTest {
 
     private String prepared(String message, Optional<String> rewrite) {
         byte[] head = message.getBytes(StandardCharsets.ISO_8859_1);
-        MessagePreparer.Prepared p = preparer.prepare(head, rewrite, NOW);
+        MessagePreparer.Prepared p = preparer.prepare(MessagePreparer.headers(head), rewrite, NOW);
         return new String(p.header(), StandardCharsets.ISO_8859_1) + message.substring(p.bodyOffset());
     }
 
@@ -52,12 +52,25 @@ class RelayMessagePreparerTest {
     }
 
     @Test
-    void a_header_section_longer_than_the_memory_part_is_left_alone() {
+    void a_header_section_longer_than_the_memory_part_is_known_to_be_truncated() {
         String big = "X-Big: " + "a".repeat(70) + "\r\n";
         String m = big.repeat(MessagePreparer.MAX_HEADER_BYTES / big.length() + 1);
         byte[] head = m.substring(0, MessagePreparer.MAX_HEADER_BYTES).getBytes(StandardCharsets.ISO_8859_1);
-        MessagePreparer.Prepared p = preparer.prepare(head, Optional.empty(), NOW);
-        assertThat(p.header()).isEmpty();
-        assertThat(p.bodyOffset()).isZero();
+        assertThat(MessagePreparer.headers(head).truncated(head)).isTrue();
+        byte[] small = "Subject: s\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(MessagePreparer.headers(small).truncated(small)).isFalse();
+    }
+
+    @Test
+    void rewriting_from_leaves_exactly_one_from_and_drops_a_sender_that_would_name_someone_else() {
+        String m = "From: a@lan\r\nSender: ceo@contoso.com\r\nMessage-ID: <1@x>\r\nDate: x\r\nMIME-Version: 1.0\r\n\r\nb\r\n";
+        assertThat(prepared(m, Optional.of("relay@contoso.com"))).isEqualTo(
+                "Message-ID: <1@x>\r\nDate: x\r\nMIME-Version: 1.0\r\nFrom: <relay@contoso.com>\r\nReply-To: a@lan\r\n\r\nb\r\n");
+    }
+
+    @Test
+    void the_address_of_a_from_value_is_read_as_rfc_5322_reads_it_not_from_a_comment() {
+        assertThat(MessagePreparer.address("(<me@test.local>) ceo@contoso.com")).contains("ceo@contoso.com");
+        assertThat(MessagePreparer.address("me@test.local <CEO@contoso.com>")).contains("ceo@contoso.com");
     }
 }
