@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpdoctor.relay.ConfigException;
 import org.smtpdoctor.relay.DeviceRule;
 import org.smtpdoctor.relay.ListenerConfig;
+import org.smtpdoctor.relay.NetworkGuard;
 import org.smtpdoctor.relay.RelayConfig;
 import org.smtpdoctor.relay.RelayConfigExample;
 import org.smtpdoctor.relay.RelayConfigReader;
@@ -83,6 +84,11 @@ public final class RelayCommand implements Callable<Integer> {
             description = "Let devices in this network send without an account (repeatable), e.g. 192.168.1.0/24 or 192.168.1.50.")
     List<String> allow = new ArrayList<>();
 
+    @Option(names = "--" + NetworkGuard.OVERRIDE,
+            description = {"Accept device networks wider than /8 (e.g. 0.0.0.0/0): an open relay that anyone there",
+                "can use to send as you. Refused without this flag; warned about at every start even with it."})
+    boolean openRelay;
+
     @Option(names = "--upstream", paramLabel = "URL",
             description = {"Deliver here (repeatable, in order of preference):",
                 "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]  (XOAUTH2, smtp.office365.com:587)",
@@ -106,16 +112,15 @@ public final class RelayCommand implements Callable<Integer> {
         RelayConfig relayConfig;
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
-            relayConfig = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool));
+            relayConfig = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay);
             if (legacyTls) {
-                relayConfig = new RelayConfig(relayConfig.hostName(), relayConfig.listeners().stream()
-                        .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList(), relayConfig.devices(),
-                        relayConfig.recipientDomains(), relayConfig.upstreams(), relayConfig.spoolDir(), relayConfig.pacing(),
-                        relayConfig.retryMaxAge(), relayConfig.bouncesTo());
+                relayConfig = relayConfig.withListeners(relayConfig.listeners().stream()
+                        .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
             }
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
+        warnIfOpen(relayConfig);
         if (checkConfig) {
             describe(relayConfig, out);
             out.println("Configuration OK.");
@@ -163,6 +168,18 @@ public final class RelayCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCode.OK;
+    }
+
+    /** A loud line on stderr (and in the log) at every start while the open-relay override lets a wide network in. */
+    private void warnIfOpen(RelayConfig c) {
+        List<String> wide = c.guard().acceptedWide(c.devices()).stream().map(Object::toString).toList();
+        if (!wide.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("smtp-doctor relay: WARNING: OPEN RELAY: every host in " + String.join(", ", wide)
+                    + " may send mail through this relay (" + NetworkGuard.OVERRIDE + " is set)");
+            err.flush();
+            org.smtpdoctor.relay.RelayEvents.warn("config.open-relay", "networks", wide);
+        }
     }
 
     /** The one place the relay's sink is made: the durable spool, fsync'd before every 250. */

@@ -39,13 +39,27 @@ public record Cidr(byte[] network, int prefixLength, String text) {
             }
             prefix = Integer.parseInt(p);
         }
-        return new Cidr(mask(bytes, prefix), prefix, t);
+        byte[] network = mask(bytes, prefix);
+        if (!Arrays.equals(network, bytes)) {
+            String net = address(network) + "/" + prefix;
+            throw new IllegalArgumentException("'" + text + "' has host bits set: the network is " + net
+                    + " (write " + address + " for that one host)");
+        }
+        return new Cidr(network, prefix, t);
     }
 
     /** True when the address lies in this network (IPv4 and IPv6 never match each other). */
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
         return a.length == network.length && Arrays.equals(mask(a, prefixLength), network);
+    }
+
+    private static String address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
+        }
     }
 
     private static byte[] mask(byte[] address, int prefix) {

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param upstreams where delivery goes, in order of preference (parsed, not contacted)
  * @param retryMaxAge how long delivery keeps retrying before it bounces
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
+ * @param guard      how wide a device network may be (never an open relay by accident)
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo) {
+                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -30,17 +31,32 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         devices = List.copyOf(devices);
         recipientDomains = List.copyOf(recipientDomains);
         upstreams = List.copyOf(upstreams);
+        for (DeviceRule d : devices) {
+            for (Cidr n : d.networks()) {
+                guard.refusal(n).ifPresent(problem -> {
+                    throw new IllegalArgumentException("device " + d.name() + ": " + problem);
+                });
+            }
+        }
+    }
+
+    /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
+    public RelayConfig withListeners(List<ListenerConfig> replaced) {
+        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard);
     }
 
     /**
      * The quick-start flags, over a file's configuration when there is one: {@code --listen}
      * replaces the listeners, {@code --upstream} the upstreams, {@code --spool} the spool
-     * directory; {@code --allow} adds a device per network.
+     * directory; {@code --allow} adds a device per network; {@code openRelayOverride} is the
+     * {@code --i-know-this-is-an-open-relay} flag (the file's own setting counts too).
      *
      * @throws ConfigException when the result lacks a listener, a device, an upstream or a spool
      */
     public static RelayConfig quickStart(Optional<RelayConfig> file, List<String> listen, List<String> upstream,
-            List<String> allow, Optional<Path> spool) throws ConfigException {
+            List<String> allow, Optional<Path> spool, boolean openRelayOverride) throws ConfigException {
+        NetworkGuard fileGuard = file.map(RelayConfig::guard).orElse(NetworkGuard.DEFAULT);
+        NetworkGuard guard = new NetworkGuard(fileGuard.widestPrefix(), fileGuard.openRelayAccepted() || openRelayOverride);
         List<ListenerConfig> listeners = new ArrayList<>(file.map(RelayConfig::listeners).orElse(List.of()));
         if (!listen.isEmpty()) {
             listeners.clear();
@@ -54,7 +70,12 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         List<DeviceRule> devices = new ArrayList<>(file.map(RelayConfig::devices).orElse(List.of()));
         for (String a : allow) {
             try {
-                devices.add(DeviceRule.network(Cidr.parse(a)));
+                Cidr network = Cidr.parse(a);
+                Optional<String> refusal = guard.refusal(network);
+                if (refusal.isPresent()) {
+                    throw new ConfigException("--allow: " + refusal.get());
+                }
+                devices.add(DeviceRule.network(network));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--allow: " + e.getMessage());
             }
@@ -86,7 +107,7 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo());
+                base == null ? Optional.empty() : base.bouncesTo(), guard);
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

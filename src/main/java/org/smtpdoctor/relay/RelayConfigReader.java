@@ -53,7 +53,8 @@ public final class RelayConfigReader {
 
     private RelayConfig config(ConfigNode root) throws ConfigException {
         ConfigNode.Mapping top = mapping(root, "");
-        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "pacing", "retry"));
+        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "pacing", "retry",
+                "widest-network", NetworkGuard.OVERRIDE));
         String hostName = optionalString(top, "host-name", "").orElse(RelayConfig.DEFAULT_HOST_NAME);
         if (!hostName.matches("[A-Za-z0-9.-]+")) {
             throw error(top, "", "host-name", "must be a host name (letters, digits, dots, hyphens)");
@@ -62,6 +63,9 @@ public final class RelayConfigReader {
         for (Item item : sequence(top, "listeners", true)) {
             listeners.add(listener(mapping(item.node(), item.path()), item.path()));
         }
+        NetworkGuard guard = new NetworkGuard(
+                integer(top, "widest-network", "", NetworkGuard.DEFAULT.widestPrefix(), 0, 128),
+                bool(top, NetworkGuard.OVERRIDE, "", false));
         List<DeviceRule> devices = new ArrayList<>();
         List<UpstreamUrl> upstreams = new ArrayList<>();
         for (Item item : sequence(top, "upstream", true)) {
@@ -74,7 +78,7 @@ public final class RelayConfigReader {
         }
         Set<String> names = new HashSet<>();
         for (Item item : sequence(top, "devices", true)) {
-            DeviceRule rule = device(mapping(item.node(), item.path()), item.path(), upstreams);
+            DeviceRule rule = device(mapping(item.node(), item.path()), item.path(), upstreams, guard);
             if (!names.add(rule.name())) {
                 throw ConfigException.at(file, item.node().line(), item.path() + ".name", "another device is already called '" + rule.name() + "'");
             }
@@ -127,7 +131,7 @@ public final class RelayConfigReader {
         if (upstreams.isEmpty()) {
             throw ConfigException.at(file, top.line(), "upstream", "at least one upstream URL is needed");
         }
-        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo);
+        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard);
     }
 
     private ListenerConfig listener(ConfigNode.Mapping m, String path) throws ConfigException {
@@ -210,14 +214,19 @@ public final class RelayConfigReader {
         return new CertificateSource.Pem(Path.of(cert), Path.of(key));
     }
 
-    private DeviceRule device(ConfigNode.Mapping m, String path, List<UpstreamUrl> upstreams) throws ConfigException {
+    private DeviceRule device(ConfigNode.Mapping m, String path, List<UpstreamUrl> upstreams, NetworkGuard guard) throws ConfigException {
         keys(m, path, Set.of("name", "networks", "user", "password-hash", "senders", "rewrite-from"));
         String p = path + ".";
         String name = requiredString(m, "name", p);
         List<Cidr> networks = new ArrayList<>();
         for (Item item : sequence(m, "networks", false, p)) {
             try {
-                networks.add(Cidr.parse(scalar(item.node(), item.path())));
+                Cidr network = Cidr.parse(scalar(item.node(), item.path()));
+                Optional<String> refusal = guard.refusal(network);
+                if (refusal.isPresent()) {
+                    throw ConfigException.at(file, item.node().line(), item.path(), refusal.get());
+                }
+                networks.add(network);
             } catch (IllegalArgumentException e) {
                 throw ConfigException.at(file, item.node().line(), item.path(), e.getMessage());
             }

@@ -94,4 +94,19 @@ class RelayCliTest {
         assertThat(legacy.exit()).isZero();
         assertThat(legacy.out()).contains("127.0.0.1:2525 (starttls, TLSv1.3/TLSv1.2/TLSv1.1/TLSv1)");
     }
+
+    @Test
+    void an_allow_for_the_whole_internet_is_refused_and_with_the_override_warned_about_at_every_start() {
+        Cli.Run open = Cli.run("relay", "--allow", "0.0.0.0/0", "--upstream", "smtp://h", "--spool", "/s", "--check-config");
+        assertThat(open.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(open.err()).contains("0.0.0.0/0 is wider than /8", "open relay", "--i-know-this-is-an-open-relay");
+        assertThat(open.out()).doesNotContain("Configuration OK");
+        Cli.Run forced = Cli.run("relay", "--allow", "::/0", "--i-know-this-is-an-open-relay", "--upstream", "smtp://h", "--spool", "/s",
+                "--check-config");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(forced.err()).contains("WARNING: OPEN RELAY: every host in ::/0 may send mail through this relay");
+        Cli.Run hostBits = Cli.run("relay", "--allow", "192.168.1.5/24", "--upstream", "smtp://h", "--spool", "/s", "--check-config");
+        assertThat(hostBits.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(hostBits.err()).contains("the network is 192.168.1.0/24");
+    }
 }

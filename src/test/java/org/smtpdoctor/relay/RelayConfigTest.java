@@ -148,17 +148,17 @@ class RelayConfigTest {
     @Test
     void quick_start_flags_need_no_file_and_default_to_localhost_2525() throws Exception {
         RelayConfig c = RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://smarthost:25"),
-                List.of("192.168.1.0/24"), Optional.of(Path.of("/tmp/spool")));
+                List.of("192.168.1.0/24"), Optional.of(Path.of("/tmp/spool")), false);
         assertThat(c.listeners()).extracting(ListenerConfig::address, ListenerConfig::port).containsExactly(org.assertj.core.groups.Tuple.tuple("127.0.0.1", 2525));
         assertThat(c.devices().get(0).networks()).containsExactly(Cidr.parse("192.168.1.0/24"));
         RelayConfig two = RelayConfig.quickStart(Optional.empty(), List.of("0.0.0.0:25", "[::]:587"), List.of("mx://contoso.com"),
-                List.of("10.1.2.3"), Optional.of(Path.of("/s")));
+                List.of("10.1.2.3"), Optional.of(Path.of("/s")), false);
         assertThat(two.listeners()).extracting(ListenerConfig::port).containsExactly(25, 587);
-        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of(), Optional.of(Path.of("/s"))))
+        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of(), Optional.of(Path.of("/s")), false))
                 .hasMessageStartingWith("no device may send");
-        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of("printer:25"), List.of("smtp://h"), List.of("10.0.0.0/8"), Optional.of(Path.of("/s"))))
+        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of("printer:25"), List.of("smtp://h"), List.of("10.0.0.0/8"), Optional.of(Path.of("/s")), false))
                 .hasMessageContaining("--listen printer:25: the address must be an IP address");
-        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of("lan"), Optional.of(Path.of("/s"))))
+        assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of("lan"), Optional.of(Path.of("/s")), false))
                 .hasMessageStartingWith("--allow: 'lan' is not a network");
     }
 
@@ -200,5 +200,41 @@ class RelayConfigTest {
         assertThat(u.parameters()).containsEntry("certificate-password-env", "PFX_PASSWORD");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> UpstreamUrl.parse("m365-oauth://relay@contoso.com?tenant=t"
                 + "&client-id=c&certificate=/a.pem&certificate-key=/a.key")).hasMessageContaining("certificate-key");
+    }
+
+    @Test
+    void a_device_network_wider_than_slash_8_is_refused_unless_the_open_relay_override_is_set() throws Exception {
+        for (String wide : List.of("0.0.0.0/0", "::/0", "0.0.0.0/1", "2000::/3", "10.0.0.0/7")) {
+            assertThatThrownBy(() -> parse(MINIMAL.replace("192.168.1.0/24", "'" + wide + "'")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("relay.yaml:5: devices[0].networks[0]: " + wide + " is wider than /8")
+                    .hasMessageContaining("open relay").hasMessageContaining("i-know-this-is-an-open-relay");
+            assertThatThrownBy(() -> RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of(wide),
+                    Optional.of(Path.of("/s")), false)).hasMessageStartingWith("--allow: " + wide + " is wider than /8");
+            assertThat(RelayConfig.quickStart(Optional.empty(), List.of(), List.of("smtp://h"), List.of(wide), Optional.of(Path.of("/s")), true)
+                    .guard().acceptedWide(List.of(DeviceRule.network(Cidr.parse(wide))))).hasSize(1);
+        }
+        assertThat(parse(MINIMAL.replace("192.168.1.0/24", "10.0.0.0/8")).devices()).hasSize(1);
+        assertThat(parse(MINIMAL.replace("192.168.1.0/24", "'fd00::/8'")).devices()).hasSize(1);
+        RelayConfig accepted = parse(MINIMAL.replace("192.168.1.0/24", "0.0.0.0/0") + "i-know-this-is-an-open-relay: true\n");
+        assertThat(accepted.guard().acceptedWide(accepted.devices())).containsExactly(Cidr.parse("0.0.0.0/0"));
+        assertThatThrownBy(() -> parse(MINIMAL.replace("192.168.1.0/24", "10.0.0.0/8") + "widest-network: 16\n"))
+                .hasMessageContaining("10.0.0.0/8 is wider than /16");
+        RelayConfig file = parse(MINIMAL + "i-know-this-is-an-open-relay: true\n");
+        assertThat(RelayConfig.quickStart(Optional.of(file), List.of(), List.of(), List.of("0.0.0.0/0"), Optional.empty(), false)
+                .devices()).hasSize(2);
+        assertThatThrownBy(() -> new RelayConfig("h", List.of(), List.of(DeviceRule.network(Cidr.parse("0.0.0.0/0"))), List.of(),
+                List.of(), Path.of("/s"), Pacing.M365_DEFAULTS, Duration.ofDays(1), Optional.empty(), NetworkGuard.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_network_with_host_bits_set_is_an_error_naming_the_network_it_probably_meant() {
+        assertThatThrownBy(() -> Cidr.parse("192.168.1.5/24"))
+                .hasMessage("'192.168.1.5/24' has host bits set: the network is 192.168.1.0/24 (write 192.168.1.5 for that one host)");
+        assertThatThrownBy(() -> parse(MINIMAL.replace("192.168.1.0/24", "10.1.2.3/8")))
+                .hasMessageStartingWith("relay.yaml:5: devices[0].networks[0]: '10.1.2.3/8' has host bits set: the network is 10.0.0.0/8");
+        assertThat(Cidr.parse("192.168.1.5/32").prefixLength()).isEqualTo(32);
+        assertThat(Cidr.parse("192.168.1.5").prefixLength()).isEqualTo(32);
     }
 }

@@ -31,7 +31,7 @@ final class TestRelay {
     static RelayConfig config(List<ListenerConfig> listeners, List<DeviceRule> devices, List<String> recipientDomains) {
         return new RelayConfig("relay.test", listeners, devices, recipientDomains,
                 List.of(UpstreamUrl.parse("smtp://127.0.0.1:2526")), Path.of("/nonexistent-spool"), Pacing.M365_DEFAULTS,
-                RelayConfig.DEFAULT_RETRY_MAX_AGE, Optional.empty());
+                RelayConfig.DEFAULT_RETRY_MAX_AGE, Optional.empty(), NetworkGuard.DEFAULT);
     }
 
     static RelayConfig config(ListenerMode mode, DeviceRule... devices) {

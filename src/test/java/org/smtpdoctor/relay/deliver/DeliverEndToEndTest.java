@@ -32,7 +32,7 @@ class DeliverEndToEndTest {
         Peers.require("python3", "smtp-sink");
         int sinkPort = SmtpSink.freePort();
         RelayConfig config = RelayConfig.quickStart(Optional.empty(), List.of("127.0.0.1:0"),
-                List.of("smtp://127.0.0.1:" + sinkPort), List.of("127.0.0.0/8"), Optional.of(dir.resolve("spool")));
+                List.of("smtp://127.0.0.1:" + sinkPort), List.of("127.0.0.0/8"), Optional.of(dir.resolve("spool")), false);
         String body = "From: Scanner <scanner@contoso.com>\r\nTo: bob@contoso.com\r\nSubject: end to end\r\n"
                 + "Message-ID: <e2e@printer.lan>\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\r\n"
                 + "Page 1.\r\n.dot first\r\n";
