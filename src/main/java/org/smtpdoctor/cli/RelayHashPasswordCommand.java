@@ -1,13 +1,12 @@
 package org.smtpdoctor.cli;
 
-import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 import org.smtpdoctor.relay.PasswordHash;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +27,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the hash was printed", "2:no password, or the two entries differ"})
 public final class RelayHashPasswordCommand implements Callable<Integer> {
+
+    /** Far more than any device's password field; a bound so that standard input cannot be endless. */
+    static final int MAX_PASSWORD_BYTES = 1024;
 
     @Spec
     CommandSpec spec;
@@ -64,7 +66,10 @@ public final class RelayHashPasswordCommand implements Callable<Integer> {
             }
             return first;
         }
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return line == null ? new char[0] : line.toCharArray();
+        try {
+            return TextInput.firstLine(System.in, MAX_PASSWORD_BYTES, "standard input").toCharArray();
+        } catch (InputException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 }

@@ -1,11 +1,10 @@
 package org.smtpdoctor.cli;
 
 import java.io.Console;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 import org.smtpdoctor.smtp.Secret;
 
 /**
@@ -20,6 +19,11 @@ final class Secrets {
     static Optional<Secret> fromEnv(String variable, String what) {
         if (variable == null) {
             return Optional.empty();
+        }
+        if (!TextInput.isVariableName(variable)) {
+            // Perhaps the secret itself was given where its variable's name belongs: never echo it.
+            throw new UsageException("the environment variable for the " + what + " must be given by its NAME, like SMTP_SECRET"
+                    + " (letters, digits, _); what was given is not a variable name (not shown: it may be the " + what + " itself)");
         }
         String value = System.getenv(variable);
         if (value == null) {
@@ -36,17 +40,16 @@ final class Secrets {
         if (file == null) {
             return Optional.empty();
         }
+        String firstLine;
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String firstLine = text.lines().findFirst().orElse("");
-            if (firstLine.isEmpty()) {
-                throw new UsageException("the " + what + " file " + file + " is empty");
-            }
-            return Optional.of(Secret.of(firstLine));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UsageException("cannot read the " + what + " file " + file + " ("
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()) + ")");
+            firstLine = TextInput.firstLine(file, TextInput.SECRET_BYTES);
+        } catch (InputException e) {
+            throw new UsageException("cannot read the " + what + " file " + e.getMessage());
         }
+        if (firstLine.isEmpty()) {
+            throw new UsageException("the " + what + " file " + file + " is empty");
+        }
+        return Optional.of(Secret.of(firstLine));
     }
 
     static Optional<Secret> prompt(String label) {

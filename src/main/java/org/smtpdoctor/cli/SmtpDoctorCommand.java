@@ -44,7 +44,7 @@ public final class SmtpDoctorCommand implements Runnable {
         cmd.setExitCodeExceptionMapper(e -> e instanceof UsageException ? ExitCode.USAGE : ExitCode.INTERNAL);
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("smtp-doctor: " + ex.getMessage());
+            c.getErr().println("smtp-doctor: " + UnmatchedArguments.message(ex, args));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             c.getErr().flush();
             return ExitCode.USAGE;

@@ -3,7 +3,6 @@ package org.smtpdoctor.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -180,7 +179,12 @@ public final class TokenCommand implements Callable<Integer> {
             return Secrets.fromEnv(env, "access token").orElseThrow();
         }
         if (file.toString().equals("-")) {
-            String line = new String(System.in.readNBytes(1 << 20), StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            String line;
+            try {
+                line = org.smtpdoctor.io.TextInput.firstLine(System.in, org.smtpdoctor.io.TextInput.SECRET_BYTES, "standard input").trim();
+            } catch (org.smtpdoctor.io.InputException e) {
+                throw new UsageException(e.getMessage());
+            }
             if (line.isEmpty()) {
                 throw new UsageException("no token on standard input");
             }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -42,11 +41,9 @@ public final class CertificateFile {
     public static ClientCredential.Certificate load(Path file, Optional<Secret> password) throws TokenException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw TokenException.local("no certificate file " + file);
-        } catch (IOException e) {
-            throw TokenException.local("cannot read the certificate file " + file + " (" + e.getClass().getSimpleName() + ")");
+            bytes = org.smtpdoctor.io.TextInput.bytes(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw TokenException.local(Files.exists(file) ? "cannot read the certificate file " + e.getMessage() : "no certificate file " + file);
         }
         String head = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.US_ASCII);
         ClientCredential.Certificate c = head.contains("-----BEGIN") ? pem(file, bytes, password) : pkcs12(file, bytes, password);

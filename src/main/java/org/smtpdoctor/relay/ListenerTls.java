@@ -242,9 +242,9 @@ final class ListenerTls {
         }
         Path file = p12.passwordFile().orElseThrow();
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").toCharArray();
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such password file (for " + p12.file() + ")");
+            return org.smtpdoctor.io.TextInput.firstLine(file, org.smtpdoctor.io.TextInput.SECRET_BYTES).toCharArray();
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw new ConfigException(e.getMessage() + " (the password file for " + p12.file() + ")");
         }
     }
 }

@@ -1,9 +1,6 @@
 package org.smtpdoctor.relay;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 
 /**
  * Reads a relay configuration file (YAML; the format is the commented example that
@@ -35,13 +34,14 @@ public final class RelayConfigReader {
     }
 
     public static RelayConfig read(Path path) throws ConfigException {
+        if (!Files.exists(path)) {
+            throw new ConfigException(path + ": no such file (smtp-doctor relay --init " + path + " writes an example)");
+        }
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(path + ": no such file (smtp-doctor relay --init " + path + " writes an example)");
-        } catch (IOException e) {
-            throw new ConfigException(path + ": cannot read: " + e.getMessage());
+            text = TextInput.file(path, TextInput.CONFIG_BYTES);
+        } catch (InputException e) {
+            throw new ConfigException(e.getMessage());
         }
         return parse(text, path.toString());
     }
@@ -201,6 +201,10 @@ public final class RelayConfigReader {
             Optional<String> pwFile = optionalString(m, "password-file", p);
             if (env.isPresent() == pwFile.isPresent()) {
                 throw ConfigException.at(file, m.line(), path, "a PKCS#12 file needs exactly one of password-env or password-file");
+            }
+            if (env.isPresent() && !TextInput.isVariableName(env.get())) {
+                throw error(m, p, "password-env", "takes the NAME of an environment variable (letters, digits, _), not its value;"
+                        + " what was given is not shown (it may be the secret itself)");
             }
             return new CertificateSource.Pkcs12(Path.of(pkcs12.get()), env, pwFile.map(Path::of));
         }

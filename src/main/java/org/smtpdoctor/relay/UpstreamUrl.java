@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smtpdoctor.io.TextInput;
 
 /**
  * Where the relay delivers, as a URL. Parsed and validated here; delivery is elsewhere.
@@ -71,7 +74,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         String t = text.strip();
         int colon = t.indexOf("://");
         if (colon < 0) {
-            throw new IllegalArgumentException("'" + t + "' is not an upstream URL; examples: " + EXAMPLES);
+            throw new IllegalArgumentException("'" + redacted(t) + "' is not an upstream URL; examples: " + EXAMPLES);
         }
         Scheme scheme = Scheme.named(t.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
                 "unknown upstream scheme '" + t.substring(0, colon) + "'; use one of m365-oauth, smtp, smtp+starttls, smtps, mx"));
@@ -98,16 +101,16 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     private static UpstreamUrl oauth(Scheme scheme, String authority, Map<String, String> parameters, String t) {
         String mailbox = decode(authority);
         if (!mailbox.matches("[^@\\s:]+@[^@\\s:]+\\.[^@\\s:]+")) {
-            throw new IllegalArgumentException("'" + t + "': m365-oauth:// needs the mailbox to send as, like m365-oauth://relay@contoso.com?tenant=...&client-id=...");
+            throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs the mailbox to send as, like m365-oauth://relay@contoso.com?tenant=...&client-id=...");
         }
         unknown(parameters, OAUTH_PARAMETERS, t);
         for (String required : new String[] {"tenant", "client-id"}) {
             if (!parameters.containsKey(required) || parameters.get(required).isBlank()) {
-                throw new IllegalArgumentException("'" + t + "': m365-oauth:// needs ?" + required + "=...");
+                throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs ?" + required + "=...");
             }
         }
         if (parameters.containsKey("client-secret-env") && parameters.containsKey("client-secret-file")) {
-            throw new IllegalArgumentException("'" + t + "': give client-secret-env or client-secret-file, not both");
+            throw new IllegalArgumentException("'" + redacted(t) + "': give client-secret-env or client-secret-file, not both");
         }
         return new UpstreamUrl(scheme, "smtp.office365.com", scheme.defaultPort, Optional.of(mailbox),
                 Optional.of(mailbox), parameters, t);
@@ -115,7 +118,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
 
     private static UpstreamUrl mx(Scheme scheme, String authority, Map<String, String> parameters, String t) {
         if (!authority.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")) {
-            throw new IllegalArgumentException("'" + t + "': mx:// needs a domain, like mx://contoso.com");
+            throw new IllegalArgumentException("'" + redacted(t) + "': mx:// needs a domain, like mx://contoso.com");
         }
         unknown(parameters, Set.of("helo"), t);
         return new UpstreamUrl(scheme, authority.toLowerCase(Locale.ROOT), scheme.defaultPort, Optional.empty(),
@@ -134,10 +137,10 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         Optional<String> user = Optional.ofNullable(userInfo).map(UpstreamUrl::decode).filter(u -> !u.isEmpty());
         boolean hasPassword = parameters.containsKey("password-env") || parameters.containsKey("password-file");
         if (parameters.containsKey("password-env") && parameters.containsKey("password-file")) {
-            throw new IllegalArgumentException("'" + t + "': give password-env or password-file, not both");
+            throw new IllegalArgumentException("'" + redacted(t) + "': give password-env or password-file, not both");
         }
         if (user.isPresent() != hasPassword) {
-            throw new IllegalArgumentException("'" + t + "': " + (user.isPresent()
+            throw new IllegalArgumentException("'" + redacted(t) + "': " + (user.isPresent()
                     ? "a user needs ?password-env=VAR or ?password-file=PATH"
                     : "a password needs a user, like " + scheme.name + "://user@host"));
         }
@@ -149,7 +152,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         if (hostPort.startsWith("[")) {
             int close = hostPort.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException("'" + t + "': unclosed [ in the host");
+                throw new IllegalArgumentException("'" + redacted(t) + "': unclosed [ in the host");
             }
             host = hostPort.substring(1, close);
             hostPort = hostPort.substring(close + 1);
@@ -160,7 +163,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
             port = c < 0 ? port : port(hostPort.substring(c + 1), t);
         }
         if (!host.matches("[A-Za-z0-9._:-]+")) {
-            throw new IllegalArgumentException("'" + t + "': missing or invalid host name");
+            throw new IllegalArgumentException("'" + redacted(t) + "': missing or invalid host name");
         }
         Optional<String> mailbox = user.filter(u -> u.contains("@"));
         return new UpstreamUrl(scheme, host, port, user, mailbox, parameters, t);
@@ -168,7 +171,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
 
     private static int port(String text, String url) {
         if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
-            throw new IllegalArgumentException("'" + url + "': the port must be 1-65535");
+            throw new IllegalArgumentException("'" + redacted(url) + "': the port must be 1-65535");
         }
         return Integer.parseInt(text);
     }
@@ -184,7 +187,12 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
             if (key.equalsIgnoreCase("password")) {
                 throw new IllegalArgumentException("'" + redacted(url) + "': a password inside the URL is refused; use ?password-env=VAR or ?password-file=PATH");
             }
-            if (out.put(key, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (key.endsWith("-env") && !TextInput.isVariableName(value)) {
+                throw new IllegalArgumentException("'" + redacted(url) + "': " + key + " takes the NAME of an environment variable"
+                        + " (letters, digits, _), not its value; what was given is not shown (it may be the secret itself)");
+            }
+            if (out.put(key, value) != null) {
                 throw new IllegalArgumentException("'" + redacted(url) + "': parameter " + key + " is given twice");
             }
         }
@@ -194,7 +202,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     private static void unknown(Map<String, String> parameters, Set<String> known, String url) {
         for (String key : parameters.keySet()) {
             if (!known.contains(key)) {
-                throw new IllegalArgumentException("'" + url + "': unknown parameter '" + key + "' (known: "
+                throw new IllegalArgumentException("'" + redacted(url) + "': unknown parameter '" + key + "' (known: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
@@ -204,10 +212,28 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** The URL with any user:password and password= value replaced, for messages. */
+    /**
+     * The URL for messages and logs: a user:password, and the value of any parameter that
+     * could hold a secret (a name with password, secret, token or key in it, other than a
+     * {@code -file} path or a {@code -env} variable name), replaced with {@code ***}.
+     */
     static String redacted(String url) {
-        return url.replaceAll("(://[^:/@?#]*):[^@/?#]*@", "$1:***@").replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+        String out = url.replaceAll("(://[^:/@?#]*):[^@/?#]*@", "$1:***@");
+        Matcher m = PARAMETER.matcher(out);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(2).toLowerCase(Locale.ROOT);
+            String value = m.group(3);
+            boolean harmless = key.endsWith("-file") || (key.endsWith("-env") && TextInput.isVariableName(decode(value)))
+                    || !SECRETISH.matcher(key).find();
+            m.appendReplacement(b, Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + (harmless ? value : "***")));
+        }
+        m.appendTail(b);
+        return b.toString();
     }
+
+    private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
+    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd|auth");
 
     @Override
     public String toString() {

@@ -237,4 +237,14 @@ class RelayConfigTest {
         assertThat(Cidr.parse("192.168.1.5/32").prefixLength()).isEqualTo(32);
         assertThat(Cidr.parse("192.168.1.5").prefixLength()).isEqualTo(32);
     }
+
+    @Test
+    void an_upstream_url_in_a_message_or_log_never_shows_a_value_that_could_be_a_secret() {
+        assertThat(UpstreamUrl.redacted("smtp://u:pw@h?password-env=PW&client-secret=abc&api-key=k1&helo=relay&token-file=/t"))
+                .isEqualTo("smtp://u:***@h?password-env=PW&client-secret=***&api-key=***&helo=relay&token-file=/t");
+        assertThat(UpstreamUrl.redacted("m365-oauth://r@contoso.com?tenant=t&client-id=c&client-secret-env=Not!AName"))
+                .isEqualTo("m365-oauth://r@contoso.com?tenant=t&client-id=c&client-secret-env=***");
+        assertThatThrownBy(() -> UpstreamUrl.parse("smtp+starttls://u@h?password-env=hunter2%21"))
+                .hasMessageContaining("password-env takes the NAME of an environment variable").hasMessageNotContaining("hunter2");
+    }
 }

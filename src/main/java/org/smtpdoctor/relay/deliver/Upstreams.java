@@ -2,8 +2,6 @@ package org.smtpdoctor.relay.deliver;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,14 +160,15 @@ public final class Upstreams {
             return Secret.of(value);
         }
         Path file = Path.of(p.get(fileKey));
+        String first;
         try {
-            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-            if (first.isEmpty()) {
-                throw new IllegalArgumentException(url + ": " + what + " file " + file + " is empty");
-            }
-            return Secret.of(first);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(url + ": cannot read " + what + " from " + file + " (" + e.getClass().getSimpleName() + ")");
+            first = org.smtpdoctor.io.TextInput.firstLine(file, org.smtpdoctor.io.TextInput.SECRET_BYTES).strip();
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw new IllegalArgumentException(url + ": cannot read " + what + " from " + e.getMessage());
         }
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException(url + ": " + what + " file " + file + " is empty");
+        }
+        return Secret.of(first);
     }
 }
