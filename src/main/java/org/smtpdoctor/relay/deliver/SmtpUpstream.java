@@ -174,7 +174,13 @@ public final class SmtpUpstream implements Upstream {
             };
             return new Refused(SessionFailure.event(t.host(), "tcp", event, e.getMessage()));
         }
+        // Every reply is redacted where it is read (SmtpConnection), before any log, state file,
+        // status file or DSN can see it: a server that echoes the relay's password must not put
+        // it on disk. The token joins the list when it is presented (authenticate).
         Redactor redactor = new Redactor();
+        if (credentials instanceof Credentials.Password p) {
+            redactor.register(p.password().reveal());
+        }
         SmtpClient client;
         try {
             client = new SmtpClient(new SmtpConnection(socket, timeouts, new Transcript(clock, redactor, e -> { })));
