@@ -22,6 +22,7 @@ import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.SpoolAdmin;
 import org.smtpdoctor.relay.spool.SpoolReader;
+import org.smtpdoctor.report.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -149,9 +150,9 @@ public final class QueueCommand implements Runnable {
                     boolean first = true;
                     for (RecipientState r : m.recipients()) {
                         states.merge(state(r), 1, Integer::sum);
-                        out.printf(row, first ? m.id() : "", first ? age(m.envelope().receivedAt(), now) : "",
+                        out.print(TerminalText.safe(String.format(row, first ? m.id() : "", first ? age(m.envelope().receivedAt(), now) : "",
                                 first ? size(m.size()) : "", first ? cut(sender(m), 26) : "", cut(r.recipient(), 26), state(r),
-                                r.attempts(), next(r, now), r.lastReply().map(QueueCommand::oneLine).orElse("-"));
+                                r.attempts(), next(r, now), r.lastReply().map(QueueCommand::oneLine).orElse("-"))));
                         first = false;
                     }
                 }
@@ -212,22 +213,22 @@ public final class QueueCommand implements Runnable {
                 out.println(doc.toPrettyString());
             } else {
                 var e = m.envelope();
-                out.println("Message " + m.id() + " (" + size(m.size()) + ", received " + e.receivedAt() + ", "
-                        + age(e.receivedAt(), now) + " ago)");
-                out.println("  device      " + e.device() + " (" + e.clientAddress() + (e.heloName().isEmpty() ? "" : ", HELO " + e.heloName())
-                        + e.authUser().map(u -> ", authenticated as " + u).orElse("") + ")");
-                out.println("  sender      " + sender(m));
-                out.println("  recipients");
+                out.println(TerminalText.safe("Message " + m.id() + " (" + size(m.size()) + ", received " + e.receivedAt() + ", "
+                        + age(e.receivedAt(), now) + " ago)"));
+                out.println(TerminalText.safe("  device      " + e.device() + " (" + e.clientAddress() + (e.heloName().isEmpty() ? "" : ", HELO " + e.heloName())
+                        + e.authUser().map(u -> ", authenticated as " + u).orElse("") + ")"));
+                out.println(TerminalText.safe("  sender      " + sender(m)));
+                out.println(TerminalText.safe("  recipients"));
                 for (RecipientState r : m.recipients()) {
-                    out.println("    " + r.recipient() + "  " + state(r) + ", " + r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts")
+                    out.println(TerminalText.safe("    " + r.recipient() + "  " + state(r) + ", " + r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts")
                             + (r.status() == RecipientState.Status.DEFERRED ? ", next " + next(r, now) : "")
-                            + r.lastReply().map(x -> ", last reply: " + oneLine(x)).orElse(""));
+                            + r.lastReply().map(x -> ", last reply: " + oneLine(x)).orElse("")));
                 }
                 out.println();
-                out.println(headers);
+                out.println(TerminalText.safe(headers));
                 if (body) {
                     out.println();
-                    out.print(end < 0 ? "" : content.substring(end + 4));
+                    out.print(TerminalText.safe(end < 0 ? "" : content.substring(end + 4)));
                 } else {
                     out.println();
                     out.println("(body not shown: --body prints it)");

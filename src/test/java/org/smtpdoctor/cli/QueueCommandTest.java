@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,5 +204,23 @@ class QueueCommandTest {
         ProcessTest.Result r = ProcessTest.run(Map.of(), "queue", "show", "x", "--spool", tmp.resolve("nope").toString());
         assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err().strip()).isEqualTo("smtp-doctor: no spool at " + tmp.resolve("nope") + " (no such directory)");
+    }
+
+    @Test
+    void showNeverPassesADevicesEscapeSequencesToTheTerminal() throws Exception {
+        String esc = "\u001b]0;pwned\u0007\u001b[2J";
+        String id;
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            var e = new org.smtpdoctor.relay.spool.Envelope("scanner-2f", "192.0.2.10", "SCAN" + esc, Optional.of("u" + esc),
+                    "a" + esc + "@lan.test", java.util.List.of("b" + esc + "@contoso.test"), Instant.now());
+            id = spool.accept(e, stream("Subject: hi" + esc + "\r\nX-Bidi: \u202egnp.exe\r\n\r\nbody" + esc + "\rspoof\r\n"));
+            spool.markDeferred(id, "b" + esc + "@contoso.test", "451 4.3.0 later" + esc, later);
+        }
+        Cli.Run show = Cli.run("queue", "show", id, "--body", "--spool", dir.toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202e").doesNotContain("\r")
+                .contains("HELO SCAN\\x1b]0;pwned\\x07\\x1b[2J", "Subject: hi\\x1b]0;", "X-Bidi: \\u202egnp.exe", "body\\x1b]0;pwned");
+        Cli.Run list = Cli.run("queue", "list", "--spool", dir.toString());
+        assertThat(list.out()).doesNotContain("\u001b").contains("\\x1b");
     }
 }
