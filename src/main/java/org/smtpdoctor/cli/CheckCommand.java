@@ -232,6 +232,12 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private CheckRequest request(Scenario scenario, LabServer labServer, List<String> tlsProtocols) {
+        Inputs.noControl("--from", from);
+        Inputs.noControl("--to", to);
+        Inputs.noControl("--ehlo-name", ehloName);
+        Inputs.noControl("--user", user);
+        Inputs.noControl("--host", host);
+        Inputs.noControl("--domain", domain);
         Optional<Preset> p = Optional.empty();
         if (preset != null) {
             p = Optional.of(Preset.byName(preset).orElseThrow(() ->

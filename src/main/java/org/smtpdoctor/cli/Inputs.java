@@ -15,6 +15,19 @@ final class Inputs {
     private Inputs() {
     }
 
+    /**
+     * A value that goes into an SMTP command (an address, an EHLO name, a host): a control
+     * character, CR and LF above all, would end the command early and smuggle another onto
+     * the wire (RFC 5321 §2.3.8), so it is refused rather than sent.
+     */
+    static String noControl(String option, String value) {
+        if (value != null && value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new UsageException(option + " contains a control character (such as a line break): it would end the SMTP"
+                    + " command early and inject another");
+        }
+        return value;
+    }
+
     static int port(int port) {
         if (port < 1 || port > 65535) {
             throw new UsageException("port " + port + " is out of range (1-65535)");

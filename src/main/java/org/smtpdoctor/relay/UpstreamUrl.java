@@ -88,6 +88,11 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         }
         String authority = t.substring(colon + 3).replaceFirst("[/?#].*$", "");
         Map<String, String> parameters = query(uri.getRawQuery(), t);
+        String helo = parameters.get("helo");
+        if (helo != null && !helo.matches("[A-Za-z0-9.-]{1,255}|\\[[0-9A-Fa-f:.]{2,60}\\]")) {
+            // It goes into EHLO as it is (RFC 5321 §4.1.1.1: a domain or an address literal).
+            throw new IllegalArgumentException("'" + redacted(t) + "': helo must be a host name or an address literal like [192.0.2.1]");
+        }
         if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
             throw new IllegalArgumentException("'" + redacted(t) + "': an upstream URL has no path");
         }

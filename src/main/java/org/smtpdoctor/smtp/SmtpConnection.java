@@ -126,6 +126,11 @@ public final class SmtpConnection implements AutoCloseable {
 
     /** Sends one command line; {@code shown} is what the transcript records (secrets already masked). */
     public void send(String line, String shown) throws TransportException {
+        // One command is one line (RFC 5321 §2.3.8): a CR or LF inside would smuggle a second
+        // command onto the wire. Callers validate their input; this is the last guard.
+        if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an SMTP command must not contain CR or LF");
+        }
         transcript.sent(shown, tls);
         write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
