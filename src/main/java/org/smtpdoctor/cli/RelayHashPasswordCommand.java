@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.io.InputException;
 import org.smtpdoctor.io.TextInput;
-import org.smtpdoctor.relay.PasswordHash;
+import org.smtpdoctor.relay.config.PasswordHash;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -1,30 +1,19 @@
 /**
- * The relay's device side: listeners that accept mail from printers, scanners, UPS cards
- * and old applications on the LAN, decide whether the sender is an allowed device, and
- * hand each complete message to a {@link org.smtpdoctor.relay.spool.MessageSink} (the
- * durable spool) before answering 250. Delivery upstream is elsewhere.
- * <p>
- * Entry points: {@link org.smtpdoctor.relay.RelayConfigReader} /
- * {@link org.smtpdoctor.relay.RelayConfig#quickStart} build a validated
- * {@link org.smtpdoctor.relay.RelayConfig}; {@link org.smtpdoctor.relay.RelayServer#start}
- * runs it.
- * <p>
- * Design: SubEthaSMTP provides the accept loop, a thread per connection, command dispatch
- * and the idle timeout. Where it cannot meet what real devices send, the relay extends or
- * replaces it, each time saying why in the class:
+ * The relay: a durable SMTP relay on the LAN for devices that cannot meet Microsoft 365's
+ * bar. One room per concern, dependencies pointing one way:
  * <ul>
- *   <li>{@code DeviceSocket} / {@code DeviceInputStream}: SubEthaSMTP's readers never end a
- *       line at a bare LF or CR; device bytes are normalised beneath them, and a TLS
- *       ClientHello on a plain port is noticed and logged.</li>
- *   <li>Every verb is the relay's ({@code HeloVerbs}, {@code EnvelopeVerbs},
- *       {@code AuthVerb}, {@code StartTlsVerb}, {@code DataVerb}), registered over the
- *       library's: lenient parsing, the exact LOGIN challenges, the sink contract.</li>
- *   <li>Connection limits are enforced in the session handler, so refusals carry
- *       {@code 421 4.7.0}.</li>
+ *   <li>{@code config}: the configuration (YAML file or quick-start flags) read and
+ *       validated into an immutable {@link org.smtpdoctor.relay.config.RelayConfig}: listeners,
+ *       device rules, upstream URLs, pacing, the open-relay guard. No I/O beyond reading files.</li>
+ *   <li>{@code device}: the listeners and everything a device meets on the wire (verbs,
+ *       policy, line-end repair, the header checks), up to the 250 after the spool took the
+ *       message.</li>
+ *   <li>{@code spool}: the durable queue, its formats and its administration.</li>
+ *   <li>{@code deliver}: workers that take due messages from the spool to an upstream, with
+ *       retries, pacing, bounces and the status file.</li>
  * </ul>
- * Policy ({@code DevicePolicy}) is pure: a client is a device by source network and/or
- * device account (hashed passwords, {@link org.smtpdoctor.relay.PasswordHash}); nobody
- * else gets past RCPT. Every event is one log line ({@code RelayEvents}); no password or
- * AUTH payload is ever logged.
+ * {@code device} and {@code deliver} read {@code config} and write to {@code spool}; they do
+ * not know each other. Both log through {@link org.smtpdoctor.relay.RelayEvents}, one line per
+ * event.
  */
 package org.smtpdoctor.relay;

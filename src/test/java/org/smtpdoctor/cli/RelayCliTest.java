@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpdoctor.relay.PasswordHash;
+import org.smtpdoctor.relay.config.PasswordHash;
 
 class RelayCliTest {
 

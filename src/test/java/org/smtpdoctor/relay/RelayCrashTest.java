@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Peers;
+import org.smtpdoctor.testing.DeviceClient;
 
 /**
  * Issue 6, crash: while smtp-source (Debian postfix) sends 5,000 messages through the relay (a

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.testing.DeviceClient;
 
 /**
  * Issue 6, spool disk full: the relay (a child JVM, {@code smtp-doctor relay --config}) spools on

@@ -3,8 +3,8 @@ package org.smtpdoctor.relay.deliver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import org.smtpdoctor.relay.Pacing;
-import org.smtpdoctor.relay.RelayConfig;
+import org.smtpdoctor.relay.config.Pacing;
+import org.smtpdoctor.relay.config.RelayConfig;
 
 /**
  * How the {@link DeliveryWorker} works. Immutable; {@code with*} return changed copies.

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
-import org.smtpdoctor.relay.Pacing;
+import org.smtpdoctor.relay.config.Pacing;
 
 /**
  * The sending budget of one upstream mailbox ({@link Pacing}): messages in any sliding

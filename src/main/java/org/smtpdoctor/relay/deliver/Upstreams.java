@@ -15,7 +15,7 @@ import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenException;
-import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.smtp.Secret;
 import org.smtpdoctor.tls.TlsClient;
 

@@ -3,7 +3,7 @@
  * failed, DSNs, pacing, retries, the Received line, what may happen twice) are written down in
  * docs/delivery.md.
  * <p>
- * Entry point: {@link org.smtpdoctor.relay.deliver.DeliveryWorker#start(org.smtpdoctor.relay.RelayConfig,
+ * Entry point: {@link org.smtpdoctor.relay.deliver.DeliveryWorker#start(org.smtpdoctor.relay.config.RelayConfig,
  * org.smtpdoctor.relay.spool.Spool)}. Wire-level work is {@link org.smtpdoctor.relay.deliver.SmtpUpstream}
  * over the SMTP engine; {@link org.smtpdoctor.relay.deliver.Classifier} turns replies into actions
  * and cause ids; {@link org.smtpdoctor.relay.deliver.Pacer} and

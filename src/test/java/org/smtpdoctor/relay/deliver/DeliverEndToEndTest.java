@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
-import org.smtpdoctor.relay.RelayConfig;
-import org.smtpdoctor.relay.RelayServer;
+import org.smtpdoctor.relay.config.RelayConfig;
+import org.smtpdoctor.relay.device.RelayServer;
 import org.smtpdoctor.relay.spool.Spool;
 
 /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpdoctor.relay.Pacing;
+import org.smtpdoctor.relay.config.Pacing;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.Spool;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.diagnosis.Vendor;
-import org.smtpdoctor.relay.Pacing;
+import org.smtpdoctor.relay.config.Pacing;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;

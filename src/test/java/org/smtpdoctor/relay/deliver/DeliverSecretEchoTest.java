@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.spool.Spool;
 
 /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
-import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.Spool;
 import org.smtpdoctor.testing.FakeSmtpServer;

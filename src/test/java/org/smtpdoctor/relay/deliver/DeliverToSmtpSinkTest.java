@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpdoctor.relay.Pacing;
+import org.smtpdoctor.relay.config.Pacing;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.Spool;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.oauth.OAuthServer;
-import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.Spool;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.peers.PostfixPeer;
-import org.smtpdoctor.relay.UpstreamUrl;
+import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.spool.Spool;
 
 /**

@@ -1,0 +1,81 @@
+package org.smtpdoctor.relay.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document as a tree whose every node knows its line, so that a configuration
+ * error can name where it is. Jackson's {@code JsonNode} forgets locations; this walks
+ * Jackson's YAML token stream and keeps {@code JsonLocation#getLineNr()}. Duplicate keys
+ * are errors. Immutable.
+ */
+sealed interface ConfigNode {
+
+    int line();
+
+    /** A scalar; {@code value} is null for YAML null ({@code ~}, {@code null} or nothing). */
+    record Scalar(String value, int line) implements ConfigNode {}
+
+    record Sequence(List<ConfigNode> items, int line) implements ConfigNode {}
+
+    /** Keys in document order, each with the line of the key. */
+    record Mapping(Map<String, ConfigNode> entries, Map<String, Integer> keyLines, int line) implements ConfigNode {}
+
+    /** Parses one YAML document; an empty document is an empty mapping. */
+    static ConfigNode parse(String yaml, String file) throws ConfigException {
+        try (JsonParser parser = new YAMLFactory().createParser(yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return new Mapping(Map.of(), Map.of(), 1);
+            }
+            return read(parser, file);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw ConfigException.at(file, line, "", "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static ConfigNode read(JsonParser parser, String file) throws IOException, ConfigException {
+        int line = parser.currentTokenLocation().getLineNr();
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, ConfigNode> entries = new LinkedHashMap<>();
+                Map<String, Integer> lines = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    int keyLine = parser.currentTokenLocation().getLineNr();
+                    parser.nextToken();
+                    ConfigNode value = read(parser, file);
+                    if (entries.put(key, value) != null) {
+                        throw ConfigException.at(file, keyLine, key, "given twice (first on line " + lines.get(key) + ")");
+                    }
+                    lines.put(key, keyLine);
+                }
+                return new Mapping(entries, lines, line);
+            }
+            case START_ARRAY -> {
+                List<ConfigNode> items = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(read(parser, file));
+                }
+                return new Sequence(items, line);
+            }
+            case VALUE_NULL -> {
+                return new Scalar(null, line);
+            }
+            default -> {
+                return new Scalar(parser.getText(), line);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.smtpdoctor.relay.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The relay's whole configuration, read from YAML ({@link RelayConfigReader}) or built from
+ * the quick-start flags ({@link #quickStart}). Validated when built: a value of this type is
+ * one the relay can start with. Immutable.
+ *
+ * @param hostName the name in the banner and EHLO reply
+ * @param recipientDomains when not empty, the only domains mail may go to
+ * @param upstreams where delivery goes, in order of preference (parsed, not contacted)
+ * @param retryMaxAge how long delivery keeps retrying before it bounces
+ * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
+ * @param guard      how wide a device network may be (never an open relay by accident)
+ */
+public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                          List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+
+    public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
+    /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
+    public static final Duration DEFAULT_RETRY_MAX_AGE = Duration.ofDays(5);
+
+    public RelayConfig {
+        listeners = List.copyOf(listeners);
+        devices = List.copyOf(devices);
+        recipientDomains = List.copyOf(recipientDomains);
+        upstreams = List.copyOf(upstreams);
+        for (DeviceRule d : devices) {
+            for (Cidr n : d.networks()) {
+                guard.refusal(n).ifPresent(problem -> {
+                    throw new IllegalArgumentException("device " + d.name() + ": " + problem);
+                });
+            }
+        }
+    }
+
+    /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
+    public RelayConfig withListeners(List<ListenerConfig> replaced) {
+        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard);
+    }
+
+    /**
+     * The quick-start flags, over a file's configuration when there is one: {@code --listen}
+     * replaces the listeners, {@code --upstream} the upstreams, {@code --spool} the spool
+     * directory; {@code --allow} adds a device per network; {@code openRelayOverride} is the
+     * {@code --i-know-this-is-an-open-relay} flag (the file's own setting counts too).
+     *
+     * @throws ConfigException when the result lacks a listener, a device, an upstream or a spool
+     */
+    public static RelayConfig quickStart(Optional<RelayConfig> file, List<String> listen, List<String> upstream,
+            List<String> allow, Optional<Path> spool, boolean openRelayOverride) throws ConfigException {
+        NetworkGuard fileGuard = file.map(RelayConfig::guard).orElse(NetworkGuard.DEFAULT);
+        NetworkGuard guard = new NetworkGuard(fileGuard.widestPrefix(), fileGuard.openRelayAccepted() || openRelayOverride);
+        List<ListenerConfig> listeners = new ArrayList<>(file.map(RelayConfig::listeners).orElse(List.of()));
+        if (!listen.isEmpty()) {
+            listeners.clear();
+            for (String l : listen) {
+                listeners.add(listenFlag(l));
+            }
+        }
+        if (listeners.isEmpty()) {
+            listeners.add(ListenerConfig.defaults("127.0.0.1", 2525));
+        }
+        List<DeviceRule> devices = new ArrayList<>(file.map(RelayConfig::devices).orElse(List.of()));
+        for (String a : allow) {
+            try {
+                Cidr network = Cidr.parse(a);
+                Optional<String> refusal = guard.refusal(network);
+                if (refusal.isPresent()) {
+                    throw new ConfigException("--allow: " + refusal.get());
+                }
+                devices.add(DeviceRule.network(network));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--allow: " + e.getMessage());
+            }
+        }
+        List<UpstreamUrl> upstreams = new ArrayList<>(file.map(RelayConfig::upstreams).orElse(List.of()));
+        if (!upstream.isEmpty()) {
+            upstreams.clear();
+            for (String u : upstream) {
+                try {
+                    upstreams.add(UpstreamUrl.parse(u));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--upstream: " + e.getMessage());
+                }
+            }
+        }
+        Path spoolDir = spool.orElse(file.map(RelayConfig::spoolDir).orElse(null));
+        String where = file.isPresent() ? "the configuration file and the flags" : "the flags";
+        if (devices.isEmpty()) {
+            throw new ConfigException("no device may send (" + where + " allow none): add --allow CIDR, e.g. --allow 192.168.1.0/24,"
+                    + " or devices in the configuration file (smtp-doctor relay --init writes an example)");
+        }
+        if (upstreams.isEmpty()) {
+            throw new ConfigException("no upstream: add --upstream URL, e.g. --upstream 'm365-oauth://relay@contoso.com?tenant=...&client-id=...'");
+        }
+        if (spoolDir == null) {
+            throw new ConfigException("no spool directory: add --spool DIR (where accepted mail waits for delivery)");
+        }
+        RelayConfig base = file.orElse(null);
+        return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
+                base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
+                base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
+                base == null ? Optional.empty() : base.bouncesTo(), guard);
+    }
+
+    /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */
+    static ListenerConfig listenFlag(String text) throws ConfigException {
+        String t = text.strip();
+        String host;
+        String port;
+        if (t.startsWith("[")) {
+            int close = t.indexOf("]:");
+            if (close < 0) {
+                throw new ConfigException("--listen " + t + ": expected [IPv6]:PORT");
+            }
+            host = t.substring(1, close);
+            port = t.substring(close + 2);
+        } else if (t.matches("\\d+")) {
+            host = "127.0.0.1";
+            port = t;
+        } else {
+            int colon = t.lastIndexOf(':');
+            if (colon < 0 || t.indexOf(':') != colon) {
+                throw new ConfigException("--listen " + t + ": expected HOST:PORT, e.g. 0.0.0.0:2525 or 192.168.1.10:25");
+            }
+            host = t.substring(0, colon);
+            port = t.substring(colon + 1);
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            throw new ConfigException("--listen " + t + ": the port must be 0-65535");
+        }
+        if (!RelayConfigReader.isIpLiteral(host)) {
+            throw new ConfigException("--listen " + t + ": the address must be an IP address (0.0.0.0 for all IPv4 interfaces)");
+        }
+        return ListenerConfig.defaults(host, Integer.parseInt(port));
+    }
+}

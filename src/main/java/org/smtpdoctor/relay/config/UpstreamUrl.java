@@ -1,0 +1,247 @@
+package org.smtpdoctor.relay.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smtpdoctor.io.TextInput;
+
+/**
+ * Where the relay delivers, as a URL. Parsed and validated here; delivery is elsewhere.
+ * <ul>
+ *   <li>{@code m365-oauth://MAILBOX?tenant=T&client-id=C} — SMTP AUTH XOAUTH2 to
+ *       smtp.office365.com:587 as MAILBOX with an app-only token ({@code client-secret-env},
+ *       {@code client-secret-file} or {@code certificate} may follow).</li>
+ *   <li>{@code smtp://[USER@]HOST[:PORT]} (port 25, STARTTLS if offered),
+ *       {@code smtp+starttls://} (587, STARTTLS required), {@code smtps://} (465, implicit
+ *       TLS); with a USER, the password comes from {@code ?password-env=VAR} or
+ *       {@code ?password-file=PATH}. A password inside the URL is refused: config files are
+ *       copied, pasted into tickets and read by backup tools.</li>
+ *   <li>{@code mx://DOMAIN} — port 25 to DOMAIN's MX (Direct Send or an inbound connector).</li>
+ * </ul>
+ * Immutable.
+ *
+ * @param mailbox the upstream mailbox the relay sends as: the m365-oauth mailbox, or the
+ *        SMTP user when it is an address; empty otherwise
+ * @param parameters the query parameters, decoded
+ */
+public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String> user, Optional<String> mailbox,
+                          Map<String, String> parameters, String text) {
+
+    /** The upstream modes. */
+    public enum Scheme {
+        M365_OAUTH("m365-oauth", 587), SMTP("smtp", 25), SMTP_STARTTLS("smtp+starttls", 587),
+        SMTPS("smtps", 465), MX("mx", 25);
+
+        final String name;
+        final int defaultPort;
+
+        Scheme(String name, int defaultPort) {
+            this.name = name;
+            this.defaultPort = defaultPort;
+        }
+
+        static Optional<Scheme> named(String name) {
+            for (Scheme s : values()) {
+                if (s.name.equalsIgnoreCase(name)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static final Set<String> OAUTH_PARAMETERS = Set.of("tenant", "client-id", "client-secret-env",
+            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "authority");
+    private static final Set<String> SMTP_PARAMETERS = Set.of("password-env", "password-file", "helo", "ca-file");
+    private static final String EXAMPLES = "m365-oauth://relay@contoso.com?tenant=...&client-id=..., "
+            + "smtp+starttls://user@smtp.example.com:587?password-env=VAR, smtps://host, smtp://host or mx://contoso.com";
+
+    public UpstreamUrl {
+        parameters = Map.copyOf(parameters);
+    }
+
+    /** @throws IllegalArgumentException with a message fit for the user */
+    public static UpstreamUrl parse(String text) {
+        String t = text.strip();
+        int colon = t.indexOf("://");
+        if (colon < 0) {
+            throw new IllegalArgumentException("'" + redacted(t) + "' is not an upstream URL; examples: " + EXAMPLES);
+        }
+        Scheme scheme = Scheme.named(t.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
+                "unknown upstream scheme '" + t.substring(0, colon) + "'; use one of m365-oauth, smtp, smtp+starttls, smtps, mx"));
+        URI uri;
+        try {
+            // '@' in an m365-oauth mailbox is the user-info separator to URI: parse the
+            // authority ourselves, and let URI check only the rest.
+            uri = new URI("x://h" + t.substring(colon + 3).replaceFirst("^[^/?#]*", ""));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + redacted(t) + "' is not a valid URL: " + e.getReason());
+        }
+        String authority = t.substring(colon + 3).replaceFirst("[/?#].*$", "");
+        Map<String, String> parameters = query(uri.getRawQuery(), t);
+        String helo = parameters.get("helo");
+        if (helo != null && !helo.matches("[A-Za-z0-9.-]{1,255}|\\[[0-9A-Fa-f:.]{2,60}\\]")) {
+            // It goes into EHLO as it is (RFC 5321 §4.1.1.1: a domain or an address literal).
+            throw new IllegalArgumentException("'" + redacted(t) + "': helo must be a host name or an address literal like [192.0.2.1]");
+        }
+        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': an upstream URL has no path");
+        }
+        return switch (scheme) {
+            case M365_OAUTH -> oauth(scheme, authority, parameters, t);
+            case MX -> mx(scheme, authority, parameters, t);
+            default -> smtp(scheme, authority, parameters, t);
+        };
+    }
+
+    private static UpstreamUrl oauth(Scheme scheme, String authority, Map<String, String> parameters, String t) {
+        String mailbox = decode(authority);
+        if (!mailbox.matches("[^@\\s:]+@[^@\\s:]+\\.[^@\\s:]+")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs the mailbox to send as, like m365-oauth://relay@contoso.com?tenant=...&client-id=...");
+        }
+        unknown(parameters, OAUTH_PARAMETERS, t);
+        for (String required : new String[] {"tenant", "client-id"}) {
+            if (!parameters.containsKey(required) || parameters.get(required).isBlank()) {
+                throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs ?" + required + "=...");
+            }
+        }
+        if (parameters.containsKey("client-secret-env") && parameters.containsKey("client-secret-file")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': give client-secret-env or client-secret-file, not both");
+        }
+        return new UpstreamUrl(scheme, "smtp.office365.com", scheme.defaultPort, Optional.of(mailbox),
+                Optional.of(mailbox), parameters, t);
+    }
+
+    private static UpstreamUrl mx(Scheme scheme, String authority, Map<String, String> parameters, String t) {
+        if (!authority.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': mx:// needs a domain, like mx://contoso.com");
+        }
+        unknown(parameters, Set.of("helo"), t);
+        return new UpstreamUrl(scheme, authority.toLowerCase(Locale.ROOT), scheme.defaultPort, Optional.empty(),
+                Optional.empty(), parameters, t);
+    }
+
+    private static UpstreamUrl smtp(Scheme scheme, String authority, Map<String, String> parameters, String t) {
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? null : authority.substring(0, at);
+        String hostPort = authority.substring(at + 1);
+        if (userInfo != null && userInfo.contains(":")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': a password inside the URL is refused (it would sit in the config file"
+                    + " and in logs); put it in an environment variable or a file and add ?password-env=VAR or ?password-file=PATH");
+        }
+        unknown(parameters, SMTP_PARAMETERS, redacted(t));
+        Optional<String> user = Optional.ofNullable(userInfo).map(UpstreamUrl::decode).filter(u -> !u.isEmpty());
+        boolean hasPassword = parameters.containsKey("password-env") || parameters.containsKey("password-file");
+        if (parameters.containsKey("password-env") && parameters.containsKey("password-file")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': give password-env or password-file, not both");
+        }
+        if (user.isPresent() != hasPassword) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': " + (user.isPresent()
+                    ? "a user needs ?password-env=VAR or ?password-file=PATH"
+                    : "a password needs a user, like " + scheme.name + "://user@host"));
+        }
+        if (parameters.containsKey("password-file")) {
+            Path.of(parameters.get("password-file")); // an invalid path fails here, not at delivery
+        }
+        String host;
+        int port = scheme.defaultPort;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + redacted(t) + "': unclosed [ in the host");
+            }
+            host = hostPort.substring(1, close);
+            hostPort = hostPort.substring(close + 1);
+            port = hostPort.isEmpty() ? port : port(hostPort.substring(1), t);
+        } else {
+            int c = hostPort.indexOf(':');
+            host = c < 0 ? hostPort : hostPort.substring(0, c);
+            port = c < 0 ? port : port(hostPort.substring(c + 1), t);
+        }
+        if (!host.matches("[A-Za-z0-9._:-]+")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': missing or invalid host name");
+        }
+        Optional<String> mailbox = user.filter(u -> u.contains("@"));
+        return new UpstreamUrl(scheme, host, port, user, mailbox, parameters, t);
+    }
+
+    private static int port(String text, String url) {
+        if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+            throw new IllegalArgumentException("'" + redacted(url) + "': the port must be 1-65535");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static Map<String, String> query(String raw, String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (key.equalsIgnoreCase("password")) {
+                throw new IllegalArgumentException("'" + redacted(url) + "': a password inside the URL is refused; use ?password-env=VAR or ?password-file=PATH");
+            }
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (key.endsWith("-env") && !TextInput.isVariableName(value)) {
+                throw new IllegalArgumentException("'" + redacted(url) + "': " + key + " takes the NAME of an environment variable"
+                        + " (letters, digits, _), not its value; what was given is not shown (it may be the secret itself)");
+            }
+            if (out.put(key, value) != null) {
+                throw new IllegalArgumentException("'" + redacted(url) + "': parameter " + key + " is given twice");
+            }
+        }
+        return out;
+    }
+
+    private static void unknown(Map<String, String> parameters, Set<String> known, String url) {
+        for (String key : parameters.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("'" + redacted(url) + "': unknown parameter '" + key + "' (known: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The URL for messages and logs: a user:password, and the value of any parameter that
+     * could hold a secret (a name with password, secret, token or key in it, other than a
+     * {@code -file} path or a {@code -env} variable name), replaced with {@code ***}.
+     */
+    static String redacted(String url) {
+        String out = url.replaceAll("(://[^:/@?#]*):[^@/?#]*@", "$1:***@");
+        Matcher m = PARAMETER.matcher(out);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(2).toLowerCase(Locale.ROOT);
+            String value = m.group(3);
+            boolean harmless = key.endsWith("-file") || (key.endsWith("-env") && TextInput.isVariableName(decode(value)))
+                    || !SECRETISH.matcher(key).find();
+            m.appendReplacement(b, Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + (harmless ? value : "***")));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
+    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd|auth");
+
+    @Override
+    public String toString() {
+        return redacted(text);
+    }
+}

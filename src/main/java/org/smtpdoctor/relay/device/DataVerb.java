@@ -1,0 +1,169 @@
+package org.smtpdoctor.relay.device;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.config.DeviceRule;
+import org.smtpdoctor.relay.spool.Envelope;
+import org.smtpdoctor.relay.spool.SpoolFullException;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * DATA: {@code 354}, then the content up to the lone "." line (line ends already CRLF, see
+ * {@link DeviceInputStream}; dot-stuffing removed, RFC 5321 §4.5.2), then
+ * {@link MessagePreparer}, then {@link org.smtpdoctor.relay.spool.MessageSink#accept}, and
+ * only when that has returned {@code 250 2.0.0 OK queued as ID}. A spool without room gives
+ * {@code 452 4.3.1}, any other storage failure {@code 451 4.3.0}.
+ * <p>
+ * A message whose final "." did not arrive (the device closed the connection, or went
+ * silent past the idle timeout) never reaches the sink. One whose "." did arrive is
+ * accepted even if the device leaves before reading the 250 (QUIT sent early, or a close).
+ * Replaces SubEthaSMTP's DATA, which ends only at CRLF.CRLF and hands a stream to a
+ * message handler before the end is known.
+ */
+final class DataVerb extends RelayVerb {
+
+    DataVerb(DeviceListener listener) {
+        super(listener, "DATA", "Following text is collected as the message.");
+    }
+
+    @Override
+    void handle(String argument, Session smtp, DeviceSession session) throws IOException {
+        Optional<MailTransaction> open = session.transaction();
+        if (open.isEmpty()) {
+            smtp.sendResponse(RelayReplies.NEED_MAIL);
+            return;
+        }
+        MailTransaction transaction = open.get();
+        if (transaction.recipients().isEmpty()) {
+            smtp.sendResponse(transaction.refusedRecipients() > 0 ? RelayReplies.NO_VALID_RECIPIENTS : RelayReplies.NEED_RCPT);
+            return;
+        }
+        smtp.sendResponse(RelayReplies.START_MAIL_INPUT);
+        session.endTransaction();
+        DeviceInputStream device = ((DeviceSocket) smtp.getSocket()).deviceInput();
+        try (MessageBuffer content = new MessageBuffer()) {
+            boolean complete;
+            try {
+                device.content(true);
+                complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
+            } catch (SocketTimeoutException e) {
+                incomplete(session, transaction, content, "idle timeout before the final '.'");
+                throw e;
+            } catch (IOException e) {
+                incomplete(session, transaction, content, "connection broken before the final '.': " + e.getMessage());
+                smtp.quit();
+                return;
+            } finally {
+                device.content(false);
+            }
+            if (!complete) {
+                incomplete(session, transaction, content, "connection closed before the final '.'");
+                smtp.quit();
+                return;
+            }
+            smtp.sendResponse(finish(session, transaction, content));
+        }
+    }
+
+    /**
+     * Copies the content to {@code out} up to the "." line, keeping at most {@code max}
+     * bytes (the rest is read and dropped, and {@code out} is then larger than {@code max}
+     * by its size only).
+     *
+     * @return false if the stream ended before the "." line
+     */
+    static boolean read(InputStream in, MessageBuffer out, long max) throws IOException {
+        byte[] chunk = new byte[8192];
+        byte[] line = new byte[8192];
+        int length = 0;
+        boolean lineStart = true;
+        long seen = 0;
+        while (true) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                byte c = chunk[i];
+                line[length++] = c;
+                boolean endOfLine = c == '\n';
+                if (!endOfLine && length < line.length) {
+                    continue;
+                }
+                if (endOfLine && lineStart && length == 3 && line[0] == '.') {
+                    if (seen > max) {
+                        out.markOversized(seen);
+                    }
+                    return true; // nothing after the "." line was read: DeviceInputStream hands out one line per read
+                }
+                int offset = lineStart && line[0] == '.' ? 1 : 0;
+                seen += length - offset;
+                if (seen <= max) {
+                    out.write(line, offset, length - offset);
+                }
+                length = 0;
+                lineStart = endOfLine;
+            }
+        }
+    }
+
+    private String finish(DeviceSession session, MailTransaction transaction, MessageBuffer content) throws IOException {
+        DeviceRule device = session.device().orElseThrow(); // RCPT accepted someone: it is a device
+        if (content.oversized()) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", transaction.sender(), "size", content.declaredSize(), "reason", "too big");
+            return RelayReplies.MESSAGE_TOO_BIG;
+        }
+        Instant now = Instant.now();
+        byte[] head = content.head();
+        MessagePreparer.Headers headers = MessagePreparer.headers(head);
+        if (headers.truncated(head)) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", transaction.sender(), "reason", "header section too big");
+            return RelayReplies.HEADER_TOO_BIG;
+        }
+        Optional<OriginatorCheck.Refusal> refusal = OriginatorCheck.refusal(headers, device);
+        if (refusal.isPresent()) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", transaction.sender(), "from", refusal.get().address().orElse(null),
+                    "reason", refusal.get().reason());
+            return refusal.get().reply();
+        }
+        MessagePreparer.Prepared prepared = listener.preparer().prepare(headers, device.rewriteFrom(), now.atZone(ZoneId.systemDefault()));
+        Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
+        String sender = device.rewriteFrom().orElse(transaction.sender());
+        Envelope envelope = new Envelope(device.name(), session.clientIp(), session.helo(), session.authUser(), sender,
+                transaction.recipients(), now);
+        String queueId;
+        try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepared.header()),
+                content.from(Math.min(prepared.bodyOffset(), head.length)))) {
+            queueId = listener.sink().accept(envelope, message);
+        } catch (SpoolFullException e) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", sender, "reason", "spool full", "detail", e.getMessage());
+            return RelayReplies.SPOOL_FULL;
+        } catch (IOException e) {
+            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                    "device", device.name(), "sender", sender, "reason", "storage failed", "detail", e.getMessage());
+            return RelayReplies.STORAGE_FAILED;
+        }
+        RelayEvents.info("message.queued", "listener", listener.name(), "session", session.id(), "queue_id", queueId,
+                "client", session.clientIp(), "device", device.name(), "user", session.authUser().orElse(null),
+                "sender", sender, "original_from", device.rewriteFrom().isPresent() ? fromAddress.orElse("") : null,
+                "recipients", transaction.recipients(), "size", content.size());
+        return RelayReplies.queued(queueId);
+    }
+
+    private void incomplete(DeviceSession session, MailTransaction transaction, MessageBuffer content, String reason) {
+        RelayEvents.warn("message.incomplete", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                "device", session.device().map(DeviceRule::name).orElse(null), "sender", transaction.sender(),
+                "received_bytes", content.size(), "reason", reason);
+    }
+}

@@ -1,0 +1,274 @@
+package org.smtpdoctor.relay.device;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
+import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.config.DeviceRule;
+import org.smtpdoctor.relay.config.ListenerConfig;
+import org.smtpdoctor.relay.config.ListenerMode;
+import org.smtpdoctor.relay.spool.MessageSink;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/**
+ * One listening socket of the relay: SubEthaSMTP's server (accept loop, a thread per
+ * connection, command dispatch, idle timeout) with the relay's verbs registered over the
+ * library's, its sockets wrapped ({@link DeviceSocket}) so that device line ends are
+ * understood, and its connection limits enforced here (per IP and in total, refused with
+ * {@code 421 4.7.0}; SubEthaSMTP's own limit, whose reply has no enhanced status code,
+ * is set higher as a backstop).
+ * <p>
+ * What is left to SubEthaSMTP as it is: the banner, {@code 421 Timeout waiting for data
+ * from client.} on idle timeout (no enhanced status code), {@code 500} for unknown verbs,
+ * HELP, and {@code 501} for command lines longer than 998 characters.
+ * <p>
+ * Lifecycle: {@link #start} binds, {@link #close} stops accepting, drops every connection
+ * and returns. Thread-safe.
+ */
+final class DeviceListener implements AutoCloseable {
+
+    private final ListenerConfig config;
+    private final String hostName;
+    private final DevicePolicy policy;
+    private final MessageSink sink;
+    private final ListenerTls tls;
+    private final MessagePreparer preparer;
+    private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService threads;
+    private volatile boolean closing;
+    private SMTPServer smtp;
+
+    private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls) {
+        this.config = config;
+        this.hostName = hostName;
+        this.policy = policy;
+        this.sink = sink;
+        this.tls = tls;
+        this.preparer = new MessagePreparer(hostName);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "smtp-doctor-relay-" + config.port() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @param tls null for a plain listener */
+    static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls)
+            throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls);
+        SMTPServer smtp = SMTPServer.port(config.port())
+                .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
+                .hostName(hostName)
+                .softwareName("smtp-doctor relay")
+                .connectionTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()), TimeUnit.MILLISECONDS)
+                .maxConnections(config.maxConnections() * 2 + 10)
+                // SubEthaSMTP's default listen backlog is 50: a burst of more connections than that
+                // (100 devices at once) overflows it, the kernel drops their SYNs, and each waits
+                // for its 1 s SYN retransmit. Room for every connection the limit allows (the
+                // kernel caps it at net.core.somaxconn).
+                .backlog(Math.max(128, Math.min(config.maxConnections(), 65_535)))
+                .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageBytes()))
+                .executorService(listener.threads)
+                .sessionIdFactory(listener::newSessionId)
+                .sessionHandler(listener.sessionHandler())
+                .serverSocketFactory(() -> listener.new DeviceServerSocket())
+                .serverThreadName("smtp-doctor-relay-" + config.port() + "-accept")
+                .build();
+        listener.register(smtp.getCommandHandler());
+        try {
+            smtp.start();
+        } catch (RuntimeException e) {
+            listener.threads.shutdownNow();
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+        listener.smtp = smtp;
+        RelayEvents.info("listener.started", "listener", listener.name(), "mode", config.mode().name().toLowerCase(java.util.Locale.ROOT),
+                "tls_versions", config.mode() == ListenerMode.PLAIN ? null : config.tlsVersions(),
+                "port", listener.port());
+        return listener;
+    }
+
+    private void register(CommandHandler handler) {
+        handler.addCommand(new HeloVerbs.Helo(this));
+        handler.addCommand(new HeloVerbs.Ehlo(this));
+        handler.addCommand(new StartTlsVerb(this));
+        handler.addCommand(new AuthVerb(this));
+        handler.addCommand(new EnvelopeVerbs.Mail(this));
+        handler.addCommand(new EnvelopeVerbs.Rcpt(this));
+        handler.addCommand(new DataVerb(this));
+        handler.addCommand(new EnvelopeVerbs.Rset(this));
+        handler.addCommand(new EnvelopeVerbs.Quit(this));
+        handler.addCommand(new RelayVerb.Fixed(this, "NOOP", RelayReplies.OK));
+        handler.addCommand(new RelayVerb.Fixed(this, "VRFY", "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery"));
+        handler.addCommand(new RelayVerb.Fixed(this, "EXPN", RelayReplies.NOT_IMPLEMENTED));
+        handler.addCommand(new RelayVerb.Fixed(this, "BDAT", RelayReplies.NOT_IMPLEMENTED)); // CHUNKING is not offered
+    }
+
+    int port() {
+        return smtp == null ? config.port() : smtp.getPort() == 0 ? smtp.getPortAllocated() : smtp.getPort();
+    }
+
+    /** The listener as logs name it: its address and bound port. */
+    String name() {
+        return (config.address().contains(":") ? "[" + config.address() + "]" : config.address()) + ":" + port();
+    }
+
+    ListenerConfig config() {
+        return config;
+    }
+
+    String hostName() {
+        return hostName;
+    }
+
+    DevicePolicy policy() {
+        return policy;
+    }
+
+    MessageSink sink() {
+        return sink;
+    }
+
+    ListenerTls tls() {
+        return tls;
+    }
+
+    MessagePreparer preparer() {
+        return preparer;
+    }
+
+    /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
+    boolean offersAuth(DeviceSession session) {
+        return policy.hasAccounts() && (session.isTls() || config.allowPlaintextAuth());
+    }
+
+    DeviceSession session(Session smtp) {
+        return sessions.computeIfAbsent(smtp, this::newDeviceSession);
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        sessions.values().forEach(DeviceSession::abort);
+        try {
+            if (smtp != null) {
+                smtp.stop();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private String newSessionId() {
+        byte[] b = new byte[6];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private DeviceSession newDeviceSession(Session smtp) {
+        InetAddress client = smtp.getRemoteAddress().getAddress();
+        DeviceSocket socket = (DeviceSocket) smtp.getSocket();
+        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw());
+    }
+
+    private SessionHandler sessionHandler() {
+        return new SessionHandler() {
+            @Override
+            public SessionAcceptance accept(Session smtp) {
+                InetAddress client = smtp.getRemoteAddress().getAddress();
+                int all = total.incrementAndGet();
+                int fromIp = perIp.merge(client, 1, Integer::sum);
+                String reason = closing ? RelayReplies.SHUTTING_DOWN
+                        : all > config.maxConnections() ? RelayReplies.TOO_MANY_CONNECTIONS
+                        : fromIp > config.maxConnectionsPerIp() ? RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP : null;
+                if (reason != null) {
+                    // SubEthaSMTP calls onSessionEnd only for sessions it accepted
+                    total.decrementAndGet();
+                    perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+                    RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
+                            "client", client.getHostAddress(), "reason", reason.substring(6),
+                            "connections", all, "from_client", fromIp);
+                    return SessionAcceptance.failure(421, reason);
+                }
+                DeviceSession session = session(smtp);
+                RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
+                        "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
+                        "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
+                return SessionAcceptance.success();
+            }
+
+            @Override
+            public void onSessionEnd(Session smtp) {
+                InetAddress client = smtp.getRemoteAddress().getAddress();
+                total.decrementAndGet();
+                perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+                DeviceSession ended = sessions.remove(smtp);
+                if (ended != null) {
+                    RelayEvents.info("connection.closed", "listener", name(), "session", ended.id(), "client", ended.clientIp());
+                }
+            }
+        };
+    }
+
+    /** Accepts TCP connections as {@link DeviceSocket}s, with TLS first on an implicit-TLS listener. */
+    private final class DeviceServerSocket extends ServerSocket {
+
+        DeviceServerSocket() throws IOException {
+            super();
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket raw = super.accept();
+            try {
+                if (config.mode() == ListenerMode.TLS) {
+                    SSLSocket tlsSocket = tls.serverSocket(raw, new byte[0]);
+                    String client = ((InetSocketAddress) raw.getRemoteSocketAddress()).getAddress().getHostAddress();
+                    // The handshake runs on the banner's first write, in the session's thread, not here in the accept loop.
+                    return new DeviceSocket(tlsSocket, raw, null, new DeviceSocket.HandshakeListener() {
+                        @Override
+                        public void completed(javax.net.ssl.SSLSession s) {
+                            RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
+                                    "cipher", s.getCipherSuite());
+                        }
+
+                        @Override
+                        public void failed(IOException e) {
+                            RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
+                                    "hint", ListenerTls.hint(config, e));
+                        }
+                    });
+                }
+                InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+                return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
+                        "client", remote.getAddress().getHostAddress(), "cause",
+                        "the device started a TLS handshake on a " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+                                + " port; set it to STARTTLS (or no encryption) for this port, or point it at an implicit-TLS listener"));
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.smtpdoctor.relay.device;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.config.DeviceRule;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * MAIL, RCPT, RSET and QUIT, parsed leniently: {@code MAIL FROM:<a@b>},
+ * {@code MAIL FROM: <a@b>}, {@code MAIL FROM:a@b} and {@code mail from : <a@b>} are the
+ * same (RFC 5321 §4.1.2 allows none of the variants; devices send all of them). A source
+ * route ({@code <@relay:a@b>}, RFC 5321 §4.1.2 and appendix C) is dropped. ESMTP
+ * parameters other than SIZE are accepted and ignored.
+ * <p>
+ * Policy: a device's sender is checked at MAIL; a client that is no device is refused at
+ * each RCPT, with {@code 530 5.7.0} when a device account could log in from its address
+ * and {@code 550 5.7.1 Relaying denied} when nothing could make it a device.
+ */
+final class EnvelopeVerbs {
+
+    static final int MAX_RECIPIENTS = 500; // Exchange Online's per-message default
+    private static final Pattern FROM = Pattern.compile("(?i)^FROM\\s*:\\s*(<[^<>]*>|[^\\s<>]*)\\s*(.*)$");
+    private static final Pattern TO = Pattern.compile("(?i)^TO\\s*:\\s*(<[^<>]*>|[^\\s<>]*)\\s*(.*)$");
+    private static final Pattern SIZE = Pattern.compile("(?i)(?:^|\\s)SIZE=(\\d{1,18})(?:\\s|$)");
+
+    private EnvelopeVerbs() {
+    }
+
+    /** The address inside {@code <...>} or bare, without a source route; empty for {@code <>}. */
+    static Optional<String> path(String raw) {
+        String a = raw.startsWith("<") ? raw.substring(1, raw.length() - 1).strip() : raw;
+        if (a.startsWith("@")) {
+            int colon = a.indexOf(':');
+            a = colon < 0 ? "" : a.substring(colon + 1);
+        }
+        if (a.isEmpty()) {
+            return Optional.of("");
+        }
+        return a.matches("[^@\\s]+@[^@\\s]+") ? Optional.of(a) : Optional.empty();
+    }
+
+    static final class Mail extends RelayVerb {
+        Mail(DeviceListener listener) {
+            super(listener, "MAIL", "Specifies the sender.");
+        }
+
+        @Override
+        void handle(String argument, Session smtp, DeviceSession session) throws IOException {
+            if (session.transaction().isPresent()) {
+                smtp.sendResponse(RelayReplies.SENDER_ALREADY);
+                return;
+            }
+            Matcher m = FROM.matcher(argument);
+            Optional<String> sender = m.matches() ? path(m.group(1)) : Optional.empty();
+            if (sender.isEmpty()) {
+                smtp.sendResponse(RelayReplies.SENDER_SYNTAX);
+                return;
+            }
+            Matcher size = SIZE.matcher(m.group(2));
+            if (size.find() && Long.parseLong(size.group(1)) > listener.config().maxMessageBytes()) {
+                smtp.sendResponse(RelayReplies.MESSAGE_TOO_BIG);
+                return;
+            }
+            Optional<DeviceRule> device = session.device();
+            if (device.isPresent() && !DevicePolicy.senderAllowed(device.get(), sender.get())) {
+                RelayEvents.warn("sender.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                        "device", device.get().name(), "sender", sender.get());
+                smtp.sendResponse(RelayReplies.SENDER_DENIED);
+                return;
+            }
+            session.begin(sender.get());
+            smtp.sendResponse(RelayReplies.SENDER_OK);
+        }
+    }
+
+    static final class Rcpt extends RelayVerb {
+        Rcpt(DeviceListener listener) {
+            super(listener, "RCPT", "Specifies a recipient.");
+        }
+
+        @Override
+        void handle(String argument, Session smtp, DeviceSession session) throws IOException {
+            Optional<MailTransaction> transaction = session.transaction();
+            if (transaction.isEmpty()) {
+                smtp.sendResponse(RelayReplies.NEED_MAIL);
+                return;
+            }
+            Matcher m = TO.matcher(argument);
+            Optional<String> recipient = m.matches() ? path(m.group(1)).filter(r -> !r.isEmpty()) : Optional.empty();
+            if (recipient.isEmpty()) {
+                smtp.sendResponse(RelayReplies.RECIPIENT_SYNTAX);
+                return;
+            }
+            if (transaction.get().recipients().size() >= MAX_RECIPIENTS) {
+                smtp.sendResponse(RelayReplies.TOO_MANY_RECIPIENTS);
+                return;
+            }
+            Optional<DevicePolicy.Refusal> refusal = listener.policy().recipient(session.device(), session.client(), recipient.get());
+            if (refusal.isPresent()) {
+                session.replace(transaction.get().withRefusal());
+                RelayEvents.warn("relay.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                        "device", session.device().map(DeviceRule::name).orElse(null), "user", session.authUser().orElse(null),
+                        "sender", transaction.get().sender(), "recipient", recipient.get(),
+                        "reason", refusal.get().name().toLowerCase(java.util.Locale.ROOT));
+                smtp.sendResponse(switch (refusal.get()) {
+                    case NOT_A_DEVICE_AUTH_POSSIBLE -> RelayReplies.AUTH_REQUIRED;
+                    case NOT_A_DEVICE -> RelayReplies.RELAY_DENIED;
+                    case DOMAIN_NOT_ALLOWED -> RelayReplies.RECIPIENT_DOMAIN_DENIED;
+                });
+                return;
+            }
+            session.replace(transaction.get().withRecipient(recipient.get()));
+            smtp.sendResponse(RelayReplies.RECIPIENT_OK);
+        }
+    }
+
+    static final class Rset extends RelayVerb {
+        Rset(DeviceListener listener) {
+            super(listener, "RSET", "Resets the transaction.");
+        }
+
+        @Override
+        void handle(String argument, Session smtp, DeviceSession session) throws IOException {
+            session.endTransaction();
+            smtp.sendResponse(RelayReplies.OK);
+        }
+    }
+
+    static final class Quit extends RelayVerb {
+        Quit(DeviceListener listener) {
+            super(listener, "QUIT", "Closes the connection.");
+        }
+
+        @Override
+        void handle(String argument, Session smtp, DeviceSession session) throws IOException {
+            smtp.sendResponse(RelayReplies.BYE);
+            smtp.quit();
+        }
+    }
+}

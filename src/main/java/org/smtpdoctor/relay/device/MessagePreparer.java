@@ -1,0 +1,161 @@
+package org.smtpdoctor.relay.device;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a device's message fit to go upstream, touching only its header section
+ * (RFC 5322 §2.2, §3.6): adds Message-ID, Date and MIME-Version when missing (Exchange and
+ * spam filters distrust messages without them), and for a device with
+ * {@code rewrite-from} replaces From with the upstream mailbox, keeping the display name,
+ * and puts the original From in Reply-To (unless the message already has a Reply-To).
+ * <p>
+ * Header bytes are decoded as ISO-8859-1, which maps every byte to one char and back, so
+ * raw 8-bit header text (which devices send, against RFC 5322) passes through unchanged.
+ * Pure and thread-safe.
+ */
+final class MessagePreparer {
+
+    /** The header section is looked for in this many bytes; a longer one is treated as body. */
+    static final int MAX_HEADER_BYTES = MessageBuffer.IN_MEMORY;
+
+    private static final Pattern FIELD = Pattern.compile("^([!-9;-~]+)[ \\t]*:");
+    private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+    private final String hostName;
+    private final SecureRandom random = new SecureRandom();
+
+    MessagePreparer(String hostName) {
+        this.hostName = hostName;
+    }
+
+    /**
+     * The new header section (each line CRLF-ended, the empty separator line included) and
+     * where the body starts in {@code head}.
+     */
+    record Prepared(byte[] header, int bodyOffset, Optional<String> originalFrom) {}
+
+    /** The header fields found at the start of {@code head}, and where the body begins. */
+    record Headers(List<String> fields, int bodyOffset) {
+        /** The first field of this name (case-insensitive), unfolded. */
+        Optional<String> value(String name) {
+            return values(name).stream().findFirst();
+        }
+
+        /** Every field of this name (case-insensitive), unfolded, in order. */
+        List<String> values(String name) {
+            List<String> out = new ArrayList<>();
+            for (String f : fields) {
+                Matcher m = FIELD.matcher(f);
+                if (m.find() && m.group(1).equalsIgnoreCase(name)) {
+                    out.add(f.substring(m.end()).replace("\r\n", "").strip());
+                }
+            }
+            return out;
+        }
+
+        /**
+         * True when the header section did not end within {@value #MAX_HEADER_BYTES} bytes:
+         * fields past that point were not read, so no policy could be checked on them.
+         */
+        boolean truncated(byte[] head) {
+            return bodyOffset < 0 && head.length >= MAX_HEADER_BYTES;
+        }
+    }
+
+    static Headers headers(byte[] head) {
+        String text = new String(head, 0, Math.min(head.length, MAX_HEADER_BYTES), StandardCharsets.ISO_8859_1);
+        List<String> fields = new ArrayList<>();
+        int pos = 0;
+        while (pos < text.length()) {
+            int end = text.indexOf("\r\n", pos);
+            if (end < 0) {
+                break; // an unterminated line: not a complete header section
+            }
+            String line = text.substring(pos, end);
+            if (line.isEmpty()) {
+                return new Headers(fields, end + 2);
+            }
+            if ((line.startsWith(" ") || line.startsWith("\t")) && !fields.isEmpty()) {
+                fields.set(fields.size() - 1, fields.get(fields.size() - 1) + "\r\n" + line);
+            } else if (FIELD.matcher(line).find()) {
+                fields.add(line);
+            } else {
+                break; // not a header line: the body starts here, without a separator
+            }
+            pos = end + 2;
+        }
+        return new Headers(fields, -pos - 1); // negative: no separator line, body begins at -(offset+1)
+    }
+
+    /** The first mailbox in a From (or similar) header value, lower-cased; empty if none can be read. */
+    static Optional<String> address(String headerValue) {
+        try {
+            return OriginatorCheck.mailboxes(headerValue).stream().filter(a -> a.indexOf('@') > 0).findFirst();
+        } catch (jakarta.mail.internet.AddressException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param h the header fields of {@code head}, not {@linkplain Headers#truncated truncated}
+     *        (the relay refuses such a message before it gets here)
+     */
+    Prepared prepare(Headers h, Optional<String> rewriteFrom, ZonedDateTime now) {
+        boolean separated = h.bodyOffset() >= 0;
+        int bodyOffset = separated ? h.bodyOffset() : -h.bodyOffset() - 1;
+        List<String> out = new ArrayList<>(h.fields());
+        Optional<String> originalFrom = h.value("From");
+        if (rewriteFrom.isPresent()) {
+            // The upstream mailbox becomes the only originator: a Sender left in place would
+            // name someone else as the one who sent it (RFC 5322 §3.6.2).
+            out.removeIf(f -> isField(f, "From") || isField(f, "Sender"));
+            String display = originalFrom.map(MessagePreparer::displayName).orElse("");
+            out.add("From: " + (display.isEmpty() ? "" : display + " ") + "<" + rewriteFrom.get() + ">");
+            if (originalFrom.isPresent() && h.value("Reply-To").isEmpty()) {
+                out.add("Reply-To: " + originalFrom.get());
+            }
+        }
+        if (h.value("Message-ID").isEmpty()) {
+            out.add("Message-ID: <" + HexFormat.of().formatHex(randomBytes()) + "@" + hostName + ">");
+        }
+        if (h.value("Date").isEmpty()) {
+            out.add("Date: " + RFC5322_DATE.format(now));
+        }
+        if (h.value("MIME-Version").isEmpty()) {
+            out.add("MIME-Version: 1.0");
+        }
+        StringBuilder header = new StringBuilder();
+        for (String f : out) {
+            header.append(f).append("\r\n");
+        }
+        header.append("\r\n");
+        return new Prepared(header.toString().getBytes(StandardCharsets.ISO_8859_1), bodyOffset, originalFrom);
+    }
+
+    private static boolean isField(String field, String name) {
+        Matcher m = FIELD.matcher(field);
+        return m.find() && m.group(1).equalsIgnoreCase(name);
+    }
+
+    /** {@code "Scanner 3" <scan@x>} gives {@code "Scanner 3"}; a bare address gives nothing. */
+    private static String displayName(String from) {
+        int lt = from.indexOf('<');
+        return lt > 0 ? from.substring(0, lt).strip() : "";
+    }
+
+    private byte[] randomBytes() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,30 @@
+/**
+ * The relay's device side: listeners that accept mail from printers, scanners, UPS cards
+ * and old applications on the LAN, decide whether the sender is an allowed device, and
+ * hand each complete message to a {@link org.smtpdoctor.relay.spool.MessageSink} (the
+ * durable spool) before answering 250. Delivery upstream is elsewhere.
+ * <p>
+ * Entry points: {@link org.smtpdoctor.relay.config.RelayConfigReader} /
+ * {@link org.smtpdoctor.relay.config.RelayConfig#quickStart} build a validated
+ * {@link org.smtpdoctor.relay.config.RelayConfig}; {@link RelayServer#start}
+ * runs it.
+ * <p>
+ * Design: SubEthaSMTP provides the accept loop, a thread per connection, command dispatch
+ * and the idle timeout. Where it cannot meet what real devices send, the relay extends or
+ * replaces it, each time saying why in the class:
+ * <ul>
+ *   <li>{@code DeviceSocket} / {@code DeviceInputStream}: SubEthaSMTP's readers never end a
+ *       line at a bare LF or CR; device bytes are normalised beneath them, and a TLS
+ *       ClientHello on a plain port is noticed and logged.</li>
+ *   <li>Every verb is the relay's ({@code HeloVerbs}, {@code EnvelopeVerbs},
+ *       {@code AuthVerb}, {@code StartTlsVerb}, {@code DataVerb}), registered over the
+ *       library's: lenient parsing, the exact LOGIN challenges, the sink contract.</li>
+ *   <li>Connection limits are enforced in the session handler, so refusals carry
+ *       {@code 421 4.7.0}.</li>
+ * </ul>
+ * Policy ({@code DevicePolicy}) is pure: a client is a device by source network and/or
+ * device account (hashed passwords, {@link org.smtpdoctor.relay.config.PasswordHash}); nobody
+ * else gets past RCPT. Every event is one log line ({@link org.smtpdoctor.relay.RelayEvents}); no password or
+ * AUTH payload is ever logged.
+ */
+package org.smtpdoctor.relay.device;
