@@ -91,7 +91,7 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--upstream", paramLabel = "URL",
             description = {"Deliver here (repeatable, in order of preference):",
-                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]  (XOAUTH2, smtp.office365.com:587)",
+                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]  (XOAUTH2, 587)",
                 "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
                 "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
                 "A password inside the URL is refused: use password-env or password-file."})

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenCallback;
@@ -180,8 +181,21 @@ public final class LabOAuth implements AutoCloseable {
             return "JWT";
         }
 
+        /**
+         * What the scenario's issuance says; for the healthy issuance, the Exchange Online
+         * resource the client asked for ({@code RESOURCE/.default}), as Entra does, so that a
+         * client asking for another cloud's scope gets a token that cloud's Exchange refuses.
+         */
         @Override
         public List<String> audience(TokenRequest request) {
+            if (issuance.equals(Issuance.EXCHANGE) && request.getScope() != null) {
+                for (String scope : request.getScope().toStringList()) {
+                    String resource = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : "";
+                    if (MicrosoftCloud.isExchangeAudience(resource)) {
+                        return List.of(resource);
+                    }
+                }
+            }
             return List.of(issuance.audience());
         }
 

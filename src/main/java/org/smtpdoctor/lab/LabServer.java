@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.tls.SelfSignedCertificate;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
@@ -81,11 +82,23 @@ public final class LabServer implements AutoCloseable {
      * @throws IllegalArgumentException if the scenario name is unknown or the port is out of range
      */
     public static LabServer start(Scenario scenario, int port) throws IOException {
-        return start(scenario, port, DEFAULT_IDLE_TIMEOUT);
+        return start(scenario, port, MicrosoftCloud.GLOBAL);
+    }
+
+    /**
+     * As {@link #start(Scenario, int)}, as that cloud's Exchange Online: it accepts only tokens
+     * for the cloud's Exchange audience, and its certificate also names the cloud's host.
+     */
+    public static LabServer start(Scenario scenario, int port, MicrosoftCloud cloud) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, cloud);
     }
 
     /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
     static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
+        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL);
+    }
+
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -97,7 +110,7 @@ public final class LabServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Optional<LabOAuth> oauth = fault.usesEntra() ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
         try {
-            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth);
+            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud);
         } catch (IOException | RuntimeException e) {
             oauth.ifPresent(LabOAuth::close);
             throw e;
@@ -105,13 +118,18 @@ public final class LabServer implements AutoCloseable {
     }
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
-            Optional<LabOAuth> oauth) throws IOException {
+            Optional<LabOAuth> oauth, MicrosoftCloud cloud) throws IOException {
         Optional<ExchangeTokenValidator> entraTokens = Optional.empty();
         if (oauth.isPresent()) {
             entraTokens = Optional.of(new ExchangeTokenValidator(oauth.get().fetchKeys(), oauth.get().issuer(),
-                    scenario.mailbox(), fault.mailboxFullAccess(), clock));
+                    scenario.mailbox(), fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));
         }
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        List<String> names = new java.util.ArrayList<>(SelfSignedCertificate.DEFAULT_DNS_NAMES);
+        if (!names.contains(cloud.smtpHost())) {
+            names.add(cloud.smtpHost());
+        }
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.EC_P256,
+                "smtp.office365.com", names, List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})), clock);
         String token = demoToken(scenario.mailbox(), clock.instant());
         LabContext context = new LabContext(scenario, fault, token, entraTokens, clock);
         ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
