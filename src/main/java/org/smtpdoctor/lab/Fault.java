@@ -38,7 +38,23 @@ enum Fault {
     /** Entra's tokens are already expired when the client gets them; XOAUTH2 fails with 535 5.7.3. */
     OAUTH_EXPIRED_TOKEN,
     /** The tokens are right but the app's service principal has no FullAccess on the mailbox; XOAUTH2 fails with 535 5.7.3. */
-    OAUTH_NO_MAILBOX_PERMISSION;
+    OAUTH_NO_MAILBOX_PERMISSION,
+    /** The lab's Graph as it should be: the app has Mail.Send (and the rest of {@link LabOAuth#GRAPH_ROLES}), the mailbox is in its scope. */
+    GRAPH_HEALTHY,
+    /** The app has no Mail.Send application permission (or no admin consent): Graph answers 403 ErrorAccessDenied. */
+    GRAPH_NO_MAIL_SEND,
+    /** An application access policy scopes the app to other mailboxes: 403 ErrorAccessDenied "... AppOnly AccessPolicy ...". */
+    GRAPH_MAILBOX_OUT_OF_SCOPE,
+    /** The mailbox is over Graph's limits for a moment: the first mail requests get 429 with Retry-After, then it recovers. */
+    GRAPH_THROTTLED;
+
+    /** Whether the scenario is about the lab's Graph (its SMTP endpoint is then healthy). */
+    boolean graph() {
+        return switch (this) {
+            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED -> true;
+            default -> false;
+        };
+    }
 
     /** Whether the scenario runs the lab's Entra and accepts only its tokens for XOAUTH2. */
     boolean usesEntra() {
@@ -55,6 +71,7 @@ enum Fault {
             case OAUTH_NO_SEND_AS_APP_ROLE -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(), false);
             case OAUTH_GRAPH_AUDIENCE -> new LabOAuth.Issuance(LabOAuth.GRAPH_AUDIENCE, List.of("Mail.Send"), false);
             case OAUTH_EXPIRED_TOKEN -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(LabOAuth.SEND_AS_APP), true);
+            case GRAPH_NO_MAIL_SEND -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("AuditLog.Read.All", "Policy.Read.All"));
             default -> LabOAuth.Issuance.EXCHANGE;
         };
     }

@@ -36,8 +36,15 @@ final class LabContext {
     private final SecureRandom random = new SecureRandom();
     private final Map<Session, LabSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    private final LabDirectory directory;
 
     LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock) {
+        this(scenario, fault, demoToken, entraTokens, clock, new LabDirectory(scenario, fault, clock));
+    }
+
+    LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock,
+               LabDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
         this.scenario = Objects.requireNonNull(scenario, "scenario");
         this.fault = Objects.requireNonNull(fault, "fault");
         this.policy = new SubmissionPolicy(scenario, fault, demoToken, entraTokens);
@@ -54,6 +61,11 @@ final class LabContext {
 
     SubmissionPolicy policy() {
         return policy;
+    }
+
+    /** The tenant's directory: the sign-in log that AUTH LOGIN attempts are recorded in. */
+    LabDirectory directory() {
+        return directory;
     }
 
     ReceivedMessages messages() {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -68,14 +69,33 @@ public final class LabOAuth implements AutoCloseable {
      * @param roles the {@code roles} claim; empty: no such claim (no application permission granted)
      * @param expired issued two hours ago with the usual lifetime, so expired an hour before the client gets it
      */
-    record Issuance(String audience, List<String> roles, boolean expired) {
+    record Issuance(String audience, List<String> roles, boolean expired, List<String> graphRoles) {
         static final Issuance EXCHANGE = new Issuance(EXCHANGE_AUDIENCE, List.of(SEND_AS_APP), false);
 
         Issuance {
             Objects.requireNonNull(audience, "audience");
             roles = List.copyOf(roles);
+            graphRoles = List.copyOf(graphRoles);
+        }
+
+        /** With the Graph permissions of {@link #GRAPH_ROLES}. */
+        Issuance(String audience, List<String> roles, boolean expired) {
+            this(audience, roles, expired, GRAPH_ROLES);
+        }
+
+        Issuance withGraphRoles(List<String> graph) {
+            return new Issuance(audience, roles, expired, graph);
         }
     }
+
+    /**
+     * The Microsoft Graph application permissions the lab's app has by default: sending as the
+     * mailbox (relay), reading sign-ins and policies ({@code tenant}). A token asked for with
+     * Graph's {@code .default} scope carries these as {@code roles}, with Graph's audience.
+     */
+    static final List<String> GRAPH_ROLES = List.of("Mail.Send", "Mail.ReadWrite", "AuditLog.Read.All", "Policy.Read.All");
+    /** Graph's scope for app-only tokens (client credentials). */
+    public static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     /** The mock names an issuer by the path before {@code /token}; this gives Entra's layout. */
     private static final String ISSUER_ID = TENANT + "/oauth2/v2.0";
@@ -188,7 +208,11 @@ public final class LabOAuth implements AutoCloseable {
          */
         @Override
         public List<String> audience(TokenRequest request) {
-            if (issuance.equals(Issuance.EXCHANGE) && request.getScope() != null) {
+            Optional<String> graph = graphResource(request);
+            if (graph.isPresent()) {
+                return List.of(graph.get());
+            }
+            if (issuance.withGraphRoles(GRAPH_ROLES).equals(Issuance.EXCHANGE) && request.getScope() != null) {
                 for (String scope : request.getScope().toStringList()) {
                     String resource = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : "";
                     if (MicrosoftCloud.isExchangeAudience(resource)) {
@@ -211,8 +235,9 @@ public final class LabOAuth implements AutoCloseable {
             claims.put("oid", SERVICE_PRINCIPAL_ID);
             claims.put("idtyp", "app");
             claims.put("app_displayname", "smtp-doctor lab");
-            if (!issuance.roles().isEmpty()) {
-                claims.put("roles", issuance.roles());
+            List<String> roles = graphResource(request).isPresent() ? issuance.graphRoles() : issuance.roles();
+            if (!roles.isEmpty()) {
+                claims.put("roles", roles);
             }
             if (issuance.expired()) {
                 // added after the mock's own iat/nbf/exp, so these win
@@ -222,6 +247,21 @@ public final class LabOAuth implements AutoCloseable {
                 claims.put("exp", Date.from(issued.plus(LIFETIME)));
             }
             return claims;
+        }
+
+        /** A Graph resource asked for ({@code https://graph.microsoft.com/.default}, or a national cloud's), as Entra issues it. */
+        private static Optional<String> graphResource(TokenRequest request) {
+            if (request.getScope() == null) {
+                return Optional.empty();
+            }
+            for (String scope : request.getScope().toStringList()) {
+                for (MicrosoftCloud c : MicrosoftCloud.values()) {
+                    if (scope.equals(c.graphScope())) {
+                        return Optional.of(c.graph().toString());
+                    }
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

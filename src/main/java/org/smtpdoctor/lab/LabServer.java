@@ -59,10 +59,14 @@ public final class LabServer implements AutoCloseable {
     private final SMTPServer smtp;
     private final ExecutorService sessions;
     private final Optional<LabOAuth> oauth;
+    private final Optional<LabGraph> graph;
+    private final boolean scenarioUsesEntra;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabServer(Scenario scenario, SelfSignedCertificate certificate, String demoToken, LabContext context,
-            SMTPServer smtp, ExecutorService sessions, Optional<LabOAuth> oauth) {
+            SMTPServer smtp, ExecutorService sessions, Optional<LabOAuth> oauth, Optional<LabGraph> graph) {
+        this.graph = graph;
+        this.scenarioUsesEntra = Scenarios.definition(scenario.name()).fault().usesEntra();
         this.scenario = scenario;
         this.certificate = certificate;
         this.demoToken = demoToken;
@@ -98,7 +102,21 @@ public final class LabServer implements AutoCloseable {
         return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL);
     }
 
+    /**
+     * As {@link #start(Scenario, int)}, with the lab's Microsoft Graph ({@link #graph()}) and its
+     * Entra running too, whatever the scenario (the graph-* scenarios always have them): for
+     * {@code tenant}, {@code check --tenant-diagnostics} and a relay's {@code m365-graph://} upstream.
+     */
+    public static LabServer startWithGraph(Scenario scenario, int port) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true);
+    }
+
     private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
+        return start(scenario, port, idleTimeout, cloud, false);
+    }
+
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withGraph)
+            throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -108,19 +126,26 @@ public final class LabServer implements AutoCloseable {
         }
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
-        Optional<LabOAuth> oauth = fault.usesEntra() ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        boolean graph = withGraph || fault.graph();
+        Optional<LabOAuth> oauth = fault.usesEntra() || graph ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        LabDirectory directory = new LabDirectory(scenario, fault, clock);
+        Optional<LabGraph> labGraph = Optional.empty();
         try {
-            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud);
+            if (graph) {
+                labGraph = Optional.of(LabGraph.start(scenario, fault, oauth.orElseThrow(), directory, clock));
+            }
+            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud, directory, labGraph);
         } catch (IOException | RuntimeException e) {
+            labGraph.ifPresent(LabGraph::close);
             oauth.ifPresent(LabOAuth::close);
             throw e;
         }
     }
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
-            Optional<LabOAuth> oauth, MicrosoftCloud cloud) throws IOException {
+            Optional<LabOAuth> oauth, MicrosoftCloud cloud, LabDirectory directory, Optional<LabGraph> graph) throws IOException {
         Optional<ExchangeTokenValidator> entraTokens = Optional.empty();
-        if (oauth.isPresent()) {
+        if (oauth.isPresent() && fault.usesEntra()) {
             entraTokens = Optional.of(new ExchangeTokenValidator(oauth.get().fetchKeys(), oauth.get().issuer(),
                     scenario.mailbox(), fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));
         }
@@ -131,7 +156,7 @@ public final class LabServer implements AutoCloseable {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.EC_P256,
                 "smtp.office365.com", names, List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})), clock);
         String token = demoToken(scenario.mailbox(), clock.instant());
-        LabContext context = new LabContext(scenario, fault, token, entraTokens, clock);
+        LabContext context = new LabContext(scenario, fault, token, entraTokens, clock, directory);
         ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
 
         SMTPServer.Builder builder = SMTPServer.port(port)
@@ -160,7 +185,7 @@ public final class LabServer implements AutoCloseable {
             }
             throw e;
         }
-        return new LabServer(scenario, certificate, token, context, smtp, sessions, oauth);
+        return new LabServer(scenario, certificate, token, context, smtp, sessions, oauth, graph);
     }
 
     /** The bound port (the allocated one when started with port 0). */
@@ -188,7 +213,26 @@ public final class LabServer implements AutoCloseable {
      * accepts only that server's tokens. Empty in the other scenarios. Closed with the lab.
      */
     public Optional<LabOAuth> oauth() {
+        return scenarioUsesEntra ? oauth : Optional.empty();
+    }
+
+    /**
+     * The lab's Microsoft Entra ID whenever it runs: in the {@code oauth-*} scenarios (see
+     * {@link #oauth()}) and with the lab's Graph ({@link #graph()}), whose tokens it issues
+     * (scope {@code https://graph.microsoft.com/.default}). Empty otherwise.
+     */
+    public Optional<LabOAuth> entra() {
         return oauth;
+    }
+
+    /**
+     * The lab's Microsoft Graph, in the graph-* scenarios and when started with
+     * {@link #startWithGraph}: sendMail and upload sessions for the scenario's mailbox, Security
+     * Defaults, Conditional Access and the sign-in log (which AUTH LOGIN attempts on this lab add
+     * to), answering only tokens from {@link #oauth()}. Closed with the lab.
+     */
+    public Optional<LabGraph> graph() {
+        return graph;
     }
 
     /**
@@ -218,6 +262,7 @@ public final class LabServer implements AutoCloseable {
                 smtp.stop();
             } finally {
                 sessions.shutdownNow();
+                graph.ifPresent(LabGraph::close);
                 oauth.ifPresent(LabOAuth::close);
             }
         }

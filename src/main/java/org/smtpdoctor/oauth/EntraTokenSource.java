@@ -46,6 +46,25 @@ public final class EntraTokenSource implements TokenSource {
         this.scope = credential.isPresent() ? cloud.appOnlyScope() : cloud.delegatedScope();
     }
 
+    /**
+     * An app-only source for another resource's {@code .default} scope (Microsoft Graph:
+     * {@link MicrosoftCloud#graphScope()}); no device code flow, so no listener.
+     */
+    public static EntraTokenSource appOnly(TokenClient client, ClientCredential credential, Optional<TokenCache> cache,
+                                           Clock clock, String scope) {
+        return new EntraTokenSource(client, Optional.of(credential), cache, (code, left) -> { }, clock, scope);
+    }
+
+    private EntraTokenSource(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
+                             TokenClient.DeviceCodeListener listener, Clock clock, String scope) {
+        this.client = client;
+        this.credential = credential;
+        this.cache = cache;
+        this.listener = listener;
+        this.clock = clock;
+        this.scope = scope;
+    }
+
     @Override
     public synchronized Secret token() throws TokenException {
         if (fresh(current)) {
