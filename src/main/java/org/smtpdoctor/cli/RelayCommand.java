@@ -123,9 +123,10 @@ public final class RelayCommand implements Callable<Integer> {
         warnIfOpen(relayConfig);
         if (checkConfig) {
             describe(relayConfig, out);
-            out.println("Configuration OK.");
+            boolean problem = GraphChecks.print(relayConfig, out);
+            out.println(problem ? "Configuration read, but an upstream has a problem (above)." : "Configuration OK.");
             out.flush();
-            return ExitCode.OK;
+            return problem ? ExitCode.FAILED : ExitCode.OK;
         }
         Spool spool;
         try {

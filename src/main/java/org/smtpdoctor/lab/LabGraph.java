@@ -126,10 +126,11 @@ public final class LabGraph implements AutoCloseable {
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    static LabGraph start(Scenario scenario, Fault fault, LabOAuth oauth, LabDirectory directory, Clock clock) throws IOException {
+    static LabGraph start(Scenario scenario, Fault fault, LabOAuth oauth, LabDirectory directory, Clock clock, int port)
+            throws IOException {
         GraphTokenValidator tokens = new GraphTokenValidator(oauth.fetchKeys(), oauth.issuer(),
                 List.of("https://graph.microsoft.com", org.smtpdoctor.oauth.MicrosoftCloud.GRAPH_APP_ID), clock);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), 0), 50);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port), 50);
         AtomicInteger n = new AtomicInteger();
         ExecutorService threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-doctor-lab-graph-" + n.incrementAndGet());

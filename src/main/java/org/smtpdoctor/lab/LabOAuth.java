@@ -115,6 +115,11 @@ public final class LabOAuth implements AutoCloseable {
      * @throws IOException if it cannot listen
      */
     static LabOAuth start(Issuance issuance) throws IOException {
+        return start(issuance, 0);
+    }
+
+    /** As {@link #start(Issuance)} on a given port (0: any free one). */
+    static LabOAuth start(Issuance issuance, int port) throws IOException {
         OAuth2TokenCallback tokens = new ExchangeTokens(issuance);
         // No initial keys: the mock's default ones are published in its jar, so anyone could sign lab tokens.
         KeyProvider freshKey = new KeyProvider(List.of(), JWSAlgorithm.RS256.getName());
@@ -123,7 +128,7 @@ public final class LabOAuth implements AutoCloseable {
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
                 new OAuth2TokenProvider(freshKey), Set.of(tokens)));
         try {
-            server.start(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), 0);
+            server.start(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port);
         } catch (RuntimeException e) {
             throw new IOException("the lab's OAuth server cannot start: " + e.getMessage(), e);
         }

@@ -108,15 +108,25 @@ public final class LabServer implements AutoCloseable {
      * {@code tenant}, {@code check --tenant-diagnostics} and a relay's {@code m365-graph://} upstream.
      */
     public static LabServer startWithGraph(Scenario scenario, int port) throws IOException {
-        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true);
+        return startWithGraph(scenario, port, 0, 0);
+    }
+
+    /** As {@link #startWithGraph(Scenario, int)} with the Graph and Entra on given ports (0: any free one). */
+    public static LabServer startWithGraph(Scenario scenario, int port, int graphPort, int entraPort) throws IOException {
+        for (int p : new int[] {graphPort, entraPort}) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port out of range: " + p);
+            }
+        }
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, graphPort, entraPort);
     }
 
     private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
-        return start(scenario, port, idleTimeout, cloud, false);
+        return start(scenario, port, idleTimeout, cloud, false, 0, 0);
     }
 
-    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withGraph)
-            throws IOException {
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withGraph,
+            int graphPort, int entraPort) throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -127,12 +137,13 @@ public final class LabServer implements AutoCloseable {
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
         boolean graph = withGraph || fault.graph();
-        Optional<LabOAuth> oauth = fault.usesEntra() || graph ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        Optional<LabOAuth> oauth = fault.usesEntra() || graph ? Optional.of(LabOAuth.start(fault.issuance(), graph ? entraPort : 0))
+                : Optional.empty();
         LabDirectory directory = new LabDirectory(scenario, fault, clock);
         Optional<LabGraph> labGraph = Optional.empty();
         try {
             if (graph) {
-                labGraph = Optional.of(LabGraph.start(scenario, fault, oauth.orElseThrow(), directory, clock));
+                labGraph = Optional.of(LabGraph.start(scenario, fault, oauth.orElseThrow(), directory, clock, graphPort));
             }
             return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud, directory, labGraph);
         } catch (IOException | RuntimeException e) {
