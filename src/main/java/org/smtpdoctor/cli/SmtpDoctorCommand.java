@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * the documented exit code (never a stack trace).
  */
 @Command(name = "smtp-doctor", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
-        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, TenantCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Diagnose SMTP submission to Microsoft 365 (or any SMTP server), layer by layer.",
             "",

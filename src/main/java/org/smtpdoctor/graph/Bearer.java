@@ -10,4 +10,19 @@ public interface Bearer {
 
     /** Forgets the current token and gets a new one. */
     Secret renew() throws TokenException;
+
+    /** A source that renews by itself (a read-only command's): renewing asks it again. */
+    static Bearer of(org.smtpdoctor.oauth.TokenSource source) {
+        return new Bearer() {
+            @Override
+            public Secret token() throws TokenException {
+                return source.token();
+            }
+
+            @Override
+            public Secret renew() throws TokenException {
+                return source.token();
+            }
+        };
+    }
 }

@@ -46,12 +46,14 @@ enum Fault {
     /** An application access policy scopes the app to other mailboxes: 403 ErrorAccessDenied "... AppOnly AccessPolicy ...". */
     GRAPH_MAILBOX_OUT_OF_SCOPE,
     /** The mailbox is over Graph's limits for a moment: the first mail requests get 429 with Retry-After, then it recovers. */
-    GRAPH_THROTTLED;
+    GRAPH_THROTTLED,
+    /** The relay's app as least privilege wants it: Mail.Send only; sending works (up to one request, large=refuse), tenant's reads are denied. */
+    GRAPH_LEAST_PRIVILEGE;
 
     /** Whether the scenario is about the lab's Graph (its SMTP endpoint is then healthy). */
     boolean graph() {
         return switch (this) {
-            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED -> true;
+            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED, GRAPH_LEAST_PRIVILEGE -> true;
             default -> false;
         };
     }
@@ -72,6 +74,7 @@ enum Fault {
             case OAUTH_GRAPH_AUDIENCE -> new LabOAuth.Issuance(LabOAuth.GRAPH_AUDIENCE, List.of("Mail.Send"), false);
             case OAUTH_EXPIRED_TOKEN -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(LabOAuth.SEND_AS_APP), true);
             case GRAPH_NO_MAIL_SEND -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("AuditLog.Read.All", "Policy.Read.All"));
+            case GRAPH_LEAST_PRIVILEGE -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("Mail.Send"));
             default -> LabOAuth.Issuance.EXCHANGE;
         };
     }

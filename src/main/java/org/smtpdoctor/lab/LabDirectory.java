@@ -104,8 +104,9 @@ final class LabDirectory {
         if (fault == Fault.SECURITY_DEFAULTS) {
             return out; // Security Defaults and Conditional Access policies exclude each other
         }
-        out.add(policy(ADMIN_MFA_POLICY_ID, "Require MFA for administrators", "enabled", List.of("all"),
-                List.of(), List.of("62e90394-69f5-4237-9190-012177145e10"), List.of("All"), List.of("mfa")));
+        out.add(policy(ADMIN_MFA_POLICY_ID, "Require MFA for administrators", "enabled",
+                List.of("browser", "mobileAppsAndDesktopClients"), List.of(), List.of("62e90394-69f5-4237-9190-012177145e10"),
+                List.of("All"), List.of("mfa")));
         if (fault == Fault.CONDITIONAL_ACCESS) {
             out.add(policy(LEGACY_POLICY_ID, "Block legacy authentication", "enabled", List.of("exchangeActiveSync", "other"),
                     List.of("All"), List.of(), List.of("All"), List.of("block")));

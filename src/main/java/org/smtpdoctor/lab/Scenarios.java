@@ -196,6 +196,11 @@ public final class Scenarios {
                         "throttling_rate_limit", PASSWORD, MAILBOX,
                         "https://learn.microsoft.com/graph/throttling"),
                 Fault.GRAPH_THROTTLED, null, null);
+        add(map, scenario("graph-least-privilege",
+                        "The relay's app with Mail.Send only (least privilege): sendMail works, messages over one 4 MB"
+                                + " request need large=refuse, and tenant's reads are skipped for lack of permission.",
+                        null, PASSWORD, MAILBOX, GRAPH_SENDMAIL_DOC),
+                Fault.GRAPH_LEAST_PRIVILEGE, null, null);
         return map;
     }
 

@@ -55,6 +55,17 @@ public final class EntraTokenSource implements TokenSource {
         return new EntraTokenSource(client, Optional.of(credential), cache, (code, left) -> { }, clock, scope);
     }
 
+    /**
+     * A source for any resource: app-only with {@code appScope} when a credential is given,
+     * otherwise delegated (device code) with {@code delegatedScope} (Graph reads: its permissions'
+     * scopes and {@code offline_access}).
+     */
+    public static EntraTokenSource forScopes(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
+                                             TokenClient.DeviceCodeListener listener, Clock clock, String appScope,
+                                             String delegatedScope) {
+        return new EntraTokenSource(client, credential, cache, listener, clock, credential.isPresent() ? appScope : delegatedScope);
+    }
+
     private EntraTokenSource(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
                              TokenClient.DeviceCodeListener listener, Clock clock, String scope) {
         this.client = client;

@@ -40,7 +40,8 @@ class GraphLabMatrixTest {
     void eachGraphScenarioIsDiagnosedAsItsCauseWithoutSendingMail(String name) throws Exception {
         Scenario scenario = Scenarios.byName(name).orElseThrow();
         try (LabServer lab = LabServer.start(scenario, 0)) {
-            Cli.Run run = checkConfig(lab, "");
+            // Mail.Send alone covers one request: the least-privilege app relays with large=refuse.
+            Cli.Run run = checkConfig(lab, name.equals("graph-least-privilege") ? "&large=refuse" : "");
             assertThat(run.out() + run.err()).doesNotContain(SECRET).doesNotContainPattern("eyJ[\\w-]{10,}\\.");
             if (scenario.expectedCause() == null) {
                 assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
@@ -63,6 +64,15 @@ class GraphLabMatrixTest {
         try (LabServer lab = LabServer.start(Scenarios.byName("graph-mailbox-out-of-scope").orElseThrow(), 0)) {
             assertThat(checkConfig(lab, "").out()).contains("New-ApplicationAccessPolicy -AppId", "Test-ApplicationAccessPolicy",
                     "rule graph.mailbox-out-of-scope");
+        }
+    }
+
+    @Test
+    void anAppWithMailSendOnlyIsToldThatLargeMessagesNeedMailReadWrite() throws Exception {
+        try (LabServer lab = LabServer.start(Scenarios.byName("graph-least-privilege").orElseThrow(), 0)) {
+            Cli.Run run = checkConfig(lab, "");
+            assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
+            assertThat(run.out()).contains("Mail.ReadWrite", "[oauth_scope_or_permission, ");
         }
     }
 
