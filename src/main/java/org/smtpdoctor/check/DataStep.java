@@ -1,0 +1,52 @@
+package org.smtpdoctor.check;
+
+import static org.smtpdoctor.check.StepSupport.shorten;
+import static org.smtpdoctor.check.StepSupport.transportFailure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import org.smtpdoctor.smtp.Reply;
+import org.smtpdoctor.smtp.TransportException;
+
+/**
+ * data: DATA with a short test message, only with {@code --send}. Needs {@code s.sender},
+ * the request's recipient, {@code s.host} and {@code s.client} with a recipient accepted.
+ * SKIP without {@code --send}; FAIL with the refusing reply or {@code transport.*}; PASS
+ * with the server's reply.
+ */
+final class DataStep implements Step {
+
+    @Override
+    public Outcome run(CheckSession s) {
+        if (!s.request.send()) {
+            return Outcome.skip("not sending (add --send to deliver a test message)");
+        }
+        try {
+            Reply reply = s.client.data(testMessage(s));
+            if (reply.isPositive()) {
+                return Outcome.pass("test message accepted: " + shorten(reply.oneLine()));
+            }
+            return Outcome.fail("message refused: " + shorten(reply.oneLine()), s.reply(StepId.DATA, reply));
+        } catch (TransportException e) {
+            return transportFailure(s, StepId.DATA, e);
+        }
+    }
+
+    private static byte[] testMessage(CheckSession s) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        String text = "From: <" + s.sender + ">\r\n"
+                + "To: <" + s.request.to().orElseThrow() + ">\r\n"
+                + "Subject: smtp-doctor test message\r\n"
+                + "Date: " + date + "\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@smtp-doctor>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n"
+                + "\r\n"
+                + "This test message was sent by smtp-doctor to verify mail submission through\r\n"
+                + s.host + ":" + s.request.port() + ". No action is needed.\r\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
