@@ -1,15 +1,12 @@
 package org.smtpdoctor.check;
 
-import static org.smtpdoctor.check.StepSupport.shorten;
-import static org.smtpdoctor.check.StepSupport.transportFailure;
+import static org.smtpdoctor.check.StepSupport.send;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
-import org.smtpdoctor.smtp.Reply;
-import org.smtpdoctor.smtp.TransportException;
 
 /**
  * data: DATA with a short test message, only with {@code --send}. Needs {@code s.sender},
@@ -24,15 +21,7 @@ final class DataStep implements Step {
         if (!s.request.send()) {
             return Outcome.skip("not sending (add --send to deliver a test message)");
         }
-        try {
-            Reply reply = s.client.data(testMessage(s));
-            if (reply.isPositive()) {
-                return Outcome.pass("test message accepted: " + shorten(reply.oneLine()));
-            }
-            return Outcome.fail("message refused: " + shorten(reply.oneLine()), s.reply(StepId.DATA, reply));
-        } catch (TransportException e) {
-            return transportFailure(s, StepId.DATA, e);
-        }
+        return send(s, StepId.DATA, "test message accepted", "message refused", () -> s.client.data(testMessage(s)));
     }
 
     private static byte[] testMessage(CheckSession s) {

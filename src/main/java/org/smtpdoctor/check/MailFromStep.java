@@ -1,12 +1,9 @@
 package org.smtpdoctor.check;
 
-import static org.smtpdoctor.check.StepSupport.shorten;
-import static org.smtpdoctor.check.StepSupport.transportFailure;
+import static org.smtpdoctor.check.StepSupport.send;
 
 import java.util.List;
 import java.util.Optional;
-import org.smtpdoctor.smtp.Reply;
-import org.smtpdoctor.smtp.TransportException;
 
 /**
  * mail-from: MAIL FROM with {@code --from}, else the user name if it is an address. Needs
@@ -24,14 +21,7 @@ final class MailFromStep implements Step {
                     Optional.empty(), true);
         }
         s.sender = sender;
-        try {
-            Reply reply = s.client.mailFrom(sender);
-            if (reply.isPositive()) {
-                return Outcome.pass("sender <" + sender + "> accepted: " + shorten(reply.oneLine()));
-            }
-            return Outcome.fail("sender <" + sender + "> refused: " + shorten(reply.oneLine()), s.reply(StepId.MAIL_FROM, reply));
-        } catch (TransportException e) {
-            return transportFailure(s, StepId.MAIL_FROM, e);
-        }
+        return send(s, StepId.MAIL_FROM, "sender <" + sender + "> accepted", "sender <" + sender + "> refused",
+                () -> s.client.mailFrom(sender));
     }
 }

@@ -1,12 +1,9 @@
 package org.smtpdoctor.check;
 
-import static org.smtpdoctor.check.StepSupport.shorten;
-import static org.smtpdoctor.check.StepSupport.transportFailure;
+import static org.smtpdoctor.check.StepSupport.send;
 
 import java.util.List;
 import java.util.Optional;
-import org.smtpdoctor.smtp.Reply;
-import org.smtpdoctor.smtp.TransportException;
 
 /**
  * rcpt-to: RCPT TO with {@code --to}. Needs the request and {@code s.client} in a mail
@@ -22,14 +19,7 @@ final class RcptToStep implements Step {
                     Optional.empty(), true);
         }
         String to = s.request.to().get();
-        try {
-            Reply reply = s.client.rcptTo(to);
-            if (reply.isPositive()) {
-                return Outcome.pass("recipient <" + to + "> accepted: " + shorten(reply.oneLine()));
-            }
-            return Outcome.fail("recipient <" + to + "> refused: " + shorten(reply.oneLine()), s.reply(StepId.RCPT_TO, reply));
-        } catch (TransportException e) {
-            return transportFailure(s, StepId.RCPT_TO, e);
-        }
+        return send(s, StepId.RCPT_TO, "recipient <" + to + "> accepted", "recipient <" + to + "> refused",
+                () -> s.client.rcptTo(to));
     }
 }

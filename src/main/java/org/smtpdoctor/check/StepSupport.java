@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.smtpdoctor.smtp.Capabilities;
+import org.smtpdoctor.smtp.Reply;
 import org.smtpdoctor.smtp.TransportException;
 
 /**
- * What several steps share: the EHLO name, the mark an inspection proxy leaves, and how a
- * broken wire, a long reply and the EHLO keywords read in a finding. Stateless.
+ * What several steps share: the EHLO name, the mark an inspection proxy leaves, the
+ * judgement of a mail transaction command, and how a broken wire, a long reply and the
+ * EHLO keywords read in a finding. Stateless.
  */
 final class StepSupport {
 
@@ -28,6 +30,30 @@ final class StepSupport {
         }
         InetAddress local = s.client.localAddress();
         return local instanceof Inet6Address ? "[IPv6:" + local.getHostAddress() + "]" : "[" + local.getHostAddress() + "]";
+    }
+
+    /** One command on the session's client. */
+    interface Command {
+        Reply send() throws TransportException;
+    }
+
+    /**
+     * Sends a mail transaction command (MAIL FROM, RCPT TO, DATA): PASS when the server
+     * accepts it, FAIL with the reply as evidence when it refuses, or the broken wire.
+     *
+     * @param accepted what the summary says, before the reply, when the server accepts
+     * @param refused what it says when the server refuses
+     */
+    static Outcome send(CheckSession s, StepId step, String accepted, String refused, Command command) {
+        try {
+            Reply reply = command.send();
+            if (reply.isPositive()) {
+                return Outcome.pass(accepted + ": " + shorten(reply.oneLine()));
+            }
+            return Outcome.fail(refused + ": " + shorten(reply.oneLine()), s.reply(step, reply));
+        } catch (TransportException e) {
+            return transportFailure(s, step, e);
+        }
     }
 
     /** A broken wire in any step: named by its kind, as event {@code transport.<kind>}. */
