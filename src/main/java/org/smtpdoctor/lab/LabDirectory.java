@@ -40,8 +40,8 @@ final class LabDirectory {
     static final String ADMIN_MFA_POLICY_ID = "7b6f3b35-1f6a-4b3e-9d3e-0000000000ad";
     static final String USER_ID = "5c4d0b1e-0000-4d0c-9587-0000000005e7";
 
-    private final Scenario scenario;
-    private final Fault fault;
+    private volatile Scenario scenario;
+    private volatile Fault fault;
     private final Clock clock;
     private final List<ObjectNode> signIns = new ArrayList<>();
     private final List<ObjectNode> appSignIns = new ArrayList<>();
@@ -50,6 +50,30 @@ final class LabDirectory {
         this.scenario = scenario;
         this.fault = fault;
         this.clock = clock;
+        seed();
+    }
+
+    /** The lab switched scenario (LabServer.switchTo): a new tenant story, its log started anew. */
+    synchronized void switchTo(Scenario next, Fault nextFault) {
+        if (next.name().equals(scenario.name())) {
+            return;
+        }
+        scenario = next;
+        fault = nextFault;
+        signIns.clear();
+        appSignIns.clear();
+        seed();
+    }
+
+    Scenario scenario() {
+        return scenario;
+    }
+
+    Fault fault() {
+        return fault;
+    }
+
+    private void seed() {
         Instant before = clock.instant().minus(Duration.ofMinutes(12)).truncatedTo(ChronoUnit.SECONDS);
         if (fault != Fault.INSPECTING_FIREWALL && !fault.usesEntra() && !fault.graph()) {
             signIns.add(signIn(before, basicCode(), "192.0.2.25"));

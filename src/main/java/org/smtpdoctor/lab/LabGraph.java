@@ -75,8 +75,6 @@ public final class LabGraph implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
-    private final Scenario scenario;
-    private final Fault fault;
     private final GraphTokenValidator tokens;
     private final LabDirectory directory;
     private final String url;
@@ -115,19 +113,16 @@ public final class LabGraph implements AutoCloseable {
         }
     }
 
-    private LabGraph(HttpServer server, ExecutorService threads, Scenario scenario, Fault fault, GraphTokenValidator tokens,
-                     LabDirectory directory) {
+    private LabGraph(HttpServer server, ExecutorService threads, GraphTokenValidator tokens, LabDirectory directory) {
         this.server = server;
         this.threads = threads;
-        this.scenario = scenario;
-        this.fault = fault;
         this.tokens = tokens;
         this.directory = directory;
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    static LabGraph start(Scenario scenario, Fault fault, LabOAuth oauth, LabDirectory directory, Clock clock, int port)
-            throws IOException {
+    /** Starts on 127.0.0.1; the scenario (and its fault) is the directory's, which follows the lab's switches. */
+    static LabGraph start(LabOAuth oauth, LabDirectory directory, Clock clock, int port) throws IOException {
         GraphTokenValidator tokens = new GraphTokenValidator(oauth.fetchKeys(), oauth.issuer(),
                 List.of("https://graph.microsoft.com", org.smtpdoctor.oauth.MicrosoftCloud.GRAPH_APP_ID), clock);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port), 50);
@@ -138,7 +133,7 @@ public final class LabGraph implements AutoCloseable {
             return t;
         });
         server.setExecutor(threads);
-        LabGraph graph = new LabGraph(server, threads, scenario, fault, tokens, directory);
+        LabGraph graph = new LabGraph(server, threads, tokens, directory);
         server.createContext("/", graph::handle);
         server.start();
         return graph;
@@ -241,7 +236,7 @@ public final class LabGraph implements AutoCloseable {
 
     private void mail(HttpExchange x, String method, String mailbox, String rest, byte[] body, GraphTokenValidator.Valid token)
             throws IOException {
-        if (!mailbox.equalsIgnoreCase(scenario.mailbox())) {
+        if (!mailbox.equalsIgnoreCase(directory.scenario().mailbox())) {
             error(x, 404, "ErrorInvalidUser", "The requested user '" + mailbox + "' is invalid.");
             return;
         }
@@ -253,13 +248,13 @@ public final class LabGraph implements AutoCloseable {
             error(x, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
             return;
         }
-        if (fault == Fault.GRAPH_MAILBOX_OUT_OF_SCOPE) {
+        if (directory.fault() == Fault.GRAPH_MAILBOX_OUT_OF_SCOPE) {
             // New-ApplicationAccessPolicy -AccessRight RestrictAccess to a group without this mailbox
             error(x, 403, "ErrorAccessDenied", "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly"
                     + " AccessPolicy settings.");
             return;
         }
-        if (fault == Fault.GRAPH_THROTTLED && !read && throttled.getAndIncrement() < THROTTLED_REQUESTS) {
+        if (directory.fault() == Fault.GRAPH_THROTTLED && !read && throttled.getAndIncrement() < THROTTLED_REQUESTS) {
             x.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             error(x, 429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
             return;
@@ -411,7 +406,7 @@ public final class LabGraph implements AutoCloseable {
     /** The mailbox may send only as itself: every From address must be it (as the lab's SMTP side). */
     private Optional<String> check(byte[] mime) {
         for (String from : HeaderFields.fromAddresses(mime)) {
-            if (!from.equalsIgnoreCase(scenario.mailbox())) {
+            if (!from.equalsIgnoreCase(directory.scenario().mailbox())) {
                 return Optional.of(from);
             }
         }
@@ -426,7 +421,8 @@ public final class LabGraph implements AutoCloseable {
     /** The MIME of a text/plain body (base64, as Graph takes it), or answers 400. */
     private Optional<byte[]> mime(HttpExchange x, byte[] body) throws IOException {
         try {
-            byte[] mime = Base64.getMimeDecoder().decode(new String(body, StandardCharsets.US_ASCII).strip());
+            // Line breaks are allowed (base64 as MIME writes it); anything else outside the alphabet is not.
+            byte[] mime = Base64.getDecoder().decode(new String(body, StandardCharsets.US_ASCII).replaceAll("[\r\n]", ""));
             if (mime.length == 0) {
                 throw new IllegalArgumentException("empty");
             }
@@ -476,7 +472,7 @@ public final class LabGraph implements AutoCloseable {
                 d.attachments.add(new Attachment(u.name, u.contentType, u.bytes.toByteArray(), u.inline, u.contentId));
             }
         }
-        x.getResponseHeaders().set("Location", url + "/v1.0/users/" + scenario.mailbox() + "/messages/" + u.draft + "/attachments");
+        x.getResponseHeaders().set("Location", url + "/v1.0/users/" + directory.scenario().mailbox() + "/messages/" + u.draft + "/attachments");
         x.sendResponseHeaders(201, -1);
     }
 
@@ -593,6 +589,6 @@ public final class LabGraph implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LabGraph[" + url + ", " + scenario.name() + "]";
+        return "LabGraph[" + url + ", " + directory.scenario().name() + "]";
     }
 }

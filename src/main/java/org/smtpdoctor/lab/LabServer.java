@@ -1,5 +1,6 @@
 package org.smtpdoctor.lab;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -52,28 +53,31 @@ public final class LabServer implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 64;
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
-    private final Scenario scenario;
     private final SelfSignedCertificate certificate;
     private final String demoToken;
     private final LabContext context;
     private final SMTPServer smtp;
     private final ExecutorService sessions;
     private final Optional<LabOAuth> oauth;
+    private final Optional<JWKSet> entraKeys;
+    private final MicrosoftCloud cloud;
+    private final Clock clock;
     private final Optional<LabGraph> graph;
-    private final boolean scenarioUsesEntra;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LabServer(Scenario scenario, SelfSignedCertificate certificate, String demoToken, LabContext context,
-            SMTPServer smtp, ExecutorService sessions, Optional<LabOAuth> oauth, Optional<LabGraph> graph) {
+    private LabServer(SelfSignedCertificate certificate, String demoToken, LabContext context, SMTPServer smtp,
+            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSet> entraKeys, MicrosoftCloud cloud, Clock clock,
+            Optional<LabGraph> graph) {
         this.graph = graph;
-        this.scenarioUsesEntra = Scenarios.definition(scenario.name()).fault().usesEntra();
-        this.scenario = scenario;
         this.certificate = certificate;
         this.demoToken = demoToken;
         this.context = context;
         this.smtp = smtp;
         this.sessions = sessions;
         this.oauth = oauth;
+        this.entraKeys = entraKeys;
+        this.cloud = cloud;
+        this.clock = clock;
     }
 
     /**
@@ -97,15 +101,19 @@ public final class LabServer implements AutoCloseable {
         return start(scenario, port, DEFAULT_IDLE_TIMEOUT, cloud);
     }
 
-    /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
-    static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
-        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL);
+    /**
+     * As {@link #start(Scenario, int)}, with the lab's Entra running whatever the scenario, so
+     * that XOAUTH2 takes its tokens throughout and {@link #switchTo} can go to any scenario
+     * (a relay demo: the relay's OAuth upstream stays the same while the lab changes).
+     */
+    public static LabServer startWithEntra(Scenario scenario, int port) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, false, 0, 0);
     }
 
     /**
-     * As {@link #start(Scenario, int)}, with the lab's Microsoft Graph ({@link #graph()}) and its
-     * Entra running too, whatever the scenario (the graph-* scenarios always have them): for
-     * {@code tenant}, {@code check --tenant-diagnostics} and a relay's {@code m365-graph://} upstream.
+     * As {@link #startWithEntra(Scenario, int)}, with the lab's Microsoft Graph ({@link #graph()})
+     * too (the graph-* scenarios always have it): for {@code tenant}, {@code check
+     * --tenant-diagnostics} and a relay's {@code m365-graph://} upstream.
      */
     public static LabServer startWithGraph(Scenario scenario, int port) throws IOException {
         return startWithGraph(scenario, port, 0, 0);
@@ -118,15 +126,20 @@ public final class LabServer implements AutoCloseable {
                 throw new IllegalArgumentException("port out of range: " + p);
             }
         }
-        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, graphPort, entraPort);
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, true, graphPort, entraPort);
+    }
+
+    /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
+    static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
+        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL, false, false, 0, 0);
     }
 
     private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
-        return start(scenario, port, idleTimeout, cloud, false, 0, 0);
+        return start(scenario, port, idleTimeout, cloud, false, false, 0, 0);
     }
 
-    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withGraph,
-            int graphPort, int entraPort) throws IOException {
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withEntra,
+            boolean withGraph, int graphPort, int entraPort) throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -137,13 +150,13 @@ public final class LabServer implements AutoCloseable {
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
         boolean graph = withGraph || fault.graph();
-        Optional<LabOAuth> oauth = fault.usesEntra() || graph ? Optional.of(LabOAuth.start(fault.issuance(), graph ? entraPort : 0))
-                : Optional.empty();
+        Optional<LabOAuth> oauth = fault.usesEntra() || withEntra || graph
+                ? Optional.of(LabOAuth.start(fault.issuance(), graph ? entraPort : 0)) : Optional.empty();
         LabDirectory directory = new LabDirectory(scenario, fault, clock);
         Optional<LabGraph> labGraph = Optional.empty();
         try {
             if (graph) {
-                labGraph = Optional.of(LabGraph.start(scenario, fault, oauth.orElseThrow(), directory, clock, graphPort));
+                labGraph = Optional.of(LabGraph.start(oauth.orElseThrow(), directory, clock, graphPort));
             }
             return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud, directory, labGraph);
         } catch (IOException | RuntimeException e) {
@@ -155,11 +168,8 @@ public final class LabServer implements AutoCloseable {
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
             Optional<LabOAuth> oauth, MicrosoftCloud cloud, LabDirectory directory, Optional<LabGraph> graph) throws IOException {
-        Optional<ExchangeTokenValidator> entraTokens = Optional.empty();
-        if (oauth.isPresent() && fault.usesEntra()) {
-            entraTokens = Optional.of(new ExchangeTokenValidator(oauth.get().fetchKeys(), oauth.get().issuer(),
-                    scenario.mailbox(), fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));
-        }
+        Optional<JWKSet> keys = oauth.isPresent() ? Optional.of(oauth.get().fetchKeys()) : Optional.empty();
+        Optional<ExchangeTokenValidator> entraTokens = validator(oauth, keys, scenario, fault, cloud, clock);
         List<String> names = new java.util.ArrayList<>(SelfSignedCertificate.DEFAULT_DNS_NAMES);
         if (!names.contains(cloud.smtpHost())) {
             names.add(cloud.smtpHost());
@@ -196,7 +206,36 @@ public final class LabServer implements AutoCloseable {
             }
             throw e;
         }
-        return new LabServer(scenario, certificate, token, context, smtp, sessions, oauth, graph);
+        return new LabServer(certificate, token, context, smtp, sessions, oauth, keys, cloud, clock, graph);
+    }
+
+    private static Optional<ExchangeTokenValidator> validator(Optional<LabOAuth> oauth, Optional<JWKSet> keys, Scenario scenario,
+            Fault fault, MicrosoftCloud cloud, Clock clock) {
+        return oauth.map(o -> new ExchangeTokenValidator(keys.orElseThrow(), o.issuer(), scenario.mailbox(),
+                fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));
+    }
+
+    /**
+     * From the next command on, the lab is this scenario: its SMTP answers and, when its
+     * Entra runs, the tokens it issues from now on. Open connections, the port, the
+     * certificate and the Entra keys stay.
+     *
+     * @throws IllegalArgumentException for starttls-stripped (its firewall sits under the
+     *         listening socket) or an oauth-* scenario on a lab started without Entra
+     */
+    public void switchTo(Scenario next) {
+        Fault fault = Scenarios.definition(next.name()).fault();
+        if (fault == Fault.INSPECTING_FIREWALL || context.fault() == Fault.INSPECTING_FIREWALL) {
+            throw new IllegalArgumentException("the lab cannot switch to or from " + next.name()
+                    + " while running (its firewall sits under the socket): start a new lab");
+        }
+        if (fault.usesEntra() && oauth.isEmpty()) {
+            throw new IllegalArgumentException(next.name() + " needs the lab's Entra, which this lab was started without");
+        }
+        synchronized (context) {
+            oauth.ifPresent(o -> o.issue(fault.issuance()));
+            context.switchTo(next, fault, validator(oauth, entraKeys, next, fault, cloud, clock));
+        }
     }
 
     /** The bound port (the allocated one when started with port 0). */
@@ -204,8 +243,9 @@ public final class LabServer implements AutoCloseable {
         return smtp.getPort() == 0 ? smtp.getPortAllocated() : smtp.getPort();
     }
 
+    /** The scenario now (see {@link #switchTo}). */
     public Scenario scenario() {
-        return scenario;
+        return context.scenario();
     }
 
     /** The self-signed certificate presented after STARTTLS (SANs localhost, smtp.office365.com, 127.0.0.1). */
@@ -221,17 +261,14 @@ public final class LabServer implements AutoCloseable {
     /**
      * The lab's Microsoft Entra ID in the {@code oauth-*} scenarios: where a client gets an
      * access token by client credentials (any secret works) for AUTH XOAUTH2, which then
-     * accepts only that server's tokens. Empty in the other scenarios. Closed with the lab.
+     * accepts only that server's tokens. Empty in the other scenarios, unless the lab was
+     * started {@linkplain #startWithEntra with its Entra}. Closed with the lab.
      */
     public Optional<LabOAuth> oauth() {
-        return scenarioUsesEntra ? oauth : Optional.empty();
+        return oauth;
     }
 
-    /**
-     * The lab's Microsoft Entra ID whenever it runs: in the {@code oauth-*} scenarios (see
-     * {@link #oauth()}) and with the lab's Graph ({@link #graph()}), whose tokens it issues
-     * (scope {@code https://graph.microsoft.com/.default}). Empty otherwise.
-     */
+    /** The lab's Entra whenever it runs (the same as {@link #oauth()}): it also issues the lab's Graph tokens. */
     public Optional<LabOAuth> entra() {
         return oauth;
     }
@@ -240,7 +277,7 @@ public final class LabServer implements AutoCloseable {
      * The lab's Microsoft Graph, in the graph-* scenarios and when started with
      * {@link #startWithGraph}: sendMail and upload sessions for the scenario's mailbox, Security
      * Defaults, Conditional Access and the sign-in log (which AUTH LOGIN attempts on this lab add
-     * to), answering only tokens from {@link #oauth()}. Closed with the lab.
+     * to), answering only tokens from {@link #entra()}. It follows {@link #switchTo}. Closed with the lab.
      */
     public Optional<LabGraph> graph() {
         return graph;
@@ -281,7 +318,7 @@ public final class LabServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LabServer[" + scenario.name() + " on 127.0.0.1:" + port() + (closed.get() ? ", closed" : "") + "]";
+        return "LabServer[" + scenario().name() + " on 127.0.0.1:" + port() + (closed.get() ? ", closed" : "") + "]";
     }
 
     private static void register(CommandHandler handler, LabContext context) {

@@ -21,8 +21,13 @@ final class TokenRequests {
 
     /** POSTs grant_type=client_credentials to the token endpoint; returns the access_token. */
     static String clientCredentials(LabOAuth entra) throws IOException {
+        return clientCredentials(entra, LabOAuth.EXCHANGE_SCOPE);
+    }
+
+    /** The same for another scope (Graph's: {@link LabOAuth#GRAPH_SCOPE}). */
+    static String clientCredentials(LabOAuth entra, String scope) throws IOException {
         String form = "grant_type=client_credentials&client_id=" + entra.clientId() + "&client_secret="
-                + LabOAuth.CLIENT_SECRET + "&scope=" + URLEncoder.encode(LabOAuth.EXCHANGE_SCOPE, StandardCharsets.UTF_8);
+                + LabOAuth.CLIENT_SECRET + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(entra.tokenEndpoint()))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/x-www-form-urlencoded")

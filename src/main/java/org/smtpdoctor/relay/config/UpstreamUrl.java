@@ -335,8 +335,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
-    /** A parameter name that may hold a secret ({@code authority} is a URL, not one). */
-    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd|auth(?!ority)");
+    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd");
 
     @Override
     public String toString() {
