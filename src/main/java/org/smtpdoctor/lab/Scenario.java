@@ -44,6 +44,11 @@ public record Scenario(String name, String summary, String expectedCause, String
         return name.startsWith("graph-");
     }
 
+    /** Whether a client authenticates with XOAUTH2 and a token from the lab's Entra by default (the oauth-* scenarios). */
+    public boolean oauth() {
+        return name.startsWith("oauth-");
+    }
+
     /** The password is a demo value, but it still stays out of logs. */
     @Override
     public String toString() {

@@ -107,6 +107,24 @@ class TenantCliTest {
     }
 
     @Test
+    void aRealAppsSecretAndTokensNeverReachTheOutput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String canary = "Canary-tenant-5ecret-" + System.nanoTime();
+        java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("secret"), canary + "\n");
+        try (org.smtpdoctor.lab.LabServer lab = org.smtpdoctor.lab.LabServer.startWithGraph(
+                Scenarios.byName("conditional-access").orElseThrow(), 0)) {
+            var entra = lab.entra().orElseThrow();
+            for (String format : List.of("--json", "--no-color")) {
+                Cli.Run run = Cli.run("tenant", "--tenant", entra.tenant(), "--client-id", entra.clientId(), "--client-secret-file",
+                        secret.toString(), "--authority", entra.authority(), "--graph", lab.graph().orElseThrow().url(),
+                        "--user", "scanner@contoso.com", "--no-token-cache", format);
+                assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);
+                assertThat(run.out() + run.err()).contains("conditional_access_block").doesNotContain(canary)
+                        .doesNotContainPattern("eyJ[\\w-]{10,}\\.");
+            }
+        }
+    }
+
+    @Test
     void withoutAnAppItSaysHowToGiveOne() {
         Cli.Run run = Cli.run("tenant");
         assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
