@@ -148,6 +148,12 @@ public final class GraphMessage {
             } else if (isAttachment(m)) {
                 throw new IOException("the whole message is one attachment; Graph needs a body to attach it to");
             }
+            for (int i = 0; i < out.size(); i++) {
+                GraphMessage.Attachment a = out.get(i);
+                if (a.name().isEmpty()) {
+                    out.set(i, new Attachment(defaultName(a.contentType(), i), a.contentType(), a.bytes(), a.inline(), a.contentId()));
+                }
+            }
             m.saveChanges();
             // saveChanges() makes a new Message-ID: the device's one stays.
             if (messageId != null) {
@@ -178,7 +184,7 @@ public final class GraphMessage {
                 bytes = in.readAllBytes();
             }
             String type = baseType(part.getContentType());
-            String name = Optional.ofNullable(safeFileName(part)).orElse(defaultName(type, out.size()));
+            String name = Optional.ofNullable(safeFileName(part)).orElse("");
             String[] cid = part.getHeader("Content-ID");
             boolean inline = Part.INLINE.equalsIgnoreCase(String.valueOf(part.getDisposition())) || cid != null && part.getDisposition() == null;
             out.add(0, new Attachment(name, type, bytes, inline && cid != null,

@@ -233,6 +233,44 @@ class GraphUpstreamTest {
         }
     }
 
+    @Test
+    void withoutACopyInSentItemsTheMessageGoesAsADraftMarkedToBeDeletedAfterSending() throws Exception {
+        try (LabServer lab = lab("graph-healthy");
+             Spool spool = Fixtures.spool(dir)) {
+            Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@fabrikam.com"), small("no copy"));
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(upstream(lab, "&save-to-sent-items=false")),
+                    Fixtures.options())) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> spool.list().isEmpty());
+            }
+            LabGraph.SentMail sent = lab.graph().orElseThrow().sent().get(0);
+            assertThat(sent.via()).isEqualTo("draft");
+            assertThat(sent.savedToSentItems()).isFalse();
+        }
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedOnceThenDeferredAsAnInvalidToken() throws Exception {
+        try (LabServer lab = LabServer.startWithGraph(Scenarios.byName("oauth-expired-token").orElseThrow(), 0);
+             Spool spool = Fixtures.spool(dir);
+             LogLines log = new LogLines()) {
+            Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@fabrikam.com"), small("expired"));
+            try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(upstream(lab, "")), Fixtures.options())) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> !log.events("deferred").isEmpty());
+            }
+            assertThat(log.events("deferred").get(0)).contains("Graph HTTP 401 InvalidAuthenticationToken", "cause=oauth_token_invalid");
+            assertNothingSecret(log);
+        }
+    }
+
+    @Test
+    void plainHttpToAnythingButLoopbackIsRefusedBeforeAnyTokenIsAskedFor() {
+        String url = "m365-graph://scanner@contoso.com?tenant=t.example&client-id=c&client-secret-env=GRAPH_SECRET"
+                + "&graph=http://graph.example.org";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Upstreams.create(UpstreamUrl.parse(url),
+                Fixtures.settings().withEnv(Map.of("GRAPH_SECRET", SECRET)))).hasMessageContaining("plain http")
+                .hasMessageNotContaining(SECRET);
+    }
+
     /** The client secret, any JWT (tokens start with eyJ), and upload URLs' tokens appear in no log line. */
     static void assertNothingSecret(LogLines log) {
         assertThat(log.all()).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain(SECRET)
