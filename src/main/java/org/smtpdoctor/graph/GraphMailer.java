@@ -380,6 +380,9 @@ public final class GraphMailer {
             if (t.roles().contains("Mail.Send")) {
                 notes.add("the token carries Mail.Send (an Entra application permission: it covers every mailbox unless an"
                         + " application access policy scopes it)");
+            } else {
+                notes.add("the token carries no Mail.Send role: the permission must come from Exchange (RBAC for Applications,"
+                        + " New-ManagementRoleAssignment -Role 'Application Mail.Send')");
             }
             if (drafts && t.roles().contains("Mail.ReadWrite")) {
                 notes.add("the token carries Mail.ReadWrite, which drafts and upload sessions need");

@@ -48,12 +48,18 @@ enum Fault {
     /** The mailbox is over Graph's limits for a moment: the first mail requests get 429 with Retry-After, then it recovers. */
     GRAPH_THROTTLED,
     /** The relay's app as least privilege wants it: Mail.Send only; sending works (up to one request, large=refuse), tenant's reads are denied. */
-    GRAPH_LEAST_PRIVILEGE;
+    GRAPH_LEAST_PRIVILEGE,
+    /**
+     * RBAC for Applications: the app has no Graph permission in Entra (its token carries no roles);
+     * Exchange grants it "Application Mail.Send" scoped to the lab's mailbox only.
+     */
+    GRAPH_RBAC_FOR_APPS;
 
     /** Whether the scenario is about the lab's Graph (its SMTP endpoint is then healthy). */
     boolean graph() {
         return switch (this) {
-            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED, GRAPH_LEAST_PRIVILEGE -> true;
+            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED, GRAPH_LEAST_PRIVILEGE,
+                    GRAPH_RBAC_FOR_APPS -> true;
             default -> false;
         };
     }
@@ -75,8 +81,18 @@ enum Fault {
             case OAUTH_EXPIRED_TOKEN -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(LabOAuth.SEND_AS_APP), true);
             case GRAPH_NO_MAIL_SEND -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("AuditLog.Read.All", "Policy.Read.All"));
             case GRAPH_LEAST_PRIVILEGE -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("Mail.Send"));
+            case GRAPH_RBAC_FOR_APPS -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of());
             default -> LabOAuth.Issuance.EXCHANGE;
         };
+    }
+
+    /**
+     * Exchange's own grants to the lab app (RBAC for Applications, New-ManagementRoleAssignment -App
+     * -Role "Application Mail.Send" -CustomResourceScope): the roles Exchange gives it on the lab's
+     * mailbox, whatever its token says.
+     */
+    List<String> exchangeAppRoles() {
+        return this == GRAPH_RBAC_FOR_APPS ? List.of("Mail.Send") : List.of();
     }
 
     /** Service principals with FullAccess on the lab's mailbox: the lab app's, except in {@link #OAUTH_NO_MAILBOX_PERMISSION}. */

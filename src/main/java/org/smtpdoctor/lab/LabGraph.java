@@ -243,7 +243,10 @@ public final class LabGraph implements AutoCloseable {
         boolean send = method.equals("POST") && (rest.equals("/sendMail") || rest.endsWith("/send"));
         boolean read = method.equals("GET");
         String role = send ? "Mail.Send" : read ? "Mail.Read" : "Mail.ReadWrite";
-        boolean allowed = token.roles().contains(role) || read && token.roles().contains("Mail.ReadWrite");
+        // Entra's application permissions in the token, or Exchange's own role assignment (RBAC for Applications).
+        List<String> granted = new ArrayList<>(token.roles());
+        granted.addAll(directory.fault().exchangeAppRoles());
+        boolean allowed = granted.contains(role) || read && granted.contains("Mail.ReadWrite");
         if (!allowed) {
             error(x, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
             return;

@@ -201,6 +201,11 @@ public final class Scenarios {
                                 + " request need large=refuse, and tenant's reads are skipped for lack of permission.",
                         null, PASSWORD, MAILBOX, GRAPH_SENDMAIL_DOC),
                 Fault.GRAPH_LEAST_PRIVILEGE, null, null);
+        add(map, scenario("graph-rbac-for-apps",
+                        "RBAC for Applications: no Graph permission in Entra (the token carries no roles), Exchange grants"
+                                + " 'Application Mail.Send' on the lab's mailbox only; sendMail works, nothing else does.",
+                        null, PASSWORD, MAILBOX, "https://learn.microsoft.com/exchange/permissions-exo/application-rbac"),
+                Fault.GRAPH_RBAC_FOR_APPS, null, null);
         return map;
     }
 

@@ -41,7 +41,7 @@ class GraphLabMatrixTest {
         Scenario scenario = Scenarios.byName(name).orElseThrow();
         try (LabServer lab = LabServer.start(scenario, 0)) {
             // Mail.Send alone covers one request: the least-privilege app relays with large=refuse.
-            Cli.Run run = checkConfig(lab, name.equals("graph-least-privilege") ? "&large=refuse" : "");
+            Cli.Run run = checkConfig(lab, name.equals("graph-least-privilege") || name.equals("graph-rbac-for-apps") ? "&large=refuse" : "");
             assertThat(run.out() + run.err()).doesNotContain(SECRET).doesNotContainPattern("eyJ[\\w-]{10,}\\.");
             if (scenario.expectedCause() == null) {
                 assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
