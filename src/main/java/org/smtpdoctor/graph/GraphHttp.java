@@ -20,7 +20,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -301,7 +300,6 @@ public final class GraphHttp {
 
     @Override
     public String toString() {
-        return "GraphHttp[connect " + connectTimeout.toSeconds() + " s, read " + readTimeout.toSeconds() + " s]"
-                .toLowerCase(Locale.ROOT);
+        return "GraphHttp[connect " + connectTimeout.toSeconds() + " s, read " + readTimeout.toSeconds() + " s]";
     }
 }

@@ -2,7 +2,6 @@ package org.smtpdoctor.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -79,8 +78,16 @@ public final class GraphMailer {
     /** No token from Entra. */
     public record NoToken(String step, TokenException failure) implements Outcome {}
 
-    /** The message cannot go through Graph as configured (too large, unreadable MIME): a permanent failure. */
-    public record Unsendable(String step, String reason) implements Outcome {}
+    /** The message cannot go through Graph as configured: a permanent failure. */
+    public record Unsendable(String step, Why why, String reason) implements Outcome {}
+
+    /** Why a message cannot go. Closed set. */
+    public enum Why {
+        /** Larger than the settings allow, or parts larger than Graph takes. */
+        TOO_LARGE,
+        /** Its MIME cannot be split into a draft and attachments. */
+        UNREADABLE_MIME
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Attachments under this go in one POST ("use an upload session for 3 MB to 150 MB"). */
@@ -110,7 +117,7 @@ public final class GraphMailer {
      */
     public Outcome send(byte[] content, List<String> recipients, AtomicReference<CompletableFuture<?>> inflight) {
         if (content.length > settings.maxMessageBytes()) {
-            return new Unsendable("size", "the message is " + content.length + " bytes; the Graph upstream takes at most "
+            return new Unsendable("size", Why.TOO_LARGE, "the message is " + content.length + " bytes; the Graph upstream takes at most "
                     + settings.maxMessageBytes() + (settings.large() == Large.REFUSE
                     ? " (one 4 MB request; large=upload sends larger ones by upload session, with Mail.ReadWrite)"
                     : " (Exchange Online's largest message)"));
@@ -136,16 +143,16 @@ public final class GraphMailer {
             try {
                 split = GraphMessage.split(mime);
             } catch (IOException e) {
-                return new Unsendable("draft", e.getMessage());
+                return new Unsendable("draft", Why.UNREADABLE_MIME, e.getMessage());
             }
         }
         if (split.draft().length > GraphMessage.SINGLE_REQUEST_MAX) {
-            return new Unsendable("draft", "the message without its attachments is still " + split.draft().length
+            return new Unsendable("draft", Why.TOO_LARGE, "the message without its attachments is still " + split.draft().length
                     + " bytes, over the 3 MB that one Graph request can carry");
         }
         for (GraphMessage.Attachment a : split.attachments()) {
             if (a.bytes().length > GraphMessage.GRAPH_MAX) {
-                return new Unsendable("attachment", "the attachment " + a.name() + " is " + a.bytes().length
+                return new Unsendable("attachment", Why.TOO_LARGE, "the attachment " + a.name() + " is " + a.bytes().length
                         + " bytes; upload sessions take at most 150 MB");
             }
         }
@@ -340,8 +347,7 @@ public final class GraphMailer {
         ObjectNode body = message.putObject("body");
         body.put("contentType", "Text");
         body.put("content", "This message has no recipient, so Graph refuses it after checking access.");
-        ArrayNode none = message.putArray("toRecipients");
-        assert none.isEmpty();
+        message.putArray("toRecipients"); // none: Graph can only refuse it
         probe.put("saveToSentItems", false);
         Call c = call("check", "POST", settings.endpoint().v1(users("/sendMail")), "application/json",
                 probe.toString().getBytes(StandardCharsets.UTF_8), null);

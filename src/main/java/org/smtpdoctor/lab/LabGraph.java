@@ -82,6 +82,8 @@ public final class LabGraph implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private final Map<String, Draft> drafts = new LinkedHashMap<>();
     private final Map<String, Upload> uploads = new LinkedHashMap<>();
+    /** Each upload session's own token, which its URL carries (never a bearer token). */
+    private final Map<String, String> uploadTokens = new LinkedHashMap<>();
     private final List<SentMail> sent = new ArrayList<>();
 
     private static final class Draft {
@@ -368,8 +370,6 @@ public final class LabGraph implements AutoCloseable {
             default -> error(x, 405, "ErrorInvalidRequest", "The OData request is not supported.");
         }
     }
-
-    private final Map<String, String> uploadTokens = new LinkedHashMap<>();
 
     private void sendMail(HttpExchange x, String mailbox, byte[] body) throws IOException {
         String type = String.valueOf(x.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);

@@ -150,7 +150,7 @@ public final class GraphUpstream implements Upstream {
                 return Transaction.answered(r.step(), new HttpAnswer(r.error().status(), text, r.retryAfter(), Optional.empty()));
             }
             if (o instanceof GraphMailer.Unsendable u) {
-                boolean size = u.step().equals("size") || u.reason().contains("bytes");
+                boolean size = u.why() == GraphMailer.Why.TOO_LARGE;
                 return Transaction.answered(u.step(), new HttpAnswer(0, (size ? "5.3.4 " : "5.6.0 ")
                         + "the Graph upstream cannot send this message: " + u.reason(), Optional.empty(),
                         Optional.of(size ? "graph.message-too-large" : "graph.mime-unreadable")));
