@@ -28,7 +28,8 @@ import org.smtpdoctor.smtp.Secret;
  *       {@code POST .../messages/{id}/send}; needs Mail.ReadWrite as well. A draft left by a
  *       failure is deleted.</li>
  * </ul>
- * A 401 gets one fresh token and one more try. Nothing secret reaches an outcome's text: the
+ * A 401, or a 403 for a missing permission (the token may predate the grant), gets one fresh
+ * token and one more try. Nothing secret reaches an outcome's text: the
  * token and upload URLs (which carry their own token) are registered with the redactor.
  * Thread-safe; each call is independent.
  */
@@ -283,8 +284,11 @@ public final class GraphMailer {
         http.redactor().register(token.reveal());
         try {
             GraphResponse r = http.send(request(method, uri, token, contentType, body), inflight);
-            if (r.status() == 401) {
-                // The token may have been revoked, or issued before a permission change: one fresh token, once.
+            if (r.status() == 401 || r.status() == 403 && r.error().code().map(c -> c.equals("ErrorAccessDenied")
+                    || c.equals("Authorization_RequestDenied") || c.equals("NoPermissionsInAccessToken")).orElse(false)) {
+                // The token may have been revoked, or issued before a permission change (an application
+                // permission is in the token from the moment it is issued): one fresh token, once. A 403
+                // backs the upstream off, so a permission still missing costs one token request per back-off.
                 try {
                     token = bearer.renew();
                 } catch (TokenException e) {
