@@ -226,6 +226,10 @@ public final class GraphMailer {
             String url = session.response().json().path("uploadUrl").asText("");
             // The upload URL carries its own token: never shown, never followed off https.
             http.redactor().registerExact(url);
+            for (String part : url.substring(url.indexOf('?') + 1).split("&")) {
+                // and its token alone, should an error echo just that
+                http.redactor().registerExact(part.substring(part.indexOf('=') + 1));
+            }
             URI upload;
             try {
                 upload = URI.create(url);
