@@ -45,7 +45,8 @@ final class TenantDiagnostics {
             var entra = lab.entra().orElseThrow();
             TokenSource source = OAuthOptions.labSource(entra, timeout, MicrosoftCloud.GLOBAL.graphScope());
             return new Reader(new TenantReader(http, GraphEndpoint.of(lab.graph().orElseThrow().url()), Bearer.of(source)),
-                    entra.tenant(), request.user(), c.oauth.requested() ? Optional.of(entra.clientId()) : Optional.empty());
+                    entra.tenant(), request.user(), c.oauth.requested() || lab.scenario().oauth()
+                            ? Optional.of(entra.clientId()) : Optional.empty());
         }
         String clientId = c.graphClientId != null ? c.graphClientId : c.oauth.clientId;
         if (clientId == null) {

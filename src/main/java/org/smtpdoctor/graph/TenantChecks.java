@@ -202,7 +202,7 @@ public final class TenantChecks {
         }
         List<JsonNode> smtp = ok.value().stream().filter(TenantChecks::smtp).toList();
         if (smtp.isEmpty()) {
-            return new TenantCheck("sign-ins", Status.WARN, "no SMTP sign-in by " + user + " in the last " + days + " days",
+            return new TenantCheck("sign-ins", Status.WARN, "no SMTP sign-in by " + user + " in the last " + (days == 1 ? "day" : days + " days"),
                     List.of(ok.value().size() + " other sign-ins; a device that never reaches AUTH (network, TLS) leaves none,"
                             + " nor does one refused before Entra saw the password"),
                     Optional.of("AuditLog.Read.All"), Optional.empty());
