@@ -66,8 +66,9 @@ public final class RelayCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--init", paramLabel = "FILE", arity = "0..1", fallbackValue = "relay.yaml",
-            description = "Write a commented example configuration to FILE (default relay.yaml) and exit. Never overwrites.")
-    Path init;
+            description = {"Write a commented example configuration to FILE (default relay.yaml; - for standard output)",
+                "and exit. Never overwrites. Takes no other option."})
+    String init;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = {"Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+).",
@@ -187,9 +188,27 @@ public final class RelayCommand implements Callable<Integer> {
         return Spool.open(dir);
     }
 
-    private Integer init(PrintWriter out) throws IOException {
+    private Integer init(PrintWriter out) {
+        // --init with --config F would write G and ignore F: a contradiction, not a wish to merge them.
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(o -> o.longestName()).filter(n -> !n.equals("--init")).distinct().toList();
+        if (!others.isEmpty()) {
+            throw new UsageException("--init writes an example configuration and exits; it takes no " + String.join(", ", others)
+                    + " (write the example, edit it, then: smtp-doctor relay --config FILE)");
+        }
+        if (init.equals("-")) {
+            out.print(RelayConfigExample.text());
+            out.flush();
+            return ExitCode.OK;
+        }
+        Path file;
         try {
-            Files.writeString(init, RelayConfigExample.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            file = Path.of(init);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--init " + init + ": not a valid file name");
+        }
+        try {
+            Files.writeString(file, RelayConfigExample.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
         } catch (IOException e) {

@@ -39,6 +39,25 @@ class RelayCliTest {
     }
 
     @Test
+    void init_with_another_option_is_a_usage_error_and_init_dash_prints_the_example(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("mine.yaml"), "spool: /s\n");
+        Cli.Run both = Cli.run("relay", "--config", config.toString(), "--init", dir.resolve("new.yaml").toString());
+        assertThat(both.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(both.err()).startsWith("smtp-doctor: --init writes an example configuration and exits; it takes no --config");
+        assertThat(dir.resolve("new.yaml")).doesNotExist();
+        Cli.Run spool = Cli.run("relay", "--init", dir.resolve("new.yaml").toString(), "--spool", "/s");
+        assertThat(spool.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(spool.err()).contains("it takes no --spool");
+
+        Cli.Run stdout = Cli.run("relay", "--init", "-");
+        assertThat(stdout.exit()).as(stdout.err()).isZero();
+        assertThat(stdout.out()).startsWith("# smtp-doctor relay configuration").contains("listeners:", "upstream:", "pacing:");
+        assertThat(dir.resolve("-")).doesNotExist();
+        assertThat(Path.of("-")).doesNotExist();
+        org.smtpdoctor.relay.config.RelayConfigReader.parse(stdout.out(), "stdout"); // the printed example is valid as printed
+    }
+
+    @Test
     void quick_start_flags_make_a_configuration_without_a_file() {
         Cli.Run r = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://smarthost.example.com",
                 "--spool", "/tmp/spool", "--check-config");
