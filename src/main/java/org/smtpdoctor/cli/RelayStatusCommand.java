@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.spool.QueuedMessage;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the relay is running and its status is fresh",
-            "1:no running relay: no status file, a stopped relay's last status, or one not updated for " + RelayStatusCommand.STALE_SECONDS + " s",
+            "1:no running relay: no status file, a stopped relay's last status, its process gone, or a status not updated for "
+                + RelayStatusCommand.STALE_SECONDS + " s",
             "2:usage error: no such spool"})
 public final class RelayStatusCommand implements Callable<Integer> {
 
@@ -77,9 +79,14 @@ public final class RelayStatusCommand implements Callable<Integer> {
         } catch (IOException e) {
             status = Optional.empty(); // half-written files cannot happen (atomic rename); an old format can
         }
-        boolean fresh = status.isPresent() && status.get().running()
+        // The kernel drops the spool's lock when its process dies (kill -9 too): a pid in the lock
+        // file that is gone means no relay runs, however recent its last status is.
+        OptionalLong holder = reader.lockHolder();
+        boolean holderGone = holder.isPresent() && !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+        boolean fresh = status.isPresent() && status.get().running() && !holderGone
                 && Duration.between(status.get().at(), now).getSeconds() <= STALE_SECONDS;
-        String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped" : fresh ? "running" : "stale";
+        String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped"
+                : holderGone ? "not-running" : fresh ? "running" : "stale";
         RelayStatus.Queue queue;
         if (fresh) {
             queue = status.get().queue();
@@ -100,13 +107,15 @@ public final class RelayStatusCommand implements Callable<Integer> {
             ObjectNode q = doc.putObject("queue");
             q.put("messages", queue.messages()).put("pending", queue.pending()).put("deferred", queue.deferred())
                     .put("delivered", queue.delivered()).put("failed", queue.failed());
-            queue.oldest().ifPresent(o -> q.put("oldestReceivedAt", o.toString())
-                    .put("oldestAgeSeconds", Duration.between(o, now).getSeconds()));
+            queue.oldest().ifPresent(o -> q.put("oldest_received_at", o.toString())
+                    .put("oldest_age_s", Duration.between(o, now).getSeconds()));
             out.println(doc.toPrettyString());
         } else {
             switch (state) {
                 case "no-status" -> out.println("No relay status in " + dir + ": no relay has run on this spool yet, or it is starting.");
                 case "stopped" -> out.println("The relay on " + dir + " stopped at " + status.get().at() + "; its last status follows.");
+                case "not-running" -> out.println("The relay on " + dir + " is not running: process " + holder.getAsLong()
+                        + ", which held the spool, is gone (killed or crashed?); its last status, of " + status.get().at() + ", follows.");
                 case "stale" -> out.println("The relay on " + dir + " has not updated its status since " + status.get().at()
                         + " (" + Duration.between(status.get().at(), now).getSeconds() + " s): it is probably not running (killed?).");
                 default -> {

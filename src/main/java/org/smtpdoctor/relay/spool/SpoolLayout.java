@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /** Creating and checking a spool directory (docs/spool.md, "Layout"). Stateless. */
@@ -81,11 +82,17 @@ final class SpoolLayout {
 
     /** " by process N" when the lock file names the process that holds it. */
     static String holder(Path dir) {
+        OptionalLong pid = lockPid(dir);
+        return pid.isPresent() ? " by process " + pid.getAsLong() : "";
+    }
+
+    /** The process id in the lock file: the last process that opened the spool (it may be gone). */
+    static OptionalLong lockPid(Path dir) {
         try {
             String pid = Files.readString(dir.resolve(SpoolFormat.LOCK_FILE), StandardCharsets.US_ASCII).strip();
-            return pid.matches("\\d+") ? " by process " + pid : "";
+            return pid.matches("\\d{1,18}") ? OptionalLong.of(Long.parseLong(pid)) : OptionalLong.empty();
         } catch (IOException e) {
-            return "";
+            return OptionalLong.empty();
         }
     }
 

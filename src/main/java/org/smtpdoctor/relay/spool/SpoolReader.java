@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A read-only look at a spool that may be open in a running relay: takes no lock, changes
@@ -19,10 +20,12 @@ import java.util.Optional;
  */
 public final class SpoolReader {
 
+    private final Path dir;
     private final Path msg;
     private final Path corrupt;
 
     private SpoolReader(Path dir) {
+        this.dir = dir;
         this.msg = dir.resolve(SpoolFormat.MSG);
         this.corrupt = dir.resolve(SpoolFormat.CORRUPT);
     }
@@ -74,6 +77,15 @@ public final class SpoolReader {
             throw new NoSuchFileException("no message " + id);
         }
         return Files.newInputStream(msg.resolve(id + SpoolFormat.CONTENT));
+    }
+
+    /**
+     * The process that last opened the spool, from its lock file: while a relay runs, the relay.
+     * Whether it still runs is for the caller to ask ({@link ProcessHandle#of}); a pid that is gone
+     * means nobody holds the spool now (the kernel drops the lock with the process).
+     */
+    public OptionalLong lockHolder() {
+        return SpoolLayout.lockPid(dir);
     }
 
     /** How many messages were set aside in {@code corrupt/} (never delivered; see docs/spool.md). */
