@@ -531,12 +531,15 @@ public final class DeliveryWorker implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** {@code Received: from HELO (device [address]) by HOST (smtp-doctor) with SMTP id ID; DATE} */
+    /**
+     * {@code Received: from HELO (device [address]) by HOST (smtp-doctor) with ESMTPSA id ID; DATE}, the
+     * "with" protocol as RFC 3848 names the device's session (TLS, AUTH), from its envelope.
+     */
     String received(QueuedMessage m) {
         Envelope e = m.envelope();
         String helo = printable(e.heloName().isEmpty() ? "unknown" : e.heloName());
         return "Received: from " + helo + " (" + printable(e.device()) + " [" + printable(e.clientAddress()) + "])\r\n"
-                + "\tby " + options.hostName() + " (smtp-doctor) with SMTP id " + m.id() + ";\r\n"
+                + "\tby " + options.hostName() + " (smtp-doctor) with " + e.protocol() + " id " + m.id() + ";\r\n"
                 + "\t" + RFC5322.format(e.receivedAt()) + "\r\n";
     }
 

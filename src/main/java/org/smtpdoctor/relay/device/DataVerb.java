@@ -140,7 +140,8 @@ final class DataVerb extends RelayVerb {
         Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
         String sender = device.rewriteFrom().orElse(transaction.sender());
         Envelope envelope = new Envelope(device.name(), session.clientIp(), session.helo(), session.authUser(), sender,
-                transaction.recipients(), now);
+                transaction.recipients(), now,
+                Optional.of(new Envelope.Session(session.esmtp(), Optional.ofNullable(session.tlsProtocol()))));
         String queueId;
         try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepared.header()),
                 content.from(Math.min(prepared.bodyOffset(), head.length)))) {

@@ -189,7 +189,8 @@ final class DeviceListener implements AutoCloseable {
     private DeviceSession newDeviceSession(Session smtp) {
         InetAddress client = smtp.getRemoteAddress().getAddress();
         DeviceSocket socket = (DeviceSocket) smtp.getSocket();
-        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw());
+        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw(),
+                config.mode() == ListenerMode.TLS ? socket.tls() : null);
     }
 
     private SessionHandler sessionHandler() {

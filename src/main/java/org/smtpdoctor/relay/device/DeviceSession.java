@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.config.DeviceRule;
 
 /**
@@ -15,6 +16,7 @@ import org.smtpdoctor.relay.config.DeviceRule;
  * <pre>
  *   HELO/EHLO, RSET, end of DATA   -> transaction dropped
  *   STARTTLS ok                    -> tls; greeting, identity and transaction dropped (RFC 3207 §4.2)
+ *   (implicit-TLS listener)        -> tls from the start
  *   AUTH ok                        -> device = the account's rule
  * </pre>
  * The device found by source address is kept apart from the one found by credentials: an
@@ -29,20 +31,25 @@ final class DeviceSession {
     private final InetAddress client;
     private final Optional<DeviceRule> byAddress;
     private volatile Socket transport;
+    private final SSLSocket implicitTls;
 
     private boolean tls;
     private String tlsProtocol;
     private String helo = "";
+    private boolean esmtp;
     private DeviceRule authenticated;
     private String authUser;
     private int authFailures;
     private MailTransaction transaction;
 
-    DeviceSession(String id, InetAddress client, Optional<DeviceRule> byAddress, Socket transport) {
+    /** @param implicitTls the TLS socket of an implicit-TLS listener's connection, else null */
+    DeviceSession(String id, InetAddress client, Optional<DeviceRule> byAddress, Socket transport, SSLSocket implicitTls) {
         this.id = id;
         this.client = client;
         this.byAddress = byAddress;
         this.transport = transport;
+        this.implicitTls = implicitTls;
+        this.tls = implicitTls != null;
     }
 
     String id() {
@@ -74,7 +81,11 @@ final class DeviceSession {
         return tls;
     }
 
+    /** The TLS version in use ("TLSv1.2"), null for plain text. */
     String tlsProtocol() {
+        if (tlsProtocol == null && implicitTls != null) {
+            tlsProtocol = implicitTls.getSession().getProtocol(); // the handshake ran with the banner
+        }
         return tlsProtocol;
     }
 
@@ -82,12 +93,18 @@ final class DeviceSession {
         return helo;
     }
 
+    /** Whether the last greeting was EHLO (ESMTP), as the Received line reports it (RFC 3848). */
+    boolean esmtp() {
+        return esmtp;
+    }
+
     Optional<MailTransaction> transaction() {
         return Optional.ofNullable(transaction);
     }
 
-    void greet(String name) {
+    void greet(String name, boolean extended) {
         helo = name;
+        esmtp = extended;
         transaction = null;
     }
 
@@ -96,6 +113,7 @@ final class DeviceSession {
         tlsProtocol = protocol;
         transport = raw;
         helo = "";
+        esmtp = false;
         authenticated = null;
         authUser = null;
         transaction = null;

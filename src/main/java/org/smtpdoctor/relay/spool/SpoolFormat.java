@@ -100,6 +100,8 @@ final class SpoolFormat {
                 .put("device", e.device()).put("client_address", e.clientAddress()).put("helo", e.heloName())
                 .put("auth_user", e.authUser().orElse(null)).put("sender", e.sender());
         e.recipients().forEach(n.putArray("recipients")::add);
+        // Added within format 1: older readers ignore them, envelopes without them read as "not known".
+        e.session().ifPresent(s -> n.put("esmtp", s.esmtp()).put("tls", s.tls().orElse(null)));
         return bytes(n);
     }
 
@@ -114,8 +116,11 @@ final class SpoolFormat {
         List<String> rcpts = new ArrayList<>();
         n.path("recipients").forEach(r -> rcpts.add(r.asText()));
         try {
+            Optional<Envelope.Session> session = n.has("esmtp")
+                    ? Optional.of(new Envelope.Session(n.get("esmtp").asBoolean(), optional(n, "tls")))
+                    : Optional.empty();
             Envelope env = new Envelope(text(n, "device"), text(n, "client_address"), text(n, "helo"),
-                    optional(n, "auth_user"), text(n, "sender"), rcpts, Instant.parse(text(n, "received_at")));
+                    optional(n, "auth_user"), text(n, "sender"), rcpts, Instant.parse(text(n, "received_at")), session);
             long size = n.path("size").asLong(-1);
             if (size < 0) {
                 throw new IOException(file + ": no size");
