@@ -135,6 +135,12 @@ public final class RelayCommand implements Callable<Integer> {
             throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + e.getMessage() + ")");
         }
         showRelayEvents();
+        try {
+            // Queue changes made while no relay ran: their audit lines belong in this log.
+            org.smtpdoctor.relay.spool.SpoolAudit.replay(relayConfig.spoolDir());
+        } catch (IOException e) {
+            org.smtpdoctor.relay.RelayEvents.warn("queue.audit-unreadable", "spool", relayConfig.spoolDir(), "reason", e.getMessage());
+        }
         DeliveryWorker worker;
         RelayServer relay;
         try {

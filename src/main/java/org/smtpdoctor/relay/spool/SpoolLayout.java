@@ -23,7 +23,7 @@ final class SpoolLayout {
 
     private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
     private static final List<String> SUBDIRECTORIES =
-            List.of(SpoolFormat.MSG, SpoolFormat.TMP, SpoolFormat.REQUESTS, SpoolFormat.CORRUPT);
+            List.of(SpoolFormat.MSG, SpoolFormat.TMP, SpoolFormat.REQUESTS, SpoolFormat.CORRUPT, SpoolFormat.AUDIT);
 
     private SpoolLayout() {
     }

@@ -90,7 +90,7 @@ class SpoolTest {
             assertThat(spool.markFailed(id, "c@contoso.test", "550 5.1.10 RESOLVER.ADR.RecipientNotFound")).isTrue();
         }
         try (Spool spool = open()) {
-            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(1, 0, 0, List.of()));
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(1, 0, 0, List.of(), List.of()));
             QueuedMessage m = spool.get(id).orElseThrow();
             assertThat(m.recipients()).containsExactly(
                     new RecipientState("a@contoso.test", Status.DELIVERED, 1, java.util.Optional.empty(),
@@ -229,7 +229,7 @@ class SpoolTest {
         Path dir = tmp.resolve("spool");
         try (Spool spool = open()) {
             assertThatThrownBy(this::open).isInstanceOf(SpoolInUseException.class);
-            assertThat(SpoolAdmin.retry(dir, java.util.Optional.empty(), List.of(), Duration.ofMillis(1)).applied())
+            assertThat(SpoolAdmin.requeueCorrupt(dir, Duration.ofMillis(1)))
                     .isIn(SpoolAdmin.Applied.REQUEST_PENDING, SpoolAdmin.Applied.BY_RUNNING_RELAY);
             assertThat(probe(dir)).isEqualTo("the spool " + dir + " is in use by process " + ProcessHandle.current().pid());
         }
