@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.relay.config.Quantities;
+import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.SpoolAdmin;
@@ -232,10 +233,12 @@ public final class QueueCommand implements Runnable {
             List<QueuedMessage> messages = spool.list(reader);
             SpoolReader.Damage damage = spool.damage(reader);
             Instant now = Clock.systemUTC().instant();
+            Optional<Hold> hold = Hold.of(RelayStatusCommand.live(reader, spool.dir, now), now);
             if (spool.json) {
                 ObjectNode doc = spool.document();
                 ArrayNode arr = doc.putArray("messages");
-                messages.forEach(m -> arr.add(json(m, now)));
+                messages.forEach(m -> arr.add(json(m, now).put("held_until",
+                        hold.filter(h -> h.holds(m, now)).map(h -> h.until().toString()).orElse(null))));
                 doc.put("corrupt", damage.setAside().size());
                 ArrayNode c = doc.putArray("corrupt_messages");
                 damage.setAside().forEach(d -> c.addObject().put("id", d.id()).put("can_requeue", d.message().isPresent())
@@ -253,9 +256,10 @@ public final class QueueCommand implements Runnable {
                     boolean first = true;
                     for (RecipientState r : m.recipients()) {
                         states.merge(state(r), 1, Integer::sum);
+                        String next = hold.filter(h -> h.holds(r, now)).map(h -> "in " + age(now, h.until()) + "*").orElse(next(r, now));
                         out.print(TerminalText.safe(String.format(row, first ? m.id() : "", first ? age(m.envelope().receivedAt(), now) : "",
                                 first ? size(m.size()) : "", first ? cut(sender(m), 26) : "", cut(r.recipient(), 26), state(r),
-                                r.attempts(), next(r, now), r.lastReply().map(QueueCommand::oneLine).orElse("-"))));
+                                r.attempts(), next, r.lastReply().map(QueueCommand::oneLine).orElse("-"))));
                         first = false;
                     }
                 }
@@ -265,6 +269,11 @@ public final class QueueCommand implements Runnable {
                 out.println();
                 out.println(messages.size() + (messages.size() == 1 ? " message, " : " messages, ") + recipients
                         + (recipients == 1 ? " recipient (" : " recipients (") + String.join(", ", counts) + ")");
+                if (hold.isPresent() && messages.stream().anyMatch(m -> hold.get().holds(m, now))) {
+                    out.println(TerminalText.safe("* held: every upstream is backed off (throttled or unreachable) until " + hold.get().until()
+                            + " (in " + age(now, hold.get().until()) + "); nothing is tried before then: smtp-doctor relay status --spool "
+                            + spool.dir + " says why"));
+                }
             }
             if (!spool.json) {
                 damage(out, spool.dir, damage);
@@ -471,6 +480,31 @@ public final class QueueCommand implements Runnable {
             }
             out.flush();
             return applied == SpoolAdmin.Applied.REQUEST_PENDING ? ExitCode.FAILED : ExitCode.OK;
+        }
+    }
+
+    /**
+     * The running relay's upstream back-off, from its status: while every upstream is backed off
+     * (throttled, or could not be reached), no message is tried before the first comes back,
+     * whatever its own next attempt says (docs/delivery.md).
+     */
+    record Hold(Instant until) {
+        static Optional<Hold> of(Optional<RelayStatus> live, Instant now) {
+            if (live.isEmpty() || live.get().upstreams().isEmpty()
+                    || live.get().upstreams().stream().anyMatch(u -> u.backedOffUntil().filter(t -> t.isAfter(now)).isEmpty())) {
+                return Optional.empty();
+            }
+            return live.get().upstreams().stream().map(u -> u.backedOffUntil().orElseThrow()).min(Instant::compareTo).map(Hold::new);
+        }
+
+        /** A recipient that would be tried before {@code until} (pending, or deferred to earlier) waits for it. */
+        boolean holds(RecipientState r, Instant now) {
+            return r.status() == RecipientState.Status.PENDING
+                    || r.status() == RecipientState.Status.DEFERRED && r.nextAttempt().orElse(now).isBefore(until);
+        }
+
+        boolean holds(QueuedMessage m, Instant now) {
+            return m.recipients().stream().anyMatch(r -> holds(r, now));
         }
     }
 

@@ -59,6 +59,28 @@ public final class RelayStatusCommand implements Callable<Integer> {
 
     Clock clock = Clock.systemUTC();
 
+    /**
+     * The kernel drops the spool's lock when its process dies (kill -9 too): a pid in the lock
+     * file that is gone means no relay runs, however recent its last status is.
+     */
+    static boolean holderGone(SpoolReader reader) {
+        OptionalLong holder = reader.lockHolder();
+        return holder.isPresent() && !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static boolean fresh(RelayStatus status, boolean holderGone, Instant now) {
+        return status.running() && !holderGone && Duration.between(status.at(), now).getSeconds() <= STALE_SECONDS;
+    }
+
+    /** The status of the relay running on this spool now (its process there, its status fresh); empty when none runs. */
+    static Optional<RelayStatus> live(SpoolReader reader, Path dir, Instant now) {
+        try {
+            return RelayStatus.read(dir).filter(s -> fresh(s, holderGone(reader), now));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -79,12 +101,9 @@ public final class RelayStatusCommand implements Callable<Integer> {
         } catch (IOException e) {
             status = Optional.empty(); // half-written files cannot happen (atomic rename); an old format can
         }
-        // The kernel drops the spool's lock when its process dies (kill -9 too): a pid in the lock
-        // file that is gone means no relay runs, however recent its last status is.
         OptionalLong holder = reader.lockHolder();
-        boolean holderGone = holder.isPresent() && !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
-        boolean fresh = status.isPresent() && status.get().running() && !holderGone
-                && Duration.between(status.get().at(), now).getSeconds() <= STALE_SECONDS;
+        boolean holderGone = holderGone(reader);
+        boolean fresh = status.isPresent() && fresh(status.get(), holderGone, now);
         String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped"
                 : holderGone ? "not-running" : fresh ? "running" : "stale";
         RelayStatus.Queue queue;

@@ -340,6 +340,35 @@ class QueueCommandTest {
     }
 
     @Test
+    void listShowsWhenAMessageHeldByTheUpstreamsBackOffWillNextBeTried() throws Exception {
+        Instant now = Instant.now();
+        Instant until = now.plusSeconds(600);
+        // A relay runs on the spool (this process holds the lock file's pid) and every upstream is backed off.
+        new org.smtpdoctor.relay.deliver.RelayStatus(now, "relay.test", true,
+                new org.smtpdoctor.relay.deliver.RelayStatus.Queue(2, 1, 1, 1, 0, Optional.empty()),
+                java.util.List.of(new org.smtpdoctor.relay.deliver.RelayStatus.UpstreamStatus("smtp://smarthost", "smarthost",
+                        Optional.of(until), Optional.of(now), Optional.of("deferred"), Optional.of("421 4.7.0 Try again later"),
+                        Optional.of("throttling_rate_limit"), 0, 1, 0, 30, 10_000, 30, 10_000, 3))).write(dir);
+        Files.writeString(dir.resolve("lock"), ProcessHandle.current().pid() + "\n");
+        Cli.Run run = Cli.run("queue", "list", "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines[2]).as("deferred past the back-off: its own time").contains("b@contoso.test", "deferred", "in 59m");
+        assertThat(lines[3]).as("pending, but nothing goes before the back-off ends").startsWith(fresh).containsPattern("pending +0 +in (9|10)m\\*");
+        assertThat(run.out()).contains("* held: every upstream is backed off (throttled or unreachable) until " + until);
+        JsonNode doc = new ObjectMapper().readTree(Cli.run("queue", "list", "--spool", dir.toString(), "--json").out());
+        assertThat(doc.get("messages").get(0).get("held_until").isNull()).isTrue();
+        assertThat(doc.get("messages").get(1).get("held_until").asText()).isEqualTo(until.toString());
+
+        // The relay's process gone: no back-off holds anything any more.
+        Process gone = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        Files.writeString(dir.resolve("lock"), gone.pid() + "\n");
+        assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out()).doesNotContain("held").doesNotContain("*");
+    }
+
+    @Test
     void theTopLevelHelpListsQueue() {
         assertThat(Cli.run("--help").out()).contains("queue", "List, show, retry or delete the messages in the relay's spool.");
     }
