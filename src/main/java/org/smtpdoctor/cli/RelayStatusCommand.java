@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
             "  smtp-doctor relay status --spool /var/spool/smtp-doctor --json",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the relay is running and its status is fresh",
-            "1:no running relay: no status file, a stopped relay's last status, its process gone, or a status not updated for "
-                + RelayStatusCommand.STALE_SECONDS + " s",
+        exitCodeList = {"0:the relay is running, its status is fresh, and it takes mail",
+            "1:no running relay (no status file, a stopped relay's last status, its process gone, or a status not updated for "
+                + RelayStatusCommand.STALE_SECONDS + " s), or one refusing mail: spool low",
             "2:usage error: no such spool"})
 public final class RelayStatusCommand implements Callable<Integer> {
 
@@ -104,6 +104,8 @@ public final class RelayStatusCommand implements Callable<Integer> {
         OptionalLong holder = reader.lockHolder();
         boolean holderGone = holderGone(reader);
         boolean fresh = status.isPresent() && fresh(status.get(), holderGone, now);
+        // Running, but below the spool's reserve: every device gets 452. Not OK for a monitor.
+        boolean refusing = fresh && status.get().refusingMail();
         String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped"
                 : holderGone ? "not-running" : fresh ? "running" : "stale";
         RelayStatus.Queue queue;
@@ -119,7 +121,8 @@ public final class RelayStatusCommand implements Callable<Integer> {
             queue = RelayStatus.Queue.of(messages);
         }
         if (json) {
-            ObjectNode doc = Version.jsonDocument().put("spool", dir.toAbsolutePath().toString()).put("relay", state);
+            ObjectNode doc = Version.jsonDocument().put("spool", dir.toAbsolutePath().toString()).put("relay", state)
+                    .put("refusing_mail", refusing);
             if (status.isPresent()) {
                 doc.set("status", status.get().json());
             }
@@ -150,6 +153,6 @@ public final class RelayStatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return fresh ? ExitCode.OK : ExitCode.FAILED;
+        return fresh && !refusing ? ExitCode.OK : ExitCode.FAILED;
     }
 }

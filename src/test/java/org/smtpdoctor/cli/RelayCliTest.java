@@ -32,10 +32,19 @@ class RelayCliTest {
         Cli.Run again = Cli.run("relay", "--init", file.toString());
         assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(again.err()).contains("already exists");
+        // As written, the example lacks only its client secret, and --check-config says exactly that.
         Cli.Run check = Cli.run("relay", "--config", file.toString(), "--check-config");
-        assertThat(check.exit()).as(check.err()).isZero();
+        assertThat(check.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(check.err().strip()).isEqualTo("smtp-doctor: m365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com"
+                + "&client-id=00000000-0000-0000-0000-000000000000&client-secret-env=RELAY_CLIENT_SECRET: the client secret should be"
+                + " in the environment variable RELAY_CLIENT_SECRET, which is not set");
         assertThat(check.out()).contains("listening   0.0.0.0:2525 (starttls, TLSv1.3/TLSv1.2)", "device      printers: from 192.168.10.0/24",
-                "upstream    m365-oauth://relay@contoso.com", "Configuration OK.");
+                "upstream    m365-oauth://relay@contoso.com", "spool       /var/spool/smtp-doctor (keeps 64 MB of its volume free)")
+                .doesNotContain("Configuration OK.");
+        ProcessTest.Result withSecret = ProcessTest.run(java.util.Map.of("RELAY_CLIENT_SECRET", "not-checked-here"),
+                "relay", "--config", file.toString(), "--check-config");
+        assertThat(withSecret.exit()).as(withSecret.err()).isZero();
+        assertThat(withSecret.out()).contains("Configuration OK.");
     }
 
     @Test
@@ -83,7 +92,8 @@ class RelayCliTest {
             Cli.Run r = Cli.run("relay", "--allow", "127.0.0.1", "--upstream", "smtp://h", "--spool", dir.toString(),
                     "--listen", "127.0.0.1:0");
             assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
-            assertThat(r.err()).startsWith("smtp-doctor: cannot open the spool " + dir).doesNotContain("Exception");
+            assertThat(r.err().strip()).isEqualTo("smtp-doctor: a relay (process " + ProcessHandle.current().pid() + ") runs on the spool "
+                    + dir + "; stop it first (one relay per spool)");
         }
     }
 

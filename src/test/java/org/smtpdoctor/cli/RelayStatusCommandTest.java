@@ -140,6 +140,28 @@ class RelayStatusCommandTest {
     }
 
     @Test
+    void aRelayRefusingMailBecauseItsSpoolIsLowSaysSoAndExitsNonZero() throws Exception {
+        Path spool = spoolWithOneMessage();
+        RelayStatus low = status(true);
+        new RelayStatus(low.at(), low.hostName(), true, low.queue(), low.upstreams(),
+                Optional.of(new org.smtpdoctor.relay.spool.Spool.Space(12L << 20, 64L << 20, true))).write(spool);
+        Run r = run(AT.plusSeconds(3), "--spool", spool.toString());
+        assertThat(r.exit()).as("a monitor must see it").isEqualTo(1);
+        assertThat(r.out()).contains("relay relay.test, running", "refusing mail: spool low (12 MB free on the spool's volume, below its"
+                + " reserve of 64 MB): devices get 452 4.3.1 at MAIL FROM until space frees up");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(AT.plusSeconds(3), "--spool", spool.toString(), "--json").out());
+        assertThat(doc.path("refusing_mail").asBoolean()).isTrue();
+        assertThat(doc.path("status").path("spool").path("free_bytes").asLong()).isEqualTo(12L << 20);
+        assertThat(doc.path("status").path("spool").path("reserve_bytes").asLong()).isEqualTo(64L << 20);
+
+        new RelayStatus(low.at(), low.hostName(), true, low.queue(), low.upstreams(),
+                Optional.of(new org.smtpdoctor.relay.spool.Spool.Space(900L << 20, 64L << 20, false))).write(spool);
+        Run ok = run(AT.plusSeconds(3), "--spool", spool.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("spool: 900 MB free on the spool's volume, above its reserve of 64 MB").doesNotContain("refusing");
+    }
+
+    @Test
     void aDeadProcessInTheLockFileMeansNotRunningAtOnceHoweverFreshItsStatus() throws Exception {
         Path spool = spoolWithOneMessage();
         status(true).write(spool);

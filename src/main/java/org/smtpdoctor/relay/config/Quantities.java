@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.smtpdoctor.relay.spool.SpoolReserve;
 
 /**
  * Durations and sizes as people write them in the relay's configuration and on its command line
@@ -48,17 +49,24 @@ public final class Quantities {
         return n > Long.MAX_VALUE >> shift ? OptionalLong.empty() : OptionalLong.of(n << shift);
     }
 
-    /** 64 MB, 512 KB, 2 GB, 300 bytes: the largest binary unit that says it without rounding much. */
-    public static String bytes(long n) {
-        if (n >= 10L << 30 || n >= 1L << 30 && n % (1L << 30) == 0) {
-            return (n >> 30) + " GB";
+    /**
+     * A spool reserve: a size ({@code 64MB}, {@code 1GB}, bytes) or a share of the volume ({@code 5%}, 0-99).
+     *
+     * @throws IllegalArgumentException with a message for the user
+     */
+    public static SpoolReserve spoolReserve(String text) {
+        String t = text.strip();
+        if (t.endsWith("%")) {
+            String n = t.substring(0, t.length() - 1).strip();
+            if (n.matches("\\d{1,2}")) {
+                return SpoolReserve.ofPercent(Integer.parseInt(n));
+            }
+        } else {
+            OptionalLong size = size(t);
+            if (size.isPresent()) {
+                return SpoolReserve.ofBytes(size.getAsLong());
+            }
         }
-        if (n >= 10L << 20 || n >= 1L << 20 && n % (1L << 20) == 0) {
-            return (n >> 20) + " MB";
-        }
-        if (n >= 1L << 10) {
-            return (n >> 10) + " KB";
-        }
-        return n + (n == 1 ? " byte" : " bytes");
+        throw new IllegalArgumentException("expected a size like 64MB or 1GB, or a share of the volume like 5% (0-99%), got '" + t + "'");
     }
 }

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.smtpdoctor.io.InputException;
 import org.smtpdoctor.io.TextInput;
+import org.smtpdoctor.relay.spool.SpoolReserve;
 
 /**
  * Reads a relay configuration file (YAML; the format is the commented example that
@@ -49,8 +50,8 @@ public final class RelayConfigReader {
 
     private RelayConfig config(ConfigNode root) throws ConfigException {
         ConfigNode.Mapping top = mapping(root, "");
-        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "pacing", "retry",
-                "widest-network", NetworkGuard.OVERRIDE));
+        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "spool-reserve", "pacing",
+                "retry", "widest-network", NetworkGuard.OVERRIDE));
         String hostName = optionalString(top, "host-name", "").orElse(RelayConfig.DEFAULT_HOST_NAME);
         if (!hostName.matches("[A-Za-z0-9.-]+")) {
             throw error(top, "", "host-name", "must be a host name (letters, digits, dots, hyphens)");
@@ -95,6 +96,15 @@ public final class RelayConfigReader {
         } catch (RuntimeException e) {
             throw error(top, "", "spool", "not a valid path: " + e.getMessage());
         }
+        SpoolReserve reserve = SpoolReserve.DEFAULT;
+        Optional<String> reserveText = optionalString(top, "spool-reserve", "");
+        if (reserveText.isPresent()) {
+            try {
+                reserve = Quantities.spoolReserve(reserveText.get());
+            } catch (IllegalArgumentException e) {
+                throw error(top, "", "spool-reserve", e.getMessage());
+            }
+        }
         Pacing pacing = Pacing.M365_DEFAULTS;
         if (top.entries().containsKey("pacing")) {
             ConfigNode.Mapping p = mapping(top.entries().get("pacing"), "pacing");
@@ -127,7 +137,7 @@ public final class RelayConfigReader {
         if (upstreams.isEmpty()) {
             throw ConfigException.at(file, top.line(), "upstream", "at least one upstream URL is needed");
         }
-        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard);
+        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard, reserve);
     }
 
     private ListenerConfig listener(ConfigNode.Mapping m, String path) throws ConfigException {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;
+import org.smtpdoctor.relay.spool.Spool;
 
 /**
  * What {@code smtp-doctor relay status} shows: the queue by state, the oldest message, and per
@@ -28,8 +29,10 @@ import org.smtpdoctor.relay.spool.RecipientState;
  *
  * @param at      when it was taken
  * @param running false in the last file a relay writes as it stops
+ * @param spool   the spool's volume against its reserve; empty in files of relays that did not say
  */
-public record RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams) {
+public record RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams,
+                          Optional<Spool.Space> spool) {
 
     /** The status file's name in the spool directory. */
     public static final String FILE = "relay-status.json";
@@ -39,6 +42,16 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
 
     public RelayStatus {
         upstreams = List.copyOf(upstreams);
+    }
+
+    /** A status that says nothing about the spool's volume. */
+    public RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams) {
+        this(at, hostName, running, queue, upstreams, Optional.empty());
+    }
+
+    /** A running relay that takes no new mail because its spool's volume is below the reserve. */
+    public boolean refusingMail() {
+        return running && spool.map(Spool.Space::refusing).orElse(false);
     }
 
     /**
@@ -88,6 +101,9 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         StringBuilder s = new StringBuilder();
         s.append("relay ").append(hostName).append(running ? ", running" : ", stopped")
                 .append(" (status of ").append(at).append(", ").append(age(Duration.between(at, now))).append(" ago)\n");
+        spool.ifPresent(v -> s.append(v.refusing() && running ? "refusing mail: spool low (" + v.describe()
+                + "): devices get 452 4.3.1 at MAIL FROM until space frees up; queued mail is still delivered\n"
+                : "spool: " + v.describe() + "\n"));
         s.append("queue: ").append(queue.messages()).append(queue.messages() == 1 ? " message" : " messages")
                 .append("; recipients ").append(queue.pending()).append(" pending, ").append(queue.deferred()).append(" deferred, ")
                 .append(queue.delivered()).append(" delivered and ").append(queue.failed()).append(" failed awaiting removal\n");
@@ -136,6 +152,8 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         q.put("delivered", queue.delivered());
         q.put("failed", queue.failed());
         queue.oldest().ifPresent(t -> q.put("oldest_received_at", t.toString()));
+        spool.ifPresent(v -> o.putObject("spool").put("free_bytes", v.freeBytes()).put("reserve_bytes", v.reserveBytes())
+                .put("refusing_mail", v.refusing()));
         ArrayNode ups = o.putArray("upstreams");
         for (UpstreamStatus u : upstreams) {
             ObjectNode n = ups.addObject();
@@ -188,8 +206,11 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
                         k.get(p, "messages_left_this_minute").asInt(), k.get(p, "recipients_left_today").asLong(),
                         k.get(p, "messages_per_minute").asInt(), k.get(p, "recipients_per_day").asInt(), k.get(p, "connections").asInt()));
             }
+            JsonNode v = o.path("spool");
+            Optional<Spool.Space> space = v.isObject() ? Optional.of(new Spool.Space(v.path("free_bytes").asLong(),
+                    v.path("reserve_bytes").asLong(), v.path("refusing_mail").asBoolean())) : Optional.empty();
             return new RelayStatus(Instant.parse(k.get(o, "at").asText()), k.get(o, "host_name").asText(),
-                    k.get(o, "running").asBoolean(), queue, ups);
+                    k.get(o, "running").asBoolean(), queue, ups, space);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("bad time in the relay status: " + e.getMessage());
         }

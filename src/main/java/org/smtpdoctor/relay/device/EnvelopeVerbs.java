@@ -48,6 +48,15 @@ final class EnvelopeVerbs {
                 smtp.sendResponse(RelayReplies.MESSAGE_TOO_BIG);
                 return;
             }
+            Optional<String> noRoom = listener.sink().refusal();
+            if (noRoom.isPresent()) {
+                // Said at MAIL, before the device sends its content (452 is a reply to MAIL: RFC 5321 §4.3.2; 4.3.1: RFC 3463).
+                RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                        "device", session.device().map(DeviceRule::name).orElse(null), "sender", sender.get(), "phase", "mail",
+                        "reason", "spool low", "detail", noRoom.get());
+                smtp.sendResponse(RelayReplies.SPOOL_FULL);
+                return;
+            }
             Optional<DeviceRule> device = session.device();
             if (device.isPresent() && !DevicePolicy.senderAllowed(device.get(), sender.get())) {
                 RelayEvents.warn("sender.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.RelayEvents;
 
 /**
  * The relay's durable queue: one directory, one message = a content file, an envelope file
@@ -71,37 +72,57 @@ public final class Spool implements MessageSink, AutoCloseable {
     /**
      * Tunables.
      *
-     * @param minFreeBytes {@link #accept} refuses ({@link SpoolFullException}) when the disk has
-     *                     less free space than this, so the relay answers 452 before the disk is full
+     * @param reserve      how much of the volume stays free: below it {@link #accept} refuses
+     *                     ({@link SpoolFullException}) and {@link #refusal} says why, so the relay
+     *                     answers 452 before the disk is full and still has room for state changes
      * @param lease        how long a message handed out by {@link #due} stays leased without news
-     * @param requestPoll  how often {@code requests/} is looked at
+     * @param requestPoll  how often {@code requests/} (and the free space) is looked at
      * @param clock        for state timestamps and ids
      * @param audit        where administrators' changes and recovery's findings are reported
      *                     ({@link SpoolAudit}): the relay's log by default
      */
-    public record Options(long minFreeBytes, Duration lease, Duration requestPoll, Clock clock, SpoolAudit.Sink audit) {
+    public record Options(SpoolReserve reserve, Duration lease, Duration requestPoll, Clock clock, SpoolAudit.Sink audit) {
 
         public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
         public static Options defaults() {
-            return new Options(DEFAULT_MIN_FREE_BYTES, Duration.ofMinutes(30), Duration.ofMillis(250), Clock.systemUTC(),
+            return new Options(SpoolReserve.DEFAULT, Duration.ofMinutes(30), Duration.ofMillis(250), Clock.systemUTC(),
                     SpoolAudit.RELAY);
         }
 
         public Options withMinFreeBytes(long bytes) {
-            return new Options(bytes, lease, requestPoll, clock, audit);
+            return withReserve(SpoolReserve.ofBytes(bytes));
+        }
+
+        public Options withReserve(SpoolReserve r) {
+            return new Options(r, lease, requestPoll, clock, audit);
         }
 
         public Options withClock(Clock c) {
-            return new Options(minFreeBytes, lease, requestPoll, c, audit);
+            return new Options(reserve, lease, requestPoll, c, audit);
         }
 
         public Options withLease(Duration d) {
-            return new Options(minFreeBytes, d, requestPoll, clock, audit);
+            return new Options(reserve, d, requestPoll, clock, audit);
         }
 
         public Options withAudit(SpoolAudit.Sink a) {
-            return new Options(minFreeBytes, lease, requestPoll, clock, a);
+            return new Options(reserve, lease, requestPoll, clock, a);
+        }
+    }
+
+    /**
+     * The spool's volume now.
+     *
+     * @param freeBytes    usable space left
+     * @param reserveBytes what the spool keeps free ({@link Options#reserve} on this volume)
+     * @param refusing     below the reserve: no new mail is taken until space frees up
+     */
+    public record Space(long freeBytes, long reserveBytes, boolean refusing) {
+        /** "12 MB free on the spool's volume, below its reserve of 64 MB". */
+        public String describe() {
+            return SpoolReserve.size(freeBytes) + " free on the spool's volume, " + (refusing ? "below" : "above") + " its reserve of "
+                    + SpoolReserve.size(reserveBytes);
         }
     }
 
@@ -141,6 +162,8 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
     private final ScheduledExecutorService poller;
     private final Recovery recovery;
+    private final long reserveBytes;
+    private volatile boolean low;
     private volatile boolean closed;
 
     /**
@@ -166,6 +189,48 @@ public final class Spool implements MessageSink, AutoCloseable {
 
         QueuedMessage snapshot() {
             return new QueuedMessage(id, envelope, size, recipients);
+        }
+    }
+
+    /**
+     * What {@link #check} found.
+     *
+     * @param problems what would stop a relay from using the spool, one line each
+     * @param notes    what the user should know (the volume below the reserve: the relay would start refusing mail)
+     * @param heldBy   the live process that holds the spool now (a relay runs on it), if any
+     */
+    public record Check(List<String> problems, List<String> notes, java.util.OptionalLong heldBy) {}
+
+    /**
+     * Whether a relay could open and use {@code dir} with this reserve, changing nothing (a file
+     * is created and deleted in an existing spool to prove it can be written; a missing one is
+     * not created): a directory it can create or write, a spool of this format or an empty
+     * directory, a volume larger than the reserve.
+     */
+    public static Check check(Path dir, SpoolReserve reserve) {
+        return SpoolLayout.check(dir, reserve);
+    }
+
+    /** The directory opening {@code dir} would create first (for {@link #removeCreated}), empty when it exists. */
+    public static Optional<Path> firstMissing(Path dir) {
+        return SpoolLayout.firstMissing(dir);
+    }
+
+    /**
+     * Removes a spool that {@link #open} created for a start that then failed: its own files,
+     * {@code dir}, and the parents it created up to {@code top} ({@link #firstMissing} before
+     * the open), each only when it holds nothing else. Call after {@link #close}.
+     */
+    public static void removeCreated(Path top, Path dir) {
+        SpoolLayout.removeCreated(top, dir);
+    }
+
+    /** Whether a {@link Spool} of this JVM has {@code dir} open. */
+    static boolean isOpenInThisProcess(Path dir) {
+        try {
+            return OPEN_IN_THIS_PROCESS.contains(dir.toRealPath());
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -223,6 +288,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         this.options = options;
         this.lockChannel = lockChannel;
         this.store = Files.getFileStore(dir);
+        this.reserveBytes = options.reserve().bytesOf(store.getTotalSpace());
         this.ids = new QueueId(options.clock());
         this.commit = commit;
         this.recovery = recover();
@@ -234,6 +300,40 @@ public final class Spool implements MessageSink, AutoCloseable {
         });
         long every = Math.max(10, options.requestPoll().toMillis());
         poller.scheduleWithFixedDelay(this::pollRequests, every, every, TimeUnit.MILLISECONDS);
+        space(); // says so at once when the volume is already below the reserve
+    }
+
+    /**
+     * The volume's free space against the reserve, looked at now (a {@code statvfs}: cheap). The
+     * first look below the reserve logs {@code spool.low}, the first above it again {@code spool.ok}.
+     */
+    public Space space() {
+        long free;
+        try {
+            free = store.getUsableSpace();
+        } catch (IOException e) {
+            free = 0; // a volume that cannot say how much room it has is not one to take mail onto
+        }
+        boolean below = free < reserveBytes;
+        if (below != low) {
+            low = below;
+            if (below) {
+                RelayEvents.warn("spool.low", "free", SpoolReserve.size(free), "reserve", SpoolReserve.size(reserveBytes),
+                        "action", "refusing new mail (452 4.3.1 at MAIL FROM) until space frees up; queued mail is still delivered");
+            } else {
+                RelayEvents.info("spool.ok", "free", SpoolReserve.size(free), "reserve", SpoolReserve.size(reserveBytes),
+                        "action", "taking mail again");
+            }
+        }
+        return new Space(free, reserveBytes, below);
+    }
+
+    /** Why no message can be taken now (the volume is below the reserve); empty when one can. Checked at MAIL FROM. */
+    @Override
+    public Optional<String> refusal() {
+        Space s = space();
+        return s.refusing() ? Optional.of("only " + SpoolReserve.size(s.freeBytes()) + " free on the spool's disk; the spool keeps "
+                + SpoolReserve.size(s.reserveBytes()) + " free") : Optional.empty();
     }
 
     /** How many fsyncs of {@code msg/} ran since open (each serves every rename before it). */
@@ -252,15 +352,14 @@ public final class Spool implements MessageSink, AutoCloseable {
      * starts {@link RecipientState.Status#PENDING}. On any exception nothing of the message
      * remains visible.
      *
-     * @throws SpoolFullException when the disk is full or has less than {@link Options#minFreeBytes} free
+     * @throws SpoolFullException when the disk is full or below the {@link Options#reserve}
      */
     @Override
     public String accept(Envelope envelope, InputStream content) throws IOException {
         ensureOpen();
-        long free = store.getUsableSpace();
-        if (free < options.minFreeBytes()) {
-            throw new SpoolFullException("only " + mb(free) + " free on the spool's disk; the spool keeps "
-                    + mb(options.minFreeBytes()) + " free");
+        Optional<String> full = refusal();
+        if (full.isPresent()) {
+            throw new SpoolFullException(full.get());
         }
         String id = ids.next();
         Path tmpContent = tmp.resolve(id + CONTENT);
@@ -659,6 +758,7 @@ public final class Spool implements MessageSink, AutoCloseable {
     }
 
     private void pollRequests() {
+        space();
         try {
             applyRequests();
         } catch (IOException | RuntimeException e) {
@@ -715,10 +815,6 @@ public final class Spool implements MessageSink, AutoCloseable {
         if (closed) {
             throw new IOException("the spool is closed");
         }
-    }
-
-    private static String mb(long bytes) {
-        return bytes >= 10L << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
     }
 
     private interface IoAction {

@@ -64,6 +64,108 @@ final class SpoolLayout {
         createSubdirectories(dir);
     }
 
+    /**
+     * What would stop {@link #initialise} and the relay's use of {@code dir}, and what the user
+     * should know, without creating or changing anything (a file is created and deleted in an
+     * existing spool to prove it can be written). See {@link Spool#check}.
+     */
+    static Spool.Check check(Path dir, SpoolReserve reserve) {
+        List<String> problems = new java.util.ArrayList<>();
+        OptionalLong holder = OptionalLong.empty();
+        String user = System.getProperty("user.name", "this user");
+        Path abs = dir.toAbsolutePath();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return new Spool.Check(List.of("cannot create the spool " + dir + ": no part of its path exists"), List.of(), holder);
+        }
+        if (existing.equals(abs)) {
+            if (!Files.isDirectory(dir)) {
+                problems.add("the spool " + dir + " is not a directory");
+            } else {
+                try {
+                    if (Files.exists(dir.resolve(FORMAT_FILE))) {
+                        checkFormat(dir);
+                    } else {
+                        try (Stream<Path> s = Files.list(dir)) {
+                            if (s.anyMatch(p -> !p.getFileName().toString().equals(SpoolFormat.LOCK_FILE)
+                                    && !SUBDIRECTORIES.contains(p.getFileName().toString()))) {
+                                problems.add(dir + " is neither empty nor an smtp-doctor spool (it has no " + FORMAT_FILE + " file)");
+                            }
+                        }
+                    }
+                    Path probeIn = Files.isDirectory(dir.resolve(SpoolFormat.TMP)) ? dir.resolve(SpoolFormat.TMP) : dir;
+                    Files.delete(Files.createTempFile(probeIn, ".write-check-", ""));
+                    holder = holder(dir, SpoolFormat.LOCK_FILE);
+                } catch (java.nio.file.AccessDeniedException e) {
+                    problems.add("cannot write to the spool " + dir + " (permission denied for " + user + ")");
+                } catch (IOException e) {
+                    problems.add(e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                            ? "cannot write to the spool " + dir + " (" + f.getReason().toLowerCase(java.util.Locale.ROOT) + ")"
+                            : String.valueOf(e.getMessage()));
+                }
+            }
+        } else if (!Files.isDirectory(existing)) {
+            problems.add("cannot create the spool " + dir + ": " + existing + " is not a directory");
+        } else if (!Files.isWritable(existing)) {
+            problems.add("cannot create the spool " + dir + ": " + existing + " is not writable for " + user);
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        try {
+            java.nio.file.FileStore store = Files.getFileStore(existing);
+            long total = store.getTotalSpace();
+            long reserveBytes = reserve.bytesOf(total);
+            long free = store.getUsableSpace();
+            if (reserveBytes >= total) {
+                problems.add("the spool's volume (" + SpoolReserve.size(total) + ") is not larger than its reserve ("
+                        + SpoolReserve.size(reserveBytes) + "): the relay could never take a message; lower spool-reserve or move the spool");
+            } else if (free < reserveBytes) {
+                notes.add("only " + SpoolReserve.size(free) + " free on the spool's volume, below its reserve of " + SpoolReserve.size(reserveBytes)
+                        + ": the relay starts, delivers what is queued, and refuses new mail (452 4.3.1) until space frees up");
+            }
+        } catch (IOException e) {
+            problems.add("cannot tell how much room the spool's volume has (" + e.getMessage() + ")");
+        }
+        return new Spool.Check(List.copyOf(problems), List.copyOf(notes), holder);
+    }
+
+    /**
+     * The directory {@link #initialise} would create first for {@code dir} (the topmost one
+     * missing on its path), or empty when {@code dir} exists.
+     */
+    static Optional<Path> firstMissing(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        Path top = null;
+        for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) {
+            top = p;
+        }
+        return Optional.ofNullable(top);
+    }
+
+    /**
+     * Removes what {@link #initialise} created for {@code dir} (a start that failed after it):
+     * the spool's own files and directories, then {@code dir}, then its parents up to {@code top}.
+     * Stops at the first directory that holds anything else: nothing that is not ours goes.
+     */
+    static void removeCreated(Path top, Path dir) {
+        try {
+            for (String sub : SUBDIRECTORIES) {
+                Files.deleteIfExists(dir.resolve(sub));
+            }
+            Files.deleteIfExists(dir.resolve(FORMAT_FILE));
+            Files.deleteIfExists(dir.resolve(SpoolFormat.LOCK_FILE));
+            Path abs = dir.toAbsolutePath();
+            Path stop = top.toAbsolutePath().getParent();
+            for (Path p = abs; p != null && !p.equals(stop); p = p.getParent()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // not empty (someone else's files), or gone: what is left is left
+        }
+    }
+
     /** Throws unless {@code dir} holds a spool of the format this code reads. */
     static void checkFormat(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -77,6 +179,31 @@ final class SpoolLayout {
         }
         if (!line.equals(FORMAT_LINE)) {
             throw new IOException(dir + " holds '" + line + "'; this smtp-doctor reads '" + FORMAT_LINE + "'");
+        }
+    }
+
+    /**
+     * The process that holds the spool's lock now, asked of the lock itself (the pid in the file
+     * only says who opened it last): this process when a {@link Spool} of this JVM has it open,
+     * else another process if its lock cannot be taken (it is released at once when it can).
+     */
+    private static OptionalLong holder(Path dir, String lockFile) throws IOException {
+        if (Spool.isOpenInThisProcess(dir)) {
+            return OptionalLong.of(ProcessHandle.current().pid());
+        }
+        Path lock = dir.resolve(lockFile);
+        if (!Files.exists(lock)) {
+            return OptionalLong.empty();
+        }
+        // Safe to close: no Spool of this JVM holds a lock on this file (POSIX locks belong to the process).
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock l = ch.tryLock();
+            if (l != null) {
+                l.release();
+                return OptionalLong.empty();
+            }
+            OptionalLong pid = lockPid(dir);
+            return pid.isPresent() ? pid : OptionalLong.of(-1);
         }
     }
 

@@ -218,6 +218,22 @@ class RelayListenerTest {
     }
 
     @Test
+    void a_spool_below_its_reserve_gets_452_4_3_1_at_mail_from_before_the_device_sends_its_message() throws Exception {
+        try (LogCapture logs = new LogCapture();
+                RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.PLAIN, TestRelay.loopback()), sink);
+                DeviceClient c = connect(relay)) {
+            sink.refuse("only 12 MB free on the spool's disk; the spool keeps 64 MB free");
+            assertThat(c.send("MAIL FROM:<a@contoso.com>")).isEqualTo("452 4.3.1 Insufficient system storage");
+            assertThat(c.send("RCPT TO:<b@contoso.com>")).as("no transaction was opened").startsWith("503 ");
+            assertThat(logs.events("message.refused")).singleElement().asString()
+                    .contains("sender=a@contoso.com phase=mail reason=\"spool low\" detail=\"only 12 MB free");
+            sink.refuse(null);
+            sendMessage(c, "Subject: room again");
+        }
+        assertThat(sink.accepted()).hasSize(1);
+    }
+
+    @Test
     void rewrite_from_puts_the_upstream_mailbox_in_envelope_and_from_and_keeps_the_original_in_reply_to() throws Exception {
         DeviceRule rewriting = new DeviceRule("scanner", List.of(Cidr.parse("127.0.0.1")), Optional.empty(), Optional.empty(),
                 List.of(), Optional.of("relay@contoso.com"));
