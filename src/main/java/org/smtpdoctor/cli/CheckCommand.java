@@ -25,6 +25,7 @@ import org.smtpdoctor.net.SystemResolver;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenSource;
 import org.smtpdoctor.report.JsonReport;
@@ -279,7 +280,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (token.isPresent()) {
                 throw new UsageException("--access-token-env gives a token; --tenant/--client-id get one: use one or the other");
             }
-            token = Optional.of(oauth.source(timeout, spec.commandLine().getErr()));
+            token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
         }
         Optional<String> f = Optional.ofNullable(from);
         Optional<String> t = Optional.ofNullable(to);

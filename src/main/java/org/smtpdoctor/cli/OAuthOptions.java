@@ -11,6 +11,7 @@ import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
 import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenCache;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenException;
@@ -49,9 +50,22 @@ final class OAuthOptions {
             + "(the default when no secret or certificate is given); later runs reuse the refresh token.")
     boolean deviceCode;
 
-    @Option(names = "--authority", paramLabel = "URL", description = "Sign-in authority (default ${DEFAULT-VALUE}; "
-            + "GCC High https://login.microsoftonline.us).", defaultValue = "https://login.microsoftonline.com")
+    @Option(names = "--cloud", paramLabel = "NAME", description = "The tenant's Microsoft cloud: global (default), gcc, "
+            + "gcc-high, dod or china. Sets the sign-in authority and the token's Exchange Online scope.")
+    String cloud;
+
+    @Option(names = "--authority", paramLabel = "URL", description = "Sign-in authority instead of the cloud's own "
+            + "(e.g. a test server on 127.0.0.1).")
     String authority;
+
+    /** The cloud named by --cloud, else {@code fallback} (a preset's). */
+    MicrosoftCloud cloud(MicrosoftCloud fallback) {
+        if (cloud == null) {
+            return fallback;
+        }
+        return MicrosoftCloud.byId(cloud).orElseThrow(() -> new UsageException(
+                "unknown cloud '" + cloud + "'; known: " + MicrosoftCloud.ids()));
+    }
 
     @Option(names = "--token-cache", paramLabel = "FILE", description = "Keep tokens here (owner-only; default "
             + "~/.cache/smtp-doctor/tokens.json).")
@@ -67,6 +81,12 @@ final class OAuthOptions {
 
     /** A source for the token, after checking the options; the token is acquired only when asked for. */
     TokenSource source(Duration timeout, PrintWriter err) {
+        return source(timeout, err, MicrosoftCloud.GLOBAL);
+    }
+
+    /** @param presetCloud the cloud of the preset in use, when --cloud does not name one */
+    TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud presetCloud) {
+        MicrosoftCloud c = cloud(presetCloud);
         if (tenant == null || clientId == null) {
             throw new UsageException("getting a token needs --tenant and --client-id (Entra admin center > App registrations > your app > Overview)");
         }
@@ -76,7 +96,7 @@ final class OAuthOptions {
         }
         Authority where;
         try {
-            where = new Authority(URI.create(authority), tenant);
+            where = new Authority(authority != null ? URI.create(authority) : c.authority(), tenant);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--authority/--tenant: " + e.getMessage());
         }
@@ -95,7 +115,8 @@ final class OAuthOptions {
         }
         Optional<TokenCache> cache = noCache ? Optional.empty()
                 : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
-        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err), Clock.systemUTC());
+        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
+                Clock.systemUTC(), c);
     }
 
     /**

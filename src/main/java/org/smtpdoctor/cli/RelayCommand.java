@@ -101,7 +101,7 @@ public final class RelayCommand implements Callable<Integer> {
 
     @Option(names = "--upstream", paramLabel = "URL",
             description = {"Deliver here (repeatable, in order of preference):",
-                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]  (XOAUTH2, smtp.office365.com:587)",
+                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]  (XOAUTH2, 587)",
                 "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
                 "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
                 "A password inside the URL is refused: use password-env or password-file."})
@@ -120,6 +120,12 @@ public final class RelayCommand implements Callable<Integer> {
                 "ports, the spool), print what it means, and exit without listening: 2 with one line per problem."})
     boolean checkConfig;
 
+    @Option(names = "--lab", paramLabel = "SCENARIO", arity = "0..1", fallbackValue = RelayLab.DEFAULT_SCENARIO,
+            description = {"Try the whole path on this machine: the embedded Microsoft 365 lab (default " + RelayLab.DEFAULT_SCENARIO + ")",
+                "is the upstream, with OAuth through the lab's Entra; 127.0.0.0/8 may send, TLS 1.0 is allowed, retries",
+                "are quick, and a scenario name typed on standard input switches the lab."})
+    String lab;
+
     /** The environment the upstreams' secrets are read from (tests give their own). */
     Map<String, String> env = System.getenv();
 
@@ -130,7 +136,27 @@ public final class RelayCommand implements Callable<Integer> {
         if (init != null) {
             return init(out);
         }
-        RelayConfig relayConfig = configuration();
+        RelayLab labUpstream = lab == null ? null : startLab();
+        try {
+            return run(out, err, labUpstream);
+        } finally {
+            closeLab(labUpstream); // the relay stopped, or never started: the lab goes with it
+        }
+    }
+
+    private RelayLab startLab() {
+        if (config != null || !upstream.isEmpty()) {
+            throw new UsageException("--lab is its own upstream: it cannot be combined with --config or --upstream");
+        }
+        try {
+            return RelayLab.start(lab);
+        } catch (IOException e) {
+            throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
+        }
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, RelayLab labUpstream) throws InterruptedException {
+        RelayConfig relayConfig = configuration(labUpstream);
         warnIfOpen(relayConfig);
         if (checkConfig) {
             StartCheck.Result check = StartCheck.run(relayConfig, env, StartCheck.Purpose.CHECK_ONLY);
@@ -149,7 +175,7 @@ public final class RelayCommand implements Callable<Integer> {
         showRelayEvents();
         RelayService relay;
         try {
-            relay = RelayService.start(relayConfig, env);
+            relay = labUpstream == null ? RelayService.start(relayConfig, env) : RelayService.start(relayConfig, env, RelayLab::tune);
         } catch (StartException e) {
             e.problems().forEach(p -> err.println("smtp-doctor: " + p));
             err.flush();
@@ -158,10 +184,17 @@ public final class RelayCommand implements Callable<Integer> {
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         // For what has no handler (a runtime without sun.misc.Signal, System.exit elsewhere): stop in order anyway.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> relay.stop("JVM shutdown")));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.stop("JVM shutdown");
+            closeLab(labUpstream);
+        }));
         out.println("smtp-doctor relay: started");
         describe(relay.config(), out);
-        out.println("Stop with Ctrl-C (SIGINT) or SIGTERM" + (handled.contains("HUP") ? "; SIGHUP re-reads the devices from --config." : "."));
+        if (labUpstream != null) {
+            labUpstream.printHowTo(out, relayConfig.listeners().get(0));
+            labUpstream.watch(System.in, out, relay);
+        }
+        out.println("Stop with Ctrl-C or SIGTERM" + (handled.contains("HUP") && config != null ? "; SIGHUP re-reads " + config : "") + ".");
         out.flush();
         Spool.Space space = relay.space();
         if (space.refusing()) {
@@ -182,12 +215,16 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
-    /** The configuration from the file and the flags, as at the start. */
-    private RelayConfig configuration() {
+    /** The configuration from the file and the flags (with --lab: the lab as the upstream), as at the start. */
+    private RelayConfig configuration(RelayLab labUpstream) {
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
-            RelayConfig c = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay);
-            if (legacyTls) {
+            RelayConfig c = labUpstream == null
+                    ? RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay)
+                    : RelayConfig.quickStart(file, listen, List.of(labUpstream.upstreamUrl()),
+                            allow.isEmpty() ? List.of("127.0.0.0/8", "::1") : allow,
+                            Optional.of(spool != null ? spool : labUpstream.spool()), openRelay);
+            if (legacyTls || labUpstream != null) {
                 c = c.withListeners(c.listeners().stream().map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
             }
             if (spoolReserve != null) {
@@ -214,12 +251,18 @@ public final class RelayCommand implements Callable<Integer> {
         }
         RelayConfig next;
         try {
-            next = configuration();
+            next = configuration(null);
         } catch (UsageException e) {
             RelayEvents.warn("config.reload-failed", "file", config, "reason", e.getMessage() + "; the running configuration stays");
             return;
         }
         relay.reload(next);
+    }
+
+    private static void closeLab(RelayLab labUpstream) {
+        if (labUpstream != null) {
+            labUpstream.close();
+        }
     }
 
     /** A loud line on stderr (and in the log) at every start while the open-relay override lets a wide network in. */

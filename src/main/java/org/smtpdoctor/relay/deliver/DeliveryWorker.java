@@ -112,7 +112,12 @@ public final class DeliveryWorker implements AutoCloseable {
      * leaves no trace (no status file), so a start that fails later leaves nothing behind.
      */
     public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams) {
-        return new DeliveryWorker(spool, Optional.of(config.spoolDir()), upstreams, DeliveryOptions.from(config),
+        return prepare(config, spool, upstreams, DeliveryOptions.from(config));
+    }
+
+    /** {@link #prepare(RelayConfig, Spool, List)} with other options than the configuration's. */
+    public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams, DeliveryOptions options) {
+        return new DeliveryWorker(spool, Optional.of(config.spoolDir()), upstreams, options,
                 KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble());
     }
 

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.RelayConfig;
+import org.smtpdoctor.relay.deliver.DeliveryOptions;
 import org.smtpdoctor.relay.deliver.DeliveryWorker;
+import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.deliver.Upstream;
 import org.smtpdoctor.relay.deliver.UpstreamSettings;
 import org.smtpdoctor.relay.deliver.Upstreams;
@@ -61,6 +64,15 @@ public final class RelayService {
      * @throws StartException with one line per problem; nothing of this start is left behind
      */
     public static RelayService start(RelayConfig config, Map<String, String> env) throws StartException {
+        return start(config, env, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #start(RelayConfig, Map)} with delivery options changed from the configuration's
+     * (the lab's quick retries, {@code relay --lab}).
+     */
+    public static RelayService start(RelayConfig config, Map<String, String> env, UnaryOperator<DeliveryOptions> tune)
+            throws StartException {
         StartCheck.Result check = StartCheck.run(config, env, StartCheck.Purpose.START);
         if (!check.ok()) {
             throw new StartException(check.problems());
@@ -78,7 +90,7 @@ public final class RelayService {
             // Queue changes made while no relay ran: their audit lines belong in this log.
             SpoolAudit.replay(dir);
             List<Upstream> upstreams = Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName()).withEnv(env));
-            worker = DeliveryWorker.prepare(config, spool, upstreams);
+            worker = DeliveryWorker.prepare(config, spool, upstreams, tune.apply(DeliveryOptions.from(config)));
             server = RelayServer.start(config, worker.sink());
             worker.begin();
         } catch (IOException | ConfigException | RuntimeException e) {
@@ -121,6 +133,18 @@ public final class RelayService {
     /** The spool's volume now (below its reserve: the relay refuses new mail). */
     public Spool.Space space() {
         return spool.space();
+    }
+
+    /** What {@code relay status} would show, now. */
+    public RelayStatus status() {
+        return worker.status();
+    }
+
+    /** Makes every deferred recipient due now and wakes delivery (the lab switched to a healthy scenario); returns how many messages. */
+    public int retryAll() throws IOException {
+        int n = spool.retryAll();
+        worker.wake();
+        return n;
     }
 
     /**
