@@ -126,7 +126,7 @@ public final class RelayCommand implements Callable<Integer> {
                 "are quick, and a scenario name typed on standard input switches the lab."})
     String lab;
 
-    /** The environment the upstreams' secrets are read from (tests give their own). */
+    /** The environment the upstreams' secrets are read from: the process's, read in this one place. */
     Map<String, String> env = System.getenv();
 
     @Override

@@ -146,11 +146,26 @@ class RelayCheckConfigTest {
         assertThat(bad.err().strip()).isEqualTo("smtp-doctor: --spool-reserve: expected a size like 64MB or 1GB, or a share of the volume"
                 + " like 5% (0-99%), got 'lots'");
         long free = Files.getFileStore(dir).getUsableSpace();
-        Cli.Run low = check("--upstream", "smtp://smarthost.example.com", "--spool-reserve", (free / (1L << 20) + 64) + "MB", "--check-config");
-        if (low.exit() == 0) { // the reserve fits the volume: the start would be degraded, not refused
-            assertThat(low.out()).contains("  note        only ", "below its reserve of ", "refuses new mail (452 4.3.1)", "Configuration OK.");
-        }
+        // Between what is free and the whole volume: the start would be degraded (refusing mail), not refused.
+        Cli.Run low = check("--upstream", "smtp://smarthost.example.com", "--spool-reserve", String.valueOf(free + (total - free) / 2),
+                "--check-config");
+        assertThat(low.exit()).as(low.err()).isZero();
+        assertThat(low.out()).contains("  note        only ", "below its reserve of ", "refuses new mail (452 4.3.1)", "Configuration OK.");
         assertThat(spool).doesNotExist();
+    }
+
+    @Test
+    void besideARelayRunningOnTheSameSpoolItsPortInUseIsANoteNotAProblem() throws Exception {
+        Path spool = dir.resolve("spool");
+        try (org.smtpdoctor.relay.spool.Spool running = org.smtpdoctor.relay.spool.Spool.open(spool);
+             ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String listen = "127.0.0.1:" + listening.getLocalPort();
+            Cli.Run r = Cli.run("relay", "--allow", "192.168.1.0/24", "--listen", listen, "--upstream", "smtp://smarthost.example.com",
+                    "--spool", spool.toString(), "--check-config");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("  note        a relay (process " + ProcessHandle.current().pid() + ") runs on the spool " + spool
+                    + " now; ports it holds are checked again at the start", "Configuration OK.");
+        }
     }
 
     @Test
