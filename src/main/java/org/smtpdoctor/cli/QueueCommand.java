@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.relay.config.Quantities;
@@ -453,7 +455,7 @@ public final class QueueCommand implements Runnable {
             SpoolAdmin.Applied applied = before.stream().anyMatch(c -> c.message().isPresent())
                     ? spool.change(() -> new SpoolAdmin.Outcome(SpoolAdmin.requeueCorrupt(spool.dir, RELAY_WAIT), List.of())).applied()
                     : SpoolAdmin.Applied.DIRECTLY;
-            java.util.Set<String> still = new java.util.HashSet<>();
+            Set<String> still = new HashSet<>();
             spool.damage(reader).setAside().forEach(c -> still.add(c.id()));
             PrintWriter out = spec.commandLine().getOut();
             if (spool.json) {

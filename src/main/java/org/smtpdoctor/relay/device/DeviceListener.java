@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +54,7 @@ final class DeviceListener implements AutoCloseable {
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    /** Notified whenever a session ends, for {@link #close(java.time.Duration)}. */
+    /** Notified whenever a session ends, for {@link #close(Duration)}. */
     private final Object ended = new Object();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService threads;
@@ -187,13 +188,13 @@ final class DeviceListener implements AutoCloseable {
     }
 
     /** How long {@link #close()} lets sessions at work finish: long enough for a slow disk's fsync. */
-    static final java.time.Duration DEFAULT_GRACE = java.time.Duration.ofSeconds(10);
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
     /**
      * Stops (see the class comment); returns when every session has ended, at most after
      * {@code grace} plus the time to cut what is left.
      */
-    void close(java.time.Duration grace) {
+    void close(Duration grace) {
         closing = true;
         for (Map.Entry<Session, DeviceSession> e : sessions.entrySet()) {
             if (e.getValue().shutdown()) {
@@ -205,7 +206,7 @@ final class DeviceListener implements AutoCloseable {
         synchronized (ended) {
             while (!sessions.isEmpty() && System.nanoTime() < deadline) {
                 try {
-                    ended.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                    ended.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     break;

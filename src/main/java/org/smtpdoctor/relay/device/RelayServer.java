@@ -3,9 +3,14 @@ package org.smtpdoctor.relay.device;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
@@ -75,7 +80,7 @@ public final class RelayServer implements AutoCloseable {
             ListenerTls.allowLegacyInProcess(); // as start() does, before any TLS context is made
         }
         List<String> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (ListenerConfig l : config.listeners()) {
             String where = l.address() + ":" + l.port();
             if (l.port() != 0 && !seen.add(where)) {
@@ -83,7 +88,7 @@ public final class RelayServer implements AutoCloseable {
                 continue;
             }
             // A self-signed certificate is made, not read: nothing can be missing (and making one costs a second).
-            if (l.mode() != ListenerMode.PLAIN && !(l.certificate() instanceof org.smtpdoctor.relay.config.CertificateSource.SelfSigned)) {
+            if (l.mode() != ListenerMode.PLAIN && !(l.certificate() instanceof CertificateSource.SelfSigned)) {
                 try {
                     ListenerTls.of(l, config.hostName());
                 } catch (ConfigException e) {
@@ -91,7 +96,7 @@ public final class RelayServer implements AutoCloseable {
                 }
             }
             if (l.port() != 0) {
-                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                try (ServerSocket probe = new ServerSocket()) {
                     probe.setReuseAddress(true); // as the listener will: a port in TIME_WAIT is free
                     probe.bind(new InetSocketAddress(InetAddress.getByName(l.address()), l.port()), 1);
                 } catch (IOException e) {
@@ -142,12 +147,12 @@ public final class RelayServer implements AutoCloseable {
      * their device; sessions at work finish (a message whose final "." arrived is stored and
      * answered) and then get the 421; what is left after {@code grace} is cut. Idempotent.
      */
-    public void close(java.time.Duration grace) {
+    public void close(Duration grace) {
         // All listeners at once, so the grace is not spent once per listener.
         listeners.parallelStream().forEach(l -> l.close(grace));
     }
 
-    /** {@link #close(java.time.Duration)} with a 10 s grace. */
+    /** {@link #close(Duration)} with a 10 s grace. */
     @Override
     public void close() {
         close(DeviceListener.DEFAULT_GRACE);

@@ -5,14 +5,19 @@ import static org.smtpdoctor.relay.spool.SpoolFormat.FORMAT_LINE;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -70,7 +75,7 @@ final class SpoolLayout {
      * existing spool to prove it can be written). See {@link Spool#check}.
      */
     static Spool.Check check(Path dir, SpoolReserve reserve) {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         OptionalLong holder = OptionalLong.empty();
         String user = System.getProperty("user.name", "this user");
         Path abs = dir.toAbsolutePath();
@@ -99,10 +104,10 @@ final class SpoolLayout {
                     Path probeIn = Files.isDirectory(dir.resolve(SpoolFormat.TMP)) ? dir.resolve(SpoolFormat.TMP) : dir;
                     Files.delete(Files.createTempFile(probeIn, ".write-check-", ""));
                     holder = holder(dir, SpoolFormat.LOCK_FILE);
-                } catch (java.nio.file.AccessDeniedException e) {
+                } catch (AccessDeniedException e) {
                     problems.add("cannot write to the spool " + dir + " (permission denied for " + user + ")");
                 } catch (IOException e) {
-                    problems.add(e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    problems.add(e instanceof FileSystemException f && f.getReason() != null
                             ? "cannot write to the spool " + dir + " (" + f.getReason().toLowerCase(java.util.Locale.ROOT) + ")"
                             : String.valueOf(e.getMessage()));
                 }
@@ -112,9 +117,9 @@ final class SpoolLayout {
         } else if (!Files.isWritable(existing)) {
             problems.add("cannot create the spool " + dir + ": " + existing + " is not writable for " + user);
         }
-        List<String> notes = new java.util.ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
-            java.nio.file.FileStore store = Files.getFileStore(existing);
+            FileStore store = Files.getFileStore(existing);
             long total = store.getTotalSpace();
             long reserveBytes = reserve.bytesOf(total);
             long free = store.getUsableSpace();
@@ -197,7 +202,7 @@ final class SpoolLayout {
         }
         // Safe to close: no Spool of this JVM holds a lock on this file (POSIX locks belong to the process).
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-            java.nio.channels.FileLock l = ch.tryLock();
+            FileLock l = ch.tryLock();
             if (l != null) {
                 l.release();
                 return OptionalLong.empty();
