@@ -141,17 +141,17 @@ public final class QueueCommand implements Runnable {
         @Option(names = "--all", description = "Every message (retry: every message with a deferred recipient).")
         boolean all;
 
-        @Option(names = "--sender", paramLabel = "ADDRESS|@DOMAIN|<>", description = "Only messages from this sender (<> for bounces).")
+        @Option(names = "--sender", paramLabel = "ADDRESS|@DOMAIN|<>", description = "Only messages from this sender (<> for DSNs).")
         String sender;
 
         @Option(names = "--recipient", paramLabel = "ADDRESS|@DOMAIN", description = "Only messages with a recipient here.")
         String recipient;
 
-        @Option(names = "--older-than", paramLabel = "AGE", description = "Only messages received longer ago than this (30m, 2h, 3d).")
+        @Option(names = "--older-than", paramLabel = "AGE", description = "Only messages received more than AGE ago (30m, 2h, 3d).")
         String olderThan;
 
         @Option(names = "--state", paramLabel = "STATE", split = ",",
-                description = "Only messages with a recipient in this state: pending, deferred, delivered, failed (repeatable).")
+                description = {"Only messages with a recipient in this state (repeatable):", "pending, deferred, delivered, failed."})
         List<String> states = new ArrayList<>();
 
         private boolean filtered() {
@@ -438,9 +438,10 @@ public final class QueueCommand implements Runnable {
 
     @Command(name = "requeue-corrupt", header = "Put the messages set aside in corrupt/ back in the queue, when they can be read.",
             mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
-            description = {"A message is set aside when its envelope cannot be read or its content is missing or cut (a disk,",
-                "a hand). Once it can be read whole again (the disk repaired, the file restored), this queues it again",
-                "for every recipient: some may get it twice. Messages that still cannot be read stay, with the reason."})
+            description = {"A message is set aside when its envelope cannot be read or its content is missing",
+                "or cut (a disk, a hand). Once it can be read whole again (the disk repaired, the file",
+                "restored), this queues it again for every recipient: some may get it twice.",
+                "Messages that still cannot be read stay, with the reason."})
     static final class RequeueCorruptCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;

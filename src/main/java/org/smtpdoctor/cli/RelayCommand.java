@@ -75,8 +75,8 @@ public final class RelayCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--init", paramLabel = "FILE", arity = "0..1", fallbackValue = "relay.yaml",
-            description = {"Write a commented example configuration to FILE (default relay.yaml; - for standard output)",
-                "and exit. Never overwrites. Takes no other option."})
+            description = {"Write a commented example configuration to FILE (default relay.yaml;",
+                "- for standard output) and exit. Never overwrites. Takes no other option."})
     String init;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
@@ -111,13 +111,15 @@ public final class RelayCommand implements Callable<Integer> {
     Path spool;
 
     @Option(names = "--spool-reserve", paramLabel = "SIZE|N%",
-            description = {"Keep this much of the spool's volume free (default 64MB; e.g. 1GB or 5%). Below it devices get",
-                "452 4.3.1 at MAIL FROM, queued mail is still delivered, and relay status says 'refusing mail: spool low'."})
+            description = {"Keep this much of the spool's volume free: 64MB (the default), 1GB, 5%%...",
+                "Below it devices get 452 4.3.1 at MAIL FROM, queued mail is still delivered,",
+                "and relay status says 'refusing mail: spool low'."})
     String spoolReserve;
 
     @Option(names = "--check-config",
-            description = {"Check the configuration and everything the start would need (upstream secrets, certificates,",
-                "ports, the spool), print what it means, and exit without listening: 2 with one line per problem."})
+            description = {"Check the configuration and everything the start needs (upstream secrets,",
+                "certificates, ports, the spool), print what it means, and exit without listening;",
+                "exit 2 with one line per problem."})
     boolean checkConfig;
 
     @Option(names = "--lab", paramLabel = "SCENARIO", arity = "0..1", fallbackValue = RelayLab.DEFAULT_SCENARIO,

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.config.PasswordHash;
@@ -21,6 +22,17 @@ class RelayCliTest {
                 "hash-password", "Default 127.0.0.1:2525", "m365-oauth://", "mx://DOMAIN", "A password inside the URL is refused");
         assertThat(Cli.run("--help").out()).contains("relay");
         assertThat(Cli.run("relay", "hash-password", "--help").out()).contains("never an argument");
+        assertThat(r.out()).contains("--spool-reserve", "5%", "SIGHUP reads", "exits 0");
+    }
+
+    @Test
+    void the_relay_and_queue_help_texts_format_without_picocli_warnings() throws Exception {
+        for (String[] help : List.of(new String[] {"relay", "--help"}, new String[] {"queue", "delete", "--help"},
+                new String[] {"queue", "retry", "--help"}, new String[] {"queue", "requeue-corrupt", "--help"})) {
+            ProcessTest.Result r = ProcessTest.run(java.util.Map.of(), help);
+            assertThat(r.exit()).isZero();
+            assertThat(r.err()).as(String.join(" ", help)).doesNotContain("WARN");
+        }
     }
 
     @Test
