@@ -202,7 +202,7 @@ public final class Upstreams {
             credential = new ClientCredential.ClientSecret(secret(url, s, "client-secret-env", "client-secret-file", "the client secret"));
         } else {
             throw new IllegalArgumentException(url + ": the relay needs an app-only token: add client-secret-env=VAR,"
-                    + " client-secret-file=PATH or client-cert=PATH");
+                    + " client-secret-file=PATH or certificate=PATH (also called client-cert=PATH)");
         }
         TokenClient client = new TokenClient(authority, p.get("client-id"), s.tokenTimeout());
         // No token cache on disk: an app-only token costs one request an hour, and a relay's
