@@ -108,7 +108,11 @@ final class AuthVerb extends RelayVerb {
 
     private Optional<String> challenge(String challenge, Session smtp, DeviceSession session) throws IOException {
         smtp.sendResponse(challenge);
-        session.awaiting(DeviceSession.Phase.WAITING); // the device may take its time; a shutdown need not wait for it
+        // The device may take its time; a shutdown need not wait for it.
+        if (session.awaiting(DeviceSession.Phase.WAITING)) {
+            listener.sayShutdown(smtp, session);
+            throw new IOException("the relay is shutting down");
+        }
         String line = smtp.getReader().readLine();
         if (!session.working()) {
             throw new IOException("the relay is shutting down");

@@ -56,7 +56,12 @@ final class DataVerb extends RelayVerb {
             boolean complete;
             try {
                 device.content(true);
-                session.awaiting(DeviceSession.Phase.DATA);
+                if (session.awaiting(DeviceSession.Phase.DATA)) {
+                    // The relay began stopping between the 354 and here: nothing of the message was read.
+                    listener.sayShutdown(smtp, session);
+                    incomplete(session, transaction, content, SHUTDOWN);
+                    return;
+                }
                 complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
             } catch (SocketTimeoutException e) {
                 incomplete(session, transaction, content, "idle timeout before the final '.'");
