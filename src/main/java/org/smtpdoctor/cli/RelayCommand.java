@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.config.AdminConfig;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
@@ -26,6 +28,7 @@ import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.deliver.DeliveryWorker;
 import org.smtpdoctor.relay.device.RelayServer;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.web.RelayMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,6 +106,11 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--check-config", description = "Check the configuration, print what it means, and exit without listening.")
     boolean checkConfig;
 
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = {"Serve the admin console and /metrics here, e.g. 127.0.0.1:8025 (over the file's admin: section).",
+                "On loopback no login; any other address needs admin.password-hash in the file, and serves HTTPS."})
+    String admin;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +124,9 @@ public final class RelayCommand implements Callable<Integer> {
             if (legacyTls) {
                 relayConfig = relayConfig.withListeners(relayConfig.listeners().stream()
                         .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
+            }
+            if (admin != null) {
+                relayConfig = relayConfig.withAdmin(Optional.of(adminFlag(admin, relayConfig.admin())));
             }
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
@@ -136,17 +147,27 @@ public final class RelayCommand implements Callable<Integer> {
         showRelayEvents();
         DeliveryWorker worker;
         RelayServer relay;
+        RelayMonitor monitor = RelayMonitor.create(relayConfig, spool, java.time.Clock.systemUTC(), Version.get());
         try {
             // Delivery first: it reads the upstream secrets now, so a missing one stops the start.
-            worker = DeliveryWorker.start(relayConfig, spool);
+            worker = DeliveryWorker.start(relayConfig, spool, monitor.observer());
         } catch (IllegalArgumentException e) {
             spool.close();
             throw new UsageException(e.getMessage());
         }
         try {
-            relay = RelayServer.start(relayConfig, worker.sink());
+            relay = RelayServer.start(relayConfig, worker.sink(), monitor.observer());
         } catch (ConfigException | IOException e) {
             worker.close();
+            spool.close();
+            throw new UsageException(e.getMessage());
+        }
+        try {
+            monitor.start(worker); // the console, the stuck-mail checks
+        } catch (ConfigException | IOException e) {
+            relay.close();
+            worker.close();
+            monitor.close();
             spool.close();
             throw new UsageException(e.getMessage());
         }
@@ -155,6 +176,7 @@ public final class RelayCommand implements Callable<Integer> {
             // Listeners first (no new mail), then delivery (leases released), then the spool's lock.
             relay.close();
             worker.close();
+            monitor.close(); // after the worker: the device registry keeps its last outcomes
             try {
                 spool.close();
             } catch (IOException ignored) {
@@ -164,10 +186,23 @@ public final class RelayCommand implements Callable<Integer> {
         }));
         out.println("smtp-doctor relay: started");
         describe(relayConfig, out);
+        monitor.consoleUrl().ifPresent(u -> out.println("  console     " + u + "  (metrics: " + u + "/metrics)"));
         out.println("Stop with Ctrl-C.");
         out.flush();
         stopped.await();
         return ExitCode.OK;
+    }
+
+    /** {@code --admin HOST:PORT}: the file's console settings (login, certificate) listening there. */
+    static AdminConfig adminFlag(String text, Optional<AdminConfig> file) throws ConfigException {
+        try {
+            Map.Entry<String, Integer> hp = AdminConfig.parseListen(text);
+            return file.map(a -> a.listening(hp.getKey(), hp.getValue()))
+                    .orElseGet(() -> new AdminConfig(hp.getKey(), hp.getValue(), AdminConfig.DEFAULT_USER, Optional.empty(),
+                            new org.smtpdoctor.relay.config.CertificateSource.SelfSigned(), false));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--admin " + text + ": " + e.getMessage());
+        }
     }
 
     /** A loud line on stderr (and in the log) at every start while the open-relay override lets a wide network in. */

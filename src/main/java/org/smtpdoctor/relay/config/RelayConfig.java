@@ -17,14 +17,25 @@ import java.util.Optional;
  * @param retryMaxAge how long delivery keeps retrying before it bounces
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
+ * @param admin      the admin console and /metrics, when configured
+ * @param alerts     when mail counts as stuck, and who hears of it
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
+                          Optional<AdminConfig> admin, AlertsConfig alerts) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
     public static final Duration DEFAULT_RETRY_MAX_AGE = Duration.ofDays(5);
+
+    /** Without a console, with the default alerts. */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                Optional.empty(), AlertsConfig.DEFAULTS);
+    }
 
     public RelayConfig {
         listeners = List.copyOf(listeners);
@@ -42,7 +53,14 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
 
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
-        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard);
+        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                admin, alerts);
+    }
+
+    /** The same configuration with another console setting ({@code --admin}). */
+    public RelayConfig withAdmin(Optional<AdminConfig> replaced) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                replaced, alerts);
     }
 
     /**
@@ -107,7 +125,8 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo(), guard);
+                base == null ? Optional.empty() : base.bouncesTo(), guard,
+                base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

@@ -3,6 +3,7 @@ package org.smtpdoctor.relay.deliver;
 import java.util.Map;
 import java.util.Optional;
 import org.smtpdoctor.diagnosis.Cause;
+import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.diagnosis.Vendor;
@@ -35,8 +36,10 @@ public final class Classifier {
      * @param throttle the upstream as a whole should be left alone for a while
      * @param cause    the knowledge base's cause id ({@code unknown} when no rule decides)
      * @param text     the reply or failure as one line
+     * @param diagnosis the knowledge base's whole answer (title, fix, references); empty when delivered
      */
-    public record Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply) {}
+    public record Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply,
+                          Optional<Diagnosis> diagnosis) {}
 
     private final KnowledgeBase rules;
 
@@ -51,12 +54,13 @@ public final class Classifier {
     /** @param known whose server it is when the upstream says so; OTHER to go by host and reply text */
     public Verdict ofReply(Vendor known, String host, String phase, Reply reply) {
         if (reply.isPositive()) {
-            return new Verdict(Action.DELIVERED, false, Cause.OTHER, reply.oneLine(), Optional.of(reply));
+            return new Verdict(Action.DELIVERED, false, Cause.OTHER, reply.oneLine(), Optional.of(reply), Optional.empty());
         }
-        Cause cause = cause(Evidence.reply(phase, reply, known.or(vendor(host, reply.text())), Map.of("host", host)));
+        Diagnosis diagnosis = diagnose(Evidence.reply(phase, reply, known.or(vendor(host, reply.text())), Map.of("host", host)));
+        Cause cause = diagnosis.cause();
         boolean throttle = isThrottle(reply) || cause == Cause.THROTTLING_RATE_LIMIT;
         Action action = reply.isPermanent() && cause != Cause.THROTTLING_RATE_LIMIT ? Action.BOUNCE : Action.RETRY;
-        return new Verdict(action, throttle, cause, reply.oneLine(), Optional.of(reply));
+        return new Verdict(action, throttle, cause, reply.oneLine(), Optional.of(reply), Optional.of(diagnosis));
     }
 
     /** A session that could not be opened or broke: always a retry. */
@@ -65,17 +69,17 @@ public final class Classifier {
     }
 
     public Verdict ofSession(Vendor known, SessionFailure f) {
-        Cause cause;
+        Optional<Diagnosis> diagnosis;
         boolean throttle = false;
         if (f.reply().isPresent()) {
             Reply r = f.reply().get();
-            cause = cause(Evidence.reply(f.phase(), r, known.or(vendor(f.host(), r.text())), Map.of("host", f.host())));
-            throttle = isThrottle(r) || cause == Cause.THROTTLING_RATE_LIMIT;
+            diagnosis = Optional.of(diagnose(Evidence.reply(f.phase(), r, known.or(vendor(f.host(), r.text())), Map.of("host", f.host()))));
+            throttle = isThrottle(r) || diagnosis.get().cause() == Cause.THROTTLING_RATE_LIMIT;
         } else {
-            cause = f.event().map(e -> cause(Evidence.event(f.phase(), e, known.or(Vendor.fromHost(f.host())), Map.of("host", f.host()))))
-                    .orElse(Cause.UNKNOWN);
+            diagnosis = f.event().map(e -> diagnose(Evidence.event(f.phase(), e, known.or(Vendor.fromHost(f.host())), Map.of("host", f.host()))));
         }
-        return new Verdict(Action.RETRY, throttle, cause, f.text(), f.reply());
+        Cause cause = diagnosis.map(Diagnosis::cause).orElse(Cause.UNKNOWN);
+        return new Verdict(Action.RETRY, throttle, cause, f.text(), f.reply(), diagnosis);
     }
 
     /** 421 (the server is closing), any 4.7.x, and Exchange's 432 4.3.2 concurrency limit. */
@@ -88,8 +92,8 @@ public final class Classifier {
                 && (s.get().subject() == 7 || s.get().subject() == 3 && s.get().detail() == 2);
     }
 
-    private Cause cause(Evidence evidence) {
-        return rules.diagnose(evidence).cause();
+    private Diagnosis diagnose(Evidence evidence) {
+        return rules.diagnose(evidence);
     }
 
     private static Vendor vendor(String host, String text) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
@@ -47,6 +48,7 @@ final class DeviceListener implements AutoCloseable {
     private final MessageSink sink;
     private final ListenerTls tls;
     private final MessagePreparer preparer;
+    private final RelayObserver observer;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -55,7 +57,9 @@ final class DeviceListener implements AutoCloseable {
     private volatile boolean closing;
     private SMTPServer smtp;
 
-    private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls) {
+    private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
+                           RelayObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.hostName = hostName;
         this.policy = policy;
@@ -71,9 +75,9 @@ final class DeviceListener implements AutoCloseable {
     }
 
     /** @param tls null for a plain listener */
-    static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls)
-            throws IOException {
-        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls);
+    static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
+                                RelayObserver observer) throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, observer);
         SMTPServer smtp = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
                 .hostName(hostName)
@@ -158,6 +162,15 @@ final class DeviceListener implements AutoCloseable {
         return preparer;
     }
 
+    /** Told what devices do here (never null). */
+    RelayObserver observer() {
+        return observer;
+    }
+
+    RelayObserver.Peer peer(DeviceSession session) {
+        return new RelayObserver.Peer(name(), session.id(), session.clientIp());
+    }
+
     /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
     boolean offersAuth(DeviceSession session) {
         return policy.hasAccounts() && (session.isTls() || config.allowPlaintextAuth());
@@ -209,12 +222,14 @@ final class DeviceListener implements AutoCloseable {
                     RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
                             "client", client.getHostAddress(), "reason", reason.substring(6),
                             "connections", all, "from_client", fromIp);
+                    observer.connectionRefused(name(), client.getHostAddress(), reason.substring(6));
                     return SessionAcceptance.failure(421, reason);
                 }
                 DeviceSession session = session(smtp);
                 RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
                         "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
                         "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
+                observer.connectionOpened(peer(session), session.device().map(DeviceRule::name));
                 return SessionAcceptance.success();
             }
 
@@ -226,6 +241,9 @@ final class DeviceListener implements AutoCloseable {
                 DeviceSession ended = sessions.remove(smtp);
                 if (ended != null) {
                     RelayEvents.info("connection.closed", "listener", name(), "session", ended.id(), "client", ended.clientIp());
+                    SSLSocket tls = smtp.getSocket() instanceof DeviceSocket d ? d.tls() : null;
+                    observer.connectionClosed(peer(ended), tls == null ? java.util.Optional.empty()
+                            : java.util.Optional.of(new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite())));
                 }
             }
         };
@@ -251,12 +269,15 @@ final class DeviceListener implements AutoCloseable {
                         public void completed(javax.net.ssl.SSLSession s) {
                             RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
                                     "cipher", s.getCipherSuite());
+                            observer.tlsStarted(name(), client, new RelayObserver.Tls(s.getProtocol(), s.getCipherSuite()));
                         }
 
                         @Override
                         public void failed(IOException e) {
+                            String hint = ListenerTls.hint(config, e);
                             RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
-                                    "hint", ListenerTls.hint(config, e));
+                                    "hint", hint);
+                            observer.tlsFailed(name(), client, String.valueOf(e.getMessage()), java.util.Optional.ofNullable(hint));
                         }
                     });
                 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
@@ -38,7 +39,13 @@ public final class RelayServer implements AutoCloseable {
      * @throws IOException when a listener cannot bind its address and port
      */
     public static RelayServer start(RelayConfig config, MessageSink sink) throws ConfigException, IOException {
+        return start(config, sink, RelayObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} what the devices do (the console, metrics). */
+    public static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer) throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(observer, "observer");
         if (config.listeners().stream().anyMatch(ListenerConfig::legacyTls)) {
             ListenerTls.allowLegacyInProcess();
         }
@@ -52,7 +59,7 @@ public final class RelayServer implements AutoCloseable {
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig l = config.listeners().get(i);
                 try {
-                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i)));
+                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), observer));
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " (" + e.getMessage() + ")", e);
                 }
