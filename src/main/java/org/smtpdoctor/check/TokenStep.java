@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.smtpdoctor.diagnosis.Evidence;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.oauth.AccessToken;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.TenantDiscovery;
 import org.smtpdoctor.oauth.TokenCheck;
@@ -47,6 +48,7 @@ final class TokenStep implements Step {
                         .flatMap(u -> TenantDiscovery.tenantOf(Authority.MICROSOFT, u.substring(u.indexOf('@') + 1), s.request.timeout()));
         List<TokenCheck.Problem> problems = TokenCheck.problems(token, s.request.user(), mailboxTenant, Clock.systemUTC());
         String summary = (token.appOnly() ? "app-only" : "delegated") + " token for " + token.audience().orElse("?")
+                + token.cloud().filter(c -> c != MicrosoftCloud.GLOBAL).map(c -> " (" + c.title() + ")").orElse("")
                 + (token.appOnly() ? ", roles " + String.join(" ", token.roles()) : ", scopes " + String.join(" ", token.scopes()))
                 + token.expires().map(e -> ", expires " + e).orElse("");
         if (!problems.isEmpty()) {

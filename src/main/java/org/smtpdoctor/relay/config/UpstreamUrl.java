@@ -261,7 +261,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
-    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd|auth");
+    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd");
 
     @Override
     public String toString() {
