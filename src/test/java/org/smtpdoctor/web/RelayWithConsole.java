@@ -22,12 +22,15 @@ import org.smtpdoctor.testing.DeviceClient;
 /**
  * A whole relay in this JVM, composed as {@code RelayCommand} composes it: a spool in a temp
  * directory, the delivery worker to an upstream URL, a plain listener on 127.0.0.1 (port 0)
- * for 127.0.0.1/32, the {@link RelayMonitor} with its console from the {@code admin:} YAML
+ * for 127.0.0.1/32 (and the account nas01, AUTH allowed before TLS), the {@link RelayMonitor} with its console from the {@code admin:} YAML
  * given. Short upstream timeouts; retries as configured (the first after about a minute, so a
  * deferred message waits for the console's Retry).
  */
 final class RelayWithConsole implements AutoCloseable {
 
+    /** The device account nas01's password, and its hash (made once: PBKDF2 is slow on purpose). */
+    static final String NAS_PASSWORD = "nas-password-1";
+    static final String NAS_HASH = org.smtpdoctor.relay.config.PasswordHash.create(NAS_PASSWORD.toCharArray()).toString();
     private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 OK queued as (\\w+)");
 
     final RelayConfig config;
@@ -54,9 +57,13 @@ final class RelayWithConsole implements AutoCloseable {
                 "  - address: 127.0.0.1",
                 "    port: 0",
                 "    mode: plain",
+                "    allow-plaintext-auth: true",
                 "devices:",
                 "  - name: scanners",
                 "    networks: [127.0.0.1/32]",
+                "  - name: nas",
+                "    user: nas01",
+                "    password-hash: \"" + NAS_HASH + "\"",
                 "upstream:",
                 "  - \"" + upstreamUrl + "\"",
                 "spool: " + dir.resolve("spool"),
