@@ -163,7 +163,7 @@ public final class AdminConsole implements AutoCloseable {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Referrer-Policy", "same-origin"); // "no-referrer" would make browsers send "Origin: null" on POST
         ctx.header("Cache-Control", "no-store");
         if (config.https()) {
             ctx.header("Strict-Transport-Security", "max-age=31536000");

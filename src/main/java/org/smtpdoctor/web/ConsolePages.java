@@ -336,8 +336,13 @@ final class ConsolePages {
         String id = ctx.pathParam("id");
         Optional<QueuedMessage> found = relay.spool().get(id);
         if (found.isEmpty()) {
-            problem(ctx, HttpStatus.NOT_FOUND, "No such message",
-                    "Message " + id + " is not in the queue: it was delivered (or bounced) and removed, or deleted.");
+            List<Activity.Attempt> history = relay.activity().attempts(id);
+            if (history.isEmpty()) {
+                problem(ctx, HttpStatus.NOT_FOUND, "No such message",
+                        "Message " + id + " is not in the queue: it was delivered (or bounced) and removed, or deleted.");
+            } else {
+                gone(ctx, id, history);
+            }
             return;
         }
         QueuedMessage m = found.get();
@@ -382,21 +387,39 @@ final class ConsolePages {
             m.recipients().stream().filter(r -> r.lastReply().isPresent() && r.status() != RecipientState.Status.DELIVERED)
                     .findFirst().ifPresent(r -> diagnosis(h, Optional.empty(), Optional.empty(), r.lastReply().get()));
         } else {
-            h.raw("<ol class=\"attempts\">");
-            for (Activity.Attempt a : attempts) {
-                h.raw("<li><p>").time(a.at()).raw(" ").el("span", "state " + a.outcome().name().toLowerCase(Locale.ROOT),
-                        a.outcome().name().toLowerCase(Locale.ROOT)).raw(" via ").text(a.upstream()).raw(a.host().isEmpty() ? "" : " (")
-                        .text(a.host()).raw(a.host().isEmpty() ? "" : ")").raw(" for ").text(String.join(", ", a.recipients())).raw("</p>")
-                        .raw("<pre class=\"reply\">").text(a.reply()).raw("</pre>");
-                if (a.outcome() != RelayObserver.Outcome.DELIVERED) {
-                    diagnosis(h, a.cause(), a.diagnosis(), a.reply());
-                }
-                h.raw("</li>");
-            }
-            h.raw("</ol>");
+            attempts(h, attempts);
         }
         h.raw("</div><h2>Headers</h2><pre class=\"headers\">").text(headers(m.id())).raw("</pre>");
         page(ctx, "Message " + m.id(), "/queue", h, true);
+    }
+
+    /** A message no longer queued whose attempts this relay saw: how it ended. */
+    private void gone(Context ctx, String id, List<Activity.Attempt> history) {
+        Activity.Attempt last = history.get(history.size() - 1);
+        String outcome = last.outcome().name().toLowerCase(Locale.ROOT);
+        Html h = new Html();
+        h.raw("<h1>Message <code>").text(id).raw("</code></h1><div id=\"live\" data-live><p class=\"final\">")
+                .el("span", "state " + outcome, outcome).raw(" ").time(last.at()).raw(" via ").text(last.upstream())
+                .raw(": no longer in the queue").raw(last.outcome() == RelayObserver.Outcome.FAILED ? " (the sender got a bounce report)" : "")
+                .raw(".</p><h2>Attempts</h2>");
+        attempts(h, history);
+        h.raw("</div>");
+        page(ctx, "Message " + id, "/queue", h, false);
+    }
+
+    private void attempts(Html h, List<Activity.Attempt> attempts) {
+        h.raw("<ol class=\"attempts\">");
+        for (Activity.Attempt a : attempts) {
+            h.raw("<li><p>").time(a.at()).raw(" ").el("span", "state " + a.outcome().name().toLowerCase(Locale.ROOT),
+                    a.outcome().name().toLowerCase(Locale.ROOT)).raw(" via ").text(a.upstream()).raw(a.host().isEmpty() ? "" : " (")
+                    .text(a.host()).raw(a.host().isEmpty() ? "" : ")").raw(" for ").text(String.join(", ", a.recipients())).raw("</p>")
+                    .raw("<pre class=\"reply\">").text(a.reply()).raw("</pre>");
+            if (a.outcome() != RelayObserver.Outcome.DELIVERED) {
+                diagnosis(h, a.cause(), a.diagnosis(), a.reply());
+            }
+            h.raw("</li>");
+        }
+        h.raw("</ol>");
     }
 
     private String headers(String id) {
