@@ -32,7 +32,7 @@ public final class ScriptedSmtp implements AutoCloseable {
     private final FakeSmtpServer server;
     private final Policy policy;
     public final List<Message> messages = new CopyOnWriteArrayList<>();
-    final List<String> commands = new CopyOnWriteArrayList<>();
+    public final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger sessions = new AtomicInteger();
     private final java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Session> session = ThreadLocal.withInitial(Session::new);
