@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 /** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
 @Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
         mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
-        subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class},
+        subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class, RelayInstallServiceCommand.class},
         description = {
             "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
             "store it on disk before answering 250, and deliver it upstream (Microsoft 365 with OAuth, any",
@@ -106,6 +106,11 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--check-config", description = "Check the configuration, print what it means, and exit without listening.")
     boolean checkConfig;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + LogFormat.ENV + ":-key-value}",
+            description = {"key-value (default: one 'event=NAME key=value ...' line per event) or json (one JSON object",
+                "per line with the same fields, for log shippers). Also from the environment variable " + LogFormat.ENV + "."})
+    String logFormat;
+
     @Option(names = "--admin", paramLabel = "HOST:PORT",
             description = {"Serve the admin console and /metrics here, e.g. 127.0.0.1:8025 (over the file's admin: section).",
                 "On loopback no login; any other address needs admin.password-hash in the file, and serves HTTPS."})
@@ -148,6 +153,7 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     private Integer run(PrintWriter out, RelayLab labUpstream) throws IOException, InterruptedException {
+        LogFormat.use(logFormat);
         RelayConfig relayConfig;
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
@@ -213,6 +219,7 @@ public final class RelayCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ServiceNotifier.stopping();
             // Listeners first (no new mail), then delivery (leases released), then the spool's lock.
             relay.close();
             worker.close();
@@ -234,6 +241,9 @@ public final class RelayCommand implements Callable<Integer> {
         }
         out.println("Stop with Ctrl-C.");
         out.flush();
+        ServiceNotifier.ready("relaying: listening on " + String.join(", ", relay.addresses().stream()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList())
+                + monitor.consoleUrl().map(u -> "; console " + u).orElse(""));
         stopped.await();
         return ExitCode.OK;
     }
