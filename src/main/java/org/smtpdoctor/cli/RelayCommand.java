@@ -189,7 +189,7 @@ public final class RelayCommand implements Callable<Integer> {
         showRelayEvents();
         DeliveryWorker worker;
         RelayServer relay;
-        RelayMonitor monitor = RelayMonitor.create(relayConfig, spool, java.time.Clock.systemUTC(), Version.get());
+        RelayMonitor monitor = RelayMonitor.create(relayConfig, java.time.Clock.systemUTC(), Version.get());
         try {
             // Delivery first: it reads the upstream secrets now, so a missing one stops the start.
             worker = labUpstream != null ? labUpstream.startWorker(relayConfig, spool, monitor.observer())
@@ -208,7 +208,7 @@ public final class RelayCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try {
-            monitor.start(worker); // the console, the stuck-mail checks
+            monitor.start(spool, worker); // the console, the stuck-mail checks
         } catch (ConfigException | IOException e) {
             relay.close();
             worker.close();

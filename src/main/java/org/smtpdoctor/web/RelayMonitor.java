@@ -29,10 +29,10 @@ import org.smtpdoctor.relay.spool.Spool;
  * activity counts, the Prometheus metrics, the stuck-mail alert, and the admin console that
  * shows them (when configured).
  * <pre>
- *   RelayMonitor monitor = RelayMonitor.create(config, spool, clock);
+ *   RelayMonitor monitor = RelayMonitor.create(config, clock, version);
  *   DeliveryWorker worker = DeliveryWorker.start(config, spool, monitor.observer());
  *   RelayServer relay = RelayServer.start(config, worker.sink(), monitor.observer());
- *   monitor.start(worker, version);      // alert checks, registry saves, the console
+ *   monitor.start(spool, worker);        // alert checks, registry saves, the console
  *   ...
  *   relay.close(); worker.close(); monitor.close(); spool.close();
  * </pre>
@@ -47,7 +47,7 @@ public final class RelayMonitor implements AutoCloseable {
     static final long SAVE_SECONDS = 30;
 
     private final RelayConfig config;
-    private final Spool spool;
+    private volatile Spool spool;
     private final Clock clock;
     private final Instant started;
     private final String version;
@@ -64,10 +64,9 @@ public final class RelayMonitor implements AutoCloseable {
     private volatile StuckMail stuck;
     private volatile AdminConsole console;
 
-    private RelayMonitor(RelayConfig config, Spool spool, Clock clock, String version) {
+    private RelayMonitor(RelayConfig config, Clock clock, String version) {
         this.config = config;
         this.version = version;
-        this.spool = spool;
         this.clock = clock;
         this.started = clock.instant();
         DeviceRegistry.Loaded loaded = DeviceRegistry.open(config.spoolDir(), clock);
@@ -94,9 +93,12 @@ public final class RelayMonitor implements AutoCloseable {
         this.observer = RelayObserver.all(List.of(devices, activity, metrics));
     }
 
-    /** Reads the device registry from the spool directory; nothing runs until {@link #start}. */
-    public static RelayMonitor create(RelayConfig config, Spool spool, Clock clock, String version) {
-        return new RelayMonitor(config, spool, clock, version);
+    /**
+     * Reads the device registry from the spool directory (when there is one yet); nothing runs until
+     * {@link #start}, so the observer can be handed to the listeners and workers before them.
+     */
+    public static RelayMonitor create(RelayConfig config, Clock clock, String version) {
+        return new RelayMonitor(config, clock, version);
     }
 
     /** What the listeners and the delivery workers tell. */
@@ -122,7 +124,8 @@ public final class RelayMonitor implements AutoCloseable {
      * @throws ConfigException when the console's certificate cannot be loaded
      * @throws IOException     when the console cannot bind its address
      */
-    public void start(DeliveryWorker deliveryWorker) throws ConfigException, IOException {
+    public void start(Spool relaySpool, DeliveryWorker deliveryWorker) throws ConfigException, IOException {
+        this.spool = relaySpool;
         this.worker = deliveryWorker;
         String from = config.upstreams().stream().flatMap(u -> u.mailbox().stream()).findFirst()
                 .orElse("smtp-doctor@" + config.hostName());
@@ -154,7 +157,8 @@ public final class RelayMonitor implements AutoCloseable {
         if (w != null) {
             return w.status();
         }
-        return new RelayStatus(clock.instant(), config.hostName(), true, RelayStatus.Queue.of(spool.list()), List.of());
+        Spool s = spool;
+        return new RelayStatus(clock.instant(), config.hostName(), true, RelayStatus.Queue.of(s == null ? List.of() : s.list()), List.of());
     }
 
     private void save() {

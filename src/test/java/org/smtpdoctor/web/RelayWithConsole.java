@@ -73,14 +73,14 @@ final class RelayWithConsole implements AutoCloseable {
                 extraYaml, "");
         RelayConfig config = RelayConfigReader.parse(yaml, "relay.yaml");
         Spool spool = Spool.open(config.spoolDir(), Spool.Options.defaults().withMinFreeBytes(0));
-        RelayMonitor monitor = RelayMonitor.create(config, spool, Clock.systemUTC(), "test");
+        RelayMonitor monitor = RelayMonitor.create(config, Clock.systemUTC(), "test");
         DeliveryOptions options = DeliveryOptions.from(config).withPoll(Duration.ofMillis(50)).withStatusInterval(Duration.ofMillis(200));
         DeliveryWorker worker = DeliveryWorker.start(spool, Optional.of(config.spoolDir()),
                 Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())
                         .withTimeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(60)))),
                 options, monitor.observer());
         RelayServer server = RelayServer.start(config, worker.sink(), monitor.observer());
-        monitor.start(worker);
+        monitor.start(spool, worker);
         return new RelayWithConsole(config, spool, worker, server, monitor);
     }
 
