@@ -125,4 +125,77 @@ class RelayServiceTest {
             receiver.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void sigterm_loses_nothing_a_device_got_250_for_and_a_transaction_cut_short_is_never_acknowledged() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean accept = new java.util.concurrent.atomic.AtomicBoolean(false);
+        try (ScriptedSmtp upstream = new ScriptedSmtp((line, n) -> line.startsWith("RCPT") && !accept.get() ? "451 4.3.0 Try later" : null)) {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path spool = dir.resolve("spool");
+            Process relay = startRelay(port, spool, upstream.port(), dir.resolve("first.log"));
+            try {
+                List<String> acknowledged = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    acknowledged.add(send(port, "kept " + i));
+                }
+                // A device in the middle of DATA when the relay is told to stop.
+                DeviceClient cut = new DeviceClient(port);
+                cut.reply();
+                cut.send("HELO printer");
+                cut.send("MAIL FROM:<scan@lan.test>");
+                cut.send("RCPT TO:<bob@contoso.test>");
+                cut.send("DATA");
+                cut.raw("Subject: cut short\r\n\r\nhalf a page");
+                relay.destroy(); // SIGTERM
+                assertThat(relay.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String after = cut.rest();
+                assertThat(after).doesNotContain("250 ");
+                cut.close();
+                accept.set(true);
+                Process again = startRelay(port, spool, upstream.port(), dir.resolve("second.log"));
+                try {
+                    // They were deferred before the stop (next try in about a minute): the admin says now.
+                    Cli.Run retry = Cli.run("queue", "retry", "--all", "--spool", spool.toString());
+                    assertThat(retry.exit()).as(retry.err()).isZero();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> upstream.messages.size() == 3);
+                    assertThat(upstream.messages).extracting(m -> m.text()).allSatisfy(t -> assertThat(t).contains("kept "));
+                    assertThat(upstream.messages).noneMatch(m -> m.text().contains("cut short"));
+                } finally {
+                    again.destroy();
+                    again.waitFor(60, TimeUnit.SECONDS);
+                }
+                assertThat(acknowledged).hasSize(3);
+            } finally {
+                relay.destroyForcibly();
+            }
+        }
+    }
+
+    private Process startRelay(int port, Path spool, int upstreamPort, Path log) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay", "--listen", "127.0.0.1:" + port,
+                "--allow", "127.0.0.1/32", "--spool", spool.toString(), "--upstream", "smtp://127.0.0.1:" + upstreamPort)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !p.isAlive() || Files.exists(log) && Files.readString(log).contains("listener.started"));
+        assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+        return p;
+    }
+
+    private static String send(int port, String subject) throws Exception {
+        try (DeviceClient device = new DeviceClient(port)) {
+            device.reply();
+            device.send("HELO printer");
+            device.send("MAIL FROM:<scan@lan.test>");
+            device.send("RCPT TO:<bob@contoso.test>");
+            device.send("DATA");
+            String reply = device.send("Subject: " + subject + "\r\n\r\npage\r\n.");
+            assertThat(reply).startsWith("250 2.0.0 OK queued as ");
+            device.send("QUIT");
+            return reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+    }
 }
