@@ -175,6 +175,8 @@ public final class RelayCommand implements Callable<Integer> {
         warnIfOpen(relayConfig);
         if (checkConfig) {
             describe(relayConfig, out);
+            relayConfig.admin().ifPresent(a -> out.println("  console     " + (a.https() ? "https://" : "http://") + a.hostPort()
+                    + (a.loginRequired() ? " (login as " + a.user() + ")" : " (no login: loopback only)")));
             out.println("Configuration OK.");
             out.flush();
             return ExitCode.OK;
