@@ -355,6 +355,10 @@ final class ConsolePages {
         h.button("/queue/" + m.id() + "/delete", session(ctx).csrf, "Delete", "danger",
                 "Delete this message? It is neither delivered nor bounced.");
         h.raw("</div>");
+        for (RelayStatus.UpstreamStatus u : relay.status().get().upstreams()) {
+            u.backedOffUntil().filter(t -> t.isAfter(now)).ifPresent(t -> h.raw("<p class=\"note\">The relay leaves ").text(u.name())
+                    .raw(" alone until ").time(t).raw(" (it throttled or failed): a retry waits for that.</p>"));
+        }
         h.raw("<h2>Envelope</h2><dl class=\"envelope\">");
         h.raw("<dt>received</dt><dd>").time(e.receivedAt()).raw(" (").text(RelayStatus.age(Duration.between(e.receivedAt(), now))).raw(" ago)</dd>");
         dt(h, "device", e.device(), null);
