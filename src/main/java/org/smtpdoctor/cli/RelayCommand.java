@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -253,9 +252,9 @@ public final class RelayCommand implements Callable<Integer> {
     /** {@code --admin HOST:PORT}: the file's console settings (login, certificate) listening there. */
     static AdminConfig adminFlag(String text, Optional<AdminConfig> file) throws ConfigException {
         try {
-            Map.Entry<String, Integer> hp = AdminConfig.parseListen(text);
-            return file.map(a -> a.listening(hp.getKey(), hp.getValue()))
-                    .orElseGet(() -> new AdminConfig(hp.getKey(), hp.getValue(), AdminConfig.DEFAULT_USER, Optional.empty(),
+            org.smtpdoctor.relay.config.ListenAddress hp = AdminConfig.parseListen(text);
+            return file.map(a -> a.listening(hp.host(), hp.port()))
+                    .orElseGet(() -> new AdminConfig(hp.host(), hp.port(), AdminConfig.DEFAULT_USER, Optional.empty(),
                             new org.smtpdoctor.relay.config.CertificateSource.SelfSigned(), false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--admin " + text + ": " + e.getMessage());

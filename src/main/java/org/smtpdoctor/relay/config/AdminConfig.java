@@ -67,37 +67,9 @@ public record AdminConfig(String address, int port, String user, Optional<Passwo
     /**
      * {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1), the host an IP address.
      *
-     * @return the address and the port
      * @throws IllegalArgumentException with what is wrong
      */
-    public static java.util.Map.Entry<String, Integer> parseListen(String text) {
-        String t = text.strip();
-        String host;
-        String port;
-        if (t.startsWith("[")) {
-            int close = t.indexOf("]:");
-            if (close < 0) {
-                throw new IllegalArgumentException("expected [IPv6]:PORT, got '" + t + "'");
-            }
-            host = t.substring(1, close);
-            port = t.substring(close + 2);
-        } else if (t.matches("\\d+")) {
-            host = "127.0.0.1";
-            port = t;
-        } else {
-            int colon = t.lastIndexOf(':');
-            if (colon < 0 || t.indexOf(':') != colon) {
-                throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:8025, got '" + t + "'");
-            }
-            host = t.substring(0, colon);
-            port = t.substring(colon + 1);
-        }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-            throw new IllegalArgumentException("the port must be 0-65535, got '" + port + "'");
-        }
-        if (!RelayConfigReader.isIpLiteral(host)) {
-            throw new IllegalArgumentException("the address must be an IP address (127.0.0.1 for this machine only), got '" + host + "'");
-        }
-        return java.util.Map.entry(host, Integer.parseInt(port));
+    public static ListenAddress parseListen(String text) {
+        return ListenAddress.parse(text, "127.0.0.1:8025", "127.0.0.1 for this machine only");
     }
 }

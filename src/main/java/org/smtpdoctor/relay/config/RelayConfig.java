@@ -131,33 +131,11 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */
     static ListenerConfig listenFlag(String text) throws ConfigException {
-        String t = text.strip();
-        String host;
-        String port;
-        if (t.startsWith("[")) {
-            int close = t.indexOf("]:");
-            if (close < 0) {
-                throw new ConfigException("--listen " + t + ": expected [IPv6]:PORT");
-            }
-            host = t.substring(1, close);
-            port = t.substring(close + 2);
-        } else if (t.matches("\\d+")) {
-            host = "127.0.0.1";
-            port = t;
-        } else {
-            int colon = t.lastIndexOf(':');
-            if (colon < 0 || t.indexOf(':') != colon) {
-                throw new ConfigException("--listen " + t + ": expected HOST:PORT, e.g. 0.0.0.0:2525 or 192.168.1.10:25");
-            }
-            host = t.substring(0, colon);
-            port = t.substring(colon + 1);
+        try {
+            ListenAddress a = ListenAddress.parse(text, "0.0.0.0:2525 or 192.168.1.10:25", "0.0.0.0 for all IPv4 interfaces");
+            return ListenerConfig.defaults(a.host(), a.port());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--listen " + text.strip() + ": " + e.getMessage());
         }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-            throw new ConfigException("--listen " + t + ": the port must be 0-65535");
-        }
-        if (!RelayConfigReader.isIpLiteral(host)) {
-            throw new ConfigException("--listen " + t + ": the address must be an IP address (0.0.0.0 for all IPv4 interfaces)");
-        }
-        return ListenerConfig.defaults(host, Integer.parseInt(port));
     }
 }

@@ -150,9 +150,9 @@ public final class RelayConfigReader {
         Optional<String> listen = optionalString(m, "listen", "admin.");
         if (listen.isPresent()) {
             try {
-                Map.Entry<String, Integer> hp = AdminConfig.parseListen(listen.get());
-                address = hp.getKey();
-                port = hp.getValue();
+                ListenAddress hp = AdminConfig.parseListen(listen.get());
+                address = hp.host();
+                port = hp.port();
             } catch (IllegalArgumentException e) {
                 throw error(m, "admin.", "listen", e.getMessage());
             }

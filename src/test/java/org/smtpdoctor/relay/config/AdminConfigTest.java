@@ -77,8 +77,8 @@ class AdminConfigTest {
 
     @Test
     void listen_takes_host_port_or_a_port() {
-        assertThat(AdminConfig.parseListen("8025")).isEqualTo(java.util.Map.entry("127.0.0.1", 8025));
-        assertThat(AdminConfig.parseListen("[::1]:9000")).isEqualTo(java.util.Map.entry("::1", 9000));
+        assertThat(AdminConfig.parseListen("8025")).isEqualTo(new ListenAddress("127.0.0.1", 8025));
+        assertThat(AdminConfig.parseListen("[::1]:9000")).isEqualTo(new ListenAddress("::1", 9000));
         assertThatThrownBy(() -> AdminConfig.parseListen("127.0.0.1:99999")).hasMessageContaining("0-65535");
     }
 }
