@@ -47,6 +47,14 @@ public final class HtmlReportOption {
         }
     }
 
+    /** After the terminal report: where the HTML report is (nothing without --html). */
+    void announce(java.io.PrintWriter out) {
+        if (html != null) {
+            out.println();
+            out.println("HTML report: " + html);
+        }
+    }
+
     /** The same for a document that exists as JSON text (check's renderer writes text). */
     void write(String json, String title) {
         if (html == null) {
