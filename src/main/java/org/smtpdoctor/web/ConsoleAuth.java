@@ -88,6 +88,11 @@ final class ConsoleAuth {
         return config.loginRequired();
     }
 
+    /** The login name (the one user). */
+    String user() {
+        return config.user();
+    }
+
     String cookieName() {
         return config.https() ? "__Host-smtpdoctor" : "smtpdoctor";
     }

@@ -35,9 +35,10 @@ import org.smtpdoctor.relay.spool.RecipientState;
 /**
  * The console's pages, one handler per route (method references in {@link AdminConsole}):
  * read what the relay knows, write HTML through {@link Html} (every value escaped), and for
- * actions change the spool, log the change ({@code console.retry}, {@code console.delete}) and
- * redirect (POST, then GET). Never shows a secret: the configuration page names where secrets
- * come from (an environment variable's name, a file's path), never a value or a password hash.
+ * actions change the spool and redirect (POST, then GET). A retry or delete is the queue's
+ * audited change ({@code queue.retry}, {@code queue.delete}, {@code by=console...}), as
+ * {@code smtp-doctor queue} makes it. Never shows a secret: the configuration page names where
+ * secrets come from (an environment variable's name, a file's path), never a value or a password hash.
  * Stateless apart from what it is given; thread-safe.
  */
 final class ConsolePages {
@@ -440,33 +441,38 @@ final class ConsolePages {
 
     void retry(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        boolean found = relay.spool().retryNow(id);
+        boolean found = relay.spool().retryRequested(id, by(ctx));
         if (!found) {
             problem(ctx, HttpStatus.NOT_FOUND, "No such message", "Message " + id + " is not in the queue any more.");
             return;
         }
-        RelayEvents.info("console.retry", "id", id, "client", ctx.ip());
         relay.wake().run();
         ctx.redirect("/queue/" + id, HttpStatus.SEE_OTHER);
     }
 
     void retryDeferred(Context ctx) throws IOException {
-        int n = relay.spool().retryAll();
-        RelayEvents.info("console.retry", "id", "all", "messages", n, "client", ctx.ip());
+        for (QueuedMessage m : relay.spool().list()) {
+            if (m.nextAttempt().isPresent()) {
+                relay.spool().retryRequested(m.id(), by(ctx));
+            }
+        }
         relay.wake().run();
         ctx.redirect("/queue", HttpStatus.SEE_OTHER);
     }
 
     void delete(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        Optional<QueuedMessage> gone = relay.spool().delete(id);
+        Optional<QueuedMessage> gone = relay.spool().deleteRequested(id, by(ctx));
         if (gone.isEmpty()) {
             problem(ctx, HttpStatus.NOT_FOUND, "No such message", "Message " + id + " is not in the queue any more.");
             return;
         }
-        RelayEvents.warn("console.delete", "id", id, "device", gone.get().envelope().device(), "sender", gone.get().envelope().sender(),
-                "rcpt", gone.get().envelope().recipients(), "client", ctx.ip());
         ctx.redirect("/queue", HttpStatus.SEE_OTHER);
+    }
+
+    /** Who asked, for the queue's audit line: {@code console:USER@ADDRESS} ({@code console@ADDRESS} without a login). */
+    private String by(Context ctx) {
+        return "console" + (auth.loginRequired() ? ":" + auth.user() : "") + "@" + ctx.ip();
     }
 
     // ---- devices

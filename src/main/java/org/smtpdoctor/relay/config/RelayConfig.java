@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.relay.spool.SpoolReserve;
 
 /**
  * The relay's whole configuration, read from YAML ({@link RelayConfigReader}) or built from
@@ -17,25 +18,18 @@ import java.util.Optional;
  * @param retryMaxAge how long delivery keeps retrying before it bounces
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
+ * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
  * @param admin      the admin console and /metrics, when configured
  * @param alerts     when mail counts as stuck, and who hears of it
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                           Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                          Optional<AdminConfig> admin, AlertsConfig alerts) {
+                          SpoolReserve spoolReserve, Optional<AdminConfig> admin, AlertsConfig alerts) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
     public static final Duration DEFAULT_RETRY_MAX_AGE = Duration.ofDays(5);
-
-    /** Without a console, with the default alerts. */
-    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
-                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
-        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                Optional.empty(), AlertsConfig.DEFAULTS);
-    }
 
     public RelayConfig {
         listeners = List.copyOf(listeners);
@@ -51,16 +45,73 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
     }
 
+    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}). */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
+    }
+
+    /** A configuration without a console, with the default alerts. */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
+                Optional.empty(), AlertsConfig.DEFAULTS);
+    }
+
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
         return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                admin, alerts);
+                spoolReserve, admin, alerts);
     }
 
     /** The same configuration with another console setting ({@code --admin}). */
     public RelayConfig withAdmin(Optional<AdminConfig> replaced) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                replaced, alerts);
+                spoolReserve, replaced, alerts);
+    }
+
+    /** The same configuration with another spool reserve (the --spool-reserve flag). */
+    public RelayConfig withSpoolReserve(SpoolReserve reserve) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                reserve, admin, alerts);
+    }
+
+    /**
+     * What differs from {@code other} in what only a restart can change: everything but the
+     * devices and recipient domains (which a reload replaces), by section name as in the file.
+     */
+    public List<String> needsRestartFor(RelayConfig other) {
+        List<String> changed = new ArrayList<>();
+        if (!hostName.equals(other.hostName)) {
+            changed.add("host-name");
+        }
+        if (!listeners.equals(other.listeners)) {
+            changed.add("listeners");
+        }
+        if (!upstreams.equals(other.upstreams)) {
+            changed.add("upstream");
+        }
+        if (!spoolDir.equals(other.spoolDir)) {
+            changed.add("spool");
+        }
+        if (!spoolReserve.equals(other.spoolReserve)) {
+            changed.add("spool-reserve");
+        }
+        if (!pacing.equals(other.pacing)) {
+            changed.add("pacing");
+        }
+        if (!retryMaxAge.equals(other.retryMaxAge) || !bouncesTo.equals(other.bouncesTo)) {
+            changed.add("retry");
+        }
+        if (!admin.equals(other.admin)) {
+            changed.add("admin");
+        }
+        if (!alerts.equals(other.alerts)) {
+            changed.add("alerts");
+        }
+        return changed;
     }
 
     /**
@@ -125,7 +176,7 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo(), guard,
+                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve(),
                 base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts());
     }
 
