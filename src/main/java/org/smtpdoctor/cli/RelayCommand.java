@@ -200,15 +200,6 @@ public final class RelayCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
-        try {
-            monitor.start(relay.spool(), relay.worker()); // the console, the stuck-mail checks
-        } catch (ConfigException | IOException e) {
-            relay.stop("the console could not start");
-            monitor.close();
-            err.println("smtp-doctor: " + e.getMessage());
-            err.flush();
-            return ExitCode.USAGE;
-        }
         BlockingQueue<String> signals = new LinkedBlockingQueue<>();
         List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         // For what has no handler (a runtime without sun.misc.Signal, System.exit elsewhere): stop in order anyway.
@@ -217,6 +208,15 @@ public final class RelayCommand implements Callable<Integer> {
             monitor.close();
             closeLab(labUpstream);
         }));
+        try {
+            monitor.start(relay.spool(), relay.worker()); // the console, the stuck-mail checks (after the signal handlers)
+        } catch (ConfigException | IOException e) {
+            relay.stop("the console could not start");
+            monitor.close();
+            err.println("smtp-doctor: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
         out.println("smtp-doctor relay: started");
         describe(relay.config(), out);
         monitor.consoleUrl().ifPresent(u -> out.println("  console     " + u + "  (metrics: " + u + "/metrics)"));

@@ -33,6 +33,7 @@ class RelayInstallServiceTest {
         assertThat(unit.lines()).contains("Type=notify", "NotifyAccess=all", "User=smtp-doctor", "StateDirectory=smtp-doctor",
                 "ProtectSystem=strict", "NoNewPrivileges=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
                 "CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "Restart=on-failure", "KillSignal=SIGTERM", "SuccessExitStatus=143",
+                "ExecReload=/bin/kill -HUP $MAINPID",
                 "ExecStart=/usr/bin/java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -jar "
                         + "/usr/local/lib/smtp-doctor/smtp-doctor.jar relay --config /etc/smtp-doctor/relay.yaml --spool %S/smtp-doctor/spool");
         assertThat(unit).doesNotContain("@JAVA@", "@JAR@", "@CONFIG@", "@USER@");
