@@ -3,9 +3,11 @@ package org.smtpdoctor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import org.smtpdoctor.report.HtmlReport;
 import picocli.CommandLine.Option;
@@ -36,7 +38,7 @@ public final class HtmlReportOption {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, HtmlReport.render(doc, title, Instant.now()), StandardCharsets.UTF_8);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -48,7 +50,7 @@ public final class HtmlReportOption {
     }
 
     /** After the terminal report: where the HTML report is (nothing without --html). */
-    void announce(java.io.PrintWriter out) {
+    void announce(PrintWriter out) {
         if (html != null) {
             out.println();
             out.println("HTML report: " + html);

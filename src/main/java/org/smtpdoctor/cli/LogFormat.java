@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
+import java.util.Iterator;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ public final class LogFormat {
             return;
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        for (java.util.Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
+        for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> stream) {
                 JsonLogEncoder json = new JsonLogEncoder();
                 json.setContext(context);

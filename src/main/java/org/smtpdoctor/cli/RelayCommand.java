@@ -7,8 +7,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.config.AdminConfig;
+import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.DeviceRule;
+import org.smtpdoctor.relay.config.ListenAddress;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.NetworkGuard;
 import org.smtpdoctor.relay.config.Quantities;
@@ -192,7 +197,7 @@ public final class RelayCommand implements Callable<Integer> {
         showRelayEvents();
         RelayService relay;
         // The console's device registry, activity counts and metrics hear from the listeners and workers from the start.
-        RelayMonitor monitor = RelayMonitor.create(relayConfig, java.time.Clock.systemUTC(), Version.get());
+        RelayMonitor monitor = RelayMonitor.create(relayConfig, Clock.systemUTC(), Version.get());
         try {
             relay = RelayService.start(relayConfig, env, labUpstream == null ? o -> o : RelayLab::tune, monitor.observer());
         } catch (StartException e) {
@@ -302,10 +307,10 @@ public final class RelayCommand implements Callable<Integer> {
     /** {@code --admin HOST:PORT}: the file's console settings (login, certificate) listening there. */
     static AdminConfig adminFlag(String text, Optional<AdminConfig> file) throws ConfigException {
         try {
-            org.smtpdoctor.relay.config.ListenAddress hp = AdminConfig.parseListen(text);
+            ListenAddress hp = AdminConfig.parseListen(text);
             return file.map(a -> a.listening(hp.host(), hp.port()))
                     .orElseGet(() -> new AdminConfig(hp.host(), hp.port(), AdminConfig.DEFAULT_USER, Optional.empty(),
-                            new org.smtpdoctor.relay.config.CertificateSource.SelfSigned(), false));
+                            new CertificateSource.SelfSigned(), false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--admin " + text + ": " + e.getMessage());
         }
@@ -345,7 +350,7 @@ public final class RelayCommand implements Callable<Integer> {
         Path file;
         try {
             file = Path.of(init);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new UsageException("--init " + init + ": not a valid file name");
         }
         try {
@@ -396,7 +401,7 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     /** 5 days, 36 hours, 90 minutes: the largest unit that says it exactly. */
-    static String age(java.time.Duration d) {
+    static String age(Duration d) {
         if (d.toHours() % 24 == 0 && d.toDays() > 0 && d.toSeconds() % 3600 == 0) {
             return d.toDays() + (d.toDays() == 1 ? " day" : " days");
         }

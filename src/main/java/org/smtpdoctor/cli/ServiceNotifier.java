@@ -1,6 +1,7 @@
 package org.smtpdoctor.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class ServiceNotifier {
             } else {
                 RelayEvents.info("systemd.notified", "args", List.of(args));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             RelayEvents.warn("systemd.notify-failed", "reason", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,9 @@ package org.smtpdoctor.relay;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.diagnosis.Diagnosis;
@@ -125,13 +128,13 @@ public interface RelayObserver {
 
         private static final Logger log = LoggerFactory.getLogger(RelayObserver.class);
         private final List<RelayObserver> observers;
-        private final java.util.Set<Class<?>> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Class<?>> reported = ConcurrentHashMap.newKeySet();
 
         private Guarded(List<RelayObserver> observers) {
             this.observers = observers;
         }
 
-        private void each(java.util.function.Consumer<RelayObserver> call) {
+        private void each(Consumer<RelayObserver> call) {
             for (RelayObserver o : observers) {
                 try {
                     call.accept(o);

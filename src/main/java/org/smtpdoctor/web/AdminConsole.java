@@ -6,6 +6,8 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Locale;
@@ -204,7 +206,7 @@ public final class AdminConsole implements AutoCloseable {
             return;
         }
         if (!post && !path.equals("/logout")) {
-            ctx.redirect("/login?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+            ctx.redirect("/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
             ctx.skipRemainingHandlers();
             return;
         }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.smtpdoctor.relay.config.AdminConfig;
 import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
+import org.smtpdoctor.relay.config.ListenerMode;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.deliver.RelayStatus;
@@ -130,7 +132,7 @@ final class ConsolePages {
         Html h = new Html();
         h.raw("<h1>Overview</h1>");
         if (activity.since().isAfter(now.minus(Duration.ofDays(1)))) {
-            h.raw("<p class=\"note\">Counts since the relay started at ").time(activity.since()).raw(".</p>");
+            h.raw("<p class=\"note\">Counts since ").time(activity.since()).raw(".</p>");
         }
         h.raw("<section class=\"cards\">");
         counts(h, "Last hour", activity.last(Duration.ofHours(1)), "hour");
@@ -326,7 +328,7 @@ final class ConsolePages {
 
     private static Optional<String> lastReply(QueuedMessage m) {
         return m.recipients().stream().filter(r -> r.updated().isPresent() && r.lastReply().isPresent())
-                .max(java.util.Comparator.comparing(r -> r.updated().get())).flatMap(RecipientState::lastReply);
+                .max(Comparator.comparing(r -> r.updated().get())).flatMap(RecipientState::lastReply);
     }
 
     private static String shorten(String s) {
@@ -528,7 +530,7 @@ final class ConsolePages {
         for (ListenerConfig l : c.listeners()) {
             dt(h, "listener", l + (l.allowPlaintextAuth() ? ", AUTH before TLS allowed" : "") + "; max message " + bytes(l.maxMessageBytes())
                     + ", " + l.maxConnections() + " connections (" + l.maxConnectionsPerIp() + " per address), idle timeout "
-                    + RelayStatus.age(l.idleTimeout()) + (l.mode() == org.smtpdoctor.relay.config.ListenerMode.PLAIN ? ""
+                    + RelayStatus.age(l.idleTimeout()) + (l.mode() == ListenerMode.PLAIN ? ""
                     : "; certificate: " + certificate(l.certificate())), null);
         }
         for (DeviceRule d : c.devices()) {

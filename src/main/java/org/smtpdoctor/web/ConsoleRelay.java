@@ -1,6 +1,8 @@
 package org.smtpdoctor.web;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,10 +26,10 @@ record ConsoleRelay(RelayConfig config, Spool spool, Supplier<RelayStatus> statu
         return freeBytes(config.spoolDir());
     }
 
-    static Optional<Long> freeBytes(java.nio.file.Path dir) {
+    static Optional<Long> freeBytes(Path dir) {
         try {
             return Optional.of(Files.getFileStore(dir).getUsableSpace());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }

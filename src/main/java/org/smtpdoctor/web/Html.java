@@ -2,6 +2,8 @@ package org.smtpdoctor.web;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.smtpdoctor.report.HtmlReport;
+import org.smtpdoctor.report.TerminalText;
 
 /**
  * A page being written: text goes through {@link #text} (escaped, control characters and
@@ -67,6 +69,6 @@ final class Html {
      * so that a device cannot make a header read backwards or hide text.
      */
     static String esc(String s) {
-        return org.smtpdoctor.report.HtmlReport.esc(org.smtpdoctor.report.TerminalText.safe(s));
+        return HtmlReport.esc(TerminalText.safe(s));
     }
 }

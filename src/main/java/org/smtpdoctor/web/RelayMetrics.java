@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.smtpdoctor.relay.RelayObserver;
@@ -190,6 +191,6 @@ public final class RelayMetrics implements RelayObserver {
             case DEFERRED -> deferred.labelValues(d.upstream(), cause).inc();
             case FAILED -> failed.labelValues(d.upstream(), cause).inc();
         }
-        recipients.labelValues(d.upstream(), d.outcome().name().toLowerCase(java.util.Locale.ROOT)).inc(d.recipients().size());
+        recipients.labelValues(d.upstream(), d.outcome().name().toLowerCase(Locale.ROOT)).inc(d.recipients().size());
     }
 }

@@ -72,7 +72,7 @@ public final class RelayMonitor implements AutoCloseable {
         DeviceRegistry.Loaded loaded = DeviceRegistry.open(config.spoolDir(), clock);
         loaded.problem().ifPresent(p -> RelayEvents.warn("devices.unreadable", "problem", p));
         this.devices = loaded.registry();
-        this.activity = new Activity(clock);
+        this.activity = Activity.open(config.spoolDir(), clock);
         this.metrics = new RelayMetrics(() -> new RelayMetrics.Source() {
             @Override
             public RelayStatus status() {
@@ -164,8 +164,9 @@ public final class RelayMonitor implements AutoCloseable {
     private void save() {
         try {
             devices.save();
+            activity.save();
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot save the device registry in {}: {}", config.spoolDir(), e.toString());
+            log.warn("cannot save the device registry or the activity counts in {}: {}", config.spoolDir(), e.toString());
         }
     }
 

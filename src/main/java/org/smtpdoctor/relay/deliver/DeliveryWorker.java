@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -79,7 +80,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     private DeliveryWorker(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                            KnowledgeBase rules, DoubleSupplier random, RelayObserver observer) {
-        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+        this.observer = Objects.requireNonNull(observer, "observer");
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("no upstream to deliver to");
         }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -301,8 +302,8 @@ final class DeviceListener implements AutoCloseable {
                     RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
                             "reason", gone.toldShutdown() ? "the relay is stopping" : null);
                     SSLSocket tls = smtp.getSocket() instanceof DeviceSocket d ? d.tls() : null;
-                    observer.connectionClosed(peer(gone), tls == null ? java.util.Optional.empty()
-                            : java.util.Optional.of(new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite())));
+                    observer.connectionClosed(peer(gone), tls == null ? Optional.empty()
+                            : Optional.of(new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite())));
                 }
                 synchronized (ended) {
                     ended.notifyAll();
@@ -339,7 +340,7 @@ final class DeviceListener implements AutoCloseable {
                             String hint = ListenerTls.hint(config, e);
                             RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
                                     "hint", hint);
-                            observer.tlsFailed(name(), client, String.valueOf(e.getMessage()), java.util.Optional.ofNullable(hint));
+                            observer.tlsFailed(name(), client, String.valueOf(e.getMessage()), Optional.ofNullable(hint));
                         }
                     });
                 }

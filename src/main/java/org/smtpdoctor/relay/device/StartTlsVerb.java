@@ -1,8 +1,10 @@
 package org.smtpdoctor.relay.device;
 
 import java.io.IOException;
+import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.ListenerMode;
 import org.subethamail.smtp.server.Session;
 
@@ -45,7 +47,7 @@ final class StartTlsVerb extends RelayVerb {
             String hint = ListenerTls.hint(listener.config(), e);
             RelayEvents.warn("tls.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "reason", e.getMessage(), "hint", hint);
-            listener.observer().tlsFailed(listener.name(), session.clientIp(), String.valueOf(e.getMessage()), java.util.Optional.ofNullable(hint));
+            listener.observer().tlsFailed(listener.name(), session.clientIp(), String.valueOf(e.getMessage()), Optional.ofNullable(hint));
             smtp.quit();
             return;
         }
@@ -56,6 +58,6 @@ final class StartTlsVerb extends RelayVerb {
         RelayEvents.info("tls.started", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                 "protocol", tls.getSession().getProtocol(), "cipher", tls.getSession().getCipherSuite());
         listener.observer().tlsStarted(listener.name(), session.clientIp(),
-                new org.smtpdoctor.relay.RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite()));
+                new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite()));
     }
 }

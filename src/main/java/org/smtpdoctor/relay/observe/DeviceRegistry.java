@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.smtpdoctor.relay.RelayObserver;
+import org.smtpdoctor.relay.deliver.DeliveryWorker;
 import org.smtpdoctor.relay.spool.Envelope;
 
 /**
@@ -273,7 +275,7 @@ public final class DeviceRegistry implements RelayObserver {
     @Override
     public void delivery(Delivery d) {
         Envelope env = d.envelope();
-        if (org.smtpdoctor.relay.deliver.DeliveryWorker.SELF.equals(env.device())) {
+        if (DeliveryWorker.SELF.equals(env.device())) {
             return; // the relay's own DSNs and alerts
         }
         Entry e = devices.get(env.clientAddress());
@@ -367,7 +369,7 @@ public final class DeviceRegistry implements RelayObserver {
             e.failed = n.path("failed").asLong();
             List<JsonNode> fs = new ArrayList<>();
             n.path("failures").forEach(fs::add);
-            java.util.Collections.reverse(fs); // saved newest first; kept oldest first
+            Collections.reverse(fs); // saved newest first; kept oldest first
             for (JsonNode f : fs) {
                 Optional<String> cause = f.hasNonNull("cause") ? Optional.of(f.get("cause").asText()) : Optional.empty();
                 String kind = f.path("kind").asText();

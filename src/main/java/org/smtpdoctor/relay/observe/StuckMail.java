@@ -16,11 +16,13 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.config.AlertsConfig;
 import org.smtpdoctor.relay.deliver.DeliveryWorker;
+import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.MessageSink;
 import org.smtpdoctor.relay.spool.QueuedMessage;
@@ -58,7 +60,7 @@ public final class StuckMail implements AutoCloseable {
     private final MessageSink sink;
     private final String hostName;
     private final String from;
-    private final java.util.function.Supplier<Optional<String>> consoleUrl;
+    private final Supplier<Optional<String>> consoleUrl;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stuck-mail");
@@ -76,7 +78,7 @@ public final class StuckMail implements AutoCloseable {
      * @param from       the summary's sender: the upstream's mailbox, else {@code smtp-doctor@HOST}
      * @param consoleUrl the console's address, named in the summary, when there is one
      */
-    public StuckMail(AlertsConfig alerts, Spool spool, MessageSink sink, String hostName, String from, java.util.function.Supplier<Optional<String>> consoleUrl,
+    public StuckMail(AlertsConfig alerts, Spool spool, MessageSink sink, String hostName, String from, Supplier<Optional<String>> consoleUrl,
                      Clock clock) {
         this.alerts = alerts;
         this.spool = spool;
@@ -204,7 +206,7 @@ public final class StuckMail implements AutoCloseable {
     }
 
     static String age(Duration d) {
-        return org.smtpdoctor.relay.deliver.RelayStatus.age(d);
+        return RelayStatus.age(d);
     }
 
     @Override

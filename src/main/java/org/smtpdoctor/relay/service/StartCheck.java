@@ -1,12 +1,21 @@
 package org.smtpdoctor.relay.service;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.smtpdoctor.relay.config.AdminConfig;
+import org.smtpdoctor.relay.config.CertificateSource;
+import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.deliver.UpstreamSettings;
 import org.smtpdoctor.relay.deliver.Upstreams;
 import org.smtpdoctor.relay.device.RelayServer;
+import org.smtpdoctor.relay.device.ServerCertificates;
 import org.smtpdoctor.relay.spool.Spool;
 
 /**
@@ -66,20 +75,20 @@ public final class StartCheck {
         if (config.admin().isEmpty()) {
             return out;
         }
-        org.smtpdoctor.relay.config.AdminConfig a = config.admin().get();
-        if (a.https() && !(a.certificate() instanceof org.smtpdoctor.relay.config.CertificateSource.SelfSigned)) {
+        AdminConfig a = config.admin().get();
+        if (a.https() && !(a.certificate() instanceof CertificateSource.SelfSigned)) {
             try {
-                org.smtpdoctor.relay.device.ServerCertificates.context(a.certificate(), config.hostName(), "admin.certificate");
-            } catch (org.smtpdoctor.relay.config.ConfigException e) {
+                ServerCertificates.context(a.certificate(), config.hostName(), "admin.certificate");
+            } catch (ConfigException e) {
                 out.add(e.getMessage());
             }
         }
         if (a.port() != 0) {
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
-                probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(a.address()), a.port()), 1);
-            } catch (java.io.IOException e) {
-                out.add("the console cannot listen on " + a.hostPort() + " (" + (e instanceof java.net.BindException
+                probe.bind(new InetSocketAddress(InetAddress.getByName(a.address()), a.port()), 1);
+            } catch (IOException e) {
+                out.add("the console cannot listen on " + a.hostPort() + " (" + (e instanceof BindException
                         && String.valueOf(e.getMessage()).contains("in use") ? "address in use: another program holds it"
                         : e.getMessage()) + ")");
             }
