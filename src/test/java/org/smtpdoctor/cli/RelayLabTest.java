@@ -92,15 +92,14 @@ class RelayLabTest {
         stdin.write("oauth-healthy\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
         await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 2 arrived"));
-        assertThat(out()).contains("(Subject: scan)");
-        assertThat(out()).contains("lab: now oauth-healthy");
+        assertThat(out()).contains("(Subject: scan)", "lab: now oauth-healthy");
         assertThat(err()).contains("event=deferred", "event=delivered")
                 .doesNotContain("lab-secret");
     }
 
     @Test
     void a_graph_scenario_makes_the_labs_graph_the_upstream_deferred_then_delivered() throws Exception {
-        Peers.require("python3", "swaks");
+        Peers.require("python3");
         int port = freePort();
         relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
@@ -112,19 +111,12 @@ class RelayLabTest {
         Matcher python = Pattern.compile("(?m)^  (python3 -c .*)$").matcher(out());
         assertThat(python.find()).isTrue();
         assertThat(Exec.run(List.of("sh", "-c", python.group(1)), Duration.ofSeconds(30)).ok()).isTrue();
-        // The printed TLS 1.0 line: an old scanner (the lab in this process must not have locked TLS 1.0 out).
-        Matcher tls1 = Pattern.compile("(?m)^  (swaks .*--tls-protocol tlsv1.*)$").matcher(howTo);
-        assertThat(tls1.find()).isTrue();
-        Exec.Result old = Exec.run(List.of("sh", "-c", tls1.group(1)), Duration.ofSeconds(30));
-        assertThat(old.output()).as(old.toString()).contains("TLS started with cipher TLSv1:", "250 2.0.0 OK queued as");
-
         await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
         assertThat(out()).contains("Graph HTTP 403 ErrorAccessDenied", "  fix 1: ", "type graph-healthy");
         OutputStream stdin = relay.getOutputStream();
         stdin.write("graph-healthy\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 2 arrived"));
-        assertThat(out()).contains("(Subject: scan)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 1 arrived (Subject: scan)"));
         assertThat(err()).doesNotContain("lab-secret").doesNotContainPattern("eyJ[\\w-]{10,}\\.");
     }
 
