@@ -1,6 +1,8 @@
 package org.smtpdoctor.diagnosis;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -12,39 +14,78 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Rule(String id, String cause, String vendor, Match match, String confidence, String title,
-                   String explanation, List<String> remedies, List<Reference> references, List<Example> examples) {
+                   String explanation, List<String> remedies, List<Reference> references,
+                   @JsonProperty("decide_by") String decideBy, List<Alternative> candidates, List<Example> examples) {
 
     /**
      * The conditions: reply codes ("535", "5xx"), enhanced codes ("5.7.139", "5.7.*"), a text regex, phases,
      * events; {@code client} marks a rule about a client library's own words, matched only against pasted text
-     * that no server reply decided; {@code strictPhase} keeps a rule from evidence whose phase is unknown.
+     * that no server reply decided; {@code strictPhase} keeps a rule from evidence whose phase is unknown;
+     * {@code unless} is a regex that, found in the text, keeps the rule from matching; {@code overrides} lets a
+     * text rule decide over the replies in the text, because it shows that they mislead (another server
+     * answered, the credentials were never sent).
      */
     public record Match(List<String> codes, List<String> enhanced, String text, List<String> phases, List<String> events,
-                        Boolean client, Boolean strictPhase) {
+                        Boolean client, Boolean strictPhase, String unless, Boolean overrides) {
         boolean clientText() {
             return Boolean.TRUE.equals(client);
         }
     }
+
+    /**
+     * Another cause the same evidence fits, ranked after the rule's own (for a rule whose cause is
+     * {@code unknown}, the ranking itself): why it fits and what settles it. Confidence defaults to low.
+     */
+    public record Alternative(String cause, String confidence, String why, @JsonProperty("decide_by") String decideBy,
+                              String vendor) {}
 
     /** A real message this rule must decide, with where it was seen. */
     public record Example(String text, String phase, String source) {}
 
     Compiled compile() {
         Cause c = Cause.byId(cause).orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown cause " + cause));
-        Match m = match == null ? new Match(null, null, null, null, null, null, null) : match;
+        Match m = match == null ? new Match(null, null, null, null, null, null, null, null, null) : match;
         Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE);
-        Confidence conf = confidence == null ? Confidence.HIGH : Confidence.valueOf(confidence.toUpperCase(Locale.ROOT));
+        Pattern unless = m.unless() == null ? null : Pattern.compile(m.unless(), Pattern.CASE_INSENSITIVE);
+        Confidence conf = confidence(confidence, Confidence.HIGH);
         boolean microsoftOnly = "microsoft".equalsIgnoreCase(vendor);
         if (id == null || title == null) {
             throw new IllegalArgumentException("rule without id or title: " + id);
         }
-        return new Compiled(this, c, conf, m, p, microsoftOnly);
+        List<CompiledAlternative> alts = new ArrayList<>();
+        for (Alternative a : candidates == null ? List.<Alternative>of() : candidates) {
+            Cause ac = Cause.byId(a.cause()).orElseThrow(() -> new IllegalArgumentException(
+                    "rule " + id + ": unknown candidate cause " + a.cause()));
+            if (a.why() == null || a.why().isBlank()) {
+                throw new IllegalArgumentException("rule " + id + ": candidate " + a.cause() + " needs a why");
+            }
+            alts.add(new CompiledAlternative(ac, confidence(a.confidence(), Confidence.LOW), a.why(), a.decideBy(),
+                    ac.microsoftOnly() || "microsoft".equalsIgnoreCase(a.vendor())));
+        }
+        return new Compiled(this, c, conf, m, p, unless, microsoftOnly, Prefilter.of(m.text()), List.copyOf(alts));
     }
 
+    private static Confidence confidence(String value, Confidence otherwise) {
+        return value == null ? otherwise : Confidence.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    /** A candidate of a compiled rule; {@code microsoftOnly} ones are offered only for Microsoft's evidence. */
+    record CompiledAlternative(Cause cause, Confidence confidence, String why, String decideBy, boolean microsoftOnly) {}
+
     /** A rule ready to match. */
-    record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text, boolean microsoftOnly) {
+    record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text, Pattern unless,
+                    boolean microsoftOnly, Prefilter prefilter, List<CompiledAlternative> alternatives) {
+
+        boolean overrides() {
+            return Boolean.TRUE.equals(match.overrides());
+        }
 
         boolean matches(Evidence e) {
+            return matches(e, e.text().toLowerCase(Locale.ROOT));
+        }
+
+        /** @param lower the evidence's text in lower case, for the cheap literal test before any regex */
+        boolean matches(Evidence e, String lower) {
             if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
                 return false;
             }
@@ -90,7 +131,10 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                 // A rule decided by the code alone cannot decide a reply whose code we do not know.
                 return false;
             }
-            return text == null || text.matcher(e.text()).find();
+            if (text != null && (!prefilter.mayMatch(lower) || !text.matcher(e.text()).find())) {
+                return false;
+            }
+            return unless == null || !unless.matcher(e.text()).find();
         }
 
         /**
@@ -113,9 +157,25 @@ public record Rule(String id, String cause, String vendor, Match match, String c
             return pattern.length() == 3;
         }
 
-        private static boolean enhancedMatches(String pattern, String enhanced) {
+        /** "5.7.139" exactly, "5.7.*" by class and subject, "4.7.500-699" by a range of details. */
+        static boolean enhancedMatches(String pattern, String enhanced) {
             if (pattern.endsWith(".*")) {
                 return enhanced.startsWith(pattern.substring(0, pattern.length() - 1));
+            }
+            int dash = pattern.indexOf('-');
+            if (dash > 0) {
+                int dot = pattern.lastIndexOf('.', dash);
+                String prefix = pattern.substring(0, dot + 1);
+                if (!enhanced.startsWith(prefix)) {
+                    return false;
+                }
+                try {
+                    int detail = Integer.parseInt(enhanced.substring(prefix.length()));
+                    return detail >= Integer.parseInt(pattern.substring(dot + 1, dash))
+                            && detail <= Integer.parseInt(pattern.substring(dash + 1));
+                } catch (NumberFormatException e) {
+                    return false;
+                }
             }
             return pattern.equals(enhanced);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.smtpdoctor.check.CheckResult;
 import org.smtpdoctor.check.Finding;
+import org.smtpdoctor.diagnosis.Candidate;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Reference;
 import org.smtpdoctor.smtp.Transcript;
@@ -81,6 +82,11 @@ public final class JsonReport {
             refs.addObject().put("title", r.title()).put("url", r.url());
         }
         n.putObject("matched").put("rule", d.ruleId()).put("text", d.matchedText());
+        ArrayNode candidates = n.putArray("candidates");
+        for (Candidate c : d.candidates()) {
+            candidates.addObject().put("cause", c.cause().id()).put("confidence", c.confidence().id())
+                    .put("why", c.why()).put("decide_by", c.decideBy());
+        }
         return n;
     }
 }
