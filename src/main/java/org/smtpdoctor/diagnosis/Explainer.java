@@ -45,17 +45,27 @@ public final class Explainer {
     /**
      * Layouts that print the code apart from the text: Roundcube's {@code SMTP Error (550): text},
      * {@code SMTP error 552: text}, Zend/Laminas {@code Exception(code: 553): text}, PHPMailer's
-     * {@code Detail: text SMTP code: 552 [Additional SMTP info: 5.3.4]}.
+     * {@code Detail: text SMTP code: 552 [Additional SMTP info: 5.3.4]}, MailKit's
+     * {@code AuthenticationException: 535: text}, Rust lettre's {@code permanent error (535): text},
+     * curl's {@code Access denied: 535}.
      */
     private static final Pattern CODE_APART = Pattern.compile(
             "(?i)SMTP error:? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)\\): *([^\\n]+)"
-                    + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?");
+                    + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
+                    + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
+                    + "|Access denied: (5\\d\\d)\\b()");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
      * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
      * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
      */
     private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+)([A-Za-z<\\[\"#\\\\][^\\n]*)");
+    /**
+     * .NET's "The server response was: text" when the text has no enhanced code: its reply code
+     * is named in words before it ("Service not available, closing transmission channel." is 421).
+     */
+    private static final Pattern DOTNET_RESPONSE = Pattern.compile(
+            "The server response (?:was|is): (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z][^\\n]*)");
     /** An enhanced code without a reply code, as .NET prints "The server response was: 5.7.57 ...". */
     private static final Pattern ENHANCED_ONLY = Pattern.compile(
             "(?<![\\w.]|dsn=)([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)[ ,;:]*([^\\n]*)");
@@ -281,12 +291,26 @@ public final class Explainer {
             } else if (apart.group(3) != null) {
                 code = Integer.parseInt(apart.group(3));
                 body = apart.group(4);
-            } else {
+            } else if (apart.group(6) != null) {
                 code = Integer.parseInt(apart.group(6));
                 body = (apart.group(7) == null ? "" : apart.group(7) + " ") + apart.group(5);
+            } else {
+                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : 12;
+                code = Integer.parseInt(apart.group(g));
+                body = apart.group(g + 1);
             }
             pieces.add(new Piece(code, false, body.strip(), apart.start(), apart.end(), false));
             covered.add(new int[] {apart.start(), apart.end()});
+        }
+        Matcher dotnet = DOTNET_RESPONSE.matcher(text);
+        while (dotnet.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, dotnet.start(1))) {
+                Wording.Hint hint = wording.codeBefore(text, Math.max(0, dotnet.start() - 160), dotnet.start(1));
+                if (hint != null && hint.code() > 0) {
+                    pieces.add(new Piece(hint.code(), false, dotnet.group(1).strip(), dotnet.start(1), dotnet.end(), false));
+                    covered.add(new int[] {dotnet.start(1), dotnet.end()});
+                }
+            }
         }
         Matcher code = CODE_ONLY.matcher(text);
         while (code.find() && pieces.size() < MAX_CANDIDATES) {

@@ -152,7 +152,7 @@ public final class KnowledgeBase {
                             + ". The server's own documentation for the code, or its logs for this session, would decide."),
                     0, List.of(), false, false);
         }
-        matching.sort(RANKING);
+        matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
@@ -160,7 +160,7 @@ public final class KnowledgeBase {
         Diagnosis d = new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
                 r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
                 r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), candidates);
-        return new Decision(d, best.specificity(), candidates, best.overrides(), best.match().clientText());
+        return new Decision(d, best.specificity(evidence), candidates, best.overrides(), best.match().clientText());
     }
 
     /**
@@ -202,15 +202,17 @@ public final class KnowledgeBase {
 
     /**
      * Best first: the vendor's own rule, then one that shows the replies of a paste mislead
-     * (overrides), then the more specific, then the surer (high over medium over low); the sort
-     * is stable, so remaining ties keep the files' order.
+     * (overrides), then the more specific for this evidence, then the surer (high over medium
+     * over low); the sort is stable, so remaining ties keep the files' order.
      */
-    private static final Comparator<Rule.Compiled> RANKING = Comparator
-            .comparing((Rule.Compiled r) -> r.microsoftOnly())
-            .thenComparing(Rule.Compiled::overrides)
-            .thenComparingInt(Rule.Compiled::specificity)
-            .thenComparing(r -> -r.confidence().ordinal())
-            .reversed();
+    private static Comparator<Rule.Compiled> ranking(Evidence evidence) {
+        return Comparator
+                .comparing((Rule.Compiled r) -> r.microsoftOnly())
+                .thenComparing(Rule.Compiled::overrides)
+                .thenComparingInt(r -> r.specificity(evidence))
+                .thenComparing(r -> -r.confidence().ordinal())
+                .reversed();
+    }
 
     /** For raw text, the line the rule matched (not the whole paste); otherwise the evidence itself. */
     private static String matchedText(Evidence evidence, Rule.Compiled rule) {

@@ -141,6 +141,11 @@ public record Rule(String id, String cause, String vendor, Match match, String c
          * More specific rules win: a text pattern says most, then an enhanced code, then a code;
          * at equal specificity a rule that names a cause beats one that says "unknown".
          */
+        /** {@link #specificity()} for this evidence: a phase condition says nothing when the phase is unknown. */
+        int specificity(Evidence e) {
+            return specificity() - (match.phases() != null && e.phase().isEmpty() ? 2 : 0);
+        }
+
         int specificity() {
             return 2 * ((text != null ? 8 : 0) + (match.enhanced() != null ? 4 : 0) + (match.codes() != null ? 2 : 0)
                     + (microsoftOnly ? 1 : 0) + (match.phases() != null ? 1 : 0)) + (cause == Cause.UNKNOWN ? 0 : 1);

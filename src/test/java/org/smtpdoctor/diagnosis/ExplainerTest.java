@@ -184,6 +184,17 @@ class ExplainerTest {
                         "Caused by: javax.mail.AuthenticationFailedException: 535 5.7.139 Authentication unsuccessful, SmtpClie\n"
                                 + "ntAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more informat\n"
                                 + "ion. [MW4PR04CA0165.namprd04.prod.outlook.com]"),
+                Arguments.of("mailkit-code-colon-text", "wrong_credentials",
+                        "MailKit.Security.AuthenticationException: 535: Incorrect authentication data"),
+                Arguments.of("lettre-permanent-error", "wrong_credentials",
+                        "permanent error (535): 5.7.8 Error: authentication failed: authentication failure"),
+                Arguments.of("curl-access-denied-code", "wrong_credentials", "curl: (67) Access denied: 535"),
+                Arguments.of("dotnet-response-without-enhanced-code", "port_blocked_or_unreachable",
+                        "System.Net.Mail.SmtpException: Service not available, closing transmission channel. The server response "
+                                + "was: Cannot connect to SMTP server 192.0.2.1 (192.0.2.1:25), connect error 10060"),
+                Arguments.of("postfix-dsn-field-is-not-a-reply", "port_blocked_or_unreachable",
+                        "postfix/smtp[143]: BB48359B: to=<a@example.org>, relay=none, delay=151, dsn=4.4.1, status=deferred "
+                                + "(connect to mx.example.org[192.0.2.3]:25: Connection timed out)"),
                 Arguments.of("http-status-is-not-a-reply", "oauth_token_invalid",
                         "failed to obtain access token (status: 400 data: {\"error\":\"invalid_grant\"})"));
     }
