@@ -176,9 +176,13 @@ public final class ExplainCommand implements Callable<Integer> {
         List<String> results = java.util.stream.IntStream.range(0, block.size()).parallel()
                 .mapToObj(i -> explainLine(explainer, block.get(i), before + i + 1).toString())
                 .toList();
+        // One write per block: the terminal's writer flushes on every println.
+        StringBuilder text = new StringBuilder(results.size() * 512);
         for (String r : results) {
-            out.println(r);
+            text.append(r).append(System.lineSeparator());
         }
+        out.print(text);
+        out.flush();
     }
 
     /** One result object; a line that is not a JSON object with a string "text" gets an error object instead. */

@@ -106,7 +106,7 @@ public final class Explainer {
         }
         Paste paste = Paste.of(cleaned);
         String text = paste.text();
-        Vendor vendor = Vendor.fromText(text);
+        Vendor vendor = Vendor.fromLowerCase(paste.lower());
         List<Ranked> ranked = new ArrayList<>();
         for (Found c : replies(paste)) {
             Evidence evidence = c.codeInferred()
@@ -130,10 +130,11 @@ public final class Explainer {
         String excerpt = excerpt(text);
         // A reply that names its cause with high confidence can only be overruled by a rule that
         // overrides replies; the other text rules need not run (batch speed).
-        boolean sure = best != null && best.namesCause() && best.diagnosis().confidence() == Confidence.HIGH;
-        KnowledgeBase.Decision fromText = knowledge.decide(
-                Evidence.raw(excerpt + decodedTokens(excerpt) + decodedLoginUser(excerpt) + paste.notes(), vendor),
-                sure ? KnowledgeBase.OVERRIDING : KnowledgeBase.ANY);
+        boolean sure = best != null && best.namesCause() && best.confidence() == Confidence.HIGH;
+        String added = decodedTokens(excerpt) + decodedLoginUser(excerpt) + paste.notes();
+        String excerptLower = excerpt.length() == text.length() ? paste.lower() : excerpt.toLowerCase(Locale.ROOT);
+        KnowledgeBase.Decision fromText = knowledge.decide(Evidence.raw(excerpt + added, vendor),
+                sure ? KnowledgeBase.OVERRIDING : KnowledgeBase.ANY, excerptLower + added.toLowerCase(Locale.ROOT));
         KnowledgeBase.Decision chosen = choose(best, fromText);
         if (chosen == null) {
             return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
@@ -163,8 +164,8 @@ public final class Explainer {
             if (!replyKnown) {
                 return text;
             }
-            if (!reply.namesCause() ? text.diagnosis().confidence() == Confidence.HIGH
-                    : text.diagnosis().confidence().compareTo(reply.diagnosis().confidence()) < 0) {
+            if (!reply.namesCause() ? text.confidence() == Confidence.HIGH
+                    : text.confidence().compareTo(reply.confidence()) < 0) {
                 return text;
             }
         }
@@ -181,7 +182,7 @@ public final class Explainer {
     private static List<Candidate> merge(KnowledgeBase.Decision chosen, List<Ranked> replies, KnowledgeBase.Decision text) {
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         chosen.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
-        if (chosen.namesCause() && chosen.diagnosis().confidence() == Confidence.HIGH) {
+        if (chosen.namesCause() && chosen.confidence() == Confidence.HIGH) {
             return new ArrayList<>(out.values());
         }
         List<KnowledgeBase.Decision> others = new ArrayList<>();
@@ -248,21 +249,32 @@ public final class Explainer {
     /** Every reply-shaped piece of the text, in order of position, continuation lines joined, duplicates removed. */
     List<Found> replies(Paste paste) {
         String text = paste.text();
+        Wording.Hits hits = wording.scan(text, paste.lower());
         List<Piece> pieces = new ArrayList<>();
         List<int[]> covered = new ArrayList<>();
-        Matcher full = FULL.matcher(text);
+        // Where a reply code or an enhanced code can start: found by hand, then each pattern is
+        // tried only there (the same matches as find(), without a regex attempt at every position).
+        int[] codeStarts = starts(text, false);
+        int[] enhancedStarts = starts(text, true);
+        Starts full = new Starts(FULL.matcher(text), codeStarts);
         while (full.find() && pieces.size() < MAX_CANDIDATES) {
             String body = full.group(3) + (full.group(4).isEmpty() ? "" : " " + full.group(4).strip());
             pieces.add(new Piece(Integer.parseInt(full.group(1)), full.group(2).equals("-"), body, full.start(), full.end(), false));
             covered.add(new int[] {full.start(), full.end()});
         }
-        Matcher py = PYTHON.matcher(text);
+        // Cheap tests first (batch speed): the Python and code-apart layouts need a code next to a
+        // comma, a colon or a parenthesis.
+        boolean codeComma = codeNextTo(text, ',');
+        String lower = paste.lower();
+        boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("(code:")
+                || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ");
+        Matcher py = PYTHON.matcher(codeComma ? text : "");
         while (py.find() && pieces.size() < MAX_CANDIDATES) {
             pieces.add(new Piece(Integer.parseInt(py.group(1)), false, unescapePython(py.group(3)), py.start(), py.end(), false,
                     true));
             covered.add(new int[] {py.start(), py.end()});
         }
-        Matcher open = PYTHON_OPEN.matcher(text);
+        Matcher open = PYTHON_OPEN.matcher(codeComma ? text : "");
         while (open.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, open.start())) {
                 pieces.add(new Piece(Integer.parseInt(open.group(1)), false, unescapePython(open.group(2)), open.start(),
@@ -270,7 +282,7 @@ public final class Explainer {
                 covered.add(new int[] {open.start(), open.end()});
             }
         }
-        Matcher debug = PYTHON_DEBUG.matcher(text);
+        Matcher debug = PYTHON_DEBUG.matcher(text.contains("retcode") ? text : "");
         while (debug.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, debug.start())) {
                 pieces.add(new Piece(Integer.parseInt(debug.group(1)), false, unescapePython(debug.group(2)), debug.start(),
@@ -278,7 +290,7 @@ public final class Explainer {
                 covered.add(new int[] {debug.start(), debug.end()});
             }
         }
-        Matcher apart = CODE_APART.matcher(text);
+        Matcher apart = CODE_APART.matcher(codeApart ? text : "");
         while (apart.find() && pieces.size() < MAX_CANDIDATES) {
             if (inside(covered, apart.start())) {
                 continue;
@@ -305,14 +317,14 @@ public final class Explainer {
         Matcher dotnet = DOTNET_RESPONSE.matcher(text);
         while (dotnet.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, dotnet.start(1))) {
-                Wording.Hint hint = wording.codeBefore(text, Math.max(0, dotnet.start() - 160), dotnet.start(1));
+                Wording.Hint hint = hits.codeBefore(Math.max(0, dotnet.start() - 160), dotnet.start(1));
                 if (hint != null && hint.code() > 0) {
                     pieces.add(new Piece(hint.code(), false, dotnet.group(1).strip(), dotnet.start(1), dotnet.end(), false));
                     covered.add(new int[] {dotnet.start(1), dotnet.end()});
                 }
             }
         }
-        Matcher code = CODE_ONLY.matcher(text);
+        Starts code = new Starts(CODE_ONLY.matcher(text), codeStarts);
         while (code.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, code.start())) {
                 pieces.add(new Piece(Integer.parseInt(code.group(1)), code.group(2).equals("-"), code.group(3).strip(),
@@ -320,11 +332,11 @@ public final class Explainer {
                 covered.add(new int[] {code.start(), code.end()});
             }
         }
-        Matcher enh = ENHANCED_ONLY.matcher(text);
+        Starts enh = new Starts(ENHANCED_ONLY.matcher(text), enhancedStarts);
         while (enh.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, enh.start())) {
                 // A library that prints only the enhanced code may name the reply code in words (.NET, MailKit).
-                Wording.Hint hint = wording.codeBefore(text, Math.max(0, enh.start() - 160), enh.start());
+                Wording.Hint hint = hits.codeBefore(Math.max(0, enh.start() - 160), enh.start());
                 String body = enh.group(1) + " " + enh.group(2).strip();
                 if (hint != null && hint.code() > 0) {
                     pieces.add(new Piece(hint.code(), false, body, enh.start(), enh.end(), false));
@@ -356,13 +368,108 @@ public final class Explainer {
                     : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
             Reply reply = new Reply(p.code(), enhanced, lines);
             int line = paste.lineOf(p.start());
-            Found f = new Found(reply, p.inferred(), p.start(), phaseNear(paste, p.start(), end, p.code()),
+            Found f = new Found(reply, p.inferred(), p.start(), phaseNear(paste, hits, p.start(), end, p.code()),
                     paste.server(line));
             // Keep the last position of a repeated reply: the innermost wins ties.
             out.remove(reply.oneLine());
             out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /**
+     * Positions where a reply code (three digits, 2xx-5xx, not inside a word or number) or an
+     * enhanced code (2, 4 or 5, a dot, a digit) may start.
+     */
+    private static int[] starts(String text, boolean enhanced) {
+        int[] out = new int[16];
+        int n = 0;
+        for (int i = 0, len = text.length(); i + 2 < len; i++) {
+            char c = text.charAt(i);
+            if (c < '2' || c > '5' || (enhanced && c == '3')) {
+                continue;
+            }
+            if (i > 0) {
+                char b = text.charAt(i - 1);
+                // The patterns' own look-behind: not after a word character (ASCII letters, digits, underscore) or a dot.
+                if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.') {
+                    continue;
+                }
+            }
+            boolean ok = enhanced
+                    ? text.charAt(i + 1) == '.' && isAsciiDigit(text.charAt(i + 2))
+                    : isAsciiDigit(text.charAt(i + 1)) && isAsciiDigit(text.charAt(i + 2));
+            if (ok) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * A pattern tried only at given start positions, left to right, never inside its previous
+     * match: the matches {@link Matcher#find()} would give when the pattern can only start there.
+     */
+    private static final class Starts {
+        private final Matcher m;
+        private final int[] starts;
+        private int next;
+        private int after;
+
+        Starts(Matcher m, int[] starts) {
+            this.m = m.useTransparentBounds(true).useAnchoringBounds(false);
+            this.starts = starts;
+        }
+
+        boolean find() {
+            int len = m.regionEnd();
+            while (next < starts.length) {
+                int s = starts[next++];
+                if (s < after) {
+                    continue;
+                }
+                m.region(s, len);
+                if (m.lookingAt()) {
+                    after = m.end();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        int start() {
+            return m.start();
+        }
+
+        int end() {
+            return m.end();
+        }
+
+        int start(int group) {
+            return m.start(group);
+        }
+
+        String group(int group) {
+            return m.group(group);
+        }
+    }
+
+    /** Whether a three-digit number (200-599) stands right before {@code after} somewhere in the text. */
+    private static boolean codeNextTo(String text, char after) {
+        for (int i = text.indexOf(after, 3); i >= 0; i = text.indexOf(after, i + 1)) {
+            char a = text.charAt(i - 3);
+            if (a >= '2' && a <= '5' && Character.isDigit(text.charAt(i - 2)) && Character.isDigit(text.charAt(i - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A reply-shaped match before lines are joined. */
@@ -434,7 +541,7 @@ public final class Explainer {
      * transcript shows and a library's wording (rules/wording.yaml). An OAuth login (AUTH XOAUTH2,
      * or its auth=Bearer payload) makes an AUTH phase "xoauth2".
      */
-    String phaseNear(Paste paste, int start, int end, int code) {
+    String phaseNear(Paste paste, Wording.Hits hits, int start, int end, int code) {
         String text = paste.text();
         int commandLine = paste.lastCommandLine(start, 60);
         String command = commandLine < 0 ? null : paste.command(commandLine);
@@ -442,11 +549,11 @@ public final class Explainer {
         if (code == 334 || code == 235 || code == 534 || code == 535 || code == 538) {
             phase = "auth";
         } else {
-            Wording.Hint after = wording.after(text, end, Math.min(text.length(), end + 200));
+            Wording.Hint after = hits.after(end, Math.min(text.length(), end + 200));
             if (after != null && !after.phase().isEmpty()) {
                 phase = after.phase();
             } else {
-                Wording.Hint before = wording.before(text, Math.max(0, start - 400), start);
+                Wording.Hint before = hits.before(Math.max(0, start - 400), start);
                 if (before != null && (command == null || before.position() > paste.lineStart(commandLine))) {
                     phase = before.phase();
                 } else {

@@ -35,6 +35,15 @@ public final class KnowledgeBase {
     private final List<Rule.Compiled> rules;
     private final DecideBy decideBy;
     private final Wording wording;
+    /** The literals of every rule's alternatives in one automaton (see {@link LiteralIndex}), by branch. */
+    private final LiteralIndex literals;
+    /** Where each rule's alternatives start among all rules' alternatives (the automaton's ids). */
+    private final int[] firstBranch;
+    /** Indices of the rules each kind of evidence can match, in file order. */
+    private final int[] eventRules;
+    private final int[] rawRules;
+    private final int[][] replyRulesByCode;
+    private final int[][] replyRulesByClass;
 
     KnowledgeBase(List<Rule> rules) {
         this(rules, DecideBy.EMPTY, Wording.NONE);
@@ -48,6 +57,46 @@ public final class KnowledgeBase {
         this.rules = List.copyOf(compiled);
         this.decideBy = decideBy;
         this.wording = wording;
+        List<List<String>> branchLiterals = new ArrayList<>();
+        this.firstBranch = new int[this.rules.size()];
+        for (int i = 0; i < this.rules.size(); i++) {
+            firstBranch[i] = branchLiterals.size();
+            for (Prefilter.Branch b : this.rules.get(i).branches()) {
+                branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
+            }
+        }
+        this.literals = new LiteralIndex(branchLiterals);
+        this.eventRules = indices(r -> r.match().events() != null);
+        this.rawRules = indices(Rule.Compiled::readsRawText);
+        this.replyRulesByCode = new int[600][];
+        for (int code = 0; code < 600; code++) {
+            int c = code;
+            replyRulesByCode[code] = indices(r -> r.readsReplies() && r.acceptsCode(c, false));
+        }
+        this.replyRulesByClass = new int[6][];
+        for (int k = 0; k < 6; k++) {
+            int c = k * 100;
+            replyRulesByClass[k] = indices(r -> r.readsReplies() && r.acceptsCode(c, true));
+        }
+    }
+
+    private int[] indices(Predicate<Rule.Compiled> p) {
+        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> p.test(rules.get(i))).toArray();
+    }
+
+    /** The rules this evidence can match at all, by its kind and reply code. */
+    private int[] applicable(Evidence e) {
+        if (e.event().isPresent()) {
+            return eventRules;
+        }
+        if (e.reply().isPresent()) {
+            int code = e.reply().get().code();
+            if (code < 0 || code >= 600) {
+                return new int[0];
+            }
+            return e.codeInferred() ? replyRulesByClass[code / 100] : replyRulesByCode[code];
+        }
+        return rawRules;
     }
 
     /** How libraries word the phase and code of a reply (rules/wording.yaml). */
@@ -113,20 +162,70 @@ public final class KnowledgeBase {
     /**
      * A diagnosis, how specific the rule that decided it was (0 for unknown), and every
      * candidate the matching rules name, best first (the diagnosis carries the first
-     * {@link Diagnosis#MAX_CANDIDATES}).
-     *
-     * @param overrides the deciding rule shows that the replies in a paste mislead
-     * @param clientRule the deciding rule reads a client's own words (not a server reply's text)
+     * {@link Diagnosis#MAX_CANDIDATES}). The diagnosis itself (filled remedies, matched text) is
+     * built only when asked for: the explainer compares many decisions and keeps one. Not
+     * thread-safe; use it where it was made.
      */
-    public record Decision(Diagnosis diagnosis, int specificity, List<Candidate> candidates, boolean overrides,
-                           boolean clientRule) {
+    public static final class Decision {
+        private final java.util.function.Supplier<Diagnosis> build;
+        private Diagnosis diagnosis;
+        private final int specificity;
+        private final List<Candidate> candidates;
+        private final boolean overrides;
+        private final boolean clientRule;
+        private final boolean known;
+        private final Cause cause;
+        private final Confidence confidence;
+
+        Decision(java.util.function.Supplier<Diagnosis> build, Cause cause, Confidence confidence, boolean known,
+                 int specificity, List<Candidate> candidates, boolean overrides, boolean clientRule) {
+            this.build = build;
+            this.cause = cause;
+            this.confidence = confidence;
+            this.known = known;
+            this.specificity = specificity;
+            this.candidates = candidates;
+            this.overrides = overrides;
+            this.clientRule = clientRule;
+        }
+
+        public Diagnosis diagnosis() {
+            if (diagnosis == null) {
+                diagnosis = build.get();
+            }
+            return diagnosis;
+        }
+
+        /** Whether a rule decided (its cause may be unknown: a catch-all that says so). */
         public boolean known() {
-            return diagnosis.cause() != Cause.UNKNOWN || !"unknown".equals(diagnosis.ruleId());
+            return known;
         }
 
         /** Whether the decision names a cause (not unknown). */
         public boolean namesCause() {
-            return diagnosis.cause() != Cause.UNKNOWN;
+            return cause != Cause.UNKNOWN;
+        }
+
+        public Confidence confidence() {
+            return confidence;
+        }
+
+        public int specificity() {
+            return specificity;
+        }
+
+        public List<Candidate> candidates() {
+            return candidates;
+        }
+
+        /** The deciding rule shows that the replies in a paste mislead. */
+        public boolean overrides() {
+            return overrides;
+        }
+
+        /** The deciding rule reads a client's own words (not a server reply's text). */
+        public boolean clientRule() {
+            return clientRule;
         }
     }
 
@@ -137,30 +236,39 @@ public final class KnowledgeBase {
 
     /** {@link #decide} among the rules that pass the filter only. */
     Decision decide(Evidence evidence, Predicate<Rule.Compiled> which) {
-        String lower = evidence.text().toLowerCase(Locale.ROOT);
+        return decide(evidence, which, evidence.text().toLowerCase(Locale.ROOT));
+    }
+
+    /** @param lower the evidence's text in lower case (Locale.ROOT), when the caller has it already */
+    Decision decide(Evidence evidence, Predicate<Rule.Compiled> which, String lower) {
+        // One pass of the literal automaton tells which rules' regexes need to run at all.
+        java.util.BitSet branches = literals.mayMatch(lower);
         // Every matching rule, best first: the vendor's own knowledge beats any generic rule,
         // then the more specific; ties keep the order of the files (stable sort).
         List<Rule.Compiled> matching = new ArrayList<>(4);
-        for (Rule.Compiled r : rules) {
-            if (which.test(r) && r.matches(evidence, lower)) {
+        for (int i : applicable(evidence)) {
+            Rule.Compiled r = rules.get(i);
+            if (which.test(r) && r.matches(evidence, branches, firstBranch[i])) {
                 matching.add(r);
             }
         }
         if (matching.isEmpty()) {
-            return new Decision(Diagnosis.unknown(evidence.text(),
+            return new Decision(() -> Diagnosis.unknown(evidence.text(),
                     "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
                             + ". The server's own documentation for the code, or its logs for this session, would decide."),
-                    0, List.of(), false, false);
+                    Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
         }
         matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
         List<Candidate> candidates = candidates(matching, evidence.vendor());
-        Diagnosis d = new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
+        return new Decision(() -> new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values),
+                fill(r.explanation(), values),
                 r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
-                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), candidates);
-        return new Decision(d, best.specificity(evidence), candidates, best.overrides(), best.match().clientText());
+                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), candidates),
+                best.cause(), best.confidence(), true, best.specificity(evidence), candidates, best.overrides(),
+                best.match().clientText());
     }
 
     /**

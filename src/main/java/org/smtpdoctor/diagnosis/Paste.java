@@ -35,6 +35,8 @@ final class Paste {
             "(?:^|\\s)(?:S:|SERVER -> CLIENT:|<<<?|<-|<~\\*?|<\\*?|Got:|Recv:|RECV:|response\\s*:|\\d<)\\s*[2-5]\\d\\d|\\bsaid:\\s|^\\s*[2-5]\\d\\d[ -]");
 
     private final String text;
+    /** The text in lower case (Locale.ROOT), made once for every literal test on it. */
+    private final String lower;
     private final int[] lineStarts;
     private final String[] commands;
     private final boolean[] serverLines;
@@ -43,6 +45,7 @@ final class Paste {
 
     private Paste(String text) {
         this.text = text;
+        this.lower = text.toLowerCase(Locale.ROOT);
         List<Integer> starts = new ArrayList<>();
         starts.add(0);
         for (int i = 0; i < text.length(); i++) {
@@ -60,31 +63,87 @@ final class Paste {
             if (line.length() > 2000) {
                 continue;
             }
-            Matcher c = MARKED_COMMAND.matcher(line);
-            if (c.find()) {
+            // Cheap tests first (batch speed): a marked command needs a marker, a bare one starts
+            // with a capital letter, a server line holds a digit.
+            Matcher c = mayBeMarkedCommand(line) ? MARKED_COMMAND.matcher(line) : null;
+            if (c != null && c.find()) {
                 commands[i] = (c.group(1).toUpperCase(Locale.ROOT) + c.group(2)).strip();
-            } else {
+            } else if (mayBeBareCommand(line)) {
                 Matcher b = BARE_COMMAND.matcher(line);
                 if (b.find() && (!b.group(1).equals("DATA") || b.group(2).isBlank())) {
                     commands[i] = (b.group(1) + b.group(2)).strip();
                 }
             }
-            if (commands[i] == null && SERVER_LINE.matcher(line).find()) {
+            if (commands[i] == null && hasDigit(line) && mayBeServerLine(line) && SERVER_LINE.matcher(line).find()) {
                 serverLines[i] = true;
-                markedServerLines[i] = !line.stripLeading().matches("^[2-5]\\d\\d[ -].*");
+                markedServerLines[i] = !startsWithReplyCode(line);
                 marker |= markedServerLines[i];
             }
         }
         anyServerMarker = marker;
     }
 
+    /** A line that is a bare reply: spaces, then a code and a space or hyphen. */
+    private static boolean startsWithReplyCode(String line) {
+        int i = 0;
+        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        return i + 3 < line.length() && line.charAt(i) >= '2' && line.charAt(i) <= '5' && hasDigitAt(line, i + 1)
+                && hasDigitAt(line, i + 2) && (line.charAt(i + 3) == ' ' || line.charAt(i + 3) == '-');
+    }
+
+    private static boolean hasDigitAt(String s, int i) {
+        return s.charAt(i) >= '0' && s.charAt(i) <= '9';
+    }
+
+    /** A superset of {@link #MARKED_COMMAND} (which ignores case): one of its markers is in the line. */
+    private static boolean mayBeMarkedCommand(String line) {
+        if (line.indexOf('>') >= 0) {
+            return true;
+        }
+        String lower = line.toLowerCase(Locale.ROOT);
+        return lower.contains("c:") || lower.contains("sent:") || lower.contains("send:") || lower.contains("command");
+    }
+
+    /** A superset of {@link #SERVER_LINE}: one of its markers is in the line, or it starts with a code. */
+    private static boolean mayBeServerLine(String line) {
+        return line.indexOf('<') >= 0 || line.contains("S:") || line.contains("SERVER") || line.contains(":") && (line.contains("Got:")
+                || line.contains("ecv:") || line.contains("ECV:") || line.contains("esponse") || line.contains("said:"))
+                || startsWithReplyCode(line);
+    }
+
+    private static boolean mayBeBareCommand(String line) {
+        int i = 0;
+        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        return i < line.length() && "EHSAMRDBQ".indexOf(line.charAt(i)) >= 0;
+    }
+
+    private static boolean hasDigit(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch >= '0' && ch <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The text cut into lines at its transcript markers; line ends become LF. */
     static Paste of(String cleaned) {
         String text = cleaned.indexOf('\r') >= 0 ? cleaned.replace("\r\n", "\n").replace('\r', '\n') : cleaned;
-        if (text.length() < 1_000_000 && hasInlineMarkers(text)) {
+        if (text.length() < 1_000_000 && mayHaveMarkers(text) && hasInlineMarkers(text)) {
             text = INLINE_MARKER.matcher(text).replaceAll("\n");
         }
         return new Paste(text);
+    }
+
+    private static boolean mayHaveMarkers(String text) {
+        return text.contains("->") || text.contains("<-") || text.contains(">>") || text.contains("<<") || text.contains("~>")
+                || text.contains("<~") || text.contains(" S: ") || text.contains(" C: ") || text.contains("\tS: ")
+                || text.contains("\tC: ");
     }
 
     /** Two markers or more on one line: the line breaks were lost. */
@@ -103,6 +162,10 @@ final class Paste {
 
     String text() {
         return text;
+    }
+
+    String lower() {
+        return lower;
     }
 
     int lineCount() {
@@ -166,10 +229,15 @@ final class Paste {
     /** Source files in stack traces ("Email.java:1421") are not host names. */
     private static final Pattern SOURCE_FILE = Pattern.compile(
             "(?i).*\\.(java|js|mjs|cjs|ts|rb|py|php|cs|go|kt|scala|groovy|pl|pm|c|cc|cpp|h|vb|fs|swift|rs|ex|exs|erl|lua|dart)$");
-    /** Words of a failed connection. */
-    private static final Pattern CONNECT_FAILED = Pattern.compile(
-            "(?i)timed? ?out|refused|couldn't connect|could not connect|unable to connect|failed to connect|greeting never|"
-                    + "unreachable|ETIMEDOUT|ECONNREFUSED|following server failed");
+    private static final List<String> CONNECT_FAILED_WORDS = List.of("timed out", "timeout", "time out", "refused",
+            "couldn't connect", "could not connect", "unable to connect", "failed to connect", "greeting never",
+            "unreachable", "etimedout", "econnrefused", "following server failed");
+    private static final LiteralIndex CONNECT_FAILED_INDEX = new LiteralIndex(CONNECT_FAILED_WORDS.stream().map(List::of).toList());
+    /** Words of a failed connection (one automaton pass: this runs on every paste). */
+    private static boolean connectFailed(String lower) {
+        return !CONNECT_FAILED_INDEX.mayMatch(lower).isEmpty();
+    }
+
     /** Ports where SMTP servers take mail: relay, submission, implicit TLS, and the common alternates. */
     private static final java.util.Set<Integer> MAIL_PORTS = java.util.Set.of(25, 26, 465, 587, 2525, 2465, 2587, 8025, 1025,
             10025, 1587, 24, 2526);
@@ -214,7 +282,7 @@ final class Paste {
                 }
             }
         }
-        if (text.length() < 200_000 && CONNECT_FAILED.matcher(text).find()) {
+        if (text.length() < 200_000 && connectFailed(lower)) {
             Matcher p = PORT.matcher(text);
             while (p.find()) {
                 if (p.group(2) != null && SOURCE_FILE.matcher(p.group(2)).matches()) {

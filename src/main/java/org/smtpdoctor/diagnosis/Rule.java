@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.smtpdoctor.smtp.EnhancedStatus;
 
 /**
  * One diagnosis rule as read from {@code rules/*.yaml} (format: docs/rules.md).
@@ -62,7 +64,55 @@ public record Rule(String id, String cause, String vendor, Match match, String c
             alts.add(new CompiledAlternative(ac, confidence(a.confidence(), Confidence.LOW), a.why(), a.decideBy(),
                     ac.microsoftOnly() || "microsoft".equalsIgnoreCase(a.vendor())));
         }
-        return new Compiled(this, c, conf, m, p, unless, microsoftOnly, Prefilter.of(m.text()), List.copyOf(alts));
+        boolean[] codes = null;
+        boolean[] classes = null;
+        if (m.codes() != null) {
+            codes = new boolean[600];
+            classes = new boolean[6];
+            for (int code = 200; code < 600; code++) {
+                int x = code;
+                codes[code] = m.codes().stream().anyMatch(pattern -> codeMatches(pattern, x));
+            }
+            for (String pattern : m.codes()) {
+                classes[pattern.charAt(0) - '0'] = true;
+            }
+        }
+        List<int[]> ranges = new ArrayList<>();
+        for (String pattern : m.enhanced() == null ? List.<String>of() : m.enhanced()) {
+            ranges.add(enhancedRange(pattern));
+        }
+        return new Compiled(this, c, conf, m, p, unless, microsoftOnly, Prefilter.of(m.text()), List.copyOf(alts), codes,
+                classes, m.text() == null ? List.of() : Prefilter.branches(m.text()), List.copyOf(ranges));
+    }
+
+    /** {class, subject, lowest detail, highest detail} of "5.7.139", "5.7.*" or "4.7.500-699". */
+    static int[] enhancedRange(String pattern) {
+        String[] parts = pattern.split("\\.", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not an enhanced code pattern: " + pattern);
+        }
+        int klass = Integer.parseInt(parts[0]);
+        int subject = Integer.parseInt(parts[1]);
+        if (parts[2].equals("*")) {
+            return new int[] {klass, subject, 0, 999};
+        }
+        int dash = parts[2].indexOf('-');
+        return dash < 0
+                ? new int[] {klass, subject, Integer.parseInt(parts[2]), Integer.parseInt(parts[2])}
+                : new int[] {klass, subject, Integer.parseInt(parts[2].substring(0, dash)),
+                    Integer.parseInt(parts[2].substring(dash + 1))};
+    }
+
+    /** "535" exactly, or "5xx" by its leading digits. */
+    static boolean codeMatches(String pattern, int code) {
+        String c = String.valueOf(code);
+        for (int i = 0; i < 3; i++) {
+            char p = i < pattern.length() ? pattern.charAt(i) : '?';
+            if (p != 'x' && p != 'X' && p != c.charAt(i)) {
+                return false;
+            }
+        }
+        return pattern.length() == 3;
     }
 
     private static Confidence confidence(String value, Confidence otherwise) {
@@ -74,25 +124,66 @@ public record Rule(String id, String cause, String vendor, Match match, String c
 
     /** A rule ready to match. */
     record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text, Pattern unless,
-                    boolean microsoftOnly, Prefilter prefilter, List<CompiledAlternative> alternatives) {
+                    boolean microsoftOnly, Prefilter prefilter, List<CompiledAlternative> alternatives, boolean[] codeTable,
+                    boolean[] classTable, List<Prefilter.Branch> branches, List<int[]> enhancedRanges) {
 
         boolean overrides() {
             return Boolean.TRUE.equals(match.overrides());
         }
 
         boolean matches(Evidence e) {
-            return matches(e, e.text().toLowerCase(Locale.ROOT));
+            String lower = e.text().toLowerCase(Locale.ROOT);
+            java.util.BitSet found = new java.util.BitSet();
+            for (int b = 0; b < branches.size(); b++) {
+                if (branches.get(b).mayMatch(lower)) {
+                    found.set(b);
+                }
+            }
+            return matches(e, found, 0);
         }
 
-        /** @param lower the evidence's text in lower case, for the cheap literal test before any regex */
-        boolean matches(Evidence e, String lower) {
+        /** The pattern finds a match: one of its alternatives whose literal is in the text does. */
+        private boolean anyBranchFinds(String text, java.util.BitSet found, int first) {
+            for (int b = 0; b < branches.size(); b++) {
+                if (found.get(first + b) && branches.get(b).pattern().matcher(text).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the rule can match raw text (it reads no reply code and no event). */
+        boolean readsRawText() {
+            return match.codes() == null && match.enhanced() == null && match.events() == null;
+        }
+
+        /** Whether the rule can match a reply (it is not about a client's own words, nor an event). */
+        boolean readsReplies() {
+            return !match.clientText() && match.events() == null;
+        }
+
+        /** Whether a reply with this code (or, inferred, this class) passes the rule's codes. */
+        boolean acceptsCode(int code, boolean inferred) {
+            if (codeTable == null) {
+                return true;
+            }
+            return inferred ? classTable[code / 100] : code >= 0 && code < 600 && codeTable[code];
+        }
+
+        /**
+         * @param found which alternatives of the text pattern may match (their literal is in the text,
+         *              or they have none; see {@link Prefilter}, {@link LiteralIndex}), bit
+         *              {@code first + i} for alternative i
+         * @param first where this rule's alternatives start in {@code found}
+         */
+        boolean matches(Evidence e, java.util.BitSet found, int first) {
             if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
                 return false;
             }
             // An unknown phase (a pasted message) does not rule out a rule bound to a wire phase;
             // "xoauth2" is known only from evidence that shows it.
             if (match.phases() != null && (e.phase().isEmpty()
-                    ? Boolean.TRUE.equals(match.strictPhase()) || match.phases().stream().allMatch("xoauth2"::equals)
+                    ? Boolean.TRUE.equals(match.strictPhase()) || onlyXoauth2(match.phases())
                     : !match.phases().contains(e.phase()))) {
                 return false;
             }
@@ -111,19 +202,13 @@ public record Rule(String id, String cause, String vendor, Match match, String c
             } else if (e.event().isPresent()) {
                 return false;
             }
-            if (match.codes() != null && e.reply().isPresent()) {
-                int code = e.reply().get().code();
-                // A code we only inferred from the enhanced code is known by its class alone.
-                boolean ok = e.codeInferred()
-                        ? match.codes().stream().anyMatch(c -> c.charAt(0) == String.valueOf(code).charAt(0))
-                        : match.codes().stream().anyMatch(c -> codeMatches(c, code));
-                if (!ok) {
-                    return false;
-                }
+            // A code we only inferred from the enhanced code is known by its class alone.
+            if (e.reply().isPresent() && !acceptsCode(e.reply().get().code(), e.codeInferred())) {
+                return false;
             }
             if (match.enhanced() != null) {
-                String enh = e.reply().flatMap(r -> r.enhanced()).map(Object::toString).orElse(null);
-                if (enh == null || match.enhanced().stream().noneMatch(x -> enhancedMatches(x, enh))) {
+                Optional<EnhancedStatus> status = e.reply().isPresent() ? e.reply().get().enhanced() : Optional.empty();
+                if (status.isEmpty() || !enhancedMatches(status.get())) {
                     return false;
                 }
             }
@@ -131,7 +216,7 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                 // A rule decided by the code alone cannot decide a reply whose code we do not know.
                 return false;
             }
-            if (text != null && (!prefilter.mayMatch(lower) || !text.matcher(e.text()).find())) {
+            if (text != null && !anyBranchFinds(e.text(), found, first)) {
                 return false;
             }
             return unless == null || !unless.matcher(e.text()).find();
@@ -151,38 +236,24 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                     + (microsoftOnly ? 1 : 0) + (match.phases() != null ? 1 : 0)) + (cause == Cause.UNKNOWN ? 0 : 1);
         }
 
-        private static boolean codeMatches(String pattern, int code) {
-            String c = String.valueOf(code);
-            for (int i = 0; i < 3; i++) {
-                char p = i < pattern.length() ? pattern.charAt(i) : '?';
-                if (p != 'x' && p != 'X' && p != c.charAt(i)) {
+        private static boolean onlyXoauth2(List<String> phases) {
+            for (String p : phases) {
+                if (!"xoauth2".equals(p)) {
                     return false;
                 }
             }
-            return pattern.length() == 3;
+            return true;
         }
 
-        /** "5.7.139" exactly, "5.7.*" by class and subject, "4.7.500-699" by a range of details. */
-        static boolean enhancedMatches(String pattern, String enhanced) {
-            if (pattern.endsWith(".*")) {
-                return enhanced.startsWith(pattern.substring(0, pattern.length() - 1));
-            }
-            int dash = pattern.indexOf('-');
-            if (dash > 0) {
-                int dot = pattern.lastIndexOf('.', dash);
-                String prefix = pattern.substring(0, dot + 1);
-                if (!enhanced.startsWith(prefix)) {
-                    return false;
-                }
-                try {
-                    int detail = Integer.parseInt(enhanced.substring(prefix.length()));
-                    return detail >= Integer.parseInt(pattern.substring(dot + 1, dash))
-                            && detail <= Integer.parseInt(pattern.substring(dash + 1));
-                } catch (NumberFormatException e) {
-                    return false;
+        /** Whether the status is one of the rule's enhanced codes (compared as numbers, no strings built). */
+        private boolean enhancedMatches(EnhancedStatus s) {
+            for (int[] p : enhancedRanges) {
+                if (p[0] == s.klass() && p[1] == s.subject() && s.detail() >= p[2] && s.detail() <= p[3]) {
+                    return true;
                 }
             }
-            return pattern.equals(enhanced);
+            return false;
         }
+
     }
 }

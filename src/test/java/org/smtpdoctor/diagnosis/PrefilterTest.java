@@ -49,4 +49,29 @@ class PrefilterTest {
             }
         }
     }
+
+    @Test
+    void theLiteralAutomatonFindsWhatContainsFinds() {
+        List<List<String>> literals = List.of(List.of("relay access denied", "unable to relay"), List.of("auth"),
+                List.of("authentication failed"), List.of("ai", "aia"), List.of("5.7.139"));
+        LiteralIndex index = new LiteralIndex(new ArrayList<>(literals) {{ add(null); }});
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aiut h.57139relyscdnfo";
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder text = new StringBuilder();
+            int len = random.nextInt(60);
+            for (int i = 0; i < len; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (n % 10 == 0) {
+                text.insert(random.nextInt(text.length() + 1), literals.get(n % literals.size()).get(0));
+            }
+            java.util.BitSet found = index.mayMatch(text.toString());
+            for (int r = 0; r < literals.size(); r++) {
+                boolean expected = literals.get(r).stream().anyMatch(text.toString()::contains);
+                assertThat(found.get(r)).as("rule %d in %s", r, text).isEqualTo(expected);
+            }
+            assertThat(found.get(literals.size())).as("a rule without literals always may").isTrue();
+        }
+    }
 }
