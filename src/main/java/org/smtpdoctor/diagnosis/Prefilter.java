@@ -36,6 +36,11 @@ final class Prefilter {
 
     /** @param lower the text in lower case (Locale.ROOT) */
     boolean mayMatch(String lower) {
+        return containsAny(literals, lower);
+    }
+
+    /** True when there are no literals (nothing known), or the text holds one of them. */
+    static boolean containsAny(String[] literals, String lower) {
         if (literals == null) {
             return true;
         }
@@ -59,15 +64,7 @@ final class Prefilter {
      */
     record Branch(Pattern pattern, String[] literals) {
         boolean mayMatch(String lower) {
-            if (literals == null) {
-                return true;
-            }
-            for (String l : literals) {
-                if (lower.contains(l)) {
-                    return true;
-                }
-            }
-            return false;
+            return containsAny(literals, lower);
         }
     }
 
