@@ -236,11 +236,13 @@ public final class KnowledgeBase {
 
     /** {@link #decide} among the rules that pass the filter only. */
     Decision decide(Evidence evidence, Predicate<Rule.Compiled> which) {
-        return decide(evidence, which, evidence.text().toLowerCase(Locale.ROOT));
+        return decide(evidence, which, null);
     }
 
     /** @param lower the evidence's text in lower case (Locale.ROOT), when the caller has it already */
-    Decision decide(Evidence evidence, Predicate<Rule.Compiled> which, String lower) {
+    Decision decide(Evidence evidence, Predicate<Rule.Compiled> which, String knownLower) {
+        String text = evidence.text();
+        String lower = knownLower != null ? knownLower : text.toLowerCase(Locale.ROOT);
         // One pass of the literal automaton tells which rules' regexes need to run at all.
         java.util.BitSet branches = literals.mayMatch(lower);
         // Every matching rule, best first: the vendor's own knowledge beats any generic rule,
@@ -248,7 +250,7 @@ public final class KnowledgeBase {
         List<Rule.Compiled> matching = new ArrayList<>(4);
         for (int i : applicable(evidence)) {
             Rule.Compiled r = rules.get(i);
-            if (which.test(r) && r.matches(evidence, branches, firstBranch[i])) {
+            if (which.test(r) && r.matches(evidence, text, branches, firstBranch[i])) {
                 matching.add(r);
             }
         }
@@ -352,6 +354,9 @@ public final class KnowledgeBase {
     static String fill(String template, Map<String, String> values) {
         if (template == null) {
             return "";
+        }
+        if (template.indexOf('{') < 0) {
+            return template;
         }
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();

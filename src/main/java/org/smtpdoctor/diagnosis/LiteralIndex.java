@@ -174,10 +174,13 @@ final class LiteralIndex {
         int[] sym = symbolOf;
         int width = symbols;
         char[] chars = lower.toCharArray();
+        // A state's outputs are added once per text, however often a common literal recurs.
+        long[] seen = new long[(outputs.length + 63) >>> 6];
         for (char ch : chars) {
             state = d[state * width + sym[ch]];
             int[] hit = outputs[state];
-            if (hit != null) {
+            if (hit != null && (seen[state >>> 6] & (1L << state)) == 0) {
+                seen[state >>> 6] |= 1L << state;
                 for (int r : hit) {
                     out.set(r);
                 }

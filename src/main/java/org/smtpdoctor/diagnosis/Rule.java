@@ -139,7 +139,7 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                     found.set(b);
                 }
             }
-            return matches(e, found, 0);
+            return matches(e, e.text(), found, 0);
         }
 
         /** The pattern finds a match: one of its alternatives whose literal is in the text does. */
@@ -175,8 +175,9 @@ public record Rule(String id, String cause, String vendor, Match match, String c
          *              or they have none; see {@link Prefilter}, {@link LiteralIndex}), bit
          *              {@code first + i} for alternative i
          * @param first where this rule's alternatives start in {@code found}
+         * @param evidenceText {@code e.text()}, made once by the caller (a reply joins its lines each time)
          */
-        boolean matches(Evidence e, java.util.BitSet found, int first) {
+        boolean matches(Evidence e, String evidenceText, java.util.BitSet found, int first) {
             if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
                 return false;
             }
@@ -216,10 +217,10 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                 // A rule decided by the code alone cannot decide a reply whose code we do not know.
                 return false;
             }
-            if (text != null && !anyBranchFinds(e.text(), found, first)) {
+            if (text != null && !anyBranchFinds(evidenceText, found, first)) {
                 return false;
             }
-            return unless == null || !unless.matcher(e.text()).find();
+            return unless == null || !unless.matcher(evidenceText).find();
         }
 
         /**
