@@ -49,11 +49,13 @@ log "building the jar if needed"
 (cd "$root" && ./smtp-doctor --version >/dev/null)
 jar="$root/target/smtp-doctor.jar"
 
-# One timed command: prints "wall_s user_s sys_s".
+# One timed command: prints "wall_s user_s sys_s" (wall from date +%s%N, CPU from /usr/bin/time).
 timed() {
-  local out="$1"; shift
-  /usr/bin/time -f '%e %U %S' -o "$dir/time" "$@" >"$out" 2>"$dir/stderr" || { cat "$dir/stderr" >&2; return 1; }
-  cat "$dir/time"
+  local out="$1" t0 t1; shift
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%U %S' -o "$dir/time" "$@" >"$out" 2>"$dir/stderr" || { cat "$dir/stderr" >&2; return 1; }
+  t1=$(date +%s%N)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') $(cat "$dir/time")"
 }
 check_output() {
   local n causes
@@ -63,11 +65,16 @@ check_output() {
 }
 
 declare -A wall cpus_used
-variants=(wc grep launcher jvm-default)
+variants=(wc grep python-json launcher jvm-default)
 run() {
   case "$1" in
     wc) timed "$dir/out.wc" wc -l "$input" ;;
     grep) timed "$dir/out.grep" grep -c '"text"' "$input" ;;
+    python-json) timed "$dir/out.py" python3 -c 'import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    n += len(json.loads(line)["text"]) > 0
+print(n)' "$input" ;;
     launcher) timed "$dir/out.launcher" "$root/smtp-doctor" explain --batch "$input" ;;
     jvm-default) timed "$dir/out.default" java -jar "$jar" explain --batch "$input" ;;
   esac
@@ -99,22 +106,23 @@ for v in "${variants[@]}"; do
   cpu[$v]=$(echo "${cpus_used[$v]}" | median)
 done
 rate() { awk -v n="$LINES" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
 per_line() { awk -v n="$LINES" -v s="$1" 'BEGIN { if (s != "-" && s > 0) printf "%.0f", s * 1e6 / n; else print "-" }'; }
 
 cpus="$(nproc 2>/dev/null || echo ?) CPUs ($(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //' || echo ?))"
 javav="$(java -version 2>&1 | head -1)"
 table() {
-  echo "| command | median s | fastest s | lines/s (median) | lines/s (fastest) | CPU s (user+sys, median) | CPU µs per line | median time vs \`wc -l\` |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| command | median s | fastest s | lines/s (median) | lines/s (fastest) | CPU s (user+sys, median) | CPU µs per line | median time vs \`wc -l\` | vs \`grep -c\` | vs Python json |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for v in "${variants[@]}"; do
     case "$v" in
       wc) name="\`wc -l FILE\` (anchor)" ;;
       grep) name="\`grep -c '\"text\"' FILE\` (anchor)" ;;
+      python-json) name="Python \`json.loads\` of every line (anchor)" ;;
       launcher) name="\`./smtp-doctor explain --batch FILE\` (launcher: \`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\`)" ;;
       jvm-default) name="\`java -jar target/smtp-doctor.jar explain --batch FILE\` (JVM defaults: C1+C2, G1)" ;;
     esac
-    echo "| $name | ${med[$v]} | ${best[$v]} | $(rate "${med[$v]}") | $(rate "${best[$v]}") | ${cpu[$v]} | $(per_line "${cpu[$v]}") | $(ratio "${med[$v]}" "${med[wc]}") |"
+    echo "| $name | ${med[$v]} | ${best[$v]} | $(rate "${med[$v]}") | $(rate "${best[$v]}") | ${cpu[$v]} | $(per_line "${cpu[$v]}") | $(ratio "${med[$v]}" "${med[wc]}") | $(ratio "${med[$v]}" "${med[grep]}") | $(ratio "${med[$v]}" "${med[python-json]}") |"
   done
 }
 

@@ -112,7 +112,9 @@ public final class Explainer {
             Evidence evidence = c.codeInferred()
                     ? Evidence.replyWithoutCode(c.phase(), c.reply(), vendor)
                     : Evidence.reply(c.phase(), c.reply(), vendor, Map.of());
-            KnowledgeBase.Decision d = knowledge.decide(evidence);
+            // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
+            // and words in it must not outrank a real failure elsewhere in the paste.
+            KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
             // A reply with its own code is better evidence than an enhanced code found alone, and in a
             // transcript a server's line better than the client's commentary on it.
             int rank = (d.known() ? 1000 : 0) + (c.reply().isFailure() ? 100 : 0) + (c.codeInferred() ? 0 : 50)

@@ -229,6 +229,14 @@ public final class KnowledgeBase {
         }
     }
 
+    /** The decision when no rule decides: unknown, saying what would. */
+    Decision noRule(Evidence evidence) {
+        return new Decision(() -> Diagnosis.unknown(evidence.text(),
+                "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
+                        + ". The server's own documentation for the code, or its logs for this session, would decide."),
+                Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
+    }
+
     /** Like {@link #diagnose}, with the winning rule's specificity and the candidates, to compare decisions. */
     public Decision decide(Evidence evidence) {
         return decide(evidence, ANY);
@@ -255,10 +263,7 @@ public final class KnowledgeBase {
             }
         }
         if (matching.isEmpty()) {
-            return new Decision(() -> Diagnosis.unknown(evidence.text(),
-                    "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
-                            + ". The server's own documentation for the code, or its logs for this session, would decide."),
-                    Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
+            return noRule(evidence);
         }
         matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);
