@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Explain a failure message offline: a reply line, a transcript, an MTA log line, an NDR, or a client",
             "library's exception text. Finds the server reply inside (also when a wrapper hides it) and names the",
-            "cause with its fix.",
+            "cause with its fix. When the text does not decide, it ranks the candidates (most likely / also",
+            "possible) and says what settles each: a sign-in log entry, a setting, a check to run.",
             "",
             "Examples:",
             "  smtp-doctor explain '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.'",
@@ -61,7 +62,7 @@ public final class ExplainCommand implements Callable<Integer> {
     String batch;
 
     @Option(names = "--json", description = "Print the explanation as JSON: cause, confidence, title, explanation, "
-            + "remedies, references, matched.")
+            + "remedies, references, matched, candidates (docs/json.md).")
     boolean json;
 
     @Option(names = "--no-color", description = "No colour, even on a terminal.")
