@@ -611,6 +611,9 @@ public final class Explainer {
     /** Control characters (but line ends and tabs) become spaces; NULs from binary input go. */
     static String clean(String input) {
         String s = input.length() > MAX_CHARS ? input.substring(0, MAX_CHARS) : input;
+        if (clean(s, 0)) {
+            return s;
+        }
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -621,6 +624,17 @@ public final class Explainer {
             }
         }
         return out.toString();
+    }
+
+    /** Whether the text from {@code from} on needs no cleaning (the usual case: no copy is made). */
+    private static boolean clean(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7f && c != 0xFFFD))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mostly printable: at most one character in ten is a control character or undecodable. */

@@ -133,7 +133,13 @@ final class LiteralIndex {
             }
             // Symbol 0 (a character in no literal) always leads back to the root.
         }
-        ruleCount = literals.size();
+        // Entries hold the next state's row (state * symbols), negative (-row - 1) when that state
+        // has outputs: the hot loop needs no multiplication and one test per character.
+        for (int i = 0; i < delta.length; i++) {
+            int target = delta[i];
+            int row = target * symbols;
+            delta[i] = outputs[target] == null ? row : -row - 1;
+        }
     }
 
     /** symbolOf[c]: the column of character c in {@link #delta} (0: not in any literal). */
@@ -143,7 +149,6 @@ final class LiteralIndex {
     private int[] delta;
     /** The rules whose literal ends in each state (with those of its failure states), or null. */
     private int[][] outputs;
-    private int ruleCount;
 
     private static void freeze(Node root) {
         ArrayDeque<Node> queue = new ArrayDeque<>();
@@ -169,7 +174,7 @@ final class LiteralIndex {
     /** The rules that may match a text: those with a literal in it, and those without literals. */
     BitSet mayMatch(String lower) {
         BitSet out = (BitSet) always.clone();
-        int state = 0;
+        int row = 0;
         int[] d = delta;
         int[] sym = symbolOf;
         int width = symbols;
@@ -177,11 +182,16 @@ final class LiteralIndex {
         // A state's outputs are added once per text, however often a common literal recurs.
         long[] seen = new long[(outputs.length + 63) >>> 6];
         for (char ch : chars) {
-            state = d[state * width + sym[ch]];
-            int[] hit = outputs[state];
-            if (hit != null && (seen[state >>> 6] & (1L << state)) == 0) {
+            int next = d[row + sym[ch]];
+            if (next >= 0) {
+                row = next;
+                continue;
+            }
+            row = -next - 1;
+            int state = row / width;
+            if ((seen[state >>> 6] & (1L << state)) == 0) {
                 seen[state >>> 6] |= 1L << state;
-                for (int r : hit) {
+                for (int r : outputs[state]) {
                     out.set(r);
                 }
             }
