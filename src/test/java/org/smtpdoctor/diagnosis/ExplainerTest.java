@@ -72,6 +72,10 @@ class ExplainerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("wrapped")
     void theEmbeddedReplyDecides(String name, String cause, String text) {
+        assertDecides(name, cause, text);
+    }
+
+    private static void assertDecides(String name, String cause, String text) {
         Diagnosis d = EXPLAINER.explain(text);
         assertThat(d.cause().id()).as("%s decided by %s on %s", name, d.ruleId(), d.matchedText()).isEqualTo(cause);
     }
@@ -202,8 +206,7 @@ class ExplainerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("layouts")
     void eachLayoutIsReadForItsReplyAndPhase(String name, String cause, String text) {
-        Diagnosis d = EXPLAINER.explain(text);
-        assertThat(d.cause().id()).as("%s decided by %s on %s", name, d.ruleId(), d.matchedText()).isEqualTo(cause);
+        assertDecides(name, cause, text);
     }
 
     @Test
