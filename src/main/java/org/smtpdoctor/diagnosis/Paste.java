@@ -244,7 +244,8 @@ final class Paste {
 
     /**
      * What the transcript shows that no reply says, as notes the text rules can read: an AUTH
-     * refused before the client sent any credentials (no initial response, no 334 challenge);
+     * refused as failed (535) before the client sent any credentials (no initial response, no
+     * 334 challenge; a refusal with another code says why itself);
      * a session that ended right after the server accepted STARTTLS (the TLS handshake failed);
      * a connection that failed on a port no mail server uses.
      */
@@ -266,7 +267,7 @@ final class Paste {
                 if (next.isEmpty()) {
                     continue;
                 }
-                if (commands[j] == null && serverLines[j] && next.matches("(?s).*?\\b5\\d\\d[ -].*")
+                if (commands[j] == null && serverLines[j] && next.matches("(?s).*?\\b535[ -].*")
                         && !next.matches("(?s).*?\\b334\\b.*")) {
                     out.append("\nsmtp-doctor note: the server refused ").append(c.strip())
                             .append(" before the client sent any credentials (no 334 challenge)");

@@ -193,6 +193,9 @@ class ExplainerTest {
                 Arguments.of("lettre-permanent-error", "wrong_credentials",
                         "permanent error (535): 5.7.8 Error: authentication failed: authentication failure"),
                 Arguments.of("curl-access-denied-code", "wrong_credentials", "curl: (67) Access denied: 535"),
+                Arguments.of("auth-refused-for-starttls-says-why", "tls_required_starttls",
+                        "CONNECTED(00000003)\n---\n250-smtp.example.com\n250-STARTTLS\n250 SIZE 35882577\nAUTH LOGIN\n"
+                                + "530 5.7.0 Must issue a STARTTLS command first."),
                 Arguments.of("dotnet-response-without-enhanced-code", "port_blocked_or_unreachable",
                         "System.Net.Mail.SmtpException: Service not available, closing transmission channel. The server response "
                                 + "was: Cannot connect to SMTP server 192.0.2.1 (192.0.2.1:25), connect error 10060"),
