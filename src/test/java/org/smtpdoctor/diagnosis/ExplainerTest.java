@@ -193,6 +193,8 @@ class ExplainerTest {
                 Arguments.of("lettre-permanent-error", "wrong_credentials",
                         "permanent error (535): 5.7.8 Error: authentication failed: authentication failure"),
                 Arguments.of("curl-access-denied-code", "wrong_credentials", "curl: (67) Access denied: 535"),
+                Arguments.of("dotnet-mailbox-unavailable-is-its-name-for-550-not-the-server's-words", "unknown",
+                        "System.Net.Mail.SmtpException: Mailbox unavailable. The server response was: 5.7.3 Authentication unsuccessful"),
                 Arguments.of("auth-refused-for-starttls-says-why", "tls_required_starttls",
                         "CONNECTED(00000003)\n---\n250-smtp.example.com\n250-STARTTLS\n250 SIZE 35882577\nAUTH LOGIN\n"
                                 + "530 5.7.0 Must issue a STARTTLS command first."),
