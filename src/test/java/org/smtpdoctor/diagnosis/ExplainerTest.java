@@ -104,6 +104,11 @@ class ExplainerTest {
     }
 
     @Test
+    void exchangeOnlinesOwnErrorNameMarksThePasteAsMicrosofts() {
+        assertThat(Vendor.fromText("Authentication unsuccessful, UserHasNoMailboxAndNoLicenseAssignedError")).isEqualTo(Vendor.MICROSOFT);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
