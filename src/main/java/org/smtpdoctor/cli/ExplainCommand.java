@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Explain a failure message offline: a reply line, a transcript, an MTA log line, an NDR, or a client",
             "library's exception text. Finds the server reply inside (also when a wrapper hides it) and names the",
-            "cause with its fix.",
+            "cause with its fix. When the text does not decide, it ranks the candidates (most likely / also",
+            "possible) and says what settles each: a sign-in log entry, a setting, a check to run.",
             "",
             "Examples:",
             "  smtp-doctor explain '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.'",
@@ -61,7 +62,7 @@ public final class ExplainCommand implements Callable<Integer> {
     String batch;
 
     @Option(names = "--json", description = "Print the explanation as JSON: cause, confidence, title, explanation, "
-            + "remedies, references, matched.")
+            + "remedies, references, matched, candidates (docs/json.md).")
     boolean json;
 
     @Option(names = "--no-color", description = "No colour, even on a terminal.")
@@ -174,33 +175,77 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static void writeBlock(Explainer explainer, List<String> block, long before, PrintWriter out) throws IOException {
         List<String> results = java.util.stream.IntStream.range(0, block.size()).parallel()
-                .mapToObj(i -> explainLine(explainer, block.get(i), before + i + 1).toString())
+                .mapToObj(i -> explainLine(explainer, block.get(i), before + i + 1))
                 .toList();
+        // One write per block: the terminal's writer flushes on every println.
+        StringBuilder text = new StringBuilder(results.size() * 512);
         for (String r : results) {
-            out.println(r);
+            text.append(r).append(System.lineSeparator());
         }
+        out.print(text);
+        out.flush();
     }
 
-    /** One result object; a line that is not a JSON object with a string "text" gets an error object instead. */
-    static ObjectNode explainLine(Explainer explainer, String line, long number) {
-        ObjectNode result = JSON.createObjectNode();
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
+    /**
+     * One result object as a line of JSON; a line that is not a JSON object with a string "text"
+     * gets an error object instead. Streams in and out (no trees): this runs once per line.
+     */
+    static String explainLine(Explainer explainer, String line, long number) {
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("id");
+            BatchLine in = BatchLine.parse(line);
+            if (in.id() == null) {
+                g.writeNull();
+            } else {
+                g.writeTree(in.id());
+            }
+            if (in.text() == null) {
+                g.writeNumberField("line", number);
+                g.writeStringField("error", "line " + number + " is not a JSON object with a string field \"text\"");
+            } else {
+                JsonReport.writeDiagnosisFields(g, explainer.explain(in.text()));
+            }
+            g.writeEndObject();
         } catch (IOException e) {
-            node = null;
+            throw new java.io.UncheckedIOException(e);
         }
-        if (node != null && node.isObject() && node.has("id")) {
-            result.set("id", node.get("id"));
-        } else {
-            result.putNull("id");
+        return out.toString();
+    }
+
+    /** What one batch line holds: its "id" (any JSON value, or null) and its "text" (null unless a string). */
+    record BatchLine(JsonNode id, String text) {
+        static BatchLine parse(String line) {
+            JsonNode id = null;
+            String text = null;
+            try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(line)) {
+                if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    return new BatchLine(null, null);
+                }
+                com.fasterxml.jackson.core.JsonToken t;
+                while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                    if ("id".equals(name)) {
+                        id = JSON.readTree(p);
+                    } else if ("text".equals(name) && value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        text = p.getText();
+                    } else {
+                        if ("text".equals(name)) {
+                            text = null;
+                        }
+                        p.skipChildren();
+                    }
+                }
+                if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+                    // Not a whole object: the id may still be echoed, the text is not trusted.
+                    return new BatchLine(id, null);
+                }
+            } catch (IOException e) {
+                return new BatchLine(id, null);
+            }
+            return new BatchLine(id, text);
         }
-        if (node == null || !node.isObject() || !node.path("text").isTextual()) {
-            result.put("line", number);
-            result.put("error", "line " + number + " is not a JSON object with a string field \"text\"");
-            return result;
-        }
-        result.setAll(JsonReport.diagnosis(explainer.explain(node.get("text").asText())));
-        return result;
     }
 }
