@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor check}: wiring only; the work is in {@link CheckRunner}. */
-@Command(name = "check", header = "Diagnose the submission path layer by layer and name the cause with its fix.", sortOptions = false, mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "check", header = "Diagnose the submission path layer by layer and name the cause with its fix.", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
             "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
@@ -50,9 +50,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smtp-doctor check --lab security-defaults",
             "  smtp-doctor check --preset m365 -u scanner@contoso.com --password-env SMTP_PASSWORD -t you@contoso.com",
             "  smtp-doctor check --host mail.example.org --port 465 --security tls --no-auth --json",
-            "  smtp-doctor check --preset m365 -u scanner@contoso.com --tenant contoso.onmicrosoft.com \\",
-            "      --client-id APP_ID --client-secret-env APP_SECRET      (OAuth: app-only; --device-code: delegated)",
-            "  smtp-doctor check --lab oauth-healthy                     (OAuth against the lab's own Entra)",
+            "  # OAuth, app-only (--device-code instead of a secret: delegated):",
+            "  smtp-doctor check --preset m365 -u scanner@contoso.com -t you@contoso.com --tenant contoso.onmicrosoft.com \\",
+            "      --client-id APP_ID --client-secret-env APP_SECRET",
+            "  # OAuth against the lab's own Entra:",
+            "  smtp-doctor check --lab oauth-healthy",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor explain}: wiring only; the work is in {@link Explainer}. */
-@Command(name = "explain", header = "Explain a pasted error, log line, NDR or transcript offline.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "explain", header = "Explain a pasted error, log line, NDR or transcript offline.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Explain a failure message offline: a reply line, a transcript, an MTA log line, an NDR, or a client",
@@ -37,8 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Examples:",
             "  smtp-doctor explain '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.'",
             "  smtp-doctor explain --file ndr.txt --json",
-            "  pbcopy-paste | smtp-doctor explain -",
-            "  smtp-doctor explain --batch errors.jsonl > causes.jsonl     (one {\"id\",\"text\"} object per line)",
+            "  pbpaste | smtp-doctor explain -",
+            "  smtp-doctor explain --batch errors.jsonl > causes.jsonl   # one {\"id\", \"text\"} object per line",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:explained (the cause may be 'unknown')", "2:nothing could be read (no text, unreadable file)"})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor lab}: list the scenarios, or run one in the foreground on 127.0.0.1. */
-@Command(name = "lab", header = "Run the embedded Microsoft 365 simulator with a failure scenario.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+@Command(name = "lab", header = "Run the embedded Microsoft 365 simulator with a failure scenario.", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
             "An embedded simulator of Microsoft 365 SMTP submission (smtp.office365.com:587) that reproduces",
             "one failure mode at a time. It listens on 127.0.0.1 only.",
@@ -26,8 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Examples:",
             "  smtp-doctor lab --list",
             "  smtp-doctor lab --scenario conditional-access --port 2525",
-            "  smtp-doctor lab --scenario oauth-healthy   (also prints the lab's OAuth authority, tenant and client id)",
-            "  smtp-doctor check --lab conditional-access      (start, check and stop in one go)",
+            "  smtp-doctor lab --scenario oauth-healthy     # also prints the lab's OAuth authority, tenant and client id",
+            "  smtp-doctor check --lab conditional-access   # start, check and stop in one go",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped normally", "2:usage error (unknown scenario, port in use)"})

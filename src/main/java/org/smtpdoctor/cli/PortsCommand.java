@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor ports}: which mail ports of a host answer, and what speaks there. */
-@Command(name = "ports", header = "Which mail ports of a host answer, and what speaks there.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "ports", header = "Which mail ports of a host answer, and what speaks there.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Probe mail ports of a host in parallel: each is open, refused, filtered (no answer within the timeout),",

@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@link SpoolAdmin}).
  */
 @Command(name = "queue", header = "List, show, retry or delete the messages in the relay's spool.", mixinStandardHelpOptions = true,
-        usageHelpWidth = 110, versionProvider = Version.class,
+        versionProvider = Version.class,
         subcommands = {QueueCommand.ListCommand.class, QueueCommand.ShowCommand.class, QueueCommand.RetryCommand.class,
             QueueCommand.DeleteCommand.class},
         description = {
@@ -119,7 +119,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "list", header = "One line per recipient of every queued message.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class ListCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -173,7 +173,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "show", header = "A message's envelope, recipients and headers.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class ShowCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -240,7 +240,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "retry", header = "Make deferred recipients due now.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class RetryCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -285,7 +285,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "delete", header = "Remove a message from the spool (not delivered, no bounce).", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class DeleteCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
 @Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+        mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class},
         description = {
             "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
@@ -41,13 +41,20 @@ import picocli.CommandLine.Spec;
             "smarthost, or the domain's MX). Never an open relay: only listed networks and device accounts send.",
             "",
             "Quick start, no file (listens on 127.0.0.1:2525 unless --listen says otherwise):",
-            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 \\",
-            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET' \\",
-            "      --spool /var/spool/smtp-doctor",
+            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 --spool /var/spool/smtp-doctor \\",
+            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET'",
+            "",
+            "Upstream URLs (--upstream, repeatable, in order of preference):",
+            "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]   XOAUTH2 to smtp.office365.com:587",
+            "  smtp+starttls://USER@HOST[:587]?password-env=VAR",
+            "  smtps://HOST[:465]",
+            "  smtp://HOST[:25]",
+            "  mx://DOMAIN   port 25 to the domain's MX: Direct Send or an inbound connector",
+            "A password inside the URL is refused: use password-env or password-file.",
             "",
             "With a file:",
-            "  smtp-doctor relay --init relay.yaml          (writes a commented example: edit it)",
-            "  smtp-doctor relay hash-password             (a device account's password hash for the file)",
+            "  smtp-doctor relay --init relay.yaml   # writes a commented example: edit it",
+            "  smtp-doctor relay hash-password       # a device account's password hash for the file",
             "  smtp-doctor relay --config relay.yaml --check-config",
             "  smtp-doctor relay --config relay.yaml",
             "",
@@ -70,14 +77,14 @@ public final class RelayCommand implements Callable<Integer> {
     Path init;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = {"Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+).",
-                "Default 127.0.0.1:2525: nothing on the network can reach the relay until you name an",
-                "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port."})
+            description = "Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+). "
+                + "Default 127.0.0.1:2525: nothing on the network can reach the relay until you name an "
+                + "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port.")
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--legacy-tls",
-            description = {"Also accept TLS 1.0 and 1.1 (with their old cipher suites) on the listeners, for devices",
-                "that speak nothing newer. Delivery upstream stays TLS 1.2+."})
+            description = "Also accept TLS 1.0 and 1.1 (with their old cipher suites) on the listeners, for devices "
+                + "that speak nothing newer. Delivery upstream stays TLS 1.2+.")
     boolean legacyTls;
 
     @Option(names = "--allow", paramLabel = "CIDR",
@@ -85,16 +92,12 @@ public final class RelayCommand implements Callable<Integer> {
     List<String> allow = new ArrayList<>();
 
     @Option(names = "--" + NetworkGuard.OVERRIDE,
-            description = {"Accept device networks wider than /8 (e.g. 0.0.0.0/0): an open relay that anyone there",
-                "can use to send as you. Refused without this flag; warned about at every start even with it."})
+            description = "Accept device networks wider than /8 (e.g. 0.0.0.0/0): an open relay that anyone there "
+                + "can use to send as you. Refused without this flag; warned about at every start even with it.")
     boolean openRelay;
 
     @Option(names = "--upstream", paramLabel = "URL",
-            description = {"Deliver here (repeatable, in order of preference):",
-                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]  (XOAUTH2, smtp.office365.com:587)",
-                "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
-                "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
-                "A password inside the URL is refused: use password-env or password-file."})
+            description = "Deliver here (repeatable, in order of preference): one of the upstream URLs above.")
     List<String> upstream = new ArrayList<>();
 
     @Option(names = "--spool", paramLabel = "DIR", description = "Where accepted mail waits for delivery (on disk before the 250).")

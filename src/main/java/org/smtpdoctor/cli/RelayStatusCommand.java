@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * Reads only; takes no lock. Registered under {@code relay} by the relay command.
  */
 @Command(name = "status", header = "What the relay is doing: queue, last delivery per upstream, pacing budget.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+        mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Reads the status file the running relay rewrites every few seconds in its spool directory, so it",
             "works from another shell while the relay runs. When no relay runs, shows the queue from the spool.",

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor tls}: the TLS versions a mail server accepts, and its certificate. */
-@Command(name = "tls", header = "Which TLS versions a mail server accepts, and its certificate.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "tls", header = "Which TLS versions a mail server accepts, and its certificate.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Try TLS 1.0, 1.1, 1.2 and 1.3, each on its own connection (STARTTLS or implicit TLS), and show which the",
