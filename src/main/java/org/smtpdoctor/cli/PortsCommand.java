@@ -70,8 +70,8 @@ public final class PortsCommand implements Callable<Integer> {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
             if (json) {
-                ObjectNode doc = Version.jsonDocument()
-                        .put("host", host).putNull("address").put("error", e.getMessage());
+                ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                        .put("host", host).putNull("address");
                 doc.putArray("ports");
                 out.println(doc.toPrettyString());
             } else {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * The top-level command and the composition root of the command line: parses,
  * dispatches to a subcommand, and turns every error into one line on stderr with
- * the documented exit code (never a stack trace).
+ * the documented exit code (never a stack trace); with {@code --json}, into one JSON
+ * object on stdout instead ({@link JsonError}).
  */
 @Command(name = "smtp-doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
         subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, HelpCommand.class},
@@ -64,19 +65,30 @@ public final class SmtpDoctorCommand implements Runnable {
         cmd.setExitCodeExceptionMapper(e -> e instanceof UsageException ? ExitCode.USAGE : ExitCode.INTERNAL);
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("smtp-doctor: " + UnmatchedArguments.message(ex, args));
+            String message = UnmatchedArguments.message(ex, args);
+            if (JsonError.requested(c.getCommandSpec(), args)) {
+                return JsonError.print(c.getOut(), message, JsonError.USAGE, ExitCode.USAGE);
+            }
+            c.getErr().println("smtp-doctor: " + message);
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             c.getErr().flush();
             return ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            boolean json = JsonError.requested(c.getParseResult());
             if (ex instanceof UsageException) {
+                if (json) {
+                    return JsonError.print(c.getOut(), ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
+                }
                 c.getErr().println("smtp-doctor: " + ex.getMessage());
                 c.getErr().flush();
                 return ExitCode.USAGE;
             }
-            c.getErr().println("smtp-doctor: internal error: " + ex.getClass().getSimpleName()
-                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+            String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+            if (json) {
+                return JsonError.print(c.getOut(), internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
+            }
+            c.getErr().println("smtp-doctor: " + internal);
             c.getErr().println("This is a bug; please report it with the command you ran (secrets removed).");
             c.getErr().flush();
             return ExitCode.INTERNAL;

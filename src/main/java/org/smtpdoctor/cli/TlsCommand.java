@@ -87,7 +87,13 @@ public final class TlsCommand implements Callable<Integer> {
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
-            out.println("smtp-doctor tls " + host + ": " + e.getMessage());
+            if (json) {
+                ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                doc.putObject("target").put("host", host).put("port", port).put("security", sec.id());
+                out.println(doc.toPrettyString());
+            } else {
+                out.println("smtp-doctor tls " + host + ": " + e.getMessage());
+            }
             out.flush();
             return ExitCode.FAILED;
         }
