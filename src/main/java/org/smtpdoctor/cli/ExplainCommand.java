@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Explainer;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 import org.smtpdoctor.report.DiagnosisText;
 import org.smtpdoctor.report.JsonReport;
 import org.smtpdoctor.report.TerminalStyle;
@@ -107,26 +109,24 @@ public final class ExplainCommand implements Callable<Integer> {
         return String.join(" ", text);
     }
 
+    /**
+     * At most {@link Explainer#MAX_CHARS} bytes, in the encodings Windows writes too (UTF-16,
+     * a byte order mark); a longer paste is explained from its beginning.
+     */
     private static String readFile(Path path) {
-        if (Files.isDirectory(path)) {
-            throw new UsageException("cannot read " + path + " (a directory)");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return new String(in.readNBytes(Explainer.MAX_CHARS), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("cannot read " + path + " (no such file)");
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+        try {
+            return TextInput.head(path, Explainer.MAX_CHARS);
+        } catch (InputException e) {
+            throw new UsageException("cannot read " + e.getMessage());
         }
     }
 
-    /** At most {@link Explainer#MAX_CHARS} bytes; a longer paste is explained from its beginning. */
+    /** As {@link #readFile}, from standard input. */
     private static String readStream(InputStream in) {
         try {
-            byte[] bytes = in.readNBytes(Explainer.MAX_CHARS);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot read standard input (" + e.getClass().getSimpleName() + ")");
+            return TextInput.head(in, Explainer.MAX_CHARS, "standard input");
+        } catch (InputException e) {
+            throw new UsageException("cannot read " + e.getMessage());
         }
     }
 

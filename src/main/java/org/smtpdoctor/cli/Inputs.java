@@ -1,12 +1,12 @@
 package org.smtpdoctor.cli;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 import org.smtpdoctor.tls.TlsClient;
 
 /** Checks of option values shared by the commands; each failure is a {@link UsageException}. */
@@ -47,11 +47,16 @@ final class Inputs {
         if (file == null) {
             return List.of();
         }
+        byte[] bytes;
         try {
-            return TlsClient.readPem(file);
-        } catch (IOException | CertificateException e) {
-            throw new UsageException("cannot read a certificate from " + file + " ("
-                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+            bytes = TextInput.certificateBytes(file, TextInput.CONFIG_BYTES);
+        } catch (InputException e) {
+            throw new UsageException("cannot read a certificate from " + e.getMessage());
+        }
+        try {
+            return TlsClient.certificates(bytes);
+        } catch (CertificateException e) {
+            throw new UsageException("cannot read a certificate from " + file + ": " + e.getMessage());
         }
     }
 }

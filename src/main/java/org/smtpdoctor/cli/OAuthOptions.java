@@ -74,9 +74,15 @@ final class OAuthOptions {
         if (ways > 1 || (secretEnv != null && secretFile != null)) {
             throw new UsageException("choose one: --client-secret-env, --client-secret-file, --client-cert, or --device-code");
         }
+        URI base;
+        try {
+            base = new URI(authority);
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageException("--authority is not a URL (like " + Authority.MICROSOFT + ")");
+        }
         Authority where;
         try {
-            where = new Authority(URI.create(authority), tenant);
+            where = new Authority(base, tenant);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--authority/--tenant: " + e.getMessage());
         }

@@ -78,7 +78,8 @@ public final class QueueCommand implements Runnable {
             try {
                 return SpoolReader.open(dir);
             } catch (NoSuchFileException e) {
-                throw new UsageException("no spool at " + dir + " (no such directory)");
+                throw new UsageException(java.nio.file.Files.exists(dir) ? dir + " is a file, not a spool directory"
+                        : "no spool at " + dir + " (no such directory)");
             } catch (AccessDeniedException e) {
                 throw new UsageException("cannot read the spool " + dir + " (permission denied)");
             } catch (IOException e) {

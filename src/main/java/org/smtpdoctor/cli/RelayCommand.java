@@ -196,7 +196,7 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
         } catch (IOException e) {
-            throw new UsageException("cannot write " + init + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot write " + init + " (" + org.smtpdoctor.io.TextInput.reason(e) + ")");
         }
         out.println("Wrote " + init + ": edit it, then check it with: smtp-doctor relay --config " + init + " --check-config");
         out.flush();

@@ -65,7 +65,8 @@ public final class RelayStatusCommand implements Callable<Integer> {
         try {
             reader = SpoolReader.open(dir);
         } catch (NoSuchFileException e) {
-            throw new UsageException("no spool at " + dir + " (no such directory)");
+            throw new UsageException(java.nio.file.Files.exists(dir) ? dir + " is a file, not a spool directory"
+                    : "no spool at " + dir + " (no such directory)");
         } catch (AccessDeniedException e) {
             throw new UsageException("cannot read the spool " + dir + " (permission denied)");
         } catch (IOException e) {
