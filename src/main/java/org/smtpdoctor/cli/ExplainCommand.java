@@ -1,16 +1,10 @@
 package org.smtpdoctor.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,7 +53,8 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--batch", paramLabel = "FILE",
             description = "JSON Lines in (each {\"text\": ..., \"id\": optional}), JSON Lines out in the same order "
-                    + "with the id echoed; '-' reads standard input.")
+                    + "with the id echoed; '-' reads standard input. Blank lines are skipped; a line that cannot be "
+                    + "explained (not such an object, more after it, longer than 1 MB) gets {\"id\", \"line\", \"error\"}.")
     String batch;
 
     @Option(names = "--json", description = "Print the explanation as JSON: cause, confidence, title, explanation, "
@@ -131,40 +126,26 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private int runBatch(Explainer explainer, PrintWriter out) throws IOException {
-        InputStream in;
-        if (batch.equals("-")) {
-            in = System.in;
-        } else if (Files.isDirectory(Path.of(batch))) {
-            throw new UsageException("cannot read " + batch + " (a directory)");
-        } else {
-            try {
-                in = Files.newInputStream(Path.of(batch));
-            } catch (NoSuchFileException e) {
-                throw new UsageException("cannot read " + batch + " (no such file)");
-            } catch (IOException e) {
-                throw new UsageException("cannot read " + batch + " (" + e.getClass().getSimpleName() + ")");
-            }
-        }
-        long lines = 0;
+        long answered = 0;
         // Lines are explained in blocks, in parallel on all cores; results are written in input order.
-        List<String> block = new java.util.ArrayList<>(BLOCK);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                block.add(line);
+        List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
+        try (BatchLines lines = BatchLines.open(batch, System.in)) {
+            BatchLines.Entry entry;
+            while ((entry = lines.next()) != null) {
+                block.add(entry);
                 if (block.size() == BLOCK) {
-                    writeBlock(explainer, block, lines, out);
-                    lines += block.size();
+                    writeBlock(explainer, block, out);
+                    answered += block.size();
                     block.clear();
                 }
             }
         } catch (IOException e) {
-            throw new UsageException("cannot read " + batch + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot read " + (batch.equals("-") ? "standard input" : batch) + ": " + TextInput.reason(e));
         }
-        writeBlock(explainer, block, lines, out);
-        lines += block.size();
+        writeBlock(explainer, block, out);
+        answered += block.size();
         out.flush();
-        if (lines == 0) {
+        if (answered == 0) {
             throw new UsageException("nothing to explain: the batch input has no lines");
         }
         return ExitCode.OK;
@@ -172,35 +153,23 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static final int BLOCK = 1024;
 
-    private static void writeBlock(Explainer explainer, List<String> block, long before, PrintWriter out) throws IOException {
-        List<String> results = java.util.stream.IntStream.range(0, block.size()).parallel()
-                .mapToObj(i -> explainLine(explainer, block.get(i), before + i + 1).toString())
-                .toList();
+    private static void writeBlock(Explainer explainer, List<BatchLines.Entry> block, PrintWriter out) {
+        List<String> results = block.parallelStream().map(e -> explainLine(explainer, e).toString()).toList();
         for (String r : results) {
             out.println(r);
         }
     }
 
-    /** One result object; a line that is not a JSON object with a string "text" gets an error object instead. */
-    static ObjectNode explainLine(Explainer explainer, String line, long number) {
+    /** One result object, with the line's id; a line that cannot be explained gets an error object instead. */
+    static ObjectNode explainLine(Explainer explainer, BatchLines.Entry entry) {
         ObjectNode result = JSON.createObjectNode();
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (IOException e) {
-            node = null;
-        }
-        if (node != null && node.isObject() && node.has("id")) {
-            result.set("id", node.get("id"));
-        } else {
-            result.putNull("id");
-        }
-        if (node == null || !node.isObject() || !node.path("text").isTextual()) {
-            result.put("line", number);
-            result.put("error", "line " + number + " is not a JSON object with a string field \"text\"");
+        entry.id().ifPresentOrElse(id -> result.set("id", id), () -> result.putNull("id"));
+        if (entry.error().isPresent()) {
+            result.put("line", entry.line());
+            result.put("error", entry.error().get());
             return result;
         }
-        result.setAll(JsonReport.diagnosis(explainer.explain(node.get("text").asText())));
+        result.setAll(JsonReport.diagnosis(explainer.explain(entry.text().orElseThrow())));
         return result;
     }
 }
