@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.check.CheckRequest;
 import org.smtpdoctor.check.CheckResult;
@@ -21,6 +22,7 @@ import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.SystemResolver;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.ClientCredential;
@@ -70,7 +72,8 @@ public final class CheckCommand implements Callable<Integer> {
                     + "m365 = smtp.office365.com:587 STARTTLS.", completionCandidates = PresetNames.class)
     String preset;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name (or address).")
+    @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name or address; a port may follow "
+            + "(mail.example.org:465, [2001:db8::25]:587).")
     String host;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
@@ -190,7 +193,7 @@ public final class CheckCommand implements Callable<Integer> {
                 out.println(JsonReport.render(result, Version.get()));
             } else {
                 TerminalReport report = new TerminalReport(out, style);
-                report.header(request.host() + ":" + request.port() + " (" + request.security().id() + ")"
+                report.header(HostPort.display(request.host(), request.port()) + " (" + request.security().id() + ")"
                         + (scenario != null ? ", lab scenario " + scenario.name() : ""));
                 result = runner.run(request, report);
                 report.summary(result);
@@ -252,7 +255,12 @@ public final class CheckCommand implements Callable<Integer> {
         if (domain != null && !mxRoute) {
             throw new UsageException("--domain goes with --preset m365-direct-send or m365-connector");
         }
-        String h = labServer != null ? "127.0.0.1" : host != null ? host : p.map(Preset::host).orElse(null);
+        Optional<HostPort> given = Optional.ofNullable(host).map(CheckCommand::hostPort);
+        OptionalInt hostPort = given.map(HostPort::port).orElse(OptionalInt.empty());
+        if (hostPort.isPresent() && port != null && hostPort.getAsInt() != port) {
+            throw new UsageException("--host " + host + " names a port and --port " + port + " another: give the port once");
+        }
+        String h = labServer != null ? "127.0.0.1" : given.map(HostPort::host).orElse(p.map(Preset::host).orElse(null));
         if (h == null || h.isBlank()) {
             throw new UsageException("say where to connect: --host HOST, --preset NAME (e.g. m365) or --lab SCENARIO");
         }
@@ -262,7 +270,7 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        int prt = labServer != null ? labServer.port() : port != null ? port
+        int prt = labServer != null ? labServer.port() : port != null ? port : hostPort.isPresent() ? hostPort.getAsInt()
                 : p.map(Preset::port).orElse(sec == Security.TLS ? 465 : 587);
         Inputs.port(prt);
         Duration timeout = Inputs.timeout(timeoutSeconds, 600);
@@ -321,6 +329,15 @@ public final class CheckCommand implements Callable<Integer> {
                 u, password, token, Optional.ofNullable(mechanism), skipAuth, f, t, sending,
                 timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth,
                 mxRoute ? Optional.of(domain.trim()) : Optional.empty());
+    }
+
+    /** --host as HOST, HOST:PORT or [IPv6]:PORT. */
+    private static HostPort hostPort(String text) {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--host: " + e.getMessage());
+        }
     }
 
     private static TokenSource labToken(LabOAuth entra, Duration timeout) {

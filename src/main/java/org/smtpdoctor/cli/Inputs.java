@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.smtpdoctor.io.InputException;
 import org.smtpdoctor.io.TextInput;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.tls.TlsClient;
 
 /** Checks of option values shared by the commands; each failure is a {@link UsageException}. */
@@ -26,6 +27,16 @@ final class Inputs {
                     + " command early and inject another");
         }
         return value;
+    }
+
+    /** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, from the command line. */
+    static HostPort hostPort(String text) {
+        noControl("the host", text);
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static int port(int port) {

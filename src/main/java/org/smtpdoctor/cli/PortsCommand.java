@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.PortProbe;
 import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.SystemResolver;
@@ -38,8 +39,9 @@ public final class PortsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST", description = "Host name or address.")
-    String host;
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "Host name or address; with a port, only that "
+            + "port is probed (an IPv6 address with a port in brackets: [2001:db8::25]:587).")
+    String hostArgument;
 
     @Option(names = "--ports", paramLabel = "LIST", split = ",", defaultValue = "25,465,587,2525",
             description = "Comma-separated ports (default ${DEFAULT-VALUE}).")
@@ -56,6 +58,14 @@ public final class PortsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Inputs.timeout(timeoutSeconds, 120);
+        HostPort target = Inputs.hostPort(hostArgument);
+        String host = target.host();
+        if (target.port().isPresent()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--ports")) {
+                throw new UsageException("give the ports once: " + hostArgument + " names one, and --ports others");
+            }
+            ports = List.of(target.port().getAsInt());
+        }
         List<Integer> list = new ArrayList<>();
         for (int p : ports) {
             if (!list.contains(Inputs.port(p))) {
@@ -87,7 +97,7 @@ public final class PortsCommand implements Callable<Integer> {
         if (json) {
             ObjectNode doc = Version.jsonDocument();
             doc.put("host", host)
-                    .put("address", address.getHostAddress()).put("duration_ms", took);
+                    .put("address", HostPort.literal(address)).put("duration_ms", took);
             ArrayNode arr = doc.putArray("ports");
             for (PortResult r : results) {
                 ObjectNode n = arr.addObject();
@@ -99,7 +109,7 @@ public final class PortsCommand implements Callable<Integer> {
             }
             out.println(doc.toPrettyString());
         } else {
-            out.println("smtp-doctor ports " + host + " (" + address.getHostAddress() + "), " + took + " ms");
+            out.println("smtp-doctor ports " + host + " (" + HostPort.literal(address) + "), " + took + " ms");
             out.println();
             out.printf("  %-6s %-11s %-8s %-8s %s%n", "PORT", "STATE", "SERVICE", "RTT", "BANNER");
             for (PortResult r : results) {

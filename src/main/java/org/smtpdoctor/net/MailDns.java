@@ -261,7 +261,7 @@ public final class MailDns {
     }
 
     private String serverList() {
-        return String.join(", ", servers.stream().map(s -> s.getAddress().getHostAddress() + ":" + s.getPort()).toList());
+        return String.join(", ", servers.stream().map(s -> HostPort.display(s.getAddress(), s.getPort())).toList());
     }
 
     private static String describe(Throwable t) {
