@@ -162,6 +162,7 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UsageException("passwords are never taken on the command line (they show in process lists and "
                     + "shell history): use --password-env VAR, --password-file FILE, or the prompt");
         }
+        refuseContradictions();
         List<String> tlsProtocols = tlsProtocols();
         if (tlsProtocols.contains("TLSv1") || tlsProtocols.contains("TLSv1.1")) {
             // Must precede this process's first TLS use, the lab's included (see LegacyTls).
@@ -207,6 +208,58 @@ public final class CheckCommand implements Callable<Integer> {
                 labServer.close();
             }
         }
+    }
+
+    /**
+     * Options that cannot all be meant: refused before anything starts, rather than one of them
+     * silently winning.
+     */
+    private void refuseContradictions() {
+        boolean password = passwordEnv != null || passwordFile != null;
+        boolean token = accessTokenEnv != null || oauth.requested();
+        if (noAuth) {
+            List<String> auth = new ArrayList<>();
+            if (user != null) {
+                auth.add("--user");
+            }
+            if (password) {
+                auth.add(passwordEnv != null ? "--password-env" : "--password-file");
+            }
+            if (accessTokenEnv != null) {
+                auth.add("--access-token-env");
+            }
+            if (oauth.requested()) {
+                auth.add("--tenant/--client-id");
+            }
+            if (mechanism != null) {
+                auth.add("--auth-mechanism");
+            }
+            if (allowPlaintextAuth) {
+                auth.add("--allow-plaintext-auth");
+            }
+            if (!auth.isEmpty()) {
+                throw new UsageException("--no-auth skips AUTH, so " + String.join(", ", auth)
+                        + (auth.size() == 1 ? " has" : " have") + " nothing to do: drop one or the other");
+            }
+        }
+        if (password && token) {
+            throw new UsageException("give one credential: a password (--password-env, --password-file) or a token "
+                    + "(--access-token-env, or --tenant and --client-id to get one), not both");
+        }
+        if (mechanism != null && mechanism.equalsIgnoreCase("XOAUTH2") && password) {
+            throw new UsageException("--auth-mechanism XOAUTH2 sends a token, not a password: use --access-token-env, "
+                    + "or --tenant and --client-id");
+        }
+        if (mechanism != null && !mechanism.equalsIgnoreCase("XOAUTH2") && token) {
+            throw new UsageException("--auth-mechanism " + mechanism + " sends a password; a token needs XOAUTH2");
+        }
+        if (send && to == null && lab == null) {
+            throw new UsageException("--send needs --to: the recipient of the test message");
+        }
+        if (deviceTls != null && security != null && security.equalsIgnoreCase("none")) {
+            throw new UsageException("--device-tls says which TLS to speak, --security none says to speak none: drop one");
+        }
+        oauth.refuseContradictions();
     }
 
     /**

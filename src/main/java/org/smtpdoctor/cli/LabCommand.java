@@ -49,6 +49,12 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (list && scenario != null) {
+            throw new UsageException("--list lists the scenarios, --scenario runs one: give one of them");
+        }
+        if (scenario == null && spec.commandLine().getParseResult().hasMatchedOption("--port")) {
+            throw new UsageException("--port is where --scenario listens: give --scenario NAME with it");
+        }
         if (list || scenario == null) {
             out.printf("%-28s %-30s %s%n", "SCENARIO", "CAUSE", "WHAT IT SIMULATES");
             for (Scenario s : Scenarios.all()) {

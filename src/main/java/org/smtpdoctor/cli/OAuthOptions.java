@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
@@ -59,6 +60,40 @@ final class OAuthOptions {
 
     @Option(names = "--no-token-cache", description = "Keep no token on disk: sign in again every run.")
     boolean noCache;
+
+    /** The command these options belong to: which options were given, not just their values. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
+    /** Options that only mean something together, or not together. */
+    void refuseContradictions() {
+        if (noCache && cacheFile != null) {
+            throw new UsageException("--no-token-cache keeps no cache, --token-cache says where to keep it: drop one");
+        }
+        if (certPasswordEnv != null && certPasswordFile != null) {
+            throw new UsageException("give the certificate's password one way: --client-cert-password-env or --client-cert-password-file");
+        }
+        if ((certPasswordEnv != null || certPasswordFile != null) && cert == null) {
+            throw new UsageException("--client-cert-password-" + (certPasswordEnv != null ? "env" : "file")
+                    + " is the password of --client-cert, which is not given");
+        }
+        if (!requested()) {
+            List<String> alone = new java.util.ArrayList<>();
+            if (command.commandLine().getParseResult().hasMatchedOption("--authority")) {
+                alone.add("--authority");
+            }
+            if (cacheFile != null) {
+                alone.add("--token-cache");
+            }
+            if (noCache) {
+                alone.add("--no-token-cache");
+            }
+            if (!alone.isEmpty()) {
+                throw new UsageException(String.join(", ", alone) + " only go" + (alone.size() == 1 ? "es" : "")
+                        + " with getting a token: --tenant and --client-id");
+            }
+        }
+    }
 
     /** Whether any option asks for a token from Entra. */
     boolean requested() {

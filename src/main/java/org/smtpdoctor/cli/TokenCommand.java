@@ -80,6 +80,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        oauth.refuseContradictions();
         Secret token;
         try {
             token = read();
