@@ -48,7 +48,8 @@ public final class PortsCommand implements Callable<Integer> {
     List<Integer> ports;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
-            description = "Connect timeout in seconds (default ${DEFAULT-VALUE}); a port silent that long is 'filtered'.")
+            description = "Seconds each port may take (default ${DEFAULT-VALUE}): to connect (a port silent that long is "
+                    + "'filtered'), then to greet or to start TLS.")
     int timeoutSeconds;
 
     @Option(names = "--json", description = "One JSON document: host, address, ports[] {port, state, service, rtt_ms, banner}.")
