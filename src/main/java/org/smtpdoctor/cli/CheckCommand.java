@@ -342,7 +342,13 @@ public final class CheckCommand implements Callable<Integer> {
             if (token.isPresent()) {
                 throw new UsageException("--access-token-env gives a token; --tenant/--client-id get one: use one or the other");
             }
-            token = Optional.of(oauth.source(timeout, spec.commandLine().getErr()));
+            if (labServer != null) {
+                LabOAuth entra = labServer.oauth().orElseThrow(() -> new UsageException("the lab's Entra runs only in the oauth-… "
+                        + "scenarios (smtp-doctor lab --list): --tenant, --client-id and client credentials go with those"));
+                token = Optional.of(oauth.labSource(entra, timeout, spec.commandLine().getErr()));
+            } else {
+                token = Optional.of(oauth.source(timeout, spec.commandLine().getErr()));
+            }
         }
         Optional<String> f = Optional.ofNullable(from);
         Optional<String> t = Optional.ofNullable(to);

@@ -103,7 +103,8 @@ public final class LabCommand implements Callable<Integer> {
             out.println("  authority   " + entra.authority() + "   (in place of https://login.microsoftonline.com)");
             out.println("  tenant      " + entra.tenant());
             out.println("  client id   " + entra.clientId());
-            out.println("  secret      " + LabOAuth.CLIENT_SECRET + "   (any value works)");
+            out.println("  secret      " + LabOAuth.CLIENT_SECRET + "   (the app's only secret: another gets AADSTS7000215, "
+                    + "another tenant AADSTS90002, another client id AADSTS700016)");
             out.println("  scope       " + LabOAuth.EXCHANGE_SCOPE);
             out.println("  token URL   " + entra.tokenEndpoint());
             out.println();

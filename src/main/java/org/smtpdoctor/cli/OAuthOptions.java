@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
 import org.smtpdoctor.oauth.ClientCredential;
@@ -137,6 +138,41 @@ final class OAuthOptions {
         Optional<TokenCache> cache = noCache ? Optional.empty()
                 : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
         return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err), Clock.systemUTC());
+    }
+
+    /**
+     * A source for a token from the lab's Entra ({@code check --lab oauth-…}): the lab app's
+     * tenant, client id and secret, except where these options say otherwise, so that a wrong
+     * one gets the AADSTS refusal a tenant would give. Never cached.
+     */
+    TokenSource labSource(LabOAuth entra, Duration timeout, PrintWriter err) {
+        if (command.commandLine().getParseResult().hasMatchedOption("--authority") || cacheFile != null) {
+            throw new UsageException("--lab has its own Entra and keeps no token: --authority and --token-cache cannot go with it");
+        }
+        if (deviceCode) {
+            throw new UsageException("the lab's Entra issues app-only tokens (client credentials): --device-code cannot go with --lab");
+        }
+        Authority where;
+        try {
+            where = new Authority(URI.create(entra.authority()), tenant != null ? tenant : entra.tenant());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--tenant: " + e.getMessage());
+        }
+        ClientCredential credential;
+        if (cert != null) {
+            Optional<Secret> pw = Secrets.fromEnv(certPasswordEnv, "certificate password")
+                    .or(() -> Secrets.fromFile(certPasswordFile, "certificate password"));
+            try {
+                credential = CertificateFile.load(cert, pw);
+            } catch (TokenException e) {
+                throw new UsageException(e.getMessage());
+            }
+        } else {
+            credential = new ClientCredential.ClientSecret(Secrets.fromEnv(secretEnv, "client secret")
+                    .or(() -> Secrets.fromFile(secretFile, "client secret")).orElse(Secret.of(LabOAuth.CLIENT_SECRET)));
+        }
+        TokenClient client = new TokenClient(where, clientId != null ? clientId : entra.clientId(), timeout);
+        return new EntraTokenSource(client, Optional.of(credential), Optional.empty(), new DevicePrompt(err), Clock.systemUTC());
     }
 
     /**

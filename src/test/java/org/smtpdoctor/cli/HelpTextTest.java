@@ -221,14 +221,15 @@ class HelpTextTest {
     }
 
     private static void check(String line, String where) {
-        List<String> args;
+        ShellWords.Command command;
         try {
-            args = ShellWords.smtpDoctorArguments(line);
+            command = ShellWords.smtpDoctor(line);
         } catch (IllegalArgumentException e) {
             fail("an example in " + where + " is not valid shell: " + e.getMessage());
             return;
         }
-        assertThat(args).as("an smtp-doctor command in " + where + ": " + line).isNotNull();
+        assertThat(command).as("an smtp-doctor command in " + where + ": " + line).isNotNull();
+        List<String> args = command.args();
         CommandLine cmd = SmtpDoctorCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
         try {
             cmd.parseArgs(args.toArray(String[]::new));
@@ -236,9 +237,23 @@ class HelpTextTest {
             fail("an example in " + where + " does not parse: " + line + "\n  " + e.getMessage());
         }
         if (runsOffline(args)) {
-            Cli.Run run = Cli.run(args.toArray(String[]::new));
-            assertThat(run.exit()).as("exit code of the example in %s: %s%n%s%s", where, line, run.out(), run.err())
-                    .isIn(ExitCode.OK, ExitCode.FAILED);
+            // Variables set on the line need a process of their own.
+            int exit;
+            String output;
+            if (command.env().isEmpty()) {
+                Cli.Run run = Cli.run(args.toArray(String[]::new));
+                exit = run.exit();
+                output = run.out() + run.err();
+            } else {
+                try {
+                    ProcessTest.Result run = ProcessTest.run(command.env(), args.toArray(String[]::new));
+                    exit = run.exit();
+                    output = run.out() + run.err();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            assertThat(exit).as("exit code of the example in %s: %s%n%s", where, line, output).isIn(ExitCode.OK, ExitCode.FAILED);
         }
     }
 

@@ -15,16 +15,21 @@ final class ShellWords {
     private ShellWords() {
     }
 
-    /** The arguments after {@code smtp-doctor} (or {@code ./smtp-doctor}), or null when the line runs no smtp-doctor. */
-    static List<String> smtpDoctorArguments(String line) {
+    /** An smtp-doctor command line: the variables set before it ({@code VAR=value smtp-doctor ...}) and its arguments. */
+    record Command(java.util.Map<String, String> env, List<String> args) {}
+
+    /** The smtp-doctor command of the line (or {@code ./smtp-doctor}), or null when the line runs no smtp-doctor. */
+    static Command smtpDoctor(String line) {
         List<List<String>> pipeline = pipeline(line);
         for (List<String> command : pipeline) {
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
             int i = 0;
             while (i < command.size() && command.get(i).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
-                i++; // VAR=value before the command
+                String assignment = command.get(i++);
+                env.put(assignment.substring(0, assignment.indexOf('=')), assignment.substring(assignment.indexOf('=') + 1));
             }
             if (i < command.size() && command.get(i).matches("(\\./)?smtp-doctor(\\.cmd)?")) {
-                return new ArrayList<>(command.subList(i + 1, command.size()));
+                return new Command(env, new ArrayList<>(command.subList(i + 1, command.size())));
             }
         }
         return null;
