@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.net.MailDns;
 import org.smtpdoctor.net.Resolver;
 import org.smtpdoctor.smtp.Redactor;
 import org.smtpdoctor.smtp.Security;
@@ -23,7 +24,8 @@ import org.smtpdoctor.smtp.Transcript;
  */
 public final class CheckRunner {
 
-    private final Steps steps;
+    private final Resolver resolver;
+    private final Function<Duration, MailDns> mailDns;
     private final Supplier<KnowledgeBase> knowledge;
     private final java.util.function.Consumer<Transcript.Entry> transcriptObserver;
 
@@ -34,33 +36,34 @@ public final class CheckRunner {
     /** @param transcriptObserver sees every (redacted) transcript entry as it happens, e.g. a debug log */
     public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge,
                        java.util.function.Consumer<Transcript.Entry> transcriptObserver) {
-        this(resolver, org.smtpdoctor.net.MailDns::system, knowledge, transcriptObserver);
+        this(resolver, MailDns::system, knowledge, transcriptObserver);
     }
 
     /** @param mailDns the DNS for MX and SPF lookups of the MX routes, given the timeout */
-    public CheckRunner(Resolver resolver, java.util.function.Function<Duration, org.smtpdoctor.net.MailDns> mailDns,
+    public CheckRunner(Resolver resolver, Function<Duration, MailDns> mailDns,
                        Supplier<KnowledgeBase> knowledge, java.util.function.Consumer<Transcript.Entry> transcriptObserver) {
-        this.steps = new Steps(resolver, mailDns);
+        this.resolver = resolver;
+        this.mailDns = mailDns;
         this.knowledge = knowledge;
         this.transcriptObserver = transcriptObserver;
     }
 
-    private record StepDef(StepId id, Function<CheckSession, Outcome> body) {}
+    private record StepDef(StepId id, Step step) {}
 
     private List<StepDef> plan(Security security, boolean withToken) {
         List<StepDef> plan = new ArrayList<>(List.of(
-                new StepDef(StepId.CONFIG, steps::config)));
+                new StepDef(StepId.CONFIG, new ConfigStep())));
         if (withToken) {
             // Only for XOAUTH2, and before any connection: getting the token may wait minutes for a
             // device sign-in, and what the token says must be known before Exchange's catch-all
             // 535 5.7.3 can hide it.
-            plan.add(new StepDef(StepId.TOKEN, steps::token));
+            plan.add(new StepDef(StepId.TOKEN, new TokenStep()));
         }
         plan.addAll(List.of(
-                new StepDef(StepId.DNS, steps::dns),
-                new StepDef(StepId.TCP, steps::tcp)));
-        List<StepDef> tls = List.of(new StepDef(StepId.TLS, steps::tls), new StepDef(StepId.CERTIFICATE, steps::certificate));
-        List<StepDef> greeting = List.of(new StepDef(StepId.BANNER, steps::banner), new StepDef(StepId.EHLO, steps::ehlo));
+                new StepDef(StepId.DNS, new DnsStep(resolver, mailDns)),
+                new StepDef(StepId.TCP, new TcpStep())));
+        List<StepDef> tls = List.of(new StepDef(StepId.TLS, new TlsStep()), new StepDef(StepId.CERTIFICATE, new CertificateStep()));
+        List<StepDef> greeting = List.of(new StepDef(StepId.BANNER, new BannerStep()), new StepDef(StepId.EHLO, new EhloStep()));
         // Implicit TLS (RFC 8314) handshakes before the server says anything; the
         // findings follow the order in which things happen on the wire.
         if (security == Security.TLS) {
@@ -70,12 +73,12 @@ public final class CheckRunner {
             plan.addAll(greeting);
             plan.addAll(tls);
         }
-        plan.add(new StepDef(StepId.AUTH_MECHANISMS, steps::authMechanisms));
+        plan.add(new StepDef(StepId.AUTH_MECHANISMS, new AuthMechanismsStep()));
         plan.addAll(List.of(
-                new StepDef(StepId.AUTH, steps::auth),
-                new StepDef(StepId.MAIL_FROM, steps::mailFrom),
-                new StepDef(StepId.RCPT_TO, steps::rcptTo),
-                new StepDef(StepId.DATA, steps::data)));
+                new StepDef(StepId.AUTH, new AuthStep()),
+                new StepDef(StepId.MAIL_FROM, new MailFromStep()),
+                new StepDef(StepId.RCPT_TO, new RcptToStep()),
+                new StepDef(StepId.DATA, new DataStep())));
         return plan;
     }
 
@@ -86,18 +89,18 @@ public final class CheckRunner {
         List<Finding> findings = new ArrayList<>();
         String blockedBy = null;
         try {
-            for (StepDef step : plan(request.security(), request.token().isPresent() && !request.noAuth())) {
-                listener.started(step.id());
+            for (StepDef planned : plan(request.security(), request.token().isPresent() && !request.noAuth())) {
+                listener.started(planned.id());
                 long start = System.nanoTime();
-                Outcome outcome = blockedBy != null ? Outcome.skip("skipped: " + blockedBy) : step.body().apply(session);
+                Outcome outcome = blockedBy != null ? Outcome.skip("skipped: " + blockedBy) : planned.step().run(session);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 Optional<Diagnosis> diagnosis = outcome.evidence().map(e -> knowledge.get().diagnose(e));
-                Finding finding = new Finding(step.id(), outcome.status(), took,
+                Finding finding = new Finding(planned.id(), outcome.status(), took,
                         redactor.redact(outcome.summary()), outcome.details().stream().map(redactor::redact).toList(), diagnosis);
                 findings.add(finding);
                 listener.finished(finding);
                 if (blockedBy == null && outcome.blocks()) {
-                    blockedBy = outcome.status() == Status.FAIL ? step.id().id() + " failed" : outcome.summary();
+                    blockedBy = outcome.status() == Status.FAIL ? planned.id().id() + " failed" : outcome.summary();
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package org.smtpdoctor.check;
 
 import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.smtp.Security;
 
 /**
@@ -9,7 +10,17 @@ import org.smtpdoctor.smtp.Security;
  * preset whose host is {@link #MX_OF_DOMAIN} connects to the MX of {@code --domain}
  * (Direct Send and connectors: port 25 to Exchange Online Protection). Immutable.
  */
-public record Preset(String name, String host, int port, Security security, String description) {
+public record Preset(String name, String host, int port, Security security, String description, Optional<MicrosoftCloud> cloud) {
+
+    public Preset(String name, String host, int port, Security security, String description) {
+        this(name, host, port, security, description, Optional.empty());
+    }
+
+    /** SMTP AUTH client submission in a Microsoft cloud: its host from {@link MicrosoftCloud}, 587, STARTTLS. */
+    private static Preset submission(String name, MicrosoftCloud cloud) {
+        return new Preset(name, cloud.smtpHost(), MicrosoftCloud.SMTP_PORT, Security.STARTTLS,
+                cloud.title() + " SMTP AUTH client submission", Optional.of(cloud));
+    }
 
     /** The host of the Direct Send and connector presets: the MX of --domain. */
     public static final String MX_OF_DOMAIN = "(MX of --domain)";
@@ -21,8 +32,7 @@ public record Preset(String name, String host, int port, Security security, Stri
 
     /** The presets, in the order {@code --help} lists them. */
     public static final List<Preset> ALL = List.of(
-            new Preset("m365", "smtp.office365.com", 587, Security.STARTTLS,
-                    "Microsoft 365 SMTP AUTH client submission (worldwide)"),
+            submission("m365", MicrosoftCloud.GLOBAL),
             new Preset("m365-hve", "smtp-hve.office365.com", 587, Security.STARTTLS,
                     "Microsoft 365 High Volume Email"),
             new Preset("m365-direct-send", MX_OF_DOMAIN, 25, Security.STARTTLS,
@@ -31,10 +41,10 @@ public record Preset(String name, String host, int port, Security security, Stri
                     "Microsoft 365 inbound connector (SMTP relay): port 25 to the tenant MX, no AUTH (needs --domain)"),
             new Preset("m365-legacy", "smtp-legacy.office365.com", 587, Security.STARTTLS,
                     "Microsoft 365 opt-in endpoint for legacy TLS clients"),
-            new Preset("m365-gcc-high", "smtp.office365.us", 587, Security.STARTTLS,
-                    "Microsoft 365 GCC High and DoD"),
-            new Preset("m365-china", "smtp.partner.outlook.cn", 587, Security.STARTTLS,
-                    "Microsoft 365 operated by 21Vianet"),
+            submission("m365-gcc", MicrosoftCloud.GCC),
+            submission("m365-gcc-high", MicrosoftCloud.GCC_HIGH),
+            submission("m365-dod", MicrosoftCloud.DOD),
+            submission("m365-china", MicrosoftCloud.CHINA),
             new Preset("outlook-com", "smtp-mail.outlook.com", 587, Security.STARTTLS,
                     "Outlook.com / Hotmail consumer accounts"),
             new Preset("gmail", "smtp.gmail.com", 587, Security.STARTTLS, "Google Gmail / Workspace"),

@@ -27,6 +27,7 @@ import org.smtpdoctor.net.SystemResolver;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenSource;
 import org.smtpdoctor.report.JsonReport;
@@ -347,7 +348,7 @@ public final class CheckCommand implements Callable<Integer> {
                         + "scenarios (smtp-doctor lab --list): --tenant, --client-id and client credentials go with those"));
                 token = Optional.of(oauth.labSource(entra, timeout, spec.commandLine().getErr()));
             } else {
-                token = Optional.of(oauth.source(timeout, spec.commandLine().getErr()));
+                token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
             }
         }
         Optional<String> f = Optional.ofNullable(from);

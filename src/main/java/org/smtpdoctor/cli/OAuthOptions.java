@@ -13,6 +13,7 @@ import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
 import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenCache;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenException;
@@ -51,9 +52,22 @@ final class OAuthOptions {
             + "(the default when no secret or certificate is given); later runs reuse the refresh token.")
     boolean deviceCode;
 
-    @Option(names = "--authority", paramLabel = "URL", description = "Sign-in authority (default ${DEFAULT-VALUE}; "
-            + "GCC High https://login.microsoftonline.us).", defaultValue = "https://login.microsoftonline.com")
+    @Option(names = "--cloud", paramLabel = "NAME", description = "The tenant's Microsoft cloud: global (default), gcc, "
+            + "gcc-high, dod or china. Sets the sign-in authority and the token's Exchange Online scope.")
+    String cloud;
+
+    @Option(names = "--authority", paramLabel = "URL", description = "Sign-in authority instead of the cloud's own "
+            + "(e.g. a test server on 127.0.0.1).")
     String authority;
+
+    /** The cloud named by --cloud, else {@code fallback} (a preset's). */
+    MicrosoftCloud cloud(MicrosoftCloud fallback) {
+        if (cloud == null) {
+            return fallback;
+        }
+        return MicrosoftCloud.byId(cloud).orElseThrow(() -> new UsageException(
+                "unknown cloud '" + cloud + "'; known: " + MicrosoftCloud.ids()));
+    }
 
     @Option(names = "--token-cache", paramLabel = "FILE", description = "Keep tokens here (owner-only; default "
             + "~/.cache/smtp-doctor/tokens.json).")
@@ -61,10 +75,6 @@ final class OAuthOptions {
 
     @Option(names = "--no-token-cache", description = "Keep no token on disk: sign in again every run.")
     boolean noCache;
-
-    /** The command these options belong to: which options were given, not just their values. */
-    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-    picocli.CommandLine.Model.CommandSpec command;
 
     /** Options that only mean something together, or not together. */
     void refuseContradictions() {
@@ -80,8 +90,11 @@ final class OAuthOptions {
         }
         if (!requested()) {
             List<String> alone = new java.util.ArrayList<>();
-            if (command.commandLine().getParseResult().hasMatchedOption("--authority")) {
+            if (authority != null) {
                 alone.add("--authority");
+            }
+            if (cloud != null) {
+                alone.add("--cloud");
             }
             if (cacheFile != null) {
                 alone.add("--token-cache");
@@ -103,6 +116,12 @@ final class OAuthOptions {
 
     /** A source for the token, after checking the options; the token is acquired only when asked for. */
     TokenSource source(Duration timeout, PrintWriter err) {
+        return source(timeout, err, MicrosoftCloud.GLOBAL);
+    }
+
+    /** @param presetCloud the cloud of the preset in use, when --cloud does not name one */
+    TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud presetCloud) {
+        MicrosoftCloud c = cloud(presetCloud);
         if (tenant == null || clientId == null) {
             throw new UsageException("getting a token needs --tenant and --client-id (Entra admin center > App registrations > your app > Overview)");
         }
@@ -110,11 +129,13 @@ final class OAuthOptions {
         if (ways > 1 || (secretEnv != null && secretFile != null)) {
             throw new UsageException("choose one: --client-secret-env, --client-secret-file, --client-cert, or --device-code");
         }
-        URI base;
-        try {
-            base = new URI(authority);
-        } catch (java.net.URISyntaxException e) {
-            throw new UsageException("--authority is not a URL (like " + Authority.MICROSOFT + ")");
+        URI base = c.authority();
+        if (authority != null) {
+            try {
+                base = new URI(authority);
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("--authority is not a URL (like " + Authority.MICROSOFT + ")");
+            }
         }
         Authority where;
         try {
@@ -137,7 +158,8 @@ final class OAuthOptions {
         }
         Optional<TokenCache> cache = noCache ? Optional.empty()
                 : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
-        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err), Clock.systemUTC());
+        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
+                Clock.systemUTC(), c);
     }
 
     /**
@@ -146,7 +168,7 @@ final class OAuthOptions {
      * one gets the AADSTS refusal a tenant would give. Never cached.
      */
     TokenSource labSource(LabOAuth entra, Duration timeout, PrintWriter err) {
-        if (command.commandLine().getParseResult().hasMatchedOption("--authority") || cacheFile != null) {
+        if (authority != null || cacheFile != null) {
             throw new UsageException("--lab has its own Entra and keeps no token: --authority and --token-cache cannot go with it");
         }
         if (deviceCode) {
@@ -172,7 +194,8 @@ final class OAuthOptions {
                     .or(() -> Secrets.fromFile(secretFile, "client secret")).orElse(Secret.of(LabOAuth.CLIENT_SECRET)));
         }
         TokenClient client = new TokenClient(where, clientId != null ? clientId : entra.clientId(), timeout);
-        return new EntraTokenSource(client, Optional.of(credential), Optional.empty(), new DevicePrompt(err), Clock.systemUTC());
+        return new EntraTokenSource(client, Optional.of(credential), Optional.empty(), new DevicePrompt(err), Clock.systemUTC(),
+                cloud(MicrosoftCloud.GLOBAL));
     }
 
     /**

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
             "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET'",
             "",
             "Upstream URLs (--upstream, repeatable, in order of preference):",
-            "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR]   XOAUTH2 to smtp.office365.com:587",
+            "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]   XOAUTH2, port 587",
             "  smtp+starttls://USER@HOST[:587]?password-env=VAR",
             "  smtps://HOST[:465]",
             "  smtp://HOST[:25]",
@@ -106,17 +106,52 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--check-config", description = "Check the configuration, print what it means, and exit without listening.")
     boolean checkConfig;
 
+    @Option(names = "--lab", paramLabel = "SCENARIO", arity = "0..1", fallbackValue = RelayLab.DEFAULT_SCENARIO,
+            description = "Try the whole path on this machine: the embedded Microsoft 365 lab (default " + RelayLab.DEFAULT_SCENARIO + ") "
+                + "is the upstream, with OAuth through the lab's Entra; 127.0.0.0/8 may send, TLS 1.0 is allowed, retries "
+                + "are quick, and a scenario name typed on standard input switches the lab.")
+    String lab;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (init != null) {
             return init(out);
         }
+        RelayLab labUpstream = lab == null ? null : startLab();
+        try {
+            return run(out, labUpstream);
+        } catch (RuntimeException | IOException e) {
+            closeLab(labUpstream);
+            throw e;
+        } finally {
+            if (checkConfig) {
+                closeLab(labUpstream);
+            }
+        }
+    }
+
+    private RelayLab startLab() {
+        if (config != null || !upstream.isEmpty()) {
+            throw new UsageException("--lab is its own upstream: it cannot be combined with --config or --upstream");
+        }
+        try {
+            return RelayLab.start(lab);
+        } catch (IOException e) {
+            throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
+        }
+    }
+
+    private Integer run(PrintWriter out, RelayLab labUpstream) throws IOException, InterruptedException {
         RelayConfig relayConfig;
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
-            relayConfig = RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay);
-            if (legacyTls) {
+            relayConfig = labUpstream == null
+                    ? RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay)
+                    : RelayConfig.quickStart(file, listen, List.of(labUpstream.upstreamUrl()),
+                            allow.isEmpty() ? List.of("127.0.0.0/8", "::1") : allow,
+                            Optional.of(spool != null ? spool : labUpstream.spool()), openRelay);
+            if (legacyTls || labUpstream != null) {
                 relayConfig = relayConfig.withListeners(relayConfig.listeners().stream()
                         .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
             }
@@ -134,6 +169,7 @@ public final class RelayCommand implements Callable<Integer> {
         try {
             spool = openSink(relayConfig.spoolDir());
         } catch (IOException e) {
+            closeLab(labUpstream);
             throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + e.getMessage() + ")");
         }
         showRelayEvents();
@@ -141,9 +177,10 @@ public final class RelayCommand implements Callable<Integer> {
         RelayServer relay;
         try {
             // Delivery first: it reads the upstream secrets now, so a missing one stops the start.
-            worker = DeliveryWorker.start(relayConfig, spool);
+            worker = labUpstream != null ? labUpstream.startWorker(relayConfig, spool) : DeliveryWorker.start(relayConfig, spool);
         } catch (IllegalArgumentException e) {
             spool.close();
+            closeLab(labUpstream);
             throw new UsageException(e.getMessage());
         }
         try {
@@ -151,6 +188,7 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (ConfigException | IOException e) {
             worker.close();
             spool.close();
+            closeLab(labUpstream);
             throw new UsageException(e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -163,14 +201,25 @@ public final class RelayCommand implements Callable<Integer> {
             } catch (IOException ignored) {
                 // Everything accepted is already on disk; closing only releases the lock.
             }
+            closeLab(labUpstream);
             stopped.countDown();
         }));
         out.println("smtp-doctor relay: started");
         describe(relayConfig, out);
+        if (labUpstream != null) {
+            labUpstream.printHowTo(out, relayConfig.listeners().get(0));
+            labUpstream.watch(System.in, out, spool, worker);
+        }
         out.println("Stop with Ctrl-C.");
         out.flush();
         stopped.await();
         return ExitCode.OK;
+    }
+
+    private static void closeLab(RelayLab labUpstream) {
+        if (labUpstream != null) {
+            labUpstream.close();
+        }
     }
 
     /** A loud line on stderr (and in the log) at every start while the open-relay override lets a wide network in. */

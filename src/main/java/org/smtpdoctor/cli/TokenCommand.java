@@ -15,6 +15,7 @@ import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.diagnosis.Vendor;
 import org.smtpdoctor.oauth.AccessToken;
 import org.smtpdoctor.oauth.Authority;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TenantDiscovery;
 import org.smtpdoctor.oauth.TokenCheck;
 import org.smtpdoctor.oauth.TokenException;
@@ -113,7 +114,8 @@ public final class TokenCommand implements Callable<Integer> {
             ObjectNode doc = Version.jsonDocument();
             ObjectNode c = doc.putObject("claims");
             AccessToken t = claims;
-            c.put("audience", t.audience().orElse(null)).put("tenant", t.tenant().orElse(null)).put("app_id", t.appId().orElse(null))
+            c.put("audience", t.audience().orElse(null)).put("cloud", t.cloud().map(MicrosoftCloud::id).orElse(null))
+                    .put("tenant", t.tenant().orElse(null)).put("app_id", t.appId().orElse(null))
                     .put("expires", t.expires().map(Object::toString).orElse(null)).put("user", t.user().orElse(null))
                     .put("object_id", t.objectId().orElse(null))
                     .put("kind", t.appOnly() ? "app-only" : "delegated");
@@ -127,7 +129,8 @@ public final class TokenCommand implements Callable<Integer> {
             out.println(doc.toPrettyString());
         } else {
             out.println("smtp-doctor token (" + (claims.appOnly() ? "app-only" : "delegated") + ")");
-            out.println("  audience  " + claims.audience().orElse("-"));
+            out.println("  audience  " + claims.audience().orElse("-")
+                    + claims.cloud().map(c -> "  (Exchange Online in " + c.title() + ")").orElse(""));
             out.println("  tenant    " + claims.tenant().orElse("-"));
             out.println("  app       " + claims.appId().orElse("-"));
             out.println("  user      " + claims.user().orElse("-"));

@@ -37,14 +37,6 @@ import java.util.Set;
  */
 final class ExchangeTokenValidator {
 
-    /**
-     * Audiences Exchange Online accepts: its resource URIs (app-only tokens for
-     * {@code https://outlook.office365.com/.default}, delegated for
-     * {@code https://outlook.office.com/SMTP.Send}) and its application id.
-     */
-    static final List<String> EXCHANGE_AUDIENCES = List.of("https://outlook.office365.com",
-            "https://outlook.office.com", "00000002-0000-0ff1-ce00-000000000000");
-
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     /** Why a token was refused; never shown to the client. */
@@ -67,6 +59,7 @@ final class ExchangeTokenValidator {
     private final String issuer;
     private final String mailbox;
     private final Set<String> fullAccess;
+    private final List<String> audiences;
     private final Clock clock;
 
     /**
@@ -74,13 +67,16 @@ final class ExchangeTokenValidator {
      * @param issuer the exact {@code iss} expected
      * @param mailbox the one mailbox of the lab
      * @param fullAccess object ids of the service principals holding FullAccess on it
+     * @param audiences what this Exchange Online accepts as {@code aud}: its cloud's resource
+     *        URIs and application id ({@link org.smtpdoctor.oauth.MicrosoftCloud#exchangeAudiences})
      */
-    ExchangeTokenValidator(JWKSet keys, String issuer, String mailbox, Set<String> fullAccess, Clock clock) {
+    ExchangeTokenValidator(JWKSet keys, String issuer, String mailbox, Set<String> fullAccess, List<String> audiences, Clock clock) {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
         processor.setJWTClaimsSetVerifier(null); // the claims are judged below, each with its own Refusal
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
         this.fullAccess = Set.copyOf(fullAccess);
+        this.audiences = List.copyOf(audiences);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -105,7 +101,7 @@ final class ExchangeTokenValidator {
         if (!issuer.equals(claims.getIssuer())) {
             return new Refused(Refusal.WRONG_ISSUER);
         }
-        if (claims.getAudience().stream().noneMatch(EXCHANGE_AUDIENCES::contains)) {
+        if (claims.getAudience().stream().noneMatch(audiences::contains)) {
             return new Refused(Refusal.WRONG_AUDIENCE);
         }
         Optional<String> scopes = text(claims, "scp");

@@ -28,9 +28,11 @@ final class LabContext {
     /** Accepted messages kept for {@link LabServer#receivedMessages()}. */
     static final int MAX_STORED_MESSAGES = 100;
 
-    private final Scenario scenario;
-    private final Fault fault;
-    private final SubmissionPolicy policy;
+    /** What the lab is now: replaced as a whole when the lab switches scenario. */
+    private record Setup(Scenario scenario, Fault fault, SubmissionPolicy policy) {}
+
+    private final String demoToken;
+    private volatile Setup setup;
     private final ReceivedMessages messages = new ReceivedMessages(MAX_STORED_MESSAGES);
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -38,22 +40,27 @@ final class LabContext {
     private volatile boolean closing;
 
     LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock) {
-        this.scenario = Objects.requireNonNull(scenario, "scenario");
-        this.fault = Objects.requireNonNull(fault, "fault");
-        this.policy = new SubmissionPolicy(scenario, fault, demoToken, entraTokens);
+        this.demoToken = Objects.requireNonNull(demoToken, "demoToken");
         this.clock = Objects.requireNonNull(clock, "clock");
+        switchTo(scenario, fault, entraTokens);
+    }
+
+    /** From the next command on, the lab answers as this scenario (open sessions keep their state). */
+    void switchTo(Scenario scenario, Fault fault, Optional<ExchangeTokenValidator> entraTokens) {
+        setup = new Setup(Objects.requireNonNull(scenario, "scenario"), Objects.requireNonNull(fault, "fault"),
+                new SubmissionPolicy(scenario, fault, demoToken, entraTokens));
     }
 
     Scenario scenario() {
-        return scenario;
+        return setup.scenario();
     }
 
     Fault fault() {
-        return fault;
+        return setup.fault();
     }
 
     SubmissionPolicy policy() {
-        return policy;
+        return setup.policy();
     }
 
     ReceivedMessages messages() {
@@ -112,7 +119,7 @@ final class LabContext {
         if (oversized) {
             return session.traced(M365Replies.MESSAGE_TOO_BIG);
         }
-        var refusal = policy.endOfData(identity, transaction, message);
+        var refusal = policy().endOfData(identity, transaction, message);
         if (refusal.isPresent()) {
             return refusal.get();
         }

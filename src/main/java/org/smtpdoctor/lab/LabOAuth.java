@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenCallback;
@@ -82,11 +84,13 @@ public final class LabOAuth implements AutoCloseable {
     private static final String ISSUER_ID = TENANT + "/oauth2/v2.0";
 
     private final MockOAuth2Server server;
+    private final ExchangeTokens tokens;
     private final String authority;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LabOAuth(MockOAuth2Server server, String authority) {
+    private LabOAuth(MockOAuth2Server server, ExchangeTokens tokens, String authority) {
         this.server = server;
+        this.tokens = tokens;
         this.authority = authority;
     }
 
@@ -96,7 +100,7 @@ public final class LabOAuth implements AutoCloseable {
      * @throws IOException if it cannot listen
      */
     static LabOAuth start(Issuance issuance) throws IOException {
-        OAuth2TokenCallback tokens = new ExchangeTokens(issuance);
+        ExchangeTokens tokens = new ExchangeTokens(new AtomicReference<>(issuance));
         // No initial keys: the mock's default ones are published in its jar, so anyone could sign lab tokens.
         KeyProvider freshKey = new KeyProvider(List.of(), JWSAlgorithm.RS256.getName());
         // Generated now, not inside the first HTTP request: RSA key generation can take seconds on a busy machine.
@@ -111,7 +115,12 @@ public final class LabOAuth implements AutoCloseable {
             throw new IOException("the lab's OAuth server cannot start: " + e.getMessage(), e);
         }
         // the address, not "localhost", which may resolve to ::1 where nothing listens
-        return new LabOAuth(server, "http://127.0.0.1:" + server.baseUrl().port());
+        return new LabOAuth(server, tokens, "http://127.0.0.1:" + server.baseUrl().port());
+    }
+
+    /** From now on, tokens say this (the lab switched scenario); tokens already issued are unchanged. */
+    void issue(Issuance issuance) {
+        tokens.issuance().set(Objects.requireNonNull(issuance, "issuance"));
     }
 
     /** Base URL without a trailing slash, in place of {@code https://login.microsoftonline.com}. */
@@ -167,7 +176,7 @@ public final class LabOAuth implements AutoCloseable {
     }
 
     /** The claims of every token the lab's Entra issues, per {@link Issuance}. */
-    private record ExchangeTokens(Issuance issuance) implements OAuth2TokenCallback {
+    private record ExchangeTokens(AtomicReference<Issuance> issuance) implements OAuth2TokenCallback {
 
         @Override
         public String issuerId() {
@@ -184,13 +193,28 @@ public final class LabOAuth implements AutoCloseable {
             return "JWT";
         }
 
+        /**
+         * What the scenario's issuance says; for the healthy issuance, the Exchange Online
+         * resource the client asked for ({@code RESOURCE/.default}), as Entra does, so that a
+         * client asking for another cloud's scope gets a token that cloud's Exchange refuses.
+         */
         @Override
         public List<String> audience(TokenRequest request) {
+            Issuance issuance = this.issuance.get();
+            if (issuance.equals(Issuance.EXCHANGE) && request.getScope() != null) {
+                for (String scope : request.getScope().toStringList()) {
+                    String resource = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : "";
+                    if (MicrosoftCloud.isExchangeAudience(resource)) {
+                        return List.of(resource);
+                    }
+                }
+            }
             return List.of(issuance.audience());
         }
 
         @Override
         public Map<String, Object> addClaims(TokenRequest request) {
+            Issuance issuance = this.issuance.get();
             ClientID client = request.getClientAuthentication() != null
                     ? request.getClientAuthentication().getClientID() : request.getClientID();
             String appId = client != null ? client.getValue() : CLIENT_ID;

@@ -1,5 +1,6 @@
 package org.smtpdoctor.lab;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.tls.SelfSignedCertificate;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
@@ -51,24 +53,28 @@ public final class LabServer implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 64;
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
-    private final Scenario scenario;
     private final SelfSignedCertificate certificate;
     private final String demoToken;
     private final LabContext context;
     private final SMTPServer smtp;
     private final ExecutorService sessions;
     private final Optional<LabOAuth> oauth;
+    private final Optional<JWKSet> entraKeys;
+    private final MicrosoftCloud cloud;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LabServer(Scenario scenario, SelfSignedCertificate certificate, String demoToken, LabContext context,
-            SMTPServer smtp, ExecutorService sessions, Optional<LabOAuth> oauth) {
-        this.scenario = scenario;
+    private LabServer(SelfSignedCertificate certificate, String demoToken, LabContext context, SMTPServer smtp,
+            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSet> entraKeys, MicrosoftCloud cloud, Clock clock) {
         this.certificate = certificate;
         this.demoToken = demoToken;
         this.context = context;
         this.smtp = smtp;
         this.sessions = sessions;
         this.oauth = oauth;
+        this.entraKeys = entraKeys;
+        this.cloud = cloud;
+        this.clock = clock;
     }
 
     /**
@@ -81,11 +87,37 @@ public final class LabServer implements AutoCloseable {
      * @throws IllegalArgumentException if the scenario name is unknown or the port is out of range
      */
     public static LabServer start(Scenario scenario, int port) throws IOException {
-        return start(scenario, port, DEFAULT_IDLE_TIMEOUT);
+        return start(scenario, port, MicrosoftCloud.GLOBAL);
+    }
+
+    /**
+     * As {@link #start(Scenario, int)}, as that cloud's Exchange Online: it accepts only tokens
+     * for the cloud's Exchange audience, and its certificate also names the cloud's host.
+     */
+    public static LabServer start(Scenario scenario, int port, MicrosoftCloud cloud) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, cloud);
+    }
+
+    /**
+     * As {@link #start(Scenario, int)}, with the lab's Entra running whatever the scenario, so
+     * that XOAUTH2 takes its tokens throughout and {@link #switchTo} can go to any scenario
+     * (a relay demo: the relay's OAuth upstream stays the same while the lab changes).
+     */
+    public static LabServer startWithEntra(Scenario scenario, int port) throws IOException {
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true);
     }
 
     /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
     static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
+        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL, false);
+    }
+
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
+        return start(scenario, port, idleTimeout, cloud, false);
+    }
+
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withEntra)
+            throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -95,9 +127,9 @@ public final class LabServer implements AutoCloseable {
         }
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
-        Optional<LabOAuth> oauth = fault.usesEntra() ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        Optional<LabOAuth> oauth = fault.usesEntra() || withEntra ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
         try {
-            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth);
+            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud);
         } catch (IOException | RuntimeException e) {
             oauth.ifPresent(LabOAuth::close);
             throw e;
@@ -105,13 +137,15 @@ public final class LabServer implements AutoCloseable {
     }
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
-            Optional<LabOAuth> oauth) throws IOException {
-        Optional<ExchangeTokenValidator> entraTokens = Optional.empty();
-        if (oauth.isPresent()) {
-            entraTokens = Optional.of(new ExchangeTokenValidator(oauth.get().fetchKeys(), oauth.get().issuer(),
-                    scenario.mailbox(), fault.mailboxFullAccess(), clock));
+            Optional<LabOAuth> oauth, MicrosoftCloud cloud) throws IOException {
+        Optional<JWKSet> keys = oauth.isPresent() ? Optional.of(oauth.get().fetchKeys()) : Optional.empty();
+        Optional<ExchangeTokenValidator> entraTokens = validator(oauth, keys, scenario, fault, cloud, clock);
+        List<String> names = new java.util.ArrayList<>(SelfSignedCertificate.DEFAULT_DNS_NAMES);
+        if (!names.contains(cloud.smtpHost())) {
+            names.add(cloud.smtpHost());
         }
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.EC_P256,
+                "smtp.office365.com", names, List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})), clock);
         String token = demoToken(scenario.mailbox(), clock.instant());
         LabContext context = new LabContext(scenario, fault, token, entraTokens, clock);
         ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
@@ -142,7 +176,36 @@ public final class LabServer implements AutoCloseable {
             }
             throw e;
         }
-        return new LabServer(scenario, certificate, token, context, smtp, sessions, oauth);
+        return new LabServer(certificate, token, context, smtp, sessions, oauth, keys, cloud, clock);
+    }
+
+    private static Optional<ExchangeTokenValidator> validator(Optional<LabOAuth> oauth, Optional<JWKSet> keys, Scenario scenario,
+            Fault fault, MicrosoftCloud cloud, Clock clock) {
+        return oauth.map(o -> new ExchangeTokenValidator(keys.orElseThrow(), o.issuer(), scenario.mailbox(),
+                fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));
+    }
+
+    /**
+     * From the next command on, the lab is this scenario: its SMTP answers and, when its
+     * Entra runs, the tokens it issues from now on. Open connections, the port, the
+     * certificate and the Entra keys stay.
+     *
+     * @throws IllegalArgumentException for starttls-stripped (its firewall sits under the
+     *         listening socket) or an oauth-* scenario on a lab started without Entra
+     */
+    public void switchTo(Scenario next) {
+        Fault fault = Scenarios.definition(next.name()).fault();
+        if (fault == Fault.INSPECTING_FIREWALL || context.fault() == Fault.INSPECTING_FIREWALL) {
+            throw new IllegalArgumentException("the lab cannot switch to or from " + next.name()
+                    + " while running (its firewall sits under the socket): start a new lab");
+        }
+        if (fault.usesEntra() && oauth.isEmpty()) {
+            throw new IllegalArgumentException(next.name() + " needs the lab's Entra, which this lab was started without");
+        }
+        synchronized (context) {
+            oauth.ifPresent(o -> o.issue(fault.issuance()));
+            context.switchTo(next, fault, validator(oauth, entraKeys, next, fault, cloud, clock));
+        }
     }
 
     /** The bound port (the allocated one when started with port 0). */
@@ -150,8 +213,9 @@ public final class LabServer implements AutoCloseable {
         return smtp.getPort() == 0 ? smtp.getPortAllocated() : smtp.getPort();
     }
 
+    /** The scenario now (see {@link #switchTo}). */
     public Scenario scenario() {
-        return scenario;
+        return context.scenario();
     }
 
     /** The self-signed certificate presented after STARTTLS (SANs localhost, smtp.office365.com, 127.0.0.1). */
@@ -167,7 +231,8 @@ public final class LabServer implements AutoCloseable {
     /**
      * The lab's Microsoft Entra ID in the {@code oauth-*} scenarios: where a client gets an
      * access token by client credentials (any secret works) for AUTH XOAUTH2, which then
-     * accepts only that server's tokens. Empty in the other scenarios. Closed with the lab.
+     * accepts only that server's tokens. Empty in the other scenarios, unless the lab was
+     * started {@linkplain #startWithEntra with its Entra}. Closed with the lab.
      */
     public Optional<LabOAuth> oauth() {
         return oauth;
@@ -207,7 +272,7 @@ public final class LabServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "LabServer[" + scenario.name() + " on 127.0.0.1:" + port() + (closed.get() ? ", closed" : "") + "]";
+        return "LabServer[" + scenario().name() + " on 127.0.0.1:" + port() + (closed.get() ? ", closed" : "") + "]";
     }
 
     private static void register(CommandHandler handler, LabContext context) {

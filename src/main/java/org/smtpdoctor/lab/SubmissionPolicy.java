@@ -55,15 +55,19 @@ final class SubmissionPolicy {
         this(scenario, fault, demoToken, Optional.empty());
     }
 
-    /** @param entraTokens the validator of the lab's Entra tokens, present exactly when {@link Fault#usesEntra()} */
+    /**
+     * @param entraTokens the validator of the lab's Entra tokens: present when {@link Fault#usesEntra()}, and in
+     *        any scenario of a lab started with its Entra ({@link LabServer#startWithEntra}); XOAUTH2 then takes
+     *        only that Entra's tokens, not the demo token
+     */
     SubmissionPolicy(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens) {
         this.scenario = Objects.requireNonNull(scenario, "scenario");
         this.fault = Objects.requireNonNull(fault, "fault");
         this.accountPassword = fault == Fault.WRONG_PASSWORD ? Scenarios.PASSWORD : scenario.password();
         this.demoToken = demoToken.getBytes(StandardCharsets.UTF_8);
         this.entraTokens = Objects.requireNonNull(entraTokens, "entraTokens");
-        if (entraTokens.isPresent() != fault.usesEntra()) {
-            throw new IllegalArgumentException("fault " + fault + (fault.usesEntra() ? " needs" : " takes no") + " token validator");
+        if (fault.usesEntra() && entraTokens.isEmpty()) {
+            throw new IllegalArgumentException("fault " + fault + " needs a token validator");
         }
     }
 

@@ -20,10 +20,6 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
                           Optional<Instant> expires, Optional<Instant> notBefore, List<String> roles, List<String> scopes,
                           Optional<String> user, Optional<String> objectId, boolean appOnly, Optional<String> issuer) {
 
-    /** Exchange Online's audiences: the resource URIs and its application id. */
-    public static final List<String> EXCHANGE_AUDIENCES = List.of("https://outlook.office365.com",
-            "https://outlook.office.com", "00000002-0000-0ff1-ce00-000000000000");
-
     /** The token is not a JWT we can read; the message says which part is wrong. */
     public static final class MalformedToken extends Exception {
         public MalformedToken(String message) {
@@ -102,7 +98,13 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
                 .orElse(false);
     }
 
+    /** For Exchange Online, in any Microsoft cloud. */
     public boolean forExchange() {
-        return audience.map(a -> EXCHANGE_AUDIENCES.contains(a.toLowerCase(Locale.ROOT).replaceAll("/$", ""))).orElse(false);
+        return audience.map(MicrosoftCloud::isExchangeAudience).orElse(false);
+    }
+
+    /** The cloud whose Exchange Online this token is for, when its audience names one. */
+    public Optional<MicrosoftCloud> cloud() {
+        return MicrosoftCloud.ofAudience(audience);
     }
 }

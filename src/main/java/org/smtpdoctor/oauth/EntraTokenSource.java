@@ -32,12 +32,18 @@ public final class EntraTokenSource implements TokenSource {
      */
     public EntraTokenSource(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
                             TokenClient.DeviceCodeListener listener, Clock clock) {
+        this(client, credential, cache, listener, clock, MicrosoftCloud.GLOBAL);
+    }
+
+    /** @param cloud whose Exchange Online the token is for (its scope) */
+    public EntraTokenSource(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
+                            TokenClient.DeviceCodeListener listener, Clock clock, MicrosoftCloud cloud) {
         this.client = client;
         this.credential = credential;
         this.cache = cache;
         this.listener = listener;
         this.clock = clock;
-        this.scope = credential.isPresent() ? TokenClient.APP_ONLY_SCOPE : TokenClient.DELEGATED_SCOPE;
+        this.scope = credential.isPresent() ? cloud.appOnlyScope() : cloud.delegatedScope();
     }
 
     @Override
@@ -93,6 +99,7 @@ public final class EntraTokenSource implements TokenSource {
     @Override
     public String describe() {
         return (credential.isPresent() ? "app-only token (client credentials, " + credential.get().describe() + ")"
-                : "delegated token (device code sign-in)") + " from " + client.authority() + " for app " + client.clientId();
+                : "delegated token (device code sign-in)") + " from " + client.authority() + " for app " + client.clientId()
+                + ", scope " + scope;
     }
 }

@@ -30,7 +30,8 @@ public final class TokenCheck {
         Instant now = clock.instant();
         if (!t.forExchange()) {
             out.add(new Problem("token.wrong-audience", "audience is " + t.audience().orElse("(none)")
-                    + ", not Exchange Online (https://outlook.office365.com)"));
+                    + ", not Exchange Online (https://outlook.office365.com; in GCC High https://outlook.office365.us,"
+                    + " in DoD https://outlook-dod.office365.us, in 21Vianet https://partner.outlook.cn)"));
         }
         t.expires().filter(e -> !e.isAfter(now)).ifPresent(e -> out.add(new Problem("token.expired", "expired at " + e)));
         t.notBefore().filter(n -> n.isAfter(now)).ifPresent(n -> out.add(new Problem("token.expired", "not valid before " + n)));

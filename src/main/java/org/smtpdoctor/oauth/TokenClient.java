@@ -38,10 +38,10 @@ import org.smtpdoctor.smtp.Secret;
  */
 public final class TokenClient {
 
-    /** App-only (client credentials) tokens for SMTP AUTH: Exchange Online's .default scope. */
-    public static final String APP_ONLY_SCOPE = "https://outlook.office365.com/.default";
-    /** Delegated tokens for SMTP AUTH, with a refresh token. */
-    public static final String DELEGATED_SCOPE = "https://outlook.office.com/SMTP.Send offline_access";
+    /** App-only (client credentials) tokens for SMTP AUTH: worldwide Exchange Online's .default scope. */
+    public static final String APP_ONLY_SCOPE = MicrosoftCloud.GLOBAL.appOnlyScope();
+    /** Delegated tokens for SMTP AUTH in the worldwide cloud, with a refresh token. */
+    public static final String DELEGATED_SCOPE = MicrosoftCloud.GLOBAL.delegatedScope();
 
     /** Error bodies are kept for decoding, up to this many characters. */
     private static final int MAX_BODY = 64 * 1024;

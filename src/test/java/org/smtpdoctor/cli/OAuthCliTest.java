@@ -40,8 +40,10 @@ class OAuthCliTest {
 
     private String[] oauthArgs(String tenant, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("--tenant", tenant, "--client-id", OAuthServer.CLIENT,
-                "--client-secret-file", secretFile.toString(), "--authority", oauth.authority().base().toString(),
-                "--token-cache", dir.resolve("cache.json").toString()));
+                "--client-secret-file", secretFile.toString(), "--authority", oauth.authority().base().toString()));
+        if (!List.of(more).contains("--no-token-cache")) {
+            args.addAll(List.of("--token-cache", dir.resolve("cache.json").toString()));
+        }
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
@@ -66,6 +68,31 @@ class OAuthCliTest {
                 .contains("Looks right");
         assertThat(run.out() + run.err()).doesNotContain(SECRET_CANARY).doesNotContain("eyJ");
         assertThat(Files.readString(dir.resolve("cache.json"))).doesNotContain(SECRET_CANARY);
+    }
+
+    @Test
+    void aGccHighTokenIsRequestedWithTheGccHighScopeAndNamedAsSuchByTokenAndCheck() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            oauth.server.enqueueCallback(new DefaultOAuth2TokenCallback(oauth.issuerId(), "sp-object-id", "JWT",
+                    List.of("https://outlook.office365.us"), Map.of("roles", List.of("SMTP.SendAsApp"), "tid", "tenant-guid",
+                    "appid", OAuthServer.CLIENT), 3600));
+        }
+        Cli.Run token = Cli.run(concat("token", oauthArgs(OAuthServer.TENANT, "--cloud", "gcc-high", "--no-token-cache")));
+        assertThat(token.exit()).as(token.out() + token.err()).isZero();
+        assertThat(token.out()).contains("https://outlook.office365.us  (Exchange Online in Microsoft 365 GCC High)", "Looks right");
+        assertThat(oauth.server.takeRequest().getBody().readUtf8()).contains("scope=https%3A%2F%2Foutlook.office365.us%2F.default");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        // 127.0.0.1 and a closed port: the check goes nowhere else (the preset m365-gcc-high carries the same cloud).
+        assertThat(org.smtpdoctor.check.Preset.byName("m365-gcc-high").orElseThrow().cloud())
+                .contains(org.smtpdoctor.oauth.MicrosoftCloud.GCC_HIGH);
+        Cli.Run check = Cli.run(concat("check", oauthArgs(OAuthServer.TENANT, "--cloud", "gcc-high", "--no-token-cache",
+                "--host", "127.0.0.1", "--port", String.valueOf(closed), "-u", "scanner@contoso.us", "--json")));
+        JsonNode steps = new ObjectMapper().readTree(check.out()).path("steps");
+        assertThat(steps.get(1).path("summary").asText()).contains("https://outlook.office365.us (Microsoft 365 GCC High)");
+        assertThat(oauth.server.takeRequest().getBody().readUtf8()).contains("scope=https%3A%2F%2Foutlook.office365.us%2F.default");
     }
 
     @Test

@@ -46,7 +46,8 @@ class ExchangeTokenValidatorTest {
         entraKey = new RSAKeyGenerator(2048).keyID("entra").generate();
         otherKey = new RSAKeyGenerator(2048).keyID("entra").generate(); // same kid, another key
         exchange = new ExchangeTokenValidator(new JWKSet(entraKey.toPublicJWK()), ISSUER, MAILBOX,
-                Set.of(LabOAuth.SERVICE_PRINCIPAL_ID), Clock.fixed(NOW, ZoneOffset.UTC));
+                Set.of(LabOAuth.SERVICE_PRINCIPAL_ID), org.smtpdoctor.oauth.MicrosoftCloud.GLOBAL.exchangeAudiences(),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

@@ -44,6 +44,22 @@ public class TokenCheckTest {
     }
 
     @Test
+    void eachCloudsExchangeAudienceIsAcceptedAndNamesItsCloud() throws Exception {
+        for (String aud : List.of("https://outlook.office365.us", "https://outlook-dod.office365.us", "https://partner.outlook.cn/",
+                "https://outlook.office.com")) {
+            assertThat(events("{\"aud\":\"" + aud + "\",\"exp\":" + LATER + ",\"roles\":[\"SMTP.SendAsApp\"]}", null))
+                    .as(aud).isEmpty();
+        }
+        assertThat(AccessToken.parse(jwt("{\"aud\":\"https://outlook.office365.us\"}")).cloud()).contains(MicrosoftCloud.GCC_HIGH);
+        assertThat(AccessToken.parse(jwt("{\"aud\":\"https://outlook-dod.office365.us\"}")).cloud()).contains(MicrosoftCloud.DOD);
+        assertThat(AccessToken.parse(jwt("{\"aud\":\"https://partner.outlook.cn\"}")).cloud()).contains(MicrosoftCloud.CHINA);
+        assertThat(AccessToken.parse(jwt("{\"aud\":\"https://outlook.office365.com/\"}")).cloud()).contains(MicrosoftCloud.GLOBAL);
+        assertThat(AccessToken.parse(jwt("{\"aud\":\"00000002-0000-0ff1-ce00-000000000000\"}")).cloud()).isEmpty();
+        assertThat(events("{\"aud\":\"https://graph.microsoft.us\",\"exp\":" + LATER + ",\"roles\":[\"SMTP.SendAsApp\"]}", null))
+                .containsExactly("token.wrong-audience");
+    }
+
+    @Test
     void aGraphTokenIsTheWrongAudience() throws Exception {
         assertThat(events("{\"aud\":\"https://graph.microsoft.com\",\"exp\":" + LATER + ",\"scp\":\"Mail.Send\"}", null))
                 .contains("token.wrong-audience", "token.missing-permission");

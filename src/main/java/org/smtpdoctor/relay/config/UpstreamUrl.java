@@ -13,13 +13,18 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpdoctor.io.TextInput;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 
 /**
  * Where the relay delivers, as a URL. Parsed and validated here; delivery is elsewhere.
  * <ul>
- *   <li>{@code m365-oauth://MAILBOX?tenant=T&client-id=C} — SMTP AUTH XOAUTH2 to
- *       smtp.office365.com:587 as MAILBOX with an app-only token ({@code client-secret-env},
- *       {@code client-secret-file} or {@code certificate} may follow).</li>
+ *   <li>{@code m365-oauth://MAILBOX?tenant=T&client-id=C} — SMTP AUTH XOAUTH2 to the
+ *       cloud's submission endpoint (smtp.office365.com:587 worldwide) as MAILBOX with an
+ *       app-only token ({@code client-secret-env}, {@code client-secret-file} or
+ *       {@code certificate} may follow). {@code cloud=} (global, gcc, gcc-high, dod, china,
+ *       see {@link MicrosoftCloud}) sets the host, the sign-in authority and the token scope;
+ *       {@code host=}, {@code port=}, {@code authority=} and {@code ca-file=} override them for
+ *       the unusual cases (a test tenant, a TLS-inspecting proxy the admin trusts).</li>
  *   <li>{@code smtp://[USER@]HOST[:PORT]} (port 25, STARTTLS if offered),
  *       {@code smtp+starttls://} (587, STARTTLS required), {@code smtps://} (465, implicit
  *       TLS); with a USER, the password comes from {@code ?password-env=VAR} or
@@ -60,7 +65,8 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Set<String> OAUTH_PARAMETERS = Set.of("tenant", "client-id", "client-secret-env",
-            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "authority");
+            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "authority",
+            "cloud", "host", "port", "ca-file");
     private static final Set<String> SMTP_PARAMETERS = Set.of("password-env", "password-file", "helo", "ca-file");
     private static final String EXAMPLES = "m365-oauth://relay@contoso.com?tenant=...&client-id=..., "
             + "smtp+starttls://user@smtp.example.com:587?password-env=VAR, smtps://host, smtp://host or mx://contoso.com";
@@ -117,8 +123,25 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         if (parameters.containsKey("client-secret-env") && parameters.containsKey("client-secret-file")) {
             throw new IllegalArgumentException("'" + redacted(t) + "': give client-secret-env or client-secret-file, not both");
         }
-        return new UpstreamUrl(scheme, "smtp.office365.com", scheme.defaultPort, Optional.of(mailbox),
-                Optional.of(mailbox), parameters, t);
+        MicrosoftCloud cloud = cloud(parameters, t);
+        String host = parameters.getOrDefault("host", cloud.smtpHost());
+        if (!host.matches("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': host must be a host name or address literal");
+        }
+        int port = parameters.containsKey("port") ? port(parameters.get("port"), t) : MicrosoftCloud.SMTP_PORT;
+        return new UpstreamUrl(scheme, host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port,
+                Optional.of(mailbox), Optional.of(mailbox), parameters, t);
+    }
+
+    private static MicrosoftCloud cloud(Map<String, String> parameters, String t) {
+        String name = parameters.getOrDefault("cloud", MicrosoftCloud.GLOBAL.id());
+        return MicrosoftCloud.byId(name).orElseThrow(() -> new IllegalArgumentException(
+                "'" + redacted(t) + "': unknown cloud '" + name + "' (known: " + MicrosoftCloud.ids() + ")"));
+    }
+
+    /** The Microsoft cloud of an {@code m365-oauth://} upstream ({@code cloud=}, worldwide by default); empty for others. */
+    public Optional<MicrosoftCloud> cloud() {
+        return scheme == Scheme.M365_OAUTH ? Optional.of(cloud(parameters, text)) : Optional.empty();
     }
 
     private static UpstreamUrl mx(Scheme scheme, String authority, Map<String, String> parameters, String t) {
@@ -238,7 +261,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
-    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd|auth");
+    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd");
 
     @Override
     public String toString() {

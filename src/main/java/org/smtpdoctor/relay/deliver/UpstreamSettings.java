@@ -58,6 +58,10 @@ public record UpstreamSettings(String ehloName, Timeouts timeouts, List<X509Cert
         return new UpstreamSettings(ehloName, timeouts, extraTrust, e, resolver, mx, m365Endpoint, mxPort, tokenTimeout, clock);
     }
 
+    public UpstreamSettings withResolver(Resolver r) {
+        return new UpstreamSettings(ehloName, timeouts, extraTrust, env, r, mx, m365Endpoint, mxPort, tokenTimeout, clock);
+    }
+
     public UpstreamSettings withM365Endpoint(String host, int port) {
         return new UpstreamSettings(ehloName, timeouts, extraTrust, env, resolver, mx,
                 Optional.of(new SmtpUpstream.Target(host, port)), mxPort, tokenTimeout, clock);

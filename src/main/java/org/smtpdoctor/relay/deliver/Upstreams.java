@@ -13,6 +13,7 @@ import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
 import org.smtpdoctor.oauth.ClientCredential;
 import org.smtpdoctor.oauth.EntraTokenSource;
+import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenException;
 import org.smtpdoctor.relay.config.UpstreamUrl;
@@ -110,11 +111,12 @@ public final class Upstreams {
         return secret(url, s, "password-env", "password-file", "the upstream password");
     }
 
-    private static Credentials.OAuth oauth(UpstreamUrl url, String mailbox, UpstreamSettings s) {
+    static Credentials.OAuth oauth(UpstreamUrl url, String mailbox, UpstreamSettings s) {
         var p = url.parameters();
+        MicrosoftCloud cloud = url.cloud().orElseThrow();
         Authority authority;
         try {
-            authority = new Authority(URI.create(p.getOrDefault("authority", Authority.MICROSOFT.toString())), p.get("tenant"));
+            authority = new Authority(p.containsKey("authority") ? URI.create(p.get("authority")) : cloud.authority(), p.get("tenant"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(url + ": " + e.getMessage());
         }
@@ -146,7 +148,7 @@ public final class Upstreams {
                     @Override
                     public void signedIn(TokenClient.DeviceCode code) {
                     }
-                }, s.clock()));
+                }, s.clock(), cloud));
     }
 
     private static Secret secret(UpstreamUrl url, UpstreamSettings s, String envKey, String fileKey, String what) {
