@@ -48,7 +48,10 @@ class HostPortCliTest {
         assertThat(run.out()).startsWith("smtp-doctor check [::1]:" + port + " (starttls)");
         Cli.Run json = Cli.run("check", "--host", "[::1]:" + port, "--no-auth", "--timeout", "1", "--json");
         assertThat(JSON.readTree(json.out()).get("target").get("host").asText()).isEqualTo("::1");
-        assertThat(JSON.readTree(json.out()).get("transcript").toString()).contains("connection refused: [::1]:" + port);
+        JsonNode steps = JSON.readTree(json.out()).get("steps");
+        assertThat(steps.get(0).get("summary").asText()).startsWith("[::1]:" + port + ", starttls");
+        assertThat(steps.get(1).get("summary").asText()).as("an IPv6 literal is one").contains("(address literal)");
+        assertThat(JSON.readTree(json.out()).get("transcript").toString()).contains("[::1]:" + port).doesNotContain("0:0:0:0:0:0:0:1");
     }
 
     @Test
