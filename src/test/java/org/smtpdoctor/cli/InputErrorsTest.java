@@ -101,6 +101,9 @@ class InputErrorsTest {
                 + "  - port: 2525\n\tmode: starttls\n");
         assertUsageInWords(Cli.run("relay", "--config", yaml.toString(), "--check-config"),
                 yaml + ":6: tabs are not allowed for indentation in YAML: indent with spaces");
+        Path nul = Files.writeString(dir.resolve("nul.yaml"), "spool: \"/var/spool/a\\0b\"\nupstream:\n  - smtp://h\nlisteners:\n  - port: 2525\ndevices:\n  - name: d\n    networks: [10.0.0.0/24]\n");
+        assertUsageInWords(Cli.run("relay", "--config", nul.toString(), "--check-config"),
+                nul + ":1: spool: not a valid path: the file system refuses a character in it");
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "spool: /x\nupstream: [smtp://h\nlisteners: []\n");
         Cli.Run run = Cli.run("relay", "--config", broken.toString(), "--check-config");
         assertUsageInWords(run, broken + ":");

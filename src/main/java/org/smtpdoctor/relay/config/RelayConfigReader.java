@@ -97,7 +97,7 @@ public final class RelayConfigReader {
         try {
             spoolDir = Path.of(spool);
         } catch (RuntimeException e) {
-            throw error(top, "", "spool", "not a valid path: " + e.getMessage());
+            throw error(top, "", "spool", "not a valid path: the file system refuses a character in it");
         }
         Pacing pacing = Pacing.M365_DEFAULTS;
         if (top.entries().containsKey("pacing")) {
