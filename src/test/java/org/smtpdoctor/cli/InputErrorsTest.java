@@ -96,6 +96,13 @@ class InputErrorsTest {
     }
 
     @Test
+    void aValueThatIsNoNumberIsSaidSoWithoutJavasTypeNames() {
+        assertUsageInWords(Cli.run("check", "--host", "127.0.0.1", "--port", "abc"),
+                "Invalid value for option '--port': 'abc' is not a whole number");
+        assertUsageInWords(Cli.run("ports", "127.0.0.1", "--ports", "25,x"), "is not a whole number");
+    }
+
+    @Test
     void aYamlTabIsNamedAtItsLine(@TempDir Path dir) throws Exception {
         Path yaml = Files.writeString(dir.resolve("relay.yaml"), "spool: /var/spool/x\nupstream:\n  - smtp://h\nlisteners:\n"
                 + "  - port: 2525\n\tmode: starttls\n");
