@@ -95,7 +95,7 @@ public final class QueueCommand implements Runnable {
             try {
                 return reader.list();
             } catch (IOException e) {
-                throw new UsageException("cannot read the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot read the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
         }
 
@@ -110,7 +110,7 @@ public final class QueueCommand implements Runnable {
             } catch (AccessDeniedException e) {
                 throw new UsageException("cannot change the spool " + dir + " (permission denied)");
             } catch (IOException e) {
-                throw new UsageException("cannot change the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot change the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
         }
 

@@ -170,7 +170,7 @@ public final class RelayCommand implements Callable<Integer> {
             spool = openSink(relayConfig.spoolDir());
         } catch (IOException e) {
             closeLab(labUpstream);
-            throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + org.smtpdoctor.io.TextInput.reason(e) + ")");
         }
         showRelayEvents();
         DeliveryWorker worker;

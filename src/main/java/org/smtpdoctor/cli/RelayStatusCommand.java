@@ -89,7 +89,7 @@ public final class RelayStatusCommand implements Callable<Integer> {
             try {
                 messages = reader.list();
             } catch (IOException e) {
-                throw new UsageException("cannot read the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot read the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
             queue = RelayStatus.Queue.of(messages);
         }
