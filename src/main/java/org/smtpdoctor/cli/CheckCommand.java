@@ -219,25 +219,9 @@ public final class CheckCommand implements Callable<Integer> {
         boolean password = passwordEnv != null || passwordFile != null;
         boolean token = accessTokenEnv != null || oauth.requested();
         if (noAuth) {
-            List<String> auth = new ArrayList<>();
-            if (user != null) {
-                auth.add("--user");
-            }
-            if (password) {
-                auth.add(passwordEnv != null ? "--password-env" : "--password-file");
-            }
-            if (accessTokenEnv != null) {
-                auth.add("--access-token-env");
-            }
-            if (oauth.requested()) {
-                auth.add("--tenant/--client-id");
-            }
-            if (mechanism != null) {
-                auth.add("--auth-mechanism");
-            }
-            if (allowPlaintextAuth) {
-                auth.add("--allow-plaintext-auth");
-            }
+            List<String> auth = Inputs.given(spec.commandLine().getParseResult(), "--user", "--password-env", "--password-file",
+                    "--access-token-env", "--tenant", "--client-id", "--client-secret-env", "--client-secret-file", "--client-cert",
+                    "--device-code", "--auth-mechanism", "--allow-plaintext-auth");
             if (!auth.isEmpty()) {
                 throw new UsageException("--no-auth skips AUTH, so " + String.join(", ", auth)
                         + (auth.size() == 1 ? " has" : " have") + " nothing to do: drop one or the other");
@@ -260,7 +244,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (deviceTls != null && security != null && security.equalsIgnoreCase("none")) {
             throw new UsageException("--device-tls says which TLS to speak, --security none says to speak none: drop one");
         }
-        oauth.refuseContradictions();
+        oauth.refuseContradictions(spec.commandLine().getParseResult());
     }
 
     /**

@@ -29,6 +29,11 @@ final class Inputs {
         return value;
     }
 
+    /** Which of these options the command line gave, in this order. */
+    static List<String> given(picocli.CommandLine.ParseResult parsed, String... names) {
+        return java.util.Arrays.stream(names).filter(parsed::hasMatchedOption).toList();
+    }
+
     /** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, from the command line. */
     static HostPort hostPort(String text) {
         noControl("the host", text);

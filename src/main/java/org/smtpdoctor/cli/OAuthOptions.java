@@ -77,7 +77,7 @@ final class OAuthOptions {
     boolean noCache;
 
     /** Options that only mean something together, or not together. */
-    void refuseContradictions() {
+    void refuseContradictions(picocli.CommandLine.ParseResult parsed) {
         if (noCache && cacheFile != null) {
             throw new UsageException("--no-token-cache keeps no cache, --token-cache says where to keep it: drop one");
         }
@@ -89,19 +89,7 @@ final class OAuthOptions {
                     + " is the password of --client-cert, which is not given");
         }
         if (!requested()) {
-            List<String> alone = new java.util.ArrayList<>();
-            if (authority != null) {
-                alone.add("--authority");
-            }
-            if (cloud != null) {
-                alone.add("--cloud");
-            }
-            if (cacheFile != null) {
-                alone.add("--token-cache");
-            }
-            if (noCache) {
-                alone.add("--no-token-cache");
-            }
+            List<String> alone = Inputs.given(parsed, "--authority", "--cloud", "--token-cache", "--no-token-cache");
             if (!alone.isEmpty()) {
                 throw new UsageException(String.join(", ", alone) + " only go" + (alone.size() == 1 ? "es" : "")
                         + " with getting a token: --tenant and --client-id");
