@@ -152,6 +152,37 @@ final class HelpFormat {
             return new Layout(scheme, table, createDefaultOptionRenderer(), createDefaultParameterRenderer());
         }
 
+        /**
+         * Option descriptions given as several lines are reflowed like the description: lines of
+         * prose in a row form one paragraph (the table wraps it to the width), a line that starts
+         * with a space stays a line of its own.
+         */
+        @Override
+        public IOptionRenderer createDefaultOptionRenderer() {
+            IOptionRenderer plain = super.createDefaultOptionRenderer();
+            return (option, labels, scheme) -> joinProse(plain.render(option, labels, scheme));
+        }
+
+        static Text[][] joinProse(Text[][] rows) {
+            List<Text[]> out = new ArrayList<>();
+            for (Text[] row : rows) {
+                int d = row.length - 1;
+                Text[] previous = out.isEmpty() ? null : out.get(out.size() - 1);
+                boolean onlyDescription = java.util.Arrays.stream(row, 0, d).allMatch(t -> t.plainString().isBlank());
+                if (previous != null && onlyDescription && prose(row[d]) && prose(previous[d])) {
+                    previous[d] = previous[d].concat(" ").concat(row[d]);
+                } else {
+                    out.add(row.clone());
+                }
+            }
+            return out.toArray(Text[][]::new);
+        }
+
+        private static boolean prose(Text text) {
+            String s = text.plainString();
+            return !s.isEmpty() && !Character.isWhitespace(s.charAt(0));
+        }
+
         @Override
         public TextTable createTextTable(Map<?, ?> map) {
             int width = commandSpec().usageMessage().width();

@@ -16,10 +16,16 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * report; the level comes from SMTP_DOCTOR_LOG (default WARN). SubEthaSMTP stays at ERROR
  * whatever the level, because at DEBUG it logs every client line, AUTH payloads included;
  * the lab's OAuth server is silenced for the same reason.
- * Found by logback through META-INF/services.
+ * <p>
+ * Each line starts with the date, time and UTC offset (ISO 8601, {@code 2026-11-28T10:00:03.120+01:00}):
+ * a relay runs for years, and a log line without its date or zone cannot be matched with a
+ * device's or Microsoft's logs. Found by logback through META-INF/services.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
+
+    /** The line layout: ISO 8601 time with the offset of the JVM's zone, level, logger, message. */
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{24} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -29,7 +35,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         stderr.setTarget("System.err");
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
+        encoder.setPattern(PATTERN);
         encoder.start();
         stderr.setEncoder(encoder);
         stderr.start();

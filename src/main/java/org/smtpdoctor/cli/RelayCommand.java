@@ -11,20 +11,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.NetworkGuard;
+import org.smtpdoctor.relay.config.Quantities;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.config.RelayConfigExample;
 import org.smtpdoctor.relay.config.RelayConfigReader;
 import org.smtpdoctor.relay.config.UpstreamUrl;
-import org.smtpdoctor.relay.deliver.DeliveryWorker;
-import org.smtpdoctor.relay.device.RelayServer;
+import org.smtpdoctor.relay.service.RelayService;
+import org.smtpdoctor.relay.service.StartCheck;
+import org.smtpdoctor.relay.service.StartException;
 import org.smtpdoctor.relay.spool.Spool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,10 +65,14 @@ import picocli.CommandLine.Spec;
             "",
             "Flags given with --config override the file: --listen, --upstream and --spool replace its values,",
             "--allow adds a device for that network.",
+            "",
+            "Running: SIGTERM or Ctrl-C stops it in order (devices in the middle of a command or of DATA get",
+            "421 4.3.2; a message whose final dot arrived is stored and answered first) and exits 0. SIGHUP reads",
+            "--config again and applies its devices and recipient-domains; anything else needs a restart.",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped normally (or --init / --check-config done)",
-            "2:configuration or usage error: nothing was started"})
+        exitCodeList = {"0:stopped normally (SIGTERM or Ctrl-C), or --init / --check-config done",
+            "2:configuration or usage error, or something the start needs is missing (one line each): nothing was started"})
 public final class RelayCommand implements Callable<Integer> {
 
     @Spec
@@ -73,18 +82,19 @@ public final class RelayCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--init", paramLabel = "FILE", arity = "0..1", fallbackValue = "relay.yaml",
-            description = "Write a commented example configuration to FILE (default relay.yaml) and exit. Never overwrites.")
-    Path init;
+            description = {"Write a commented example configuration to FILE (default relay.yaml;",
+                "- for standard output) and exit. Never overwrites. Takes no other option."})
+    String init;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = "Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+). "
-                + "Default 127.0.0.1:2525: nothing on the network can reach the relay until you name an "
-                + "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port.")
+            description = {"Listen here (repeatable; STARTTLS offered with a self-signed certificate, TLS 1.2+).",
+                "Default 127.0.0.1:2525: nothing on the network can reach the relay until you name an",
+                "interface (e.g. 0.0.0.0:2525 or 192.168.1.10:25), and no root is needed for the port."})
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--legacy-tls",
-            description = "Also accept TLS 1.0 and 1.1 (with their old cipher suites) on the listeners, for devices "
-                + "that speak nothing newer. Delivery upstream stays TLS 1.2+.")
+            description = {"Also accept TLS 1.0 and 1.1 (with their old cipher suites) on the listeners, for devices",
+                "that speak nothing newer. Delivery upstream stays TLS 1.2+."})
     boolean legacyTls;
 
     @Option(names = "--allow", paramLabel = "CIDR",
@@ -92,8 +102,8 @@ public final class RelayCommand implements Callable<Integer> {
     List<String> allow = new ArrayList<>();
 
     @Option(names = "--" + NetworkGuard.OVERRIDE,
-            description = "Accept device networks wider than /8 (e.g. 0.0.0.0/0): an open relay that anyone there "
-                + "can use to send as you. Refused without this flag; warned about at every start even with it.")
+            description = {"Accept device networks wider than /8 (e.g. 0.0.0.0/0): an open relay that anyone there",
+                "can use to send as you. Refused without this flag; warned about at every start even with it."})
     boolean openRelay;
 
     @Option(names = "--upstream", paramLabel = "URL",
@@ -103,31 +113,39 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--spool", paramLabel = "DIR", description = "Where accepted mail waits for delivery (on disk before the 250).")
     Path spool;
 
-    @Option(names = "--check-config", description = "Check the configuration, print what it means, and exit without listening.")
+    @Option(names = "--spool-reserve", paramLabel = "SIZE|N%",
+            description = {"Keep this much of the spool's volume free: 64MB (the default), 1GB, 5%%...",
+                "Below it devices get 452 4.3.1 at MAIL FROM, queued mail is still delivered,",
+                "and relay status says 'refusing mail: spool low'."})
+    String spoolReserve;
+
+    @Option(names = "--check-config",
+            description = {"Check the configuration and everything the start needs (upstream secrets,",
+                "certificates, ports, the spool), print what it means, and exit without listening;",
+                "exit 2 with one line per problem."})
     boolean checkConfig;
 
     @Option(names = "--lab", paramLabel = "SCENARIO", arity = "0..1", fallbackValue = RelayLab.DEFAULT_SCENARIO,
-            description = "Try the whole path on this machine: the embedded Microsoft 365 lab (default " + RelayLab.DEFAULT_SCENARIO + ") "
-                + "is the upstream, with OAuth through the lab's Entra; 127.0.0.0/8 may send, TLS 1.0 is allowed, retries "
-                + "are quick, and a scenario name typed on standard input switches the lab.")
+            description = {"Try the whole path on this machine: the embedded Microsoft 365 lab (default " + RelayLab.DEFAULT_SCENARIO + ")",
+                "is the upstream, with OAuth through the lab's Entra; 127.0.0.0/8 may send, TLS 1.0 is allowed, retries",
+                "are quick, and a scenario name typed on standard input switches the lab."})
     String lab;
 
+    /** The environment the upstreams' secrets are read from: the process's, read in this one place. */
+    Map<String, String> env = System.getenv();
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (init != null) {
             return init(out);
         }
         RelayLab labUpstream = lab == null ? null : startLab();
         try {
-            return run(out, labUpstream);
-        } catch (RuntimeException | IOException e) {
-            closeLab(labUpstream);
-            throw e;
+            return run(out, err, labUpstream);
         } finally {
-            if (checkConfig) {
-                closeLab(labUpstream);
-            }
+            closeLab(labUpstream); // the relay stopped, or never started: the lab goes with it
         }
     }
 
@@ -142,78 +160,108 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
-    private Integer run(PrintWriter out, RelayLab labUpstream) throws IOException, InterruptedException {
-        RelayConfig relayConfig;
+    private Integer run(PrintWriter out, PrintWriter err, RelayLab labUpstream) throws InterruptedException {
+        RelayConfig relayConfig = configuration(labUpstream);
+        warnIfOpen(relayConfig);
+        if (checkConfig) {
+            StartCheck.Result check = StartCheck.run(relayConfig, env, StartCheck.Purpose.CHECK_ONLY);
+            describe(relayConfig, out);
+            check.notes().forEach(n -> out.println("  note        " + n));
+            out.flush();
+            if (!check.ok()) {
+                check.problems().forEach(p -> err.println("smtp-doctor: " + p));
+                err.flush();
+                return ExitCode.USAGE;
+            }
+            out.println("Configuration OK.");
+            out.flush();
+            return ExitCode.OK;
+        }
+        showRelayEvents();
+        RelayService relay;
+        try {
+            relay = labUpstream == null ? RelayService.start(relayConfig, env) : RelayService.start(relayConfig, env, RelayLab::tune);
+        } catch (StartException e) {
+            e.problems().forEach(p -> err.println("smtp-doctor: " + p));
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
+        // For what has no handler (a runtime without sun.misc.Signal, System.exit elsewhere): stop in order anyway.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.stop("JVM shutdown");
+            closeLab(labUpstream);
+        }));
+        out.println("smtp-doctor relay: started");
+        describe(relay.config(), out);
+        if (labUpstream != null) {
+            labUpstream.printHowTo(out, relayConfig.listeners().get(0));
+            labUpstream.watch(System.in, out, relay);
+        }
+        out.println("Stop with Ctrl-C or SIGTERM" + (handled.contains("HUP") && config != null ? "; SIGHUP re-reads " + config : "") + ".");
+        out.flush();
+        Spool.Space space = relay.space();
+        if (space.refusing()) {
+            err.println("smtp-doctor relay: WARNING: only " + space.describe() + ": refusing new mail (452 4.3.1) until space frees up;"
+                    + " queued mail is still delivered");
+            err.flush();
+        }
+        while (true) {
+            String signal = signals.take();
+            if (signal.equals("HUP")) {
+                reload(relay);
+                continue;
+            }
+            relay.stop("SIG" + signal);
+            out.println("smtp-doctor relay: stopped (SIG" + signal + ")");
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** The configuration from the file and the flags (with --lab: the lab as the upstream), as at the start. */
+    private RelayConfig configuration(RelayLab labUpstream) {
         try {
             Optional<RelayConfig> file = config == null ? Optional.empty() : Optional.of(RelayConfigReader.read(config));
-            relayConfig = labUpstream == null
+            RelayConfig c = labUpstream == null
                     ? RelayConfig.quickStart(file, listen, upstream, allow, Optional.ofNullable(spool), openRelay)
                     : RelayConfig.quickStart(file, listen, List.of(labUpstream.upstreamUrl()),
                             allow.isEmpty() ? List.of("127.0.0.0/8", "::1") : allow,
                             Optional.of(spool != null ? spool : labUpstream.spool()), openRelay);
             if (legacyTls || labUpstream != null) {
-                relayConfig = relayConfig.withListeners(relayConfig.listeners().stream()
-                        .map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
+                c = c.withListeners(c.listeners().stream().map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
             }
+            if (spoolReserve != null) {
+                try {
+                    c = c.withSpoolReserve(Quantities.spoolReserve(spoolReserve));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--spool-reserve: " + e.getMessage());
+                }
+            }
+            return c;
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
-        warnIfOpen(relayConfig);
-        if (checkConfig) {
-            describe(relayConfig, out);
-            out.println("Configuration OK.");
-            out.flush();
-            return ExitCode.OK;
+    }
+
+    /**
+     * SIGHUP: the configuration file read again, with the same flags over it; applied when only
+     * devices and recipient domains changed (docs: README, "reload"). An unreadable file changes nothing.
+     */
+    private void reload(RelayService relay) {
+        if (config == null) {
+            RelayEvents.warn("config.reload-skipped", "reason", "started without --config: nothing to read again; the running configuration stays");
+            return;
         }
-        Spool spool;
+        RelayConfig next;
         try {
-            spool = openSink(relayConfig.spoolDir());
-        } catch (IOException e) {
-            closeLab(labUpstream);
-            throw new UsageException("cannot open the spool " + relayConfig.spoolDir() + " (" + org.smtpdoctor.io.TextInput.reason(e) + ")");
+            next = configuration(null);
+        } catch (UsageException e) {
+            RelayEvents.warn("config.reload-failed", "file", config, "reason", e.getMessage() + "; the running configuration stays");
+            return;
         }
-        showRelayEvents();
-        DeliveryWorker worker;
-        RelayServer relay;
-        try {
-            // Delivery first: it reads the upstream secrets now, so a missing one stops the start.
-            worker = labUpstream != null ? labUpstream.startWorker(relayConfig, spool) : DeliveryWorker.start(relayConfig, spool);
-        } catch (IllegalArgumentException e) {
-            spool.close();
-            closeLab(labUpstream);
-            throw new UsageException(e.getMessage());
-        }
-        try {
-            relay = RelayServer.start(relayConfig, worker.sink());
-        } catch (ConfigException | IOException e) {
-            worker.close();
-            spool.close();
-            closeLab(labUpstream);
-            throw new UsageException(e.getMessage());
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Listeners first (no new mail), then delivery (leases released), then the spool's lock.
-            relay.close();
-            worker.close();
-            try {
-                spool.close();
-            } catch (IOException ignored) {
-                // Everything accepted is already on disk; closing only releases the lock.
-            }
-            closeLab(labUpstream);
-            stopped.countDown();
-        }));
-        out.println("smtp-doctor relay: started");
-        describe(relayConfig, out);
-        if (labUpstream != null) {
-            labUpstream.printHowTo(out, relayConfig.listeners().get(0));
-            labUpstream.watch(System.in, out, spool, worker);
-        }
-        out.println("Stop with Ctrl-C.");
-        out.flush();
-        stopped.await();
-        return ExitCode.OK;
+        relay.reload(next);
     }
 
     private static void closeLab(RelayLab labUpstream) {
@@ -230,18 +278,31 @@ public final class RelayCommand implements Callable<Integer> {
             err.println("smtp-doctor relay: WARNING: OPEN RELAY: every host in " + String.join(", ", wide)
                     + " may send mail through this relay (" + NetworkGuard.OVERRIDE + " is set)");
             err.flush();
-            org.smtpdoctor.relay.RelayEvents.warn("config.open-relay", "networks", wide);
+            RelayEvents.warn("config.open-relay", "networks", wide);
         }
     }
 
-    /** The one place the relay's sink is made: the durable spool, fsync'd before every 250. */
-    static Spool openSink(Path dir) throws IOException {
-        return Spool.open(dir);
-    }
-
-    private Integer init(PrintWriter out) throws IOException {
+    private Integer init(PrintWriter out) {
+        // --init with --config F would write G and ignore F: a contradiction, not a wish to merge them.
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(o -> o.longestName()).filter(n -> !n.equals("--init")).distinct().toList();
+        if (!others.isEmpty()) {
+            throw new UsageException("--init writes an example configuration and exits; it takes no " + String.join(", ", others)
+                    + " (write the example, edit it, then: smtp-doctor relay --config FILE)");
+        }
+        if (init.equals("-")) {
+            out.print(RelayConfigExample.text());
+            out.flush();
+            return ExitCode.OK;
+        }
+        Path file;
         try {
-            Files.writeString(init, RelayConfigExample.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            file = Path.of(init);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException("--init " + init + ": not a valid file name");
+        }
+        try {
+            Files.writeString(file, RelayConfigExample.text(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
         } catch (IOException e) {
@@ -274,7 +335,7 @@ public final class RelayCommand implements Callable<Integer> {
         for (UpstreamUrl u : c.upstreams()) {
             out.println("  upstream    " + u);
         }
-        out.println("  spool       " + c.spoolDir());
+        out.println("  spool       " + c.spoolDir() + " (keeps " + c.spoolReserve() + " of its volume free)");
         out.println("  pacing      " + c.pacing().messagesPerMinute() + " messages/min, " + c.pacing().recipientsPerDay()
                 + " recipients/day, " + c.pacing().connections() + " connections per mailbox; retries for up to " + age(c.retryMaxAge()));
         out.println("  bounces     " + c.bouncesTo().map(a -> "to " + a).orElse("to the original sender"));

@@ -27,14 +27,10 @@ import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
 import org.smtpdoctor.relay.config.ListenerConfig;
-import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.deliver.DeliveryOptions;
-import org.smtpdoctor.relay.deliver.DeliveryWorker;
 import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.deliver.RetryPolicy;
-import org.smtpdoctor.relay.deliver.UpstreamSettings;
-import org.smtpdoctor.relay.deliver.Upstreams;
-import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.relay.service.RelayService;
 import org.smtpdoctor.report.TerminalText;
 import org.smtpdoctor.smtp.Reply;
 
@@ -105,10 +101,9 @@ final class RelayLab implements AutoCloseable {
         return dir.resolve("spool");
     }
 
-    DeliveryWorker startWorker(RelayConfig config, Spool spool) {
-        return DeliveryWorker.start(spool, Optional.of(config.spoolDir()),
-                Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())),
-                DeliveryOptions.from(config).withRetry(QUICK_RETRIES));
+    /** The relay's delivery options with the lab's quick retries. */
+    static DeliveryOptions tune(DeliveryOptions options) {
+        return options.withRetry(QUICK_RETRIES);
     }
 
     /** What to type, as a device would, and how to switch the lab. */
@@ -137,7 +132,7 @@ final class RelayLab implements AutoCloseable {
      * Prints each message that reaches the lab's mailbox, and switches the lab when a scenario
      * name is typed (then retries deferred mail at once). A daemon thread; ends with the input.
      */
-    void watch(InputStream in, PrintWriter out, Spool spool, DeliveryWorker worker) {
+    void watch(InputStream in, PrintWriter out, RelayService relay) {
         Thread mailbox = new Thread(() -> {
             int seen = 0;
             Optional<Instant> lastProblem = Optional.empty();
@@ -149,7 +144,7 @@ final class RelayLab implements AutoCloseable {
                             + subject(received.get(seen)) + ")");
                     out.flush();
                 }
-                RelayStatus.UpstreamStatus up = worker.status().upstreams().get(0);
+                RelayStatus.UpstreamStatus up = relay.status().upstreams().get(0);
                 if (up.lastEvent().filter(e -> !e.startsWith("delivered")).isPresent() && !up.lastAt().equals(lastProblem)) {
                     lastProblem = up.lastAt();
                     String cause = up.lastCause().orElse("") + " " + up.lastReply().map(r -> r.split(" ", 3).length > 1
@@ -183,8 +178,7 @@ final class RelayLab implements AutoCloseable {
                     }
                     try {
                         lab.switchTo(scenario(name));
-                        int due = spool.retryAll();
-                        worker.wake();
+                        int due = relay.retryAll();
                         out.println("lab: now " + name + (due > 0 ? "; " + due + " deferred message(s) retried now" : ""));
                     } catch (UsageException | IllegalArgumentException e) {
                         out.println("lab: " + e.getMessage());

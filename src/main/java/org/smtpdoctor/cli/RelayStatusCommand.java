@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.relay.spool.QueuedMessage;
@@ -38,8 +39,9 @@ import picocli.CommandLine.Spec;
             "  smtp-doctor relay status --spool /var/spool/smtp-doctor --json",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the relay is running and its status is fresh",
-            "1:no running relay: no status file, a stopped relay's last status, or one not updated for " + RelayStatusCommand.STALE_SECONDS + " s",
+        exitCodeList = {"0:the relay is running, its status is fresh, and it takes mail",
+            "1:no running relay (no status file, a stopped relay's last status, its process gone, or a status not updated for "
+                + RelayStatusCommand.STALE_SECONDS + " s), or one refusing mail: spool low",
             "2:usage error: no such spool"})
 public final class RelayStatusCommand implements Callable<Integer> {
 
@@ -56,6 +58,28 @@ public final class RelayStatusCommand implements Callable<Integer> {
     boolean json;
 
     Clock clock = Clock.systemUTC();
+
+    /**
+     * The kernel drops the spool's lock when its process dies (kill -9 too): a pid in the lock
+     * file that is gone means no relay runs, however recent its last status is.
+     */
+    static boolean holderGone(SpoolReader reader) {
+        OptionalLong holder = reader.lockHolder();
+        return holder.isPresent() && !ProcessHandle.of(holder.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static boolean fresh(RelayStatus status, boolean holderGone, Instant now) {
+        return status.running() && !holderGone && Duration.between(status.at(), now).getSeconds() <= STALE_SECONDS;
+    }
+
+    /** The status of the relay running on this spool now (its process there, its status fresh); empty when none runs. */
+    static Optional<RelayStatus> live(SpoolReader reader, Path dir, Instant now) {
+        try {
+            return RelayStatus.read(dir).filter(s -> fresh(s, holderGone(reader), now));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
 
     @Override
     public Integer call() {
@@ -78,9 +102,13 @@ public final class RelayStatusCommand implements Callable<Integer> {
         } catch (IOException e) {
             status = Optional.empty(); // half-written files cannot happen (atomic rename); an old format can
         }
-        boolean fresh = status.isPresent() && status.get().running()
-                && Duration.between(status.get().at(), now).getSeconds() <= STALE_SECONDS;
-        String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped" : fresh ? "running" : "stale";
+        OptionalLong holder = reader.lockHolder();
+        boolean holderGone = holderGone(reader);
+        boolean fresh = status.isPresent() && fresh(status.get(), holderGone, now);
+        // Running, but below the spool's reserve: every device gets 452. Not OK for a monitor.
+        boolean refusing = fresh && status.get().refusingMail();
+        String state = status.isEmpty() ? "no-status" : !status.get().running() ? "stopped"
+                : holderGone ? "not-running" : fresh ? "running" : "stale";
         RelayStatus.Queue queue;
         if (fresh) {
             queue = status.get().queue();
@@ -94,20 +122,23 @@ public final class RelayStatusCommand implements Callable<Integer> {
             queue = RelayStatus.Queue.of(messages);
         }
         if (json) {
-            ObjectNode doc = Version.jsonDocument().put("spool", dir.toAbsolutePath().toString()).put("relay", state);
+            ObjectNode doc = Version.jsonDocument().put("spool", dir.toAbsolutePath().toString()).put("relay", state)
+                    .put("refusing_mail", refusing);
             if (status.isPresent()) {
                 doc.set("status", status.get().json());
             }
             ObjectNode q = doc.putObject("queue");
             q.put("messages", queue.messages()).put("pending", queue.pending()).put("deferred", queue.deferred())
                     .put("delivered", queue.delivered()).put("failed", queue.failed());
-            queue.oldest().ifPresent(o -> q.put("oldestReceivedAt", o.toString())
-                    .put("oldestAgeSeconds", Duration.between(o, now).getSeconds()));
+            queue.oldest().ifPresent(o -> q.put("oldest_received_at", o.toString())
+                    .put("oldest_age_s", Duration.between(o, now).getSeconds()));
             out.println(doc.toPrettyString());
         } else {
             switch (state) {
                 case "no-status" -> out.println("No relay status in " + dir + ": no relay has run on this spool yet, or it is starting.");
                 case "stopped" -> out.println("The relay on " + dir + " stopped at " + status.get().at() + "; its last status follows.");
+                case "not-running" -> out.println("The relay on " + dir + " is not running: process " + holder.getAsLong()
+                        + ", which held the spool, is gone (killed or crashed?); its last status, of " + status.get().at() + ", follows.");
                 case "stale" -> out.println("The relay on " + dir + " has not updated its status since " + status.get().at()
                         + " (" + Duration.between(status.get().at(), now).getSeconds() + " s): it is probably not running (killed?).");
                 default -> {
@@ -123,6 +154,6 @@ public final class RelayStatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return fresh ? ExitCode.OK : ExitCode.FAILED;
+        return fresh && !refusing ? ExitCode.OK : ExitCode.FAILED;
     }
 }

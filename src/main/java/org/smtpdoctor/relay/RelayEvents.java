@@ -35,6 +35,20 @@ public final class RelayEvents {
         }
     }
 
+    /** A line {@link #line} made earlier (the audit notes of queue changes made while no relay ran), logged as it is. */
+    public static void infoLine(String line) {
+        if (log.isInfoEnabled()) {
+            log.info(line);
+        }
+    }
+
+    /** {@link #infoLine} at WARN. */
+    public static void warnLine(String line) {
+        if (log.isWarnEnabled()) {
+            log.warn(line);
+        }
+    }
+
     public static String line(String event, Object... fields) {
         StringBuilder out = new StringBuilder("event=").append(event);
         for (int i = 0; i + 1 < fields.length; i += 2) {

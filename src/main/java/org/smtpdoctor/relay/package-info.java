@@ -11,9 +11,12 @@
  *   <li>{@code spool}: the durable queue, its formats and its administration.</li>
  *   <li>{@code deliver}: workers that take due messages from the spool to an upstream, with
  *       retries, pacing, bounces and the status file.</li>
+ *   <li>{@code service}: the relay as one running service, composing the others: the start
+ *       check ({@code --check-config} and every start), start, reload, stop.</li>
  * </ul>
  * {@code device} and {@code deliver} read {@code config} and write to {@code spool}; they do
- * not know each other. Both log through {@link org.smtpdoctor.relay.RelayEvents}, one line per
+ * not know each other. {@code config} names the spool's reserve with the spool's own type;
+ * {@code spool} depends on nothing here but the event log. Both log through {@link org.smtpdoctor.relay.RelayEvents}, one line per
  * event.
  */
 package org.smtpdoctor.relay;

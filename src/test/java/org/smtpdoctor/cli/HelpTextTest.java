@@ -156,6 +156,25 @@ class HelpTextTest {
     }
 
     @Test
+    void anOptionDescribedInSeveralLinesOfProseIsOneParagraphReflowedToTheWidth() {
+        int checked = 0;
+        for (List<String> path : commandPaths()) {
+            String wide = help(path, 1000);
+            for (picocli.CommandLine.Model.OptionSpec option : spec(path).options()) {
+                List<String> lines = Arrays.asList(option.description());
+                if (option.hidden() || lines.size() < 2 || lines.stream().anyMatch(l -> l.isBlank() || Character.isWhitespace(l.charAt(0))
+                        || l.contains("${"))) {
+                    continue;
+                }
+                String paragraph = String.join(" ", lines.stream().map(String::strip).toList()).replace("%%", "%");
+                assertThat(wide).as("%s of %s", option.longestName(), String.join(" ", path)).contains(paragraph);
+                checked++;
+            }
+        }
+        assertThat(checked).as("options described in several lines").isPositive();
+    }
+
+    @Test
     void everyExampleInEveryHelpIsValidShellThatParsesAndTheOfflineOnesRun() {
         int examples = 0;
         for (List<String> path : commandPaths()) {

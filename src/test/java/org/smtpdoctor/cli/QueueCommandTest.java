@@ -177,8 +177,9 @@ class QueueCommandTest {
             assertUsageError(Cli.run("queue", verb, "../../etc/passwd", "--spool", dir.toString()),
                     "no message ../../etc/passwd in the spool " + dir);
         }
-        assertUsageError(Cli.run("queue", "retry", "--spool", dir.toString()), "give a queue id or --all");
-        assertUsageError(Cli.run("queue"), "name what to do: queue list, show, retry or delete (see smtp-doctor queue --help)");
+        assertUsageError(Cli.run("queue", "retry", "--spool", dir.toString()),
+                "give queue ids, --all, or filters (--sender, --recipient, --older-than, --state)");
+        assertUsageError(Cli.run("queue"), "name what to do: queue list, show, retry, delete or requeue-corrupt (see smtp-doctor queue --help)");
         Cli.Run missing = Cli.run("queue", "list");
         assertThat(missing.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(missing.err()).contains("Missing required option: '--spool=DIR'");
@@ -192,6 +193,179 @@ class QueueCommandTest {
         assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).startsWith("smtp-doctor: cannot change the spool " + dir + ": ").doesNotContain("Exception");
         assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out()).as("still readable").contains(fresh);
+    }
+
+    /** Three more messages: two from the scanner (one old), one bounce. */
+    private java.util.List<String> moreMessages() throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            ids.add(spool.accept(new org.smtpdoctor.relay.spool.Envelope("scanner-2f", "192.0.2.10", "SCANNER", Optional.empty(),
+                    "Scanner@LAN.test", java.util.List.of("x@fabrikam.test"), Instant.now().minusSeconds(3 * 86400)), stream(content("3"))));
+            ids.add(spool.accept(new org.smtpdoctor.relay.spool.Envelope("scanner-2f", "192.0.2.10", "SCANNER", Optional.empty(),
+                    "scanner@lan.test", java.util.List.of("y@fabrikam.test"), Instant.now()), stream(content("4"))));
+            ids.add(spool.accept(new org.smtpdoctor.relay.spool.Envelope("smtp-doctor", "127.0.0.1", "relay", Optional.empty(),
+                    "", java.util.List.of("z@fabrikam.test"), Instant.now()), stream(content("5"))));
+        }
+        return ids;
+    }
+
+    private java.util.Set<String> queued() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        org.smtpdoctor.relay.spool.SpoolReader.open(dir).list().forEach(m -> ids.add(m.id()));
+        return ids;
+    }
+
+    @Test
+    void deleteTakesSeveralIdsAndAllAndNothingChangesWhenOneIsUnknown() throws Exception {
+        java.util.List<String> more = moreMessages();
+        assertUsageError(Cli.run("queue", "delete", more.get(0), "0000000000000000", "--spool", dir.toString()),
+                "no message 0000000000000000 in the spool " + dir);
+        assertThat(queued()).hasSize(5);
+        Cli.Run two = Cli.run("queue", "delete", more.get(0), more.get(1), "--spool", dir.toString());
+        assertThat(two.exit()).as(two.err()).isZero();
+        assertThat(two.out()).contains("Deleted " + more.get(0), "Deleted " + more.get(1));
+        assertThat(queued()).containsExactlyInAnyOrder(deferred, fresh, more.get(2));
+        Cli.Run all = Cli.run("queue", "delete", "--all", "--spool", dir.toString(), "--json");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(new ObjectMapper().readTree(all.out()).get("messages")).hasSize(3);
+        assertThat(queued()).isEmpty();
+    }
+
+    @Test
+    void filtersSelectBySenderRecipientAgeAndStateAndMustAllMatch() throws Exception {
+        java.util.List<String> more = moreMessages();
+        Cli.Run bySender = Cli.run("queue", "delete", "--sender", "scanner@lan.test", "--recipient", "@fabrikam.test",
+                "--spool", dir.toString(), "--json");
+        assertThat(bySender.exit()).as(bySender.err()).isZero();
+        assertThat(new ObjectMapper().readTree(bySender.out()).get("messages").findValuesAsText("id"))
+                .as("the sender matches whatever its case").containsExactlyInAnyOrder(more.get(0), more.get(1));
+        assertThat(queued()).containsExactlyInAnyOrder(deferred, fresh, more.get(2));
+
+        Cli.Run none = Cli.run("queue", "delete", "--sender", "<>", "--older-than", "36500d", "--spool", dir.toString());
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out()).startsWith("No message in " + dir + " matches --sender <> --older-than 36500d; nothing deleted.");
+        Cli.Run old = Cli.run("queue", "delete", "--sender", "<>", "--older-than", "1h", "--spool", dir.toString());
+        assertThat(old.out()).as("the older bounce only").startsWith("Deleted " + fresh + ": from <>").doesNotContain(more.get(2));
+        assertThat(Cli.run("queue", "delete", "--sender", "<>", "--state", "pending", "--spool", dir.toString()).exit()).isZero();
+        assertThat(queued()).containsExactlyInAnyOrder(deferred);
+
+        Cli.Run byState = Cli.run("queue", "retry", "--state", "deferred", "--recipient", "b@CONTOSO.test", "--spool", dir.toString());
+        assertThat(byState.exit()).as(byState.err()).isZero();
+        assertThat(byState.out()).startsWith(deferred + ": due now for b@contoso.test");
+
+        assertUsageError(Cli.run("queue", "delete", "--older-than", "soon", "--spool", dir.toString()),
+                "--older-than soon: expected an age like 30m, 2h or 3d");
+        assertUsageError(Cli.run("queue", "delete", "--state", "lost", "--spool", dir.toString()),
+                "--state lost: expected pending, deferred, delivered or failed");
+        assertUsageError(Cli.run("queue", "delete", deferred, "--sender", "a@b", "--spool", dir.toString()),
+                "give queue ids or filters, not both");
+        assertUsageError(Cli.run("queue", "delete", "--all", "--state", "pending", "--spool", dir.toString()),
+                "--all selects every message; filters select some: give one or the other");
+        assertThat(queued()).containsExactly(deferred);
+    }
+
+    /** The relay's event log lines while {@code body} runs. */
+    private static java.util.List<String> relayLog(org.junit.jupiter.api.function.Executable body) throws Throwable {
+        ch.qos.logback.classic.Logger events = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.smtpdoctor.relay.RelayEvents.LOGGER);
+        ch.qos.logback.classic.Level before = events.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        events.addAppender(appender);
+        events.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            body.execute();
+        } finally {
+            events.detachAppender(appender);
+            events.setLevel(before);
+        }
+        return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void everyChangeIsALineInTheRelaysLogAlsoWhenItWasMadeWhileTheRelayWasStopped() throws Throwable {
+        String user = System.getProperty("user.name");
+        // No relay: the command changes the spool itself and leaves a durable note...
+        java.util.List<String> meanwhile = relayLog(() -> {
+            assertThat(Cli.run("queue", "delete", fresh, "--spool", dir.toString()).exit()).isZero();
+            assertThat(Cli.run("queue", "retry", deferred, "--spool", dir.toString()).exit()).isZero();
+        });
+        assertThat(meanwhile).as("nothing in a log nobody keeps").noneMatch(l -> l.startsWith("event=queue."));
+        try (var notes = Files.list(dir.resolve("audit"))) {
+            assertThat(notes).hasSize(2);
+        }
+        // ...which the relay logs when it next starts, with the time of the change.
+        java.util.List<String> atStart = relayLog(() -> org.smtpdoctor.relay.spool.SpoolAudit.replay(dir));
+        assertThat(atStart).hasSize(2);
+        assertThat(atStart.get(0)).startsWith("event=queue.delete id=" + fresh + " device=scanner-2f sender=\"\" rcpt=c@contoso.test by=" + user
+                + " applied=directly at=20");
+        assertThat(atStart.get(1)).startsWith("event=queue.retry id=" + deferred).contains("by=" + user, "applied=directly");
+        assertThat(dir.resolve("audit")).isEmptyDirectory();
+
+        // A running relay applies the request and logs it itself, naming who asked.
+        try (Spool relay = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0))) {
+            java.util.List<String> live = relayLog(() -> assertThat(Cli.run("queue", "retry", deferred, "--spool", dir.toString()).exit()).isZero());
+            assertThat(live).anyMatch(l -> l.startsWith("event=queue.retry id=" + deferred) && l.contains("by=" + user)
+                    && !l.contains("applied=directly"));
+        }
+        assertThat(dir.resolve("audit")).isEmptyDirectory();
+    }
+
+    @Test
+    void requeueCorruptPutsBackWhatCanBeReadAndQueueListCountsWhatIsSetAside() throws Exception {
+        Path corrupt = dir.resolve("corrupt");
+        Path msg = dir.resolve("msg");
+        // A damaged envelope, as a disk might leave it: set aside at the next open.
+        byte[] envelope = Files.readAllBytes(msg.resolve(fresh + ".env"));
+        Files.write(msg.resolve(fresh + ".env"), java.util.Arrays.copyOf(envelope, envelope.length / 2));
+        assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out())
+                .contains("1 message(s) that cannot be read (" + fresh + "): not shown; the relay sets them aside in corrupt/");
+        Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0)).close();
+        Cli.Run list = Cli.run("queue", "list", "--spool", dir.toString());
+        assertThat(list.out()).contains("1 damaged message set aside in " + corrupt + ", never delivered (none can be read whole)");
+        Cli.Run stays = Cli.run("queue", "requeue-corrupt", "--spool", dir.toString());
+        assertThat(stays.exit()).as(stays.err()).isZero();
+        assertThat(stays.out()).startsWith(fresh + ": stays in corrupt/: ").contains("is not complete JSON");
+
+        Files.write(corrupt.resolve(fresh + ".env"), envelope); // restored
+        assertThat(Cli.run("queue", "list", "--spool", dir.toString(), "--json").out()).contains("\"can_requeue\" : true");
+        Cli.Run back = Cli.run("queue", "requeue-corrupt", "--spool", dir.toString());
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(back.out()).isEqualTo(fresh + ": queued again for c@contoso.test (every recipient: some may get it twice)\n"
+                + "(no relay was running; the spool was changed directly)\n");
+        assertThat(queued()).contains(fresh);
+        assertThat(new ObjectMapper().readTree(Cli.run("queue", "list", "--spool", dir.toString(), "--json").out()).get("corrupt").asInt())
+                .isZero();
+        assertThat(Cli.run("queue", "requeue-corrupt", "--spool", dir.toString()).out()).isEqualTo("Nothing set aside in " + corrupt + ".\n");
+    }
+
+    @Test
+    void listShowsWhenAMessageHeldByTheUpstreamsBackOffWillNextBeTried() throws Exception {
+        Instant now = Instant.now();
+        Instant until = now.plusSeconds(600);
+        // A relay runs on the spool (this process holds the lock file's pid) and every upstream is backed off.
+        new org.smtpdoctor.relay.deliver.RelayStatus(now, "relay.test", true,
+                new org.smtpdoctor.relay.deliver.RelayStatus.Queue(2, 1, 1, 1, 0, Optional.empty()),
+                java.util.List.of(new org.smtpdoctor.relay.deliver.RelayStatus.UpstreamStatus("smtp://smarthost", "smarthost",
+                        Optional.of(until), Optional.of(now), Optional.of("deferred"), Optional.of("421 4.7.0 Try again later"),
+                        Optional.of("throttling_rate_limit"), 0, 1, 0, 30, 10_000, 30, 10_000, 3))).write(dir);
+        Files.writeString(dir.resolve("lock"), ProcessHandle.current().pid() + "\n");
+        Cli.Run run = Cli.run("queue", "list", "--spool", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines[2]).as("deferred past the back-off: its own time").contains("b@contoso.test", "deferred", "in 59m");
+        assertThat(lines[3]).as("pending, but nothing goes before the back-off ends").startsWith(fresh).containsPattern("pending +0 +in (9|10)m\\*");
+        assertThat(run.out()).contains("* held: every upstream is backed off (throttled or unreachable) until " + until);
+        JsonNode doc = new ObjectMapper().readTree(Cli.run("queue", "list", "--spool", dir.toString(), "--json").out());
+        assertThat(doc.get("messages").get(0).get("held_until").isNull()).isTrue();
+        assertThat(doc.get("messages").get(1).get("held_until").asText()).isEqualTo(until.toString());
+
+        // The relay's process gone: no back-off holds anything any more.
+        Process gone = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        Files.writeString(dir.resolve("lock"), gone.pid() + "\n");
+        assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out()).doesNotContain("held").doesNotContain("*");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.config.PasswordHash;
@@ -21,6 +22,17 @@ class RelayCliTest {
                 "hash-password", "127.0.0.1:2525: nothing on the network", "m365-oauth://", "mx://DOMAIN", "A password inside the URL is refused");
         assertThat(Cli.run("--help").out()).contains("relay");
         assertThat(Cli.run("relay", "hash-password", "--help").out()).contains("never an argument");
+        assertThat(r.out()).contains("--spool-reserve", "5%", "SIGHUP reads", "exits 0");
+    }
+
+    @Test
+    void the_relay_and_queue_help_texts_format_without_picocli_warnings() throws Exception {
+        for (String[] help : List.of(new String[] {"relay", "--help"}, new String[] {"queue", "delete", "--help"},
+                new String[] {"queue", "retry", "--help"}, new String[] {"queue", "requeue-corrupt", "--help"})) {
+            ProcessTest.Result r = ProcessTest.run(java.util.Map.of(), help);
+            assertThat(r.exit()).isZero();
+            assertThat(r.err()).as(String.join(" ", help)).doesNotContain("WARN");
+        }
     }
 
     @Test
@@ -32,18 +44,61 @@ class RelayCliTest {
         Cli.Run again = Cli.run("relay", "--init", file.toString());
         assertThat(again.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(again.err()).contains("already exists");
+        assertThat(Files.readString(file)).contains("port: 2525");
+        // Port 0 instead of 2525, which --check-config binds and another program may hold.
+        Files.writeString(file, Files.readString(file).replace("port: 2525", "port: 0"));
+        // As written, the example lacks only its client secret, and --check-config says exactly that.
         Cli.Run check = Cli.run("relay", "--config", file.toString(), "--check-config");
-        assertThat(check.exit()).as(check.err()).isZero();
-        assertThat(check.out()).contains("listening   0.0.0.0:2525 (starttls, TLSv1.3/TLSv1.2)", "device      printers: from 192.168.10.0/24",
-                "upstream    m365-oauth://relay@contoso.com", "Configuration OK.");
+        assertThat(check.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(check.err().strip()).isEqualTo("smtp-doctor: m365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com"
+                + "&client-id=00000000-0000-0000-0000-000000000000&client-secret-env=RELAY_CLIENT_SECRET: the client secret should be"
+                + " in the environment variable RELAY_CLIENT_SECRET, which is not set");
+        assertThat(check.out()).contains("listening   0.0.0.0:0 (starttls, TLSv1.3/TLSv1.2)", "device      printers: from 192.168.10.0/24",
+                "upstream    m365-oauth://relay@contoso.com", "spool       /var/spool/smtp-doctor (keeps 64 MB of its volume free)")
+                .doesNotContain("Configuration OK.");
+        ProcessTest.Result withSecret = ProcessTest.run(java.util.Map.of("RELAY_CLIENT_SECRET", "not-checked-here"),
+                "relay", "--config", file.toString(), "--check-config");
+        assertThat(withSecret.exit()).as(withSecret.err()).isZero();
+        assertThat(withSecret.out()).contains("Configuration OK.");
     }
 
     @Test
-    void quick_start_flags_make_a_configuration_without_a_file() {
+    void init_with_another_option_is_a_usage_error_and_init_dash_prints_the_example(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("mine.yaml"), "spool: /s\n");
+        Cli.Run both = Cli.run("relay", "--config", config.toString(), "--init", dir.resolve("new.yaml").toString());
+        assertThat(both.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(both.err()).startsWith("smtp-doctor: --init writes an example configuration and exits; it takes no --config");
+        assertThat(dir.resolve("new.yaml")).doesNotExist();
+        Cli.Run spool = Cli.run("relay", "--init", dir.resolve("new.yaml").toString(), "--spool", "/s");
+        assertThat(spool.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(spool.err()).contains("it takes no --spool");
+
+        Cli.Run stdout = Cli.run("relay", "--init", "-");
+        assertThat(stdout.exit()).as(stdout.err()).isZero();
+        assertThat(stdout.out()).startsWith("# smtp-doctor relay configuration").contains("listeners:", "upstream:", "pacing:");
+        assertThat(dir.resolve("-")).doesNotExist();
+        assertThat(Path.of("-")).doesNotExist();
+        org.smtpdoctor.relay.config.RelayConfigReader.parse(stdout.out(), "stdout"); // the printed example is valid as printed
+    }
+
+    @Test
+    void quick_start_flags_make_a_configuration_without_a_file() throws Exception {
+        boolean free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 2525));
+            free = true;
+        } catch (java.io.IOException inUse) {
+            free = false; // another program on this machine holds the default port: --check-config must say so
+        }
         Cli.Run r = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://smarthost.example.com",
                 "--spool", "/tmp/spool", "--check-config");
-        assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("listening   127.0.0.1:2525 (starttls", "device      allow 192.168.1.0/24: from 192.168.1.0/24");
+        if (free) {
+            assertThat(r.exit()).as(r.err()).isZero();
+        } else {
+            assertThat(r.err().strip()).isEqualTo("smtp-doctor: cannot listen on 127.0.0.1:2525 (address in use: another program listens there)");
+        }
     }
 
     @Test
@@ -64,7 +119,8 @@ class RelayCliTest {
             Cli.Run r = Cli.run("relay", "--allow", "127.0.0.1", "--upstream", "smtp://h", "--spool", dir.toString(),
                     "--listen", "127.0.0.1:0");
             assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
-            assertThat(r.err()).startsWith("smtp-doctor: cannot open the spool " + dir).doesNotContain("Exception");
+            assertThat(r.err().strip()).isEqualTo("smtp-doctor: a relay (process " + ProcessHandle.current().pid() + ") runs on the spool "
+                    + dir + "; stop it first (one relay per spool)");
         }
     }
 
@@ -87,22 +143,23 @@ class RelayCliTest {
     @Test
     void legacy_tls_opens_the_listeners_to_tls_1_0_and_1_1_and_says_so() {
         Cli.Run modern = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://127.0.0.1", "--spool", "/s",
-                "--listen", "127.0.0.1:2525", "--check-config");
-        assertThat(modern.out()).contains("127.0.0.1:2525 (starttls, TLSv1.3/TLSv1.2)").contains("retries for up to 5 days");
+                "--listen", "127.0.0.1:0", "--check-config");
+        assertThat(modern.out()).contains("127.0.0.1:0 (starttls, TLSv1.3/TLSv1.2)").contains("retries for up to 5 days");
         Cli.Run legacy = Cli.run("relay", "--allow", "192.168.1.0/24", "--upstream", "smtp://127.0.0.1", "--spool", "/s",
-                "--listen", "127.0.0.1:2525", "--legacy-tls", "--check-config");
-        assertThat(legacy.exit()).isZero();
-        assertThat(legacy.out()).contains("127.0.0.1:2525 (starttls, TLSv1.3/TLSv1.2/TLSv1.1/TLSv1)");
+                "--listen", "127.0.0.1:0", "--legacy-tls", "--check-config");
+        assertThat(legacy.exit()).as(legacy.err()).isZero();
+        assertThat(legacy.out()).contains("127.0.0.1:0 (starttls, TLSv1.3/TLSv1.2/TLSv1.1/TLSv1)");
     }
 
     @Test
     void an_allow_for_the_whole_internet_is_refused_and_with_the_override_warned_about_at_every_start() {
-        Cli.Run open = Cli.run("relay", "--allow", "0.0.0.0/0", "--upstream", "smtp://h", "--spool", "/s", "--check-config");
+        Cli.Run open = Cli.run("relay", "--allow", "0.0.0.0/0", "--upstream", "smtp://h", "--spool", "/s", "--listen", "127.0.0.1:0",
+                "--check-config");
         assertThat(open.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(open.err()).contains("0.0.0.0/0 is wider than /8", "open relay", "--i-know-this-is-an-open-relay");
         assertThat(open.out()).doesNotContain("Configuration OK");
         Cli.Run forced = Cli.run("relay", "--allow", "::/0", "--i-know-this-is-an-open-relay", "--upstream", "smtp://h", "--spool", "/s",
-                "--check-config");
+                "--listen", "127.0.0.1:0", "--check-config");
         assertThat(forced.exit()).as(forced.err()).isZero();
         assertThat(forced.err()).contains("WARNING: OPEN RELAY: every host in ::/0 may send mail through this relay");
         Cli.Run hostBits = Cli.run("relay", "--allow", "192.168.1.5/24", "--upstream", "smtp://h", "--spool", "/s", "--check-config");

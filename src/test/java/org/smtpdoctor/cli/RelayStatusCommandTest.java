@@ -91,9 +91,94 @@ class RelayStatusCommandTest {
         assertThat(doc.path("tool").asText()).isEqualTo("smtp-doctor");
         assertThat(doc.path("relay").asText()).isEqualTo("running");
         assertThat(doc.path("queue").path("deferred").asInt()).isEqualTo(1);
-        assertThat(doc.path("queue").path("oldestAgeSeconds").asLong()).isEqualTo(93);
+        assertThat(doc.path("queue").path("oldest_age_s").asLong()).isEqualTo(93);
+        assertThat(doc.path("queue").path("oldest_received_at").asText()).isEqualTo(AT.minusSeconds(90).toString());
+        assertThat(doc.path("status").path("host_name").asText()).isEqualTo("relay.test");
         assertThat(doc.path("status").path("upstreams").get(0).path("last").path("cause").asText()).isEqualTo("throttling_rate_limit");
-        assertThat(doc.path("status").path("upstreams").get(0).path("pacing").path("recipientsLeftToday").asLong()).isEqualTo(9988);
+        assertThat(doc.path("status").path("upstreams").get(0).path("pacing").path("recipients_left_today").asLong()).isEqualTo(9988);
+        assertThat(doc.path("status").path("upstreams").get(0).path("backed_off_until").asText()).isEqualTo(AT.plusSeconds(60).toString());
+        // One naming convention across commands: every key of the document is snake_case.
+        List<String> keys = new java.util.ArrayList<>();
+        collectKeys(doc, keys);
+        assertThat(keys).allMatch(k -> k.matches("[a-z0-9_]+"), "snake_case");
+    }
+
+    private static void collectKeys(com.fasterxml.jackson.databind.JsonNode n, List<String> keys) {
+        n.fields().forEachRemaining(e -> {
+            keys.add(e.getKey());
+            collectKeys(e.getValue(), keys);
+        });
+        if (n.isArray()) {
+            n.forEach(c -> collectKeys(c, keys));
+        }
+    }
+
+    @Test
+    void aStatusFileWrittenBeforeTheKeysBecameSnakeCaseIsStillRead() throws Exception {
+        Path spool = spoolWithOneMessage();
+        java.nio.file.Files.writeString(spool.resolve(RelayStatus.FILE), """
+                {"statusVersion": 1, "at": "2026-11-28T12:00:00Z", "hostName": "old.relay", "running": true,
+                 "queue": {"messages": 1, "pending": 0, "deferred": 1, "delivered": 0, "failed": 0, "oldestReceivedAt": "2026-11-28T11:58:30Z"},
+                 "upstreams": [{"name": "smtp://h", "pacingKey": "h", "backedOffUntil": "2026-11-28T12:01:00Z",
+                   "last": {"at": "2026-11-28T11:59:55Z", "event": "deferred", "reply": "451 4.3.0 later"},
+                   "recipientsSinceStart": {"delivered": 12, "deferred": 1, "failed": 0},
+                   "pacing": {"messagesLeftThisMinute": 18, "messagesPerMinute": 30, "recipientsLeftToday": 9988,
+                              "recipientsPerDay": 10000, "connections": 3}}]}
+                """);
+        RelayStatus old = RelayStatus.read(spool).orElseThrow();
+        assertThat(old.hostName()).isEqualTo("old.relay");
+        assertThat(old.queue().oldest()).contains(Instant.parse("2026-11-28T11:58:30Z"));
+        assertThat(old.upstreams().get(0).pacingKey()).isEqualTo("h");
+        assertThat(old.upstreams().get(0).backedOffUntil()).contains(Instant.parse("2026-11-28T12:01:00Z"));
+        assertThat(old.upstreams().get(0).delivered()).isEqualTo(12);
+        assertThat(old.upstreams().get(0).recipientsLeft()).isEqualTo(9988);
+        Run r = run(AT.plusSeconds(3), "--spool", spool.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.path("status").path("host_name").asText()).as("written out in today's keys").isEqualTo("old.relay");
+        assertThat(doc.path("status").has("hostName")).isFalse();
+    }
+
+    @Test
+    void aRelayRefusingMailBecauseItsSpoolIsLowSaysSoAndExitsNonZero() throws Exception {
+        Path spool = spoolWithOneMessage();
+        RelayStatus low = status(true);
+        new RelayStatus(low.at(), low.hostName(), true, low.queue(), low.upstreams(),
+                Optional.of(new org.smtpdoctor.relay.spool.Spool.Space(12L << 20, 64L << 20, true))).write(spool);
+        Run r = run(AT.plusSeconds(3), "--spool", spool.toString());
+        assertThat(r.exit()).as("a monitor must see it").isEqualTo(1);
+        assertThat(r.out()).contains("relay relay.test, running", "refusing mail: spool low (12 MB free on the spool's volume, below its"
+                + " reserve of 64 MB): devices get 452 4.3.1 at MAIL FROM until space frees up");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(AT.plusSeconds(3), "--spool", spool.toString(), "--json").out());
+        assertThat(doc.path("refusing_mail").asBoolean()).isTrue();
+        assertThat(doc.path("status").path("spool").path("free_bytes").asLong()).isEqualTo(12L << 20);
+        assertThat(doc.path("status").path("spool").path("reserve_bytes").asLong()).isEqualTo(64L << 20);
+
+        new RelayStatus(low.at(), low.hostName(), true, low.queue(), low.upstreams(),
+                Optional.of(new org.smtpdoctor.relay.spool.Spool.Space(900L << 20, 64L << 20, false))).write(spool);
+        Run ok = run(AT.plusSeconds(3), "--spool", spool.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("spool: 900 MB free on the spool's volume, above its reserve of 64 MB").doesNotContain("refusing");
+    }
+
+    @Test
+    void aDeadProcessInTheLockFileMeansNotRunningAtOnceHoweverFreshItsStatus() throws Exception {
+        Path spool = spoolWithOneMessage();
+        status(true).write(spool);
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gone.waitFor();
+        java.nio.file.Files.writeString(spool.resolve("lock"), gone.pid() + "\n");
+        Run r = run(AT.plusSeconds(1), "--spool", spool.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("The relay on " + spool + " is not running: process " + gone.pid()
+                + ", which held the spool, is gone (killed or crashed?)").contains("queue now: 1 message");
+        Run json = run(AT.plusSeconds(1), "--spool", spool.toString(), "--json");
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).path("relay").asText()).isEqualTo("not-running");
+
+        java.nio.file.Files.writeString(spool.resolve("lock"), ProcessHandle.current().pid() + "\n");
+        assertThat(run(AT.plusSeconds(1), "--spool", spool.toString()).exit()).as("a live holder with a fresh status").isZero();
     }
 
     @Test

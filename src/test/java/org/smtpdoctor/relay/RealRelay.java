@@ -191,7 +191,7 @@ final class RealRelay implements AutoCloseable {
 
     /** One dump file of smtp-sink, split: the relay's queue id (its Received line), Message-Id, body. */
     record Dump(Path file, String queueId, String messageId, String body, boolean complete) {
-        private static final Pattern RELAY_RECEIVED = Pattern.compile("\tby relay\\.test \\(smtp-doctor\\) with SMTP id (\\w+);\n");
+        private static final Pattern RELAY_RECEIVED = Pattern.compile("\tby relay\\.test \\(smtp-doctor\\) with E?SMTPS?A? id (\\w+);\n");
         private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-Id:\\s*(<[^>\\n]+>)");
 
         static Dump read(Path file) throws IOException {

@@ -27,8 +27,10 @@ import org.smtpdoctor.testing.DeviceClient;
  * Issue 6, spool disk full: the relay (a child JVM, {@code smtp-doctor relay --config}) spools on
  * a 70 MB tmpfs this test mounts, with the upstream down so nothing leaves the spool. The spool
  * refuses below {@link Spool.Options#DEFAULT_MIN_FREE_BYTES} (64 MB) free, so after about 6 MB
- * of 300 KB messages the device gets {@code 452 4.3.1}. Then the upstream (smtp-sink) comes up:
- * every message that got 250 arrives once and whole, and none that got 452 ever does.
+ * of 300 KB messages the device gets {@code 452 4.3.1}, at MAIL FROM since issue 15 (before it
+ * sends its body), and {@code relay status} says "refusing mail: spool low" and exits 1. Then the
+ * upstream (smtp-sink) comes up: every message that got 250 arrives once and whole, and none that
+ * got 452 ever does.
  *
  * <p>The relay is restarted for the delivery, after {@code smtp-doctor queue retry --all}: with the
  * upstream down the first attempt backs the whole upstream off for 30 s and defers its message by
@@ -65,32 +67,45 @@ class RelayDiskFullTest {
                     assertThat(c.send("EHLO scanner")).startsWith("250");
                     for (int n = 0; n < 200 && refused.size() < 3; n++) {
                         String messageId = "<full-" + n + "@diskfull.test>";
-                        assertThat(c.send("MAIL FROM:<scanner@lan.test>")).startsWith("250");
+                        String mail = c.send("MAIL FROM:<scanner@lan.test>");
+                        if (mail.startsWith("452")) {
+                            // Below the reserve: refused at MAIL FROM, before the device sends its 300 KB (issue 15).
+                            assertThat(mail).as("the reply to MAIL for %s", messageId).startsWith("452 4.3.1 ");
+                            refusal = mail;
+                            refused.add(messageId);
+                            continue;
+                        }
+                        assertThat(mail).startsWith("250");
+                        assertThat(refused).as("a 250 to MAIL after a 452 while nothing left the spool").isEmpty();
                         assertThat(c.send("RCPT TO:<b@contoso.test>")).startsWith("250");
                         assertThat(c.send("DATA")).startsWith("354");
                         String reply = c.raw(message(messageId)).reply();
-                        if (reply.startsWith("250")) {
-                            assertThat(refused).as("a 250 after a 452 while nothing left the spool").isEmpty();
-                            accepted.put(messageId, reply.replaceAll("(?s).*queued as (\\w+).*", "$1"));
-                        } else {
-                            assertThat(reply).as("the reply to %s", messageId).startsWith("452 4.3.1 ");
-                            refusal = reply;
-                            refused.add(messageId);
-                        }
+                        assertThat(reply).as("the reply to %s's final dot: the reserve is checked at MAIL", messageId).startsWith("250");
+                        accepted.put(messageId, reply.replaceAll("(?s).*queued as (\\w+).*", "$1"));
                     }
                 }
                 assertThat(refused).as("452 4.3.1 within 200 messages of %d KB", MESSAGE_BYTES / 1024).hasSize(3);
                 assertThat(accepted).as("room for some before the 64 MB reserve").hasSizeGreaterThan(5);
                 assertThat(Files.getFileStore(spool).getUsableSpace()).isLessThan(Spool.Options.DEFAULT_MIN_FREE_BYTES);
-                assertThat(Files.readString(relay.log, StandardCharsets.UTF_8)).contains("reason=\"spool full\"");
+                assertThat(Files.readString(relay.log, StandardCharsets.UTF_8)).contains("event=spool.low ")
+                        .contains("phase=mail reason=\"spool low\"");
+                // relay status says so, and exits non-zero: a monitor sees it without reading WARN lines.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                Exec.Result status;
+                do {
+                    Thread.sleep(200);
+                    status = relayCommand("relay", "status", "--spool", spool.toString());
+                } while (!status.output().contains("refusing mail: spool low") && System.nanoTime() < deadline);
+                assertThat(status.output()).contains("refusing mail: spool low (", "452 4.3.1");
+                assertThat(status.ok()).as("relay status exits non-zero while the relay refuses mail").isFalse();
             }
             try (RealRelay.Sink sink = RealRelay.Sink.start(dir.resolve("dumps"), sinkPort)) {
-                Exec.Result retry = Exec.run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "queue", "retry", "--all",
-                        "--spool", spool.toString()), Duration.ofSeconds(60));
+                Exec.Result retry = relayCommand("queue", "retry", "--all", "--spool", spool.toString());
                 assertThat(retry.ok()).as(retry.toString()).isTrue();
                 try (RealRelay relay = RealRelay.start(config, dir.resolve("relay-2.log"))) {
                     processes.add(relay.process);
+                    // Still below the reserve: it starts anyway (to deliver what it holds), loudly.
+                    assertThat(Files.readString(relay.log, StandardCharsets.UTF_8)).contains("event=spool.low ", "refusing new mail (452 4.3.1");
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                     while (countEnv(spool) > 0 || sink.files().size() < accepted.size()) {
                         assertThat(System.nanoTime()).as("delivered within 60 s: %d in the spool, %d at the sink",
@@ -118,6 +133,14 @@ class RelayDiskFullTest {
             }
             umount(mnt);
         }
+    }
+
+    /** smtp-doctor in a child JVM, as a user runs it. */
+    private static Exec.Result relayCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main"));
+        cmd.addAll(List.of(args));
+        return Exec.run(cmd, Duration.ofSeconds(60));
     }
 
     /** A 70 MB tmpfs: a little above the spool's 64 MB reserve. */

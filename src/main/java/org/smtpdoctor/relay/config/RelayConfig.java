@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.relay.spool.SpoolReserve;
 
 /**
  * The relay's whole configuration, read from YAML ({@link RelayConfigReader}) or built from
@@ -17,10 +18,12 @@ import java.util.Optional;
  * @param retryMaxAge how long delivery keeps retrying before it bounces
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
+ * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+                          Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
+                          SpoolReserve spoolReserve) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -40,9 +43,53 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
     }
 
+    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}). */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
+    }
+
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
-        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard);
+        return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                spoolReserve);
+    }
+
+    /** The same configuration with another spool reserve (the --spool-reserve flag). */
+    public RelayConfig withSpoolReserve(SpoolReserve reserve) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                reserve);
+    }
+
+    /**
+     * What differs from {@code other} in what only a restart can change: everything but the
+     * devices and recipient domains (which a reload replaces), by section name as in the file.
+     */
+    public List<String> needsRestartFor(RelayConfig other) {
+        List<String> changed = new ArrayList<>();
+        if (!hostName.equals(other.hostName)) {
+            changed.add("host-name");
+        }
+        if (!listeners.equals(other.listeners)) {
+            changed.add("listeners");
+        }
+        if (!upstreams.equals(other.upstreams)) {
+            changed.add("upstream");
+        }
+        if (!spoolDir.equals(other.spoolDir)) {
+            changed.add("spool");
+        }
+        if (!spoolReserve.equals(other.spoolReserve)) {
+            changed.add("spool-reserve");
+        }
+        if (!pacing.equals(other.pacing)) {
+            changed.add("pacing");
+        }
+        if (!retryMaxAge.equals(other.retryMaxAge) || !bouncesTo.equals(other.bouncesTo)) {
+            changed.add("retry");
+        }
+        return changed;
     }
 
     /**
@@ -107,7 +154,7 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo(), guard);
+                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.smtpdoctor.io.InputException;
 import org.smtpdoctor.io.TextInput;
+import org.smtpdoctor.relay.spool.SpoolReserve;
 
 /**
  * Reads a relay configuration file (YAML; the format is the commented example that
@@ -23,9 +23,6 @@ import org.smtpdoctor.io.TextInput;
  * key path ({@code listeners[0].mode}). Stateless.
  */
 public final class RelayConfigReader {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(|k|kb|kib|m|mb|mib)", Pattern.CASE_INSENSITIVE);
 
     private final String file;
 
@@ -53,8 +50,8 @@ public final class RelayConfigReader {
 
     private RelayConfig config(ConfigNode root) throws ConfigException {
         ConfigNode.Mapping top = mapping(root, "");
-        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "pacing", "retry",
-                "widest-network", NetworkGuard.OVERRIDE));
+        keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "spool-reserve", "pacing",
+                "retry", "widest-network", NetworkGuard.OVERRIDE));
         String hostName = optionalString(top, "host-name", "").orElse(RelayConfig.DEFAULT_HOST_NAME);
         if (!hostName.matches("[A-Za-z0-9.-]+")) {
             throw error(top, "", "host-name", "must be a host name (letters, digits, dots, hyphens)");
@@ -99,6 +96,15 @@ public final class RelayConfigReader {
         } catch (RuntimeException e) {
             throw error(top, "", "spool", "not a valid path: the file system refuses a character in it");
         }
+        SpoolReserve reserve = SpoolReserve.DEFAULT;
+        Optional<String> reserveText = optionalString(top, "spool-reserve", "");
+        if (reserveText.isPresent()) {
+            try {
+                reserve = Quantities.spoolReserve(reserveText.get());
+            } catch (IllegalArgumentException e) {
+                throw error(top, "", "spool-reserve", e.getMessage());
+            }
+        }
         Pacing pacing = Pacing.M365_DEFAULTS;
         if (top.entries().containsKey("pacing")) {
             ConfigNode.Mapping p = mapping(top.entries().get("pacing"), "pacing");
@@ -131,7 +137,7 @@ public final class RelayConfigReader {
         if (upstreams.isEmpty()) {
             throw ConfigException.at(file, top.line(), "upstream", "at least one upstream URL is needed");
         }
-        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard);
+        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard, reserve);
     }
 
     private ListenerConfig listener(ConfigNode.Mapping m, String path) throws ConfigException {
@@ -360,19 +366,8 @@ public final class RelayConfigReader {
         if (text.isEmpty()) {
             return fallback;
         }
-        Matcher d = DURATION.matcher(text.get());
-        if (!d.matches() || Long.parseLong(d.group(1)) == 0) {
-            throw ConfigException.at(file, m.entries().get(key).line(), prefix + key,
-                    "expected a duration like 30s, 5m, 48h or 5d, got '" + text.get() + "'");
-        }
-        long n = Long.parseLong(d.group(1));
-        return switch (d.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Quantities.duration(text.get()).orElseThrow(() -> ConfigException.at(file, m.entries().get(key).line(), prefix + key,
+                "expected a duration like 30s, 5m, 48h or 5d, got '" + text.get() + "'"));
     }
 
     private long size(ConfigNode.Mapping m, String key, String prefix, long fallback) throws ConfigException {
@@ -380,15 +375,9 @@ public final class RelayConfigReader {
         if (text.isEmpty()) {
             return fallback;
         }
-        Matcher s = SIZE.matcher(text.get());
-        long max = Integer.MAX_VALUE;
-        if (s.matches()) {
-            long n = Long.parseLong(s.group(1));
-            String unit = s.group(2).toLowerCase(Locale.ROOT);
-            long bytes = unit.isEmpty() ? n : unit.startsWith("k") ? n * 1024 : n * 1024 * 1024;
-            if (bytes >= 1024 && bytes <= max) {
-                return bytes;
-            }
+        OptionalLong bytes = Quantities.size(text.get());
+        if (bytes.isPresent() && bytes.getAsLong() >= 1024 && bytes.getAsLong() <= Integer.MAX_VALUE) {
+            return bytes.getAsLong();
         }
         throw ConfigException.at(file, m.entries().get(key).line(), prefix + key,
                 "expected a size from 1KB to 2047MB like 25MB (1 MB = 1024 KB = 1048576 bytes), got '" + text.get() + "'");

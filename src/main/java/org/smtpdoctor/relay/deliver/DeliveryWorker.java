@@ -49,7 +49,7 @@ import org.smtpdoctor.relay.spool.Spool;
  * it delivers that message again on restart (the spool's {@code markDelivered} is the commit
  * point), and a crash between queueing a DSN and removing its message queues the DSN again.
  *
- * <p>Lifecycle: {@link #start} starts the threads; {@link #close} stops taking messages, lets
+ * <p>Lifecycle: {@link #start} (or {@link #prepare}, then {@link #begin}) starts the threads; {@link #close} stops taking messages, lets
  * deliveries in progress finish for {@link DeliveryOptions#shutdownGrace} (then cuts their
  * connections, which the upstream treats as no delivery), says QUIT, and releases every
  * lease. Thread-safe.
@@ -73,6 +73,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Object signal = new Object();
     private final ScheduledExecutorService statusWriter;
     private volatile boolean running = true;
+    private boolean begun; // guarded by this
 
     private DeliveryWorker(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                            KnowledgeBase rules, DoubleSupplier random) {
@@ -100,9 +101,24 @@ public final class DeliveryWorker implements AutoCloseable {
      * @throws IllegalArgumentException when an upstream's secret cannot be read (the message says which)
      */
     public static DeliveryWorker start(RelayConfig config, Spool spool) {
-        DeliveryOptions options = DeliveryOptions.from(config);
-        return start(spool, Optional.of(config.spoolDir()),
-                Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())), options);
+        DeliveryWorker w = prepare(config, spool, Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())));
+        w.begin();
+        return w;
+    }
+
+    /**
+     * The relay's composition without starting anything: its {@link #sink} can be handed to the
+     * listeners, and {@link #begin} starts delivery once they are up. Closed before it began, it
+     * leaves no trace (no status file), so a start that fails later leaves nothing behind.
+     */
+    public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams) {
+        return prepare(config, spool, upstreams, DeliveryOptions.from(config));
+    }
+
+    /** {@link #prepare(RelayConfig, Spool, List)} with other options than the configuration's. */
+    public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams, DeliveryOptions options) {
+        return new DeliveryWorker(spool, Optional.of(config.spoolDir()), upstreams, options,
+                KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble());
     }
 
     public static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options) {
@@ -112,16 +128,25 @@ public final class DeliveryWorker implements AutoCloseable {
     static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                                 KnowledgeBase rules, DoubleSupplier random) {
         DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, rules, random);
-        for (int i = 0; i < options.threads(); i++) {
-            Thread t = daemon("delivery-" + (i + 1)).newThread(w::runLane);
-            w.threads.add(t);
+        w.begin();
+        return w;
+    }
+
+    /** Starts the worker threads and the status file; once. */
+    public synchronized void begin() {
+        if (begun) {
+            return;
         }
-        w.threads.forEach(Thread::start);
+        begun = true;
+        for (int i = 0; i < options.threads(); i++) {
+            Thread t = daemon("delivery-" + (i + 1)).newThread(this::runLane);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
         if (statusDir.isPresent() && !options.statusInterval().isZero()) {
             long every = options.statusInterval().toMillis();
-            w.statusWriter.scheduleWithFixedDelay(w::writeStatus, 0, every, TimeUnit.MILLISECONDS);
+            statusWriter.scheduleWithFixedDelay(this::writeStatus, 0, every, TimeUnit.MILLISECONDS);
         }
-        return w;
     }
 
     /**
@@ -129,10 +154,18 @@ public final class DeliveryWorker implements AutoCloseable {
      * message goes out at once instead of at the next poll.
      */
     public MessageSink sink() {
-        return (envelope, content) -> {
-            String id = spool.accept(envelope, content);
-            wakeOne();
-            return id;
+        return new MessageSink() {
+            @Override
+            public String accept(Envelope envelope, java.io.InputStream content) throws IOException {
+                String id = spool.accept(envelope, content);
+                wakeOne();
+                return id;
+            }
+
+            @Override
+            public Optional<String> refusal() {
+                return spool.refusal();
+            }
         };
     }
 
@@ -169,7 +202,7 @@ public final class DeliveryWorker implements AutoCloseable {
                     b.messagesThisMinute(), b.recipientsToday(), options.pacing().messagesPerMinute(),
                     options.pacing().recipientsPerDay(), options.threads()));
         }
-        return new RelayStatus(now, options.hostName(), running, RelayStatus.Queue.of(spool.list()), ups);
+        return new RelayStatus(now, options.hostName(), running, RelayStatus.Queue.of(spool.list()), ups, Optional.of(spool.space()));
     }
 
     private void writeStatus() {
@@ -531,12 +564,15 @@ public final class DeliveryWorker implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** {@code Received: from HELO (device [address]) by HOST (smtp-doctor) with SMTP id ID; DATE} */
+    /**
+     * {@code Received: from HELO (device [address]) by HOST (smtp-doctor) with ESMTPSA id ID; DATE}, the
+     * "with" protocol as RFC 3848 names the device's session (TLS, AUTH), from its envelope.
+     */
     String received(QueuedMessage m) {
         Envelope e = m.envelope();
         String helo = printable(e.heloName().isEmpty() ? "unknown" : e.heloName());
         return "Received: from " + helo + " (" + printable(e.device()) + " [" + printable(e.clientAddress()) + "])\r\n"
-                + "\tby " + options.hostName() + " (smtp-doctor) with SMTP id " + m.id() + ";\r\n"
+                + "\tby " + options.hostName() + " (smtp-doctor) with " + e.protocol() + " id " + m.id() + ";\r\n"
                 + "\t" + RFC5322.format(e.receivedAt()) + "\r\n";
     }
 
@@ -555,6 +591,13 @@ public final class DeliveryWorker implements AutoCloseable {
     /** Stops: no new message is taken, deliveries in progress get the grace period, leases are released. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (!begun) {
+                running = false;
+                statusWriter.shutdownNow();
+                return; // never started: nothing to stop, and no status to leave
+            }
+        }
         if (!running && threads.stream().noneMatch(Thread::isAlive)) {
             return;
         }

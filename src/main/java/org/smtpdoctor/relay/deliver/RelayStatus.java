@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.RecipientState;
+import org.smtpdoctor.relay.spool.Spool;
 
 /**
  * What {@code smtp-doctor relay status} shows: the queue by state, the oldest message, and per
@@ -28,16 +29,29 @@ import org.smtpdoctor.relay.spool.RecipientState;
  *
  * @param at      when it was taken
  * @param running false in the last file a relay writes as it stops
+ * @param spool   the spool's volume against its reserve; empty in files of relays that did not say
  */
-public record RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams) {
+public record RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams,
+                          Optional<Spool.Space> spool) {
 
     /** The status file's name in the spool directory. */
     public static final String FILE = "relay-status.json";
-    static final int VERSION = 1;
+    /** 2: snake_case keys; 1 (read, never written): the same fields in camelCase. */
+    static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public RelayStatus {
         upstreams = List.copyOf(upstreams);
+    }
+
+    /** A status that says nothing about the spool's volume. */
+    public RelayStatus(Instant at, String hostName, boolean running, Queue queue, List<UpstreamStatus> upstreams) {
+        this(at, hostName, running, queue, upstreams, Optional.empty());
+    }
+
+    /** A running relay that takes no new mail because its spool's volume is below the reserve. */
+    public boolean refusingMail() {
+        return running && spool.map(Spool.Space::refusing).orElse(false);
     }
 
     /**
@@ -87,6 +101,9 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         StringBuilder s = new StringBuilder();
         s.append("relay ").append(hostName).append(running ? ", running" : ", stopped")
                 .append(" (status of ").append(at).append(", ").append(age(Duration.between(at, now))).append(" ago)\n");
+        spool.ifPresent(v -> s.append(v.refusing() && running ? "refusing mail: spool low (" + v.describe()
+                + "): devices get 452 4.3.1 at MAIL FROM until space frees up; queued mail is still delivered\n"
+                : "spool: " + v.describe() + "\n"));
         s.append("queue: ").append(queue.messages()).append(queue.messages() == 1 ? " message" : " messages")
                 .append("; recipients ").append(queue.pending()).append(" pending, ").append(queue.deferred()).append(" deferred, ")
                 .append(queue.delivered()).append(" delivered and ").append(queue.failed()).append(" failed awaiting removal\n");
@@ -121,11 +138,12 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         return s / 86400 + " days " + (s % 86400) / 3600 + " h";
     }
 
+    /** The status as JSON, snake_case keys like every smtp-doctor JSON document (docs/json.md). */
     public ObjectNode json() {
         ObjectNode o = JSON.createObjectNode();
-        o.put("statusVersion", VERSION);
+        o.put("status_version", VERSION);
         o.put("at", at.toString());
-        o.put("hostName", hostName);
+        o.put("host_name", hostName);
         o.put("running", running);
         ObjectNode q = o.putObject("queue");
         q.put("messages", queue.messages());
@@ -133,56 +151,94 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         q.put("deferred", queue.deferred());
         q.put("delivered", queue.delivered());
         q.put("failed", queue.failed());
-        queue.oldest().ifPresent(t -> q.put("oldestReceivedAt", t.toString()));
+        queue.oldest().ifPresent(t -> q.put("oldest_received_at", t.toString()));
+        spool.ifPresent(v -> o.putObject("spool").put("free_bytes", v.freeBytes()).put("reserve_bytes", v.reserveBytes())
+                .put("refusing_mail", v.refusing()));
         ArrayNode ups = o.putArray("upstreams");
         for (UpstreamStatus u : upstreams) {
             ObjectNode n = ups.addObject();
             n.put("name", u.name());
-            n.put("pacingKey", u.pacingKey());
-            u.backedOffUntil().ifPresent(t -> n.put("backedOffUntil", t.toString()));
+            n.put("pacing_key", u.pacingKey());
+            u.backedOffUntil().ifPresent(t -> n.put("backed_off_until", t.toString()));
             ObjectNode last = n.putObject("last");
             u.lastAt().ifPresent(t -> last.put("at", t.toString()));
             u.lastEvent().ifPresent(e -> last.put("event", e));
             u.lastReply().ifPresent(e -> last.put("reply", e));
             u.lastCause().ifPresent(e -> last.put("cause", e));
-            ObjectNode c = n.putObject("recipientsSinceStart");
+            ObjectNode c = n.putObject("recipients_since_start");
             c.put("delivered", u.delivered());
             c.put("deferred", u.deferred());
             c.put("failed", u.failed());
             ObjectNode p = n.putObject("pacing");
-            p.put("messagesLeftThisMinute", u.messagesLeft());
-            p.put("messagesPerMinute", u.messagesPerMinute());
-            p.put("recipientsLeftToday", u.recipientsLeft());
-            p.put("recipientsPerDay", u.recipientsPerDay());
+            p.put("messages_left_this_minute", u.messagesLeft());
+            p.put("messages_per_minute", u.messagesPerMinute());
+            p.put("recipients_left_today", u.recipientsLeft());
+            p.put("recipients_per_day", u.recipientsPerDay());
             p.put("connections", u.connections());
         }
         return o;
     }
 
-    /** Reads what {@link #json} wrote. @throws IOException when it is not a status of this version */
+    /**
+     * Reads what {@link #json} wrote, and the files of version 1, whose keys were camelCase
+     * ({@code hostName}, {@code pacingKey}, ...): a relay status written before an upgrade stays readable.
+     *
+     * @throws IOException when it is not a status of a version this code knows
+     */
     public static RelayStatus fromJson(JsonNode o) throws IOException {
-        if (o.path("statusVersion").asInt() != VERSION) {
-            throw new IOException("not a relay status of version " + VERSION);
+        boolean camel = o.path("statusVersion").asInt() == 1 && !o.has("status_version");
+        if (!camel && o.path("status_version").asInt() != VERSION) {
+            throw new IOException("not a relay status of version 1 or " + VERSION);
         }
-        JsonNode q = o.path("queue");
-        Queue queue = new Queue(q.path("messages").asInt(), q.path("pending").asInt(), q.path("deferred").asInt(),
-                q.path("delivered").asInt(), q.path("failed").asInt(), instant(q, "oldestReceivedAt"));
-        List<UpstreamStatus> ups = new ArrayList<>();
-        for (JsonNode n : o.path("upstreams")) {
-            JsonNode last = n.path("last");
-            JsonNode c = n.path("recipientsSinceStart");
-            JsonNode p = n.path("pacing");
-            ups.add(new UpstreamStatus(n.path("name").asText(), n.path("pacingKey").asText(), instant(n, "backedOffUntil"),
-                    instant(last, "at"), text(last, "event"), text(last, "reply"), text(last, "cause"),
-                    c.path("delivered").asLong(), c.path("deferred").asLong(), c.path("failed").asLong(),
-                    p.path("messagesLeftThisMinute").asInt(), p.path("recipientsLeftToday").asLong(),
-                    p.path("messagesPerMinute").asInt(), p.path("recipientsPerDay").asInt(), p.path("connections").asInt()));
-        }
+        Keys k = new Keys(camel);
         try {
-            return new RelayStatus(Instant.parse(o.path("at").asText()), o.path("hostName").asText(), o.path("running").asBoolean(),
-                    queue, ups);
+            JsonNode q = k.get(o, "queue");
+            Queue queue = new Queue(k.get(q, "messages").asInt(), k.get(q, "pending").asInt(), k.get(q, "deferred").asInt(),
+                    k.get(q, "delivered").asInt(), k.get(q, "failed").asInt(), k.instant(q, "oldest_received_at"));
+            List<UpstreamStatus> ups = new ArrayList<>();
+            for (JsonNode n : k.get(o, "upstreams")) {
+                JsonNode last = k.get(n, "last");
+                JsonNode c = k.get(n, "recipients_since_start");
+                JsonNode p = k.get(n, "pacing");
+                ups.add(new UpstreamStatus(k.get(n, "name").asText(), k.get(n, "pacing_key").asText(), k.instant(n, "backed_off_until"),
+                        k.instant(last, "at"), k.text(last, "event"), k.text(last, "reply"), k.text(last, "cause"),
+                        k.get(c, "delivered").asLong(), k.get(c, "deferred").asLong(), k.get(c, "failed").asLong(),
+                        k.get(p, "messages_left_this_minute").asInt(), k.get(p, "recipients_left_today").asLong(),
+                        k.get(p, "messages_per_minute").asInt(), k.get(p, "recipients_per_day").asInt(), k.get(p, "connections").asInt()));
+            }
+            JsonNode v = o.path("spool");
+            Optional<Spool.Space> space = v.isObject() ? Optional.of(new Spool.Space(v.path("free_bytes").asLong(),
+                    v.path("reserve_bytes").asLong(), v.path("refusing_mail").asBoolean())) : Optional.empty();
+            return new RelayStatus(Instant.parse(k.get(o, "at").asText()), k.get(o, "host_name").asText(),
+                    k.get(o, "running").asBoolean(), queue, ups, space);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IOException("bad time in the relay status: " + e.getMessage());
+        }
+    }
+
+    /** Field access by the snake_case name, or by its camelCase spelling in a version 1 file. */
+    private record Keys(boolean camel) {
+        String name(String snake) {
+            if (!camel) {
+                return snake;
+            }
+            StringBuilder b = new StringBuilder();
+            for (String part : snake.split("_")) {
+                b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+            }
+            return b.toString();
+        }
+
+        JsonNode get(JsonNode n, String snake) {
+            return n.path(name(snake));
+        }
+
+        Optional<Instant> instant(JsonNode n, String snake) {
+            return RelayStatus.instant(n, name(snake));
+        }
+
+        Optional<String> text(JsonNode n, String snake) {
+            return RelayStatus.text(n, name(snake));
         }
     }
 

@@ -39,6 +39,24 @@ public final class Upstreams {
         return out;
     }
 
+    /**
+     * What {@link #create} would refuse, one line per upstream (an unset {@code password-env}
+     * variable, a missing {@code password-file}, an {@code m365-oauth://} URL without a
+     * credential, a certificate that cannot be loaded); empty when every upstream can be made.
+     * Contacts nothing.
+     */
+    public static List<String> problems(List<UpstreamUrl> urls, UpstreamSettings settings) {
+        List<String> out = new ArrayList<>();
+        for (UpstreamUrl u : urls) {
+            try {
+                create(u, settings);
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
     public static Upstream create(UpstreamUrl url, UpstreamSettings s) {
         TlsClient tls = new TlsClient(trust(url, s));
         return switch (url.scheme()) {

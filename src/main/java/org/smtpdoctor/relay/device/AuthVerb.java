@@ -58,7 +58,7 @@ final class AuthVerb extends RelayVerb {
             smtp.sendResponse(session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED);
             return;
         }
-        Optional<Credentials> credentials = mechanism.equals("PLAIN") ? plain(initial, smtp) : login(initial, smtp);
+        Optional<Credentials> credentials = mechanism.equals("PLAIN") ? plain(initial, smtp, session) : login(initial, smtp, session);
         if (credentials.isEmpty()) {
             return; // cancelled or undecodable, already answered
         }
@@ -83,10 +83,10 @@ final class AuthVerb extends RelayVerb {
     }
 
     /** RFC 4616: [authzid] NUL authcid NUL passwd; an authzid other than the user is refused. */
-    private Optional<Credentials> plain(Optional<String> initial, Session smtp) throws IOException {
+    private Optional<Credentials> plain(Optional<String> initial, Session smtp, DeviceSession session) throws IOException {
         Optional<String> payload = initial.isPresent() && !initial.get().equals("=")
                 ? decode(initial.get(), smtp)
-                : initial.isPresent() ? Optional.of("") : challenge(RelayReplies.AUTH_EMPTY_CHALLENGE, smtp);
+                : initial.isPresent() ? Optional.of("") : challenge(RelayReplies.AUTH_EMPTY_CHALLENGE, smtp, session);
         if (payload.isEmpty()) {
             return Optional.empty();
         }
@@ -97,18 +97,22 @@ final class AuthVerb extends RelayVerb {
         return Optional.of(new Credentials(fields[1], fields[2]));
     }
 
-    private Optional<Credentials> login(Optional<String> initial, Session smtp) throws IOException {
-        Optional<String> user = initial.isPresent() ? decode(initial.get(), smtp) : challenge(RelayReplies.AUTH_LOGIN_USERNAME, smtp);
+    private Optional<Credentials> login(Optional<String> initial, Session smtp, DeviceSession session) throws IOException {
+        Optional<String> user = initial.isPresent() ? decode(initial.get(), smtp) : challenge(RelayReplies.AUTH_LOGIN_USERNAME, smtp, session);
         if (user.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> password = challenge(RelayReplies.AUTH_LOGIN_PASSWORD, smtp);
+        Optional<String> password = challenge(RelayReplies.AUTH_LOGIN_PASSWORD, smtp, session);
         return password.map(p -> new Credentials(user.get(), p));
     }
 
-    private Optional<String> challenge(String challenge, Session smtp) throws IOException {
+    private Optional<String> challenge(String challenge, Session smtp, DeviceSession session) throws IOException {
         smtp.sendResponse(challenge);
+        session.awaiting(DeviceSession.Phase.WAITING); // the device may take its time; a shutdown need not wait for it
         String line = smtp.getReader().readLine();
+        if (!session.working()) {
+            throw new IOException("the relay is shutting down");
+        }
         if (line == null) {
             smtp.quit();
             return Optional.empty();

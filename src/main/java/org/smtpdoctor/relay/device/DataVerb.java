@@ -23,11 +23,15 @@ import org.subethamail.smtp.server.Session;
  * <p>
  * A message whose final "." did not arrive (the device closed the connection, or went
  * silent past the idle timeout) never reaches the sink. One whose "." did arrive is
- * accepted even if the device leaves before reading the 250 (QUIT sent early, or a close).
+ * accepted even if the device leaves before reading the 250 (QUIT sent early, or a close),
+ * and also when the relay starts shutting down meanwhile (the 250, then the 421).
  * Replaces SubEthaSMTP's DATA, which ends only at CRLF.CRLF and hands a stream to a
  * message handler before the end is known.
  */
 final class DataVerb extends RelayVerb {
+
+    /** Why a message was not stored when the relay's shutdown cut its DATA (the device was told 421). */
+    private static final String SHUTDOWN = "the relay is shutting down: 421 4.3.2 before the final '.'";
 
     DataVerb(DeviceListener listener) {
         super(listener, "DATA", "Following text is collected as the message.");
@@ -52,19 +56,28 @@ final class DataVerb extends RelayVerb {
             boolean complete;
             try {
                 device.content(true);
+                session.awaiting(DeviceSession.Phase.DATA);
                 complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
             } catch (SocketTimeoutException e) {
                 incomplete(session, transaction, content, "idle timeout before the final '.'");
                 throw e;
             } catch (IOException e) {
-                incomplete(session, transaction, content, "connection broken before the final '.': " + e.getMessage());
+                incomplete(session, transaction, content, session.toldShutdown() ? SHUTDOWN
+                        : "connection broken before the final '.': " + e.getMessage());
                 smtp.quit();
                 return;
             } finally {
                 device.content(false);
             }
             if (!complete) {
-                incomplete(session, transaction, content, "connection closed before the final '.'");
+                incomplete(session, transaction, content, session.toldShutdown() ? SHUTDOWN : "connection closed before the final '.'");
+                smtp.quit();
+                return;
+            }
+            if (!session.commit()) {
+                // The shutdown answered 421 just before the "." was read: the device takes the
+                // message as refused and sends it again, so storing it would deliver it twice.
+                incomplete(session, transaction, content, SHUTDOWN);
                 smtp.quit();
                 return;
             }
@@ -140,7 +153,8 @@ final class DataVerb extends RelayVerb {
         Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
         String sender = device.rewriteFrom().orElse(transaction.sender());
         Envelope envelope = new Envelope(device.name(), session.clientIp(), session.helo(), session.authUser(), sender,
-                transaction.recipients(), now);
+                transaction.recipients(), now,
+                Optional.of(new Envelope.Session(session.esmtp(), Optional.ofNullable(session.tlsProtocol()))));
         String queueId;
         try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepared.header()),
                 content.from(Math.min(prepared.bodyOffset(), head.length)))) {

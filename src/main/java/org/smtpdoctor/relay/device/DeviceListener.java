@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,20 +37,25 @@ import org.subethamail.smtp.server.SessionHandler;
  * from client.} on idle timeout (no enhanced status code), {@code 500} for unknown verbs,
  * HELP, and {@code 501} for command lines longer than 998 characters.
  * <p>
- * Lifecycle: {@link #start} binds, {@link #close} stops accepting, drops every connection
- * and returns. Thread-safe.
+ * Lifecycle: {@link #start} binds; {@link #close} stops: new connections get
+ * {@code 421 4.3.2}, sessions waiting for their device get {@code 421 4.3.2} and are closed,
+ * sessions at work (a command, a message whose final "." arrived) finish it, answer, then get
+ * the 421; after the grace period whatever is left is cut. Thread-safe; the device policy may
+ * be replaced while running ({@link #policy(DevicePolicy)}: a configuration reload).
  */
 final class DeviceListener implements AutoCloseable {
 
     private final ListenerConfig config;
     private final String hostName;
-    private final DevicePolicy policy;
+    private volatile DevicePolicy policy;
     private final MessageSink sink;
     private final ListenerTls tls;
     private final MessagePreparer preparer;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    /** Notified whenever a session ends, for {@link #close(Duration)}. */
+    private final Object ended = new Object();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService threads;
     private volatile boolean closing;
@@ -146,6 +152,15 @@ final class DeviceListener implements AutoCloseable {
         return policy;
     }
 
+    /**
+     * Replaces the device rules and recipient domains (a reload). New connections and every
+     * later command use them; a connection already matched to a device by its address keeps that
+     * match until it closes.
+     */
+    void policy(DevicePolicy replaced) {
+        policy = replaced;
+    }
+
     MessageSink sink() {
         return sink;
     }
@@ -169,7 +184,35 @@ final class DeviceListener implements AutoCloseable {
 
     @Override
     public void close() {
+        close(DEFAULT_GRACE);
+    }
+
+    /** How long {@link #close()} lets sessions at work finish: long enough for a slow disk's fsync. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * Stops (see the class comment); returns when every session has ended, at most after
+     * {@code grace} plus the time to cut what is left.
+     */
+    void close(Duration grace) {
         closing = true;
+        for (Map.Entry<Session, DeviceSession> e : sessions.entrySet()) {
+            if (e.getValue().shutdown()) {
+                // Written from another thread, so that a device that reads nothing cannot hold up the others.
+                threads.execute(() -> sayShutdown(e.getKey(), e.getValue()));
+            }
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (ended) {
+            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    ended.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         sessions.values().forEach(DeviceSession::abort);
         try {
             if (smtp != null) {
@@ -178,6 +221,20 @@ final class DeviceListener implements AutoCloseable {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** {@code 421 4.3.2} and the connection closed, the shutdown named as the reason in the log. */
+    void sayShutdown(Session smtp, DeviceSession session) {
+        DeviceSession.Phase phase = session.phase();
+        try {
+            smtp.sendResponse(RelayReplies.SHUTDOWN);
+        } catch (IOException | RuntimeException e) {
+            // the device left already; closing is all there is to do
+        }
+        session.abort();
+        RelayEvents.info("connection.shutdown", "listener", name(), "session", session.id(), "client", session.clientIp(),
+                "phase", phase.name().toLowerCase(java.util.Locale.ROOT), "reply", RelayReplies.SHUTDOWN,
+                "reason", "the relay is stopping");
     }
 
     private String newSessionId() {
@@ -189,7 +246,8 @@ final class DeviceListener implements AutoCloseable {
     private DeviceSession newDeviceSession(Session smtp) {
         InetAddress client = smtp.getRemoteAddress().getAddress();
         DeviceSocket socket = (DeviceSocket) smtp.getSocket();
-        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw());
+        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw(),
+                config.mode() == ListenerMode.TLS ? socket.tls() : null);
     }
 
     private SessionHandler sessionHandler() {
@@ -223,9 +281,13 @@ final class DeviceListener implements AutoCloseable {
                 InetAddress client = smtp.getRemoteAddress().getAddress();
                 total.decrementAndGet();
                 perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
-                DeviceSession ended = sessions.remove(smtp);
-                if (ended != null) {
-                    RelayEvents.info("connection.closed", "listener", name(), "session", ended.id(), "client", ended.clientIp());
+                DeviceSession gone = sessions.remove(smtp);
+                if (gone != null) {
+                    RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
+                            "reason", gone.toldShutdown() ? "the relay is stopping" : null);
+                }
+                synchronized (ended) {
+                    ended.notifyAll();
                 }
             }
         };

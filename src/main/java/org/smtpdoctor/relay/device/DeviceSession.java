@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.config.DeviceRule;
 
 /**
@@ -15,34 +16,64 @@ import org.smtpdoctor.relay.config.DeviceRule;
  * <pre>
  *   HELO/EHLO, RSET, end of DATA   -> transaction dropped
  *   STARTTLS ok                    -> tls; greeting, identity and transaction dropped (RFC 3207 §4.2)
+ *   (implicit-TLS listener)        -> tls from the start
  *   AUTH ok                        -> device = the account's rule
  * </pre>
  * The device found by source address is kept apart from the one found by credentials: an
  * authenticated device wins, and losing TLS state never loses the address match.
  * <p>
+ * Shutdown: the session's thread marks where it is ({@link Phase}); the shutdown answers
+ * {@code 421 4.3.2} at once to a session that waits for the device (for a command, or for
+ * DATA content) and closes it, and leaves one that is working (a command, or storing a message
+ * whose final "." arrived) to say it itself once its own reply is out. So a message whose "."
+ * arrived is still stored and answered, and no reply is cut in half.
+ * <p>
  * Created when SubEthaSMTP accepts the connection, dropped when it ends. Confined to the
- * session's thread, except {@link #abort()}.
+ * session's thread, except {@link #abort()} and the shutdown handshake ({@link #shutdown()},
+ * {@link #toldShutdown()}), which are guarded by the session's lock.
  */
 final class DeviceSession {
+
+    /** Where the session's thread is, for the shutdown. */
+    enum Phase {
+        /** Waiting for the device's next line (a command, or an AUTH continuation). */
+        WAITING,
+        /** Working on a command. */
+        COMMAND,
+        /** Reading DATA content. */
+        DATA,
+        /** The final "." arrived; storing the message and answering. */
+        COMMITTING
+    }
 
     private final String id;
     private final InetAddress client;
     private final Optional<DeviceRule> byAddress;
     private volatile Socket transport;
+    private final SSLSocket implicitTls;
 
     private boolean tls;
     private String tlsProtocol;
     private String helo = "";
+    private boolean esmtp;
     private DeviceRule authenticated;
     private String authUser;
     private int authFailures;
     private MailTransaction transaction;
 
-    DeviceSession(String id, InetAddress client, Optional<DeviceRule> byAddress, Socket transport) {
+    private final Object lock = new Object();
+    private Phase phase = Phase.WAITING; // guarded by lock
+    private boolean shuttingDown; // guarded by lock
+    private boolean told; // guarded by lock: the shutdown's 421 was sent (by either thread)
+
+    /** @param implicitTls the TLS socket of an implicit-TLS listener's connection, else null */
+    DeviceSession(String id, InetAddress client, Optional<DeviceRule> byAddress, Socket transport, SSLSocket implicitTls) {
         this.id = id;
         this.client = client;
         this.byAddress = byAddress;
         this.transport = transport;
+        this.implicitTls = implicitTls;
+        this.tls = implicitTls != null;
     }
 
     String id() {
@@ -74,7 +105,11 @@ final class DeviceSession {
         return tls;
     }
 
+    /** The TLS version in use ("TLSv1.2"), null for plain text. */
     String tlsProtocol() {
+        if (tlsProtocol == null && implicitTls != null) {
+            tlsProtocol = implicitTls.getSession().getProtocol(); // the handshake ran with the banner
+        }
         return tlsProtocol;
     }
 
@@ -82,12 +117,18 @@ final class DeviceSession {
         return helo;
     }
 
+    /** Whether the last greeting was EHLO (ESMTP), as the Received line reports it (RFC 3848). */
+    boolean esmtp() {
+        return esmtp;
+    }
+
     Optional<MailTransaction> transaction() {
         return Optional.ofNullable(transaction);
     }
 
-    void greet(String name) {
+    void greet(String name, boolean extended) {
         helo = name;
+        esmtp = extended;
         transaction = null;
     }
 
@@ -96,6 +137,7 @@ final class DeviceSession {
         tlsProtocol = protocol;
         transport = raw;
         helo = "";
+        esmtp = false;
         authenticated = null;
         authUser = null;
         transaction = null;
@@ -121,6 +163,85 @@ final class DeviceSession {
 
     void endTransaction() {
         transaction = null;
+    }
+
+    /** Session thread: a command line arrived. False when the shutdown has answered 421 already: do not run it. */
+    boolean beginCommand() {
+        return enter(Phase.COMMAND);
+    }
+
+    /** Moves to {@code next} unless the shutdown has answered 421 already. */
+    private boolean enter(Phase next) {
+        synchronized (lock) {
+            if (told) {
+                return false;
+            }
+            phase = next;
+            return true;
+        }
+    }
+
+    /**
+     * Session thread: the command's reply is out. True when the relay is shutting down and this
+     * session must now answer 421 and close (the shutdown left that to it).
+     */
+    boolean endCommand() {
+        synchronized (lock) {
+            phase = Phase.WAITING;
+            if (shuttingDown && !told) {
+                told = true;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or {@link Phase#DATA}). */
+    void awaiting(Phase p) {
+        synchronized (lock) {
+            phase = p;
+        }
+    }
+
+    /** Session thread, inside a command: the device's line arrived, back to work. False when the shutdown answered 421 meanwhile. */
+    boolean working() {
+        return beginCommand();
+    }
+
+    /**
+     * Session thread: the final "." arrived. False when the shutdown answered 421 first: the
+     * device takes the message as refused, so it must not be stored (it would arrive twice).
+     */
+    boolean commit() {
+        return enter(Phase.COMMITTING);
+    }
+
+    /**
+     * Shutdown thread: the relay is stopping. True when the caller must answer 421 now and close
+     * (the session waits for the device); false when the session's thread will (it is working).
+     */
+    boolean shutdown() {
+        synchronized (lock) {
+            shuttingDown = true;
+            if (!told && (phase == Phase.WAITING || phase == Phase.DATA)) {
+                told = true;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Whether the shutdown's 421 was sent: what ends this session is the relay stopping, not the device. */
+    boolean toldShutdown() {
+        synchronized (lock) {
+            return told;
+        }
+    }
+
+    Phase phase() {
+        synchronized (lock) {
+            return phase;
+        }
     }
 
     /** Closes the TCP connection under any TLS, from any thread (shutdown). */

@@ -9,11 +9,10 @@ import org.smtpdoctor.relay.config.DeviceRule;
 import org.subethamail.smtp.server.Session;
 
 /**
- * MAIL, RCPT, RSET and QUIT, parsed leniently: {@code MAIL FROM:<a@b>},
- * {@code MAIL FROM: <a@b>}, {@code MAIL FROM:a@b} and {@code mail from : <a@b>} are the
- * same (RFC 5321 §4.1.2 allows none of the variants; devices send all of them). A source
- * route ({@code <@relay:a@b>}, RFC 5321 §4.1.2 and appendix C) is dropped. ESMTP
- * parameters other than SIZE are accepted and ignored.
+ * MAIL, RCPT, RSET and QUIT. Paths are read by {@link MailPath}: leniently for devices
+ * ({@code MAIL FROM: <a@b>}, {@code MAIL FROM:a@b}), and with quoted local parts
+ * ({@code <"x y"@b>}) as RFC 5321 §4.1.2 allows, kept as received. ESMTP parameters other
+ * than SIZE are accepted and ignored.
  * <p>
  * Policy: a device's sender is checked at MAIL; a client that is no device is refused at
  * each RCPT, with {@code 530 5.7.0} when a device account could log in from its address
@@ -22,24 +21,9 @@ import org.subethamail.smtp.server.Session;
 final class EnvelopeVerbs {
 
     static final int MAX_RECIPIENTS = 500; // Exchange Online's per-message default
-    private static final Pattern FROM = Pattern.compile("(?i)^FROM\\s*:\\s*(<[^<>]*>|[^\\s<>]*)\\s*(.*)$");
-    private static final Pattern TO = Pattern.compile("(?i)^TO\\s*:\\s*(<[^<>]*>|[^\\s<>]*)\\s*(.*)$");
     private static final Pattern SIZE = Pattern.compile("(?i)(?:^|\\s)SIZE=(\\d{1,18})(?:\\s|$)");
 
     private EnvelopeVerbs() {
-    }
-
-    /** The address inside {@code <...>} or bare, without a source route; empty for {@code <>}. */
-    static Optional<String> path(String raw) {
-        String a = raw.startsWith("<") ? raw.substring(1, raw.length() - 1).strip() : raw;
-        if (a.startsWith("@")) {
-            int colon = a.indexOf(':');
-            a = colon < 0 ? "" : a.substring(colon + 1);
-        }
-        if (a.isEmpty()) {
-            return Optional.of("");
-        }
-        return a.matches("[^@\\s]+@[^@\\s]+") ? Optional.of(a) : Optional.empty();
     }
 
     static final class Mail extends RelayVerb {
@@ -53,15 +37,24 @@ final class EnvelopeVerbs {
                 smtp.sendResponse(RelayReplies.SENDER_ALREADY);
                 return;
             }
-            Matcher m = FROM.matcher(argument);
-            Optional<String> sender = m.matches() ? path(m.group(1)) : Optional.empty();
-            if (sender.isEmpty()) {
+            Optional<MailPath.Parsed> path = MailPath.reversePath(argument);
+            if (path.isEmpty()) {
                 smtp.sendResponse(RelayReplies.SENDER_SYNTAX);
                 return;
             }
-            Matcher size = SIZE.matcher(m.group(2));
+            Optional<String> sender = Optional.of(path.get().address());
+            Matcher size = SIZE.matcher(path.get().parameters());
             if (size.find() && Long.parseLong(size.group(1)) > listener.config().maxMessageBytes()) {
                 smtp.sendResponse(RelayReplies.MESSAGE_TOO_BIG);
+                return;
+            }
+            Optional<String> noRoom = listener.sink().refusal();
+            if (noRoom.isPresent()) {
+                // Said at MAIL, before the device sends its content (452 is a reply to MAIL: RFC 5321 §4.3.2; 4.3.1: RFC 3463).
+                RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
+                        "device", session.device().map(DeviceRule::name).orElse(null), "sender", sender.get(), "phase", "mail",
+                        "reason", "spool low", "detail", noRoom.get());
+                smtp.sendResponse(RelayReplies.SPOOL_FULL);
                 return;
             }
             Optional<DeviceRule> device = session.device();
@@ -88,8 +81,7 @@ final class EnvelopeVerbs {
                 smtp.sendResponse(RelayReplies.NEED_MAIL);
                 return;
             }
-            Matcher m = TO.matcher(argument);
-            Optional<String> recipient = m.matches() ? path(m.group(1)).filter(r -> !r.isEmpty()) : Optional.empty();
+            Optional<String> recipient = MailPath.forwardPath(argument).map(MailPath.Parsed::address).filter(r -> !r.isEmpty());
             if (recipient.isEmpty()) {
                 smtp.sendResponse(RelayReplies.RECIPIENT_SYNTAX);
                 return;

@@ -27,7 +27,7 @@ final class HeloVerbs {
 
         @Override
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
-            session.greet(argument);
+            session.greet(argument, false);
             smtp.sendResponse("250 " + listener.hostName() + " Hello " + session.clientIp());
         }
     }
@@ -39,7 +39,7 @@ final class HeloVerbs {
 
         @Override
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
-            session.greet(argument);
+            session.greet(argument, true);
             List<String> lines = new ArrayList<>();
             lines.add(listener.hostName() + " Hello " + session.clientIp());
             lines.add("SIZE " + listener.config().maxMessageBytes());

@@ -21,6 +21,8 @@ final class RelayReplies {
     static final String TOO_MANY_CONNECTIONS = "4.7.0 Too many connections, try again later";
     static final String TOO_MANY_CONNECTIONS_FROM_IP = "4.7.0 Too many connections from your address, try again later";
     static final String SHUTTING_DOWN = "4.3.2 Service shutting down, try again later";
+    /** To a session the relay closes as it stops (RFC 5321 §3.8: 421 before closing). */
+    static final String SHUTDOWN = "421 " + SHUTTING_DOWN;
     static final String TOO_MANY_AUTH_FAILURES = "421 4.7.0 Too many failed authentications, closing connection";
     static final String TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients";
     static final String SPOOL_FULL = "452 4.3.1 Insufficient system storage";

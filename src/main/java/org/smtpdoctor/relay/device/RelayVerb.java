@@ -23,7 +23,19 @@ abstract class RelayVerb extends BaseCommand {
 
     @Override
     public final void execute(String commandLine, Session smtp) throws IOException, DropConnectionException {
-        handle(argument(commandLine), smtp, listener.session(smtp));
+        DeviceSession session = listener.session(smtp);
+        if (!session.beginCommand()) {
+            return; // the relay is stopping and said 421 already; the closed socket ends the session
+        }
+        boolean sayShutdown;
+        try {
+            handle(argument(commandLine), smtp, session);
+        } finally {
+            sayShutdown = session.endCommand();
+        }
+        if (sayShutdown) {
+            listener.sayShutdown(smtp, session); // the shutdown came while this command ran: its reply went first
+        }
     }
 
     /** @param argument everything after the verb, stripped; empty if none */

@@ -2,6 +2,7 @@ package org.smtpdoctor.relay.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * Where the relay's listeners put an accepted message. The listener answers 250 only when
@@ -18,4 +19,13 @@ public interface MessageSink {
      * @throws IOException any other storage failure: the listener answers 451 4.3.0
      */
     String accept(Envelope envelope, InputStream content) throws IOException;
+
+    /**
+     * Why the sink can take no message now (the spool's volume is below its reserve), for the
+     * listener to say {@code 452 4.3.1} at MAIL FROM, before the device sends its content; empty
+     * when it can.
+     */
+    default Optional<String> refusal() {
+        return Optional.empty();
+    }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpdoctor.relay.RelayEvents;
 
 /**
  * The relay's durable queue: one directory, one message = a content file, an envelope file
@@ -71,30 +72,57 @@ public final class Spool implements MessageSink, AutoCloseable {
     /**
      * Tunables.
      *
-     * @param minFreeBytes {@link #accept} refuses ({@link SpoolFullException}) when the disk has
-     *                     less free space than this, so the relay answers 452 before the disk is full
+     * @param reserve      how much of the volume stays free: below it {@link #accept} refuses
+     *                     ({@link SpoolFullException}) and {@link #refusal} says why, so the relay
+     *                     answers 452 before the disk is full and still has room for state changes
      * @param lease        how long a message handed out by {@link #due} stays leased without news
-     * @param requestPoll  how often {@code requests/} is looked at
+     * @param requestPoll  how often {@code requests/} (and the free space) is looked at
      * @param clock        for state timestamps and ids
+     * @param audit        where administrators' changes and recovery's findings are reported
+     *                     ({@link SpoolAudit}): the relay's log by default
      */
-    public record Options(long minFreeBytes, Duration lease, Duration requestPoll, Clock clock) {
+    public record Options(SpoolReserve reserve, Duration lease, Duration requestPoll, Clock clock, SpoolAudit.Sink audit) {
 
         public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
         public static Options defaults() {
-            return new Options(DEFAULT_MIN_FREE_BYTES, Duration.ofMinutes(30), Duration.ofMillis(250), Clock.systemUTC());
+            return new Options(SpoolReserve.DEFAULT, Duration.ofMinutes(30), Duration.ofMillis(250), Clock.systemUTC(),
+                    SpoolAudit.RELAY);
         }
 
         public Options withMinFreeBytes(long bytes) {
-            return new Options(bytes, lease, requestPoll, clock);
+            return withReserve(SpoolReserve.ofBytes(bytes));
+        }
+
+        public Options withReserve(SpoolReserve r) {
+            return new Options(r, lease, requestPoll, clock, audit);
         }
 
         public Options withClock(Clock c) {
-            return new Options(minFreeBytes, lease, requestPoll, c);
+            return new Options(reserve, lease, requestPoll, c, audit);
         }
 
         public Options withLease(Duration d) {
-            return new Options(minFreeBytes, d, requestPoll, clock);
+            return new Options(reserve, d, requestPoll, clock, audit);
+        }
+
+        public Options withAudit(SpoolAudit.Sink a) {
+            return new Options(reserve, lease, requestPoll, clock, a);
+        }
+    }
+
+    /**
+     * The spool's volume now.
+     *
+     * @param freeBytes    usable space left
+     * @param reserveBytes what the spool keeps free ({@link Options#reserve} on this volume)
+     * @param refusing     below the reserve: no new mail is taken until space frees up
+     */
+    public record Space(long freeBytes, long reserveBytes, boolean refusing) {
+        /** "12 MB free on the spool's volume, below its reserve of 64 MB". */
+        public String describe() {
+            return SpoolReserve.size(freeBytes) + " free on the spool's volume, " + (refusing ? "below" : "above") + " its reserve of "
+                    + SpoolReserve.size(reserveBytes);
         }
     }
 
@@ -106,8 +134,20 @@ public final class Spool implements MessageSink, AutoCloseable {
      * @param orphansDeleted  files in {@code msg/} without an envelope (an accept that never
      *                        returned, or a removal cut short), removed
      * @param quarantined     messages moved to {@code corrupt/}, each with the reason; never delivered
+     *                        (until {@link #requeueCorrupt} puts back those that can be read)
+     * @param requeued        messages whose content and envelope are whole but whose state file
+     *                        could not be read, each with the reason: queued again for every
+     *                        recipient (the damaged state file goes to {@code corrupt/})
      */
-    public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined) {}
+    public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined, List<String> requeued) {}
+
+    /**
+     * What {@link #requeueCorrupt} did with one message of {@code corrupt/}.
+     *
+     * @param message the message as queued again (every recipient pending), empty when it stays
+     * @param detail  why it stays in {@code corrupt/}, or empty
+     */
+    public record Requeued(String id, Optional<QueuedMessage> message, String detail) {}
 
     private final Path key;
     private final Path msg;
@@ -122,6 +162,8 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
     private final ScheduledExecutorService poller;
     private final Recovery recovery;
+    private final long reserveBytes;
+    private volatile boolean low;
     private volatile boolean closed;
 
     /**
@@ -147,6 +189,48 @@ public final class Spool implements MessageSink, AutoCloseable {
 
         QueuedMessage snapshot() {
             return new QueuedMessage(id, envelope, size, recipients);
+        }
+    }
+
+    /**
+     * What {@link #check} found.
+     *
+     * @param problems what would stop a relay from using the spool, one line each
+     * @param notes    what the user should know (the volume below the reserve: the relay would start refusing mail)
+     * @param heldBy   the live process that holds the spool now (a relay runs on it), if any
+     */
+    public record Check(List<String> problems, List<String> notes, java.util.OptionalLong heldBy) {}
+
+    /**
+     * Whether a relay could open and use {@code dir} with this reserve, changing nothing (a file
+     * is created and deleted in an existing spool to prove it can be written; a missing one is
+     * not created): a directory it can create or write, a spool of this format or an empty
+     * directory, a volume larger than the reserve.
+     */
+    public static Check check(Path dir, SpoolReserve reserve) {
+        return SpoolLayout.check(dir, reserve);
+    }
+
+    /** The directory opening {@code dir} would create first (for {@link #removeCreated}), empty when it exists. */
+    public static Optional<Path> firstMissing(Path dir) {
+        return SpoolLayout.firstMissing(dir);
+    }
+
+    /**
+     * Removes a spool that {@link #open} created for a start that then failed: its own files,
+     * {@code dir}, and the parents it created up to {@code top} ({@link #firstMissing} before
+     * the open), each only when it holds nothing else. Call after {@link #close}.
+     */
+    public static void removeCreated(Path top, Path dir) {
+        SpoolLayout.removeCreated(top, dir);
+    }
+
+    /** Whether a {@link Spool} of this JVM has {@code dir} open. */
+    static boolean isOpenInThisProcess(Path dir) {
+        try {
+            return OPEN_IN_THIS_PROCESS.contains(dir.toRealPath());
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -204,6 +288,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         this.options = options;
         this.lockChannel = lockChannel;
         this.store = Files.getFileStore(dir);
+        this.reserveBytes = options.reserve().bytesOf(store.getTotalSpace());
         this.ids = new QueueId(options.clock());
         this.commit = commit;
         this.recovery = recover();
@@ -215,6 +300,40 @@ public final class Spool implements MessageSink, AutoCloseable {
         });
         long every = Math.max(10, options.requestPoll().toMillis());
         poller.scheduleWithFixedDelay(this::pollRequests, every, every, TimeUnit.MILLISECONDS);
+        space(); // says so at once when the volume is already below the reserve
+    }
+
+    /**
+     * The volume's free space against the reserve, looked at now (a {@code statvfs}: cheap). The
+     * first look below the reserve logs {@code spool.low}, the first above it again {@code spool.ok}.
+     */
+    public Space space() {
+        long free;
+        try {
+            free = store.getUsableSpace();
+        } catch (IOException e) {
+            free = 0; // a volume that cannot say how much room it has is not one to take mail onto
+        }
+        boolean below = free < reserveBytes;
+        if (below != low) {
+            low = below;
+            if (below) {
+                RelayEvents.warn("spool.low", "free", SpoolReserve.size(free), "reserve", SpoolReserve.size(reserveBytes),
+                        "action", "refusing new mail (452 4.3.1 at MAIL FROM) until space frees up; queued mail is still delivered");
+            } else {
+                RelayEvents.info("spool.ok", "free", SpoolReserve.size(free), "reserve", SpoolReserve.size(reserveBytes),
+                        "action", "taking mail again");
+            }
+        }
+        return new Space(free, reserveBytes, below);
+    }
+
+    /** Why no message can be taken now (the volume is below the reserve); empty when one can. Checked at MAIL FROM. */
+    @Override
+    public Optional<String> refusal() {
+        Space s = space();
+        return s.refusing() ? Optional.of("only " + SpoolReserve.size(s.freeBytes()) + " free on the spool's disk; the spool keeps "
+                + SpoolReserve.size(s.reserveBytes()) + " free") : Optional.empty();
     }
 
     /** How many fsyncs of {@code msg/} ran since open (each serves every rename before it). */
@@ -233,15 +352,14 @@ public final class Spool implements MessageSink, AutoCloseable {
      * starts {@link RecipientState.Status#PENDING}. On any exception nothing of the message
      * remains visible.
      *
-     * @throws SpoolFullException when the disk is full or has less than {@link Options#minFreeBytes} free
+     * @throws SpoolFullException when the disk is full or below the {@link Options#reserve}
      */
     @Override
     public String accept(Envelope envelope, InputStream content) throws IOException {
         ensureOpen();
-        long free = store.getUsableSpace();
-        if (free < options.minFreeBytes()) {
-            throw new SpoolFullException("only " + mb(free) + " free on the spool's disk; the spool keeps "
-                    + mb(options.minFreeBytes()) + " free");
+        Optional<String> full = refusal();
+        if (full.isPresent()) {
+            throw new SpoolFullException(full.get());
         }
         String id = ids.next();
         Path tmpContent = tmp.resolve(id + CONTENT);
@@ -415,6 +533,94 @@ public final class Spool implements MessageSink, AutoCloseable {
         return discard(id, false);
     }
 
+    /**
+     * An administrator's retry ({@code smtp-doctor queue retry}): {@link #retryNow}, audited.
+     *
+     * @param by who asked (a user name), for the audit line
+     * @return false when there is no such message
+     */
+    public boolean retryRequested(String id, String by) throws IOException {
+        Optional<QueuedMessage> m = get(id);
+        if (m.isEmpty() || !retryNow(id)) {
+            return false;
+        }
+        audit("queue.retry", m.get(), by);
+        return true;
+    }
+
+    /**
+     * An administrator's delete ({@code smtp-doctor queue delete}): {@link #delete}, audited.
+     *
+     * @param by who asked (a user name), for the audit line
+     */
+    public Optional<QueuedMessage> deleteRequested(String id, String by) throws IOException {
+        Optional<QueuedMessage> m = delete(id);
+        m.ifPresent(q -> audit("queue.delete", q, by));
+        return m;
+    }
+
+    private void audit(String event, QueuedMessage m, String by) {
+        options.audit().info(event, "id", m.id(), "device", m.envelope().device(), "sender", m.envelope().sender(),
+                "rcpt", m.envelope().recipients(), "by", by);
+    }
+
+    /**
+     * Puts the messages of {@code corrupt/} back in the queue when they can now be read whole
+     * (the envelope parses, the content has its size): every recipient pending again, any old
+     * state dropped, so some recipients may get them twice. Each is copied into {@code msg/}
+     * the way {@link #accept} writes (content, then the envelope as the commit point) before its
+     * copy in {@code corrupt/} is removed: a crash meanwhile leaves it in {@code corrupt/}, or
+     * in both places (a duplicate), never nowhere. Audited.
+     *
+     * @param by who asked (a user name), for the audit line
+     */
+    public List<Requeued> requeueCorrupt(String by) throws IOException {
+        ensureOpen();
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(corrupt, "*" + ENVELOPE)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - ENVELOPE.length());
+                if (QueueId.isValid(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        ids.sort(null);
+        List<Requeued> out = new ArrayList<>();
+        for (String id : ids) {
+            if (index.containsKey(id) || Files.exists(msg.resolve(id + ENVELOPE))) {
+                out.add(new Requeued(id, Optional.empty(), "a message with this id is in the queue already"));
+                continue;
+            }
+            SpoolFormat.StoredEnvelope env;
+            try {
+                env = SpoolFormat.readCommitted(corrupt, id);
+            } catch (IOException e) {
+                out.add(new Requeued(id, Optional.empty(), e.getMessage()));
+                continue;
+            }
+            for (String suffix : List.of(CONTENT, ENVELOPE)) {
+                Path t = tmp.resolve(id + suffix);
+                try (InputStream in = Files.newInputStream(corrupt.resolve(id + suffix))) {
+                    Files.deleteIfExists(t);
+                    SpoolFormat.writeSynced(t, in);
+                }
+                Files.move(t, msg.resolve(id + suffix), StandardCopyOption.ATOMIC_MOVE);
+            }
+            commit.sync();
+            QueuedMessage m = new QueuedMessage(id, env.envelope(), env.size(), SpoolFormat.initialState(env.envelope()));
+            index.put(id, new Entry(m));
+            for (String suffix : List.of(ENVELOPE, CONTENT, STATE)) {
+                Files.deleteIfExists(corrupt.resolve(id + suffix));
+            }
+            SpoolLayout.syncDirectory(corrupt);
+            audit("queue.requeue-corrupt", m, by);
+            out.add(new Requeued(id, Optional.of(m), ""));
+        }
+        return out;
+    }
+
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -509,6 +715,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         }
         int orphans = 0;
         List<String> quarantined = new ArrayList<>();
+        List<String> requeued = new ArrayList<>();
         for (Map.Entry<String, TreeSet<String>> f : files.entrySet()) {
             String id = f.getKey();
             if (!QueueId.isValid(id)) {
@@ -524,22 +731,34 @@ public final class Spool implements MessageSink, AutoCloseable {
             try {
                 QueuedMessage m = SpoolFormat.readMessage(msg, id);
                 index.put(id, new Entry(m));
+            } catch (SpoolFormat.DamagedStateException d) {
+                // Content and envelope are whole: deliver again to every recipient rather than never
+                // (duplicates, never losses). The damaged file is kept for whoever wants to look.
+                Files.move(msg.resolve(id + STATE), corrupt.resolve(id + STATE), StandardCopyOption.REPLACE_EXISTING);
+                index.put(id, new Entry(d.requeued));
+                requeued.add(id + ": " + d.getMessage());
+                Envelope e = d.requeued.envelope();
+                options.audit().warn("spool.state-damaged", "id", id, "device", e.device(), "sender", e.sender(),
+                        "rcpt", e.recipients(), "reason", d.getMessage(),
+                        "action", "queued again for every recipient (some may get it twice); the damaged state file is in corrupt/");
             } catch (IOException e) {
                 for (String suffix : f.getValue()) {
                     Files.move(msg.resolve(id + suffix), corrupt.resolve(id + suffix), StandardCopyOption.REPLACE_EXISTING);
                 }
                 quarantined.add(id + ": " + e.getMessage());
-                log.warn("spool: message {} moved to {}: {}", id, corrupt, e.getMessage());
+                options.audit().warn("spool.corrupt", "id", id, "reason", e.getMessage(), "kept_in", corrupt,
+                        "action", "never delivered as it is; smtp-doctor queue requeue-corrupt puts it back once it can be read");
             }
         }
-        if (orphans > 0 || !quarantined.isEmpty()) {
+        if (orphans > 0 || !quarantined.isEmpty() || !requeued.isEmpty()) {
             commit.sync();
             SpoolLayout.syncDirectory(corrupt);
         }
-        return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined));
+        return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined), List.copyOf(requeued));
     }
 
     private void pollRequests() {
+        space();
         try {
             applyRequests();
         } catch (IOException | RuntimeException e) {
@@ -547,7 +766,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         }
     }
 
-    /** Applies and removes every request file ({@link SpoolAdmin}). */
+    /** Applies and removes every request file ({@link SpoolAdmin}), each audited with the file's owner. */
     private void applyRequests() throws IOException {
         if (closed) {
             return;
@@ -556,23 +775,39 @@ public final class Spool implements MessageSink, AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(requests)) {
             ds.forEach(found::add);
         }
+        found.sort(null);
         for (Path p : found) {
             Optional<SpoolAdmin.Request> r = SpoolAdmin.parse(p.getFileName().toString());
             if (r.isEmpty()) {
                 continue; // not ours
             }
+            String by = owner(p);
             Optional<String> id = r.get().id();
             switch (r.get().action()) {
                 case RETRY -> {
                     if (id.isPresent()) {
-                        retryNow(id.get());
+                        retryRequested(id.get(), by);
                     } else {
-                        retryAll();
+                        for (QueuedMessage m : list()) {
+                            if (m.nextAttempt().isPresent()) {
+                                retryRequested(m.id(), by);
+                            }
+                        }
                     }
                 }
-                case DELETE -> delete(id.orElseThrow());
+                case DELETE -> deleteRequested(id.orElseThrow(), by);
+                case REQUEUE_CORRUPT -> requeueCorrupt(by);
             }
             Files.deleteIfExists(p);
+        }
+    }
+
+    /** Who made a request file: the only one who can is the spool's owner or root (the directory is 0700). */
+    private static String owner(Path p) {
+        try {
+            return Files.getOwner(p).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown";
         }
     }
 
@@ -580,10 +815,6 @@ public final class Spool implements MessageSink, AutoCloseable {
         if (closed) {
             throw new IOException("the spool is closed");
         }
-    }
-
-    private static String mb(long bytes) {
-        return bytes >= 10L << 20 ? (bytes >> 20) + " MB" : (bytes >> 10) + " KB";
     }
 
     private interface IoAction {

@@ -36,6 +36,7 @@ final class SpoolFormat {
     static final String TMP = "tmp";
     static final String REQUESTS = "requests";
     static final String CORRUPT = "corrupt";
+    static final String AUDIT = "audit";
     static final String CONTENT = ".eml";
     static final String ENVELOPE = ".env";
     static final String STATE = ".state";
@@ -100,6 +101,8 @@ final class SpoolFormat {
                 .put("device", e.device()).put("client_address", e.clientAddress()).put("helo", e.heloName())
                 .put("auth_user", e.authUser().orElse(null)).put("sender", e.sender());
         e.recipients().forEach(n.putArray("recipients")::add);
+        // Added within format 1: older readers ignore them, envelopes without them read as "not known".
+        e.session().ifPresent(s -> n.put("esmtp", s.esmtp()).put("tls", s.tls().orElse(null)));
         return bytes(n);
     }
 
@@ -114,8 +117,11 @@ final class SpoolFormat {
         List<String> rcpts = new ArrayList<>();
         n.path("recipients").forEach(r -> rcpts.add(r.asText()));
         try {
+            Optional<Envelope.Session> session = n.has("esmtp")
+                    ? Optional.of(new Envelope.Session(n.get("esmtp").asBoolean(), optional(n, "tls")))
+                    : Optional.empty();
             Envelope env = new Envelope(text(n, "device"), text(n, "client_address"), text(n, "helo"),
-                    optional(n, "auth_user"), text(n, "sender"), rcpts, Instant.parse(text(n, "received_at")));
+                    optional(n, "auth_user"), text(n, "sender"), rcpts, Instant.parse(text(n, "received_at")), session);
             long size = n.path("size").asLong(-1);
             if (size < 0) {
                 throw new IOException(file + ": no size");
@@ -162,15 +168,29 @@ final class SpoolFormat {
     }
 
     /**
-     * One committed message read from {@code msgDir}: envelope, size checked against the
-     * content file, state (all pending when there is no state file yet).
+     * A message whose envelope and content are whole but whose state file cannot be read (a
+     * disk, a hand): what it is with every recipient pending again. Recovery re-queues it that
+     * way, since delivering twice is better than never delivering (docs/spool.md, "Recovery").
+     */
+    static final class DamagedStateException extends IOException {
+        final transient QueuedMessage requeued;
+
+        DamagedStateException(String message, QueuedMessage requeued) {
+            super(message);
+            this.requeued = requeued;
+        }
+    }
+
+    /**
+     * The envelope of a committed message in {@code dir} ({@code msg/}, or {@code corrupt/}),
+     * checked against its content file: the content must be there with the envelope's size.
      *
      * @throws java.nio.file.NoSuchFileException when its envelope is not there (not a message)
-     * @throws IOException when it is there but unreadable or inconsistent (corrupt)
+     * @throws IOException when it is there but unreadable, or the content is missing or of another size
      */
-    static QueuedMessage readMessage(Path msgDir, String id) throws IOException {
-        StoredEnvelope env = readEnvelope(msgDir.resolve(id + ENVELOPE), id);
-        Path content = msgDir.resolve(id + CONTENT);
+    static StoredEnvelope readCommitted(Path dir, String id) throws IOException {
+        StoredEnvelope env = readEnvelope(dir.resolve(id + ENVELOPE), id);
+        Path content = dir.resolve(id + CONTENT);
         if (!Files.exists(content)) {
             throw new IOException(content + " is missing");
         }
@@ -178,8 +198,30 @@ final class SpoolFormat {
         if (actual != env.size()) {
             throw new IOException(content + " has " + actual + " bytes, its envelope says " + env.size());
         }
+        return env;
+    }
+
+    /**
+     * One committed message read from {@code msgDir}: envelope, size checked against the
+     * content file, state (all pending when there is no state file yet).
+     *
+     * @throws java.nio.file.NoSuchFileException when its envelope is not there (not a message)
+     * @throws DamagedStateException when only its state file cannot be read
+     * @throws IOException when it is there but unreadable or inconsistent (corrupt)
+     */
+    static QueuedMessage readMessage(Path msgDir, String id) throws IOException {
+        StoredEnvelope env = readCommitted(msgDir, id);
         Path state = msgDir.resolve(id + STATE);
-        List<RecipientState> recipients = Files.exists(state) ? readState(state, env.envelope()) : initialState(env.envelope());
+        List<RecipientState> recipients = initialState(env.envelope());
+        if (Files.exists(state)) {
+            try {
+                recipients = readState(state, env.envelope());
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // removed meanwhile: all pending, as if it had never been written
+            } catch (IOException e) {
+                throw new DamagedStateException(e.getMessage(), new QueuedMessage(id, env.envelope(), env.size(), recipients));
+            }
+        }
         return new QueuedMessage(id, env.envelope(), env.size(), recipients);
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A read-only look at a spool that may be open in a running relay: takes no lock, changes
@@ -19,10 +20,12 @@ import java.util.Optional;
  */
 public final class SpoolReader {
 
+    private final Path dir;
     private final Path msg;
     private final Path corrupt;
 
     private SpoolReader(Path dir) {
+        this.dir = dir;
         this.msg = dir.resolve(SpoolFormat.MSG);
         this.corrupt = dir.resolve(SpoolFormat.CORRUPT);
     }
@@ -38,8 +41,88 @@ public final class SpoolReader {
 
     /** Every committed message, oldest first. */
     public List<QueuedMessage> list() throws IOException {
+        List<QueuedMessage> out = new ArrayList<>();
+        for (String id : ids(msg)) {
+            get(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The message, or empty when there is none by that id (or it cannot be read whole). A
+     * message whose state file cannot be read is shown as its owner will queue it again at its
+     * next open: every recipient pending ({@link #damage}).
+     */
+    public Optional<QueuedMessage> get(String id) {
+        if (!QueueId.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SpoolFormat.readMessage(msg, id));
+        } catch (SpoolFormat.DamagedStateException d) {
+            return Optional.of(d.requeued);
+        } catch (IOException e) {
+            return Optional.empty(); // gone meanwhile, or corrupt (the owner moves it to corrupt/ on its next start)
+        }
+    }
+
+    /**
+     * What is damaged: set aside in {@code corrupt/} (never delivered until put back), and in
+     * {@code msg/} what the owner has not seen yet: messages that cannot be read (it sets them
+     * aside at its next open) and messages whose state file cannot be read (it queues them again
+     * for every recipient).
+     *
+     * @param setAside        ids in {@code corrupt/}, each with whether it can be put back now
+     * @param unreadable      ids in {@code msg/} that cannot be read whole
+     * @param stateUnreadable ids in {@code msg/} whose content and envelope are whole but whose state is not
+     */
+    public record Damage(List<Corrupt> setAside, List<String> unreadable, List<String> stateUnreadable) {
+        public boolean isEmpty() {
+            return setAside.isEmpty() && unreadable.isEmpty() && stateUnreadable.isEmpty();
+        }
+    }
+
+    /**
+     * One message in {@code corrupt/}.
+     *
+     * @param message what {@code queue requeue-corrupt} would queue (every recipient pending), when it can be read whole
+     * @param problem why it cannot be, otherwise
+     */
+    public record Corrupt(String id, Optional<QueuedMessage> message, String problem) {}
+
+    public Damage damage() throws IOException {
+        List<String> unreadable = new ArrayList<>();
+        List<String> stateUnreadable = new ArrayList<>();
+        for (String id : ids(msg)) {
+            try {
+                SpoolFormat.readMessage(msg, id);
+            } catch (NoSuchFileException gone) {
+                // removed meanwhile
+            } catch (SpoolFormat.DamagedStateException d) {
+                stateUnreadable.add(id);
+            } catch (IOException e) {
+                unreadable.add(id);
+            }
+        }
+        List<Corrupt> setAside = new ArrayList<>();
+        if (Files.isDirectory(corrupt)) {
+            for (String id : ids(corrupt)) {
+                try {
+                    SpoolFormat.StoredEnvelope e = SpoolFormat.readCommitted(corrupt, id);
+                    setAside.add(new Corrupt(id, Optional.of(new QueuedMessage(id, e.envelope(), e.size(),
+                            SpoolFormat.initialState(e.envelope()))), ""));
+                } catch (IOException e) {
+                    setAside.add(new Corrupt(id, Optional.empty(), String.valueOf(e.getMessage())));
+                }
+            }
+        }
+        return new Damage(setAside, unreadable, stateUnreadable);
+    }
+
+    /** The queue ids of the envelopes in {@code dir}, in order (oldest first). */
+    private static List<String> ids(Path dir) throws IOException {
         List<String> ids = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(msg, "*" + SpoolFormat.ENVELOPE)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SpoolFormat.ENVELOPE)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 String id = name.substring(0, name.length() - SpoolFormat.ENVELOPE.length());
@@ -49,23 +132,7 @@ public final class SpoolReader {
             }
         }
         ids.sort(null);
-        List<QueuedMessage> out = new ArrayList<>();
-        for (String id : ids) {
-            get(id).ifPresent(out::add);
-        }
-        return out;
-    }
-
-    /** The message, or empty when there is none by that id (or it cannot be read whole). */
-    public Optional<QueuedMessage> get(String id) {
-        if (!QueueId.isValid(id)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(SpoolFormat.readMessage(msg, id));
-        } catch (IOException e) {
-            return Optional.empty(); // gone meanwhile, or corrupt (the owner moves it to corrupt/ on its next start)
-        }
+        return ids;
     }
 
     /** The content as received; the caller closes the stream. */
@@ -74,6 +141,15 @@ public final class SpoolReader {
             throw new NoSuchFileException("no message " + id);
         }
         return Files.newInputStream(msg.resolve(id + SpoolFormat.CONTENT));
+    }
+
+    /**
+     * The process that last opened the spool, from its lock file: while a relay runs, the relay.
+     * Whether it still runs is for the caller to ask ({@link ProcessHandle#of}); a pid that is gone
+     * means nobody holds the spool now (the kernel drops the lock with the process).
+     */
+    public OptionalLong lockHolder() {
+        return SpoolLayout.lockPid(dir);
     }
 
     /** How many messages were set aside in {@code corrupt/} (never delivered; see docs/spool.md). */

@@ -27,6 +27,19 @@ class RelayConfigTest {
     }
 
     @Test
+    void the_spool_reserve_is_a_size_or_a_share_of_the_volume() throws Exception {
+        assertThat(parse(MINIMAL).spoolReserve()).isEqualTo(org.smtpdoctor.relay.spool.SpoolReserve.DEFAULT);
+        assertThat(parse(MINIMAL + "spool-reserve: 5%\n").spoolReserve().percent()).isEqualTo(5);
+        assertThat(parse(MINIMAL + "spool-reserve: 1GB\n").spoolReserve().bytes()).isEqualTo(1L << 30);
+        assertThat(parse(MINIMAL + "spool-reserve: 512 KB\n").spoolReserve().bytes()).isEqualTo(512L << 10);
+        assertThat(parse(MINIMAL + "spool-reserve: 0\n").spoolReserve().bytes()).isZero();
+        assertThatThrownBy(() -> parse(MINIMAL + "spool-reserve: 150%\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("relay.yaml:8: spool-reserve: expected a size like 64MB or 1GB, or a share of the volume like 5% (0-99%), got '150%'");
+        assertThatThrownBy(() -> parse(MINIMAL + "spool-reserve: plenty\n")).hasMessageContaining("got 'plenty'");
+        assertThat(parse(RelayConfigExample.text()).spoolReserve()).hasToString("64 MB");
+    }
+
+    @Test
     void the_example_written_by_init_is_a_valid_configuration_with_every_section() throws Exception {
         RelayConfig c = parse(RelayConfigExample.text());
         assertThat(c.hostName()).isEqualTo("relay.contoso.local");

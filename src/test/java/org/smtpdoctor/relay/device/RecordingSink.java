@@ -21,10 +21,22 @@ final class RecordingSink implements MessageSink {
     private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicReference<IOException> failure = new AtomicReference<>();
+    private final AtomicReference<String> refusal = new AtomicReference<>();
+    private final AtomicReference<java.util.concurrent.CountDownLatch> hold = new AtomicReference<>();
+    final java.util.concurrent.CountDownLatch accepting = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public String accept(Envelope envelope, InputStream content) throws IOException {
         byte[] bytes = content.readAllBytes();
+        accepting.countDown();
+        java.util.concurrent.CountDownLatch h = hold.get();
+        if (h != null) {
+            try {
+                h.await(); // a slow disk: the final "." arrived, the fsync has not returned yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         IOException f = failure.get();
         if (f != null) {
             throw f;
@@ -36,6 +48,21 @@ final class RecordingSink implements MessageSink {
 
     void failWith(IOException e) {
         failure.set(e);
+    }
+
+    /** From now on the sink says it has no room (the spool below its reserve), or has again with null. */
+    void refuse(String why) {
+        refusal.set(why);
+    }
+
+    @Override
+    public java.util.Optional<String> refusal() {
+        return java.util.Optional.ofNullable(refusal.get());
+    }
+
+    /** Makes accept wait for this latch after reading the content. */
+    void holdAcceptsUntil(java.util.concurrent.CountDownLatch latch) {
+        hold.set(latch);
     }
 
     List<Accepted> accepted() {

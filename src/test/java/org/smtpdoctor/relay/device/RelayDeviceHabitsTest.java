@@ -119,6 +119,20 @@ class RelayDeviceHabitsTest {
     }
 
     @Test
+    void quoted_local_parts_are_accepted_and_kept_exactly_as_received() throws Exception {
+        try (DeviceClient c = connect()) {
+            assertThat(c.send("EHLO mfp")).startsWith("250");
+            assertThat(c.send("MAIL FROM:<\"x y\"@test.local>")).startsWith("250 2.1.0");
+            assertThat(c.send("RCPT TO:<\"a b\"@contoso.com>")).startsWith("250 2.1.5");
+            assertThat(c.send("RCPT TO:<\"odd>one\\\"@\"@contoso.com>")).startsWith("250 2.1.5");
+            assertThat(c.send("DATA")).startsWith("354 ");
+            assertThat(c.send("Subject: quoted\r\n\r\nx\r\n.")).startsWith("250 ");
+        }
+        assertThat(sink.only().envelope().sender()).isEqualTo("\"x y\"@test.local");
+        assertThat(sink.only().envelope().recipients()).containsExactly("\"a b\"@contoso.com", "\"odd>one\\\"@\"@contoso.com");
+    }
+
+    @Test
     void commands_and_content_sent_before_the_replies_are_all_answered_in_order() throws Exception {
         try (DeviceClient c = connect()) {
             c.raw("EHLO mfp\r\nMAIL FROM:<scan@contoso.com>\r\nRCPT TO:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\n"

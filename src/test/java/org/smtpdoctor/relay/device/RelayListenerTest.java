@@ -63,6 +63,24 @@ class RelayListenerTest {
         }
         assertThat(sink.only().envelope().authUser()).contains("nas01");
         assertThat(sink.only().envelope().device()).isEqualTo("nas");
+        var session = sink.only().envelope().session().orElseThrow();
+        assertThat(session.esmtp()).isTrue();
+        assertThat(session.tls()).hasValueSatisfying(v -> assertThat(v).isIn("TLSv1.3", "TLSv1.2"));
+        assertThat(sink.only().envelope().protocol()).isEqualTo("ESMTPSA");
+    }
+
+    @Test
+    void the_envelope_keeps_whether_the_device_said_ehlo_or_helo_for_the_received_line() throws Exception {
+        try (RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.PLAIN, TestRelay.loopback()), sink)) {
+            try (DeviceClient c = connect(relay)) {
+                assertThat(c.send("EHLO mfp")).startsWith("250");
+                sendMessage(c, "Subject: ehlo");
+                assertThat(c.send("HELO mfp")).startsWith("250");
+                sendMessage(c, "Subject: helo");
+            }
+        }
+        assertThat(sink.accepted()).extracting(a -> a.envelope().protocol()).containsExactly("ESMTP", "SMTP");
+        assertThat(sink.accepted().get(1).envelope().session().orElseThrow().tls()).isEmpty();
     }
 
     @Test
@@ -96,27 +114,24 @@ class RelayListenerTest {
     @Test
     void implicit_tls_listener_speaks_tls_from_the_first_byte() throws Exception {
         try (RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.TLS, TestRelay.loopback()), sink)) {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustAll()}, null);
-            try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", relay.ports().get(0))) {
-                s.setSoTimeout(5000);
-                s.startHandshake();
-                var out = s.getOutputStream();
-                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                assertThat(in.readLine()).startsWith("220 ");
-                out.write("HELO smtps-device\r\nMAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\nSubject: smtps\r\n\r\nx\r\n.\r\nQUIT\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                List<String> replies = new ArrayList<>();
-                String line;
-                while ((line = in.readLine()) != null) {
-                    replies.add(line);
-                }
-                assertThat(replies).hasSize(6);
-                assertThat(replies.get(4)).startsWith("250 2.0.0 OK queued as ");
-            }
+            List<String> replies = overImplicitTls(relay,
+                    "HELO smtps-device\r\nMAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\nSubject: smtps\r\n\r\nx\r\n.\r\nQUIT\r\n");
+            assertThat(replies).hasSize(6);
+            assertThat(replies.get(4)).startsWith("250 2.0.0 OK queued as ");
         }
         assertThat(sink.only().text()).startsWith("Subject: smtps\r\n");
+        assertThat(sink.only().envelope().protocol()).as("TLS from the first byte is TLS too").isEqualTo("ESMTPS");
+    }
+
+    @Test
+    void an_implicit_tls_listener_offers_auth_to_device_accounts() throws Exception {
+        try (RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.TLS, TestRelay.account("nas01")), sink)) {
+            List<String> replies = overImplicitTls(relay, "EHLO smtps-nas\r\nAUTH PLAIN " + b64("\0nas01\0" + TestRelay.PASSWORD) + "\r\n"
+                    + "MAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\nSubject: smtps auth\r\n\r\nx\r\n.\r\nQUIT\r\n");
+            assertThat(replies).contains("250-AUTH PLAIN LOGIN", "235 2.7.0 Authentication successful");
+        }
+        assertThat(sink.only().envelope().authUser()).contains("nas01");
+        assertThat(sink.only().envelope().protocol()).isEqualTo("ESMTPSA");
     }
 
     @Test
@@ -200,6 +215,22 @@ class RelayListenerTest {
             assertThat(c.send("Subject: broken\r\n\r\nx\r\n.")).startsWith("451 4.3.0 ");
         }
         assertThat(sink.accepted()).isEmpty();
+    }
+
+    @Test
+    void a_spool_below_its_reserve_gets_452_4_3_1_at_mail_from_before_the_device_sends_its_message() throws Exception {
+        try (LogCapture logs = new LogCapture();
+                RelayServer relay = RelayServer.start(TestRelay.config(ListenerMode.PLAIN, TestRelay.loopback()), sink);
+                DeviceClient c = connect(relay)) {
+            sink.refuse("only 12 MB free on the spool's disk; the spool keeps 64 MB free");
+            assertThat(c.send("MAIL FROM:<a@contoso.com>")).isEqualTo("452 4.3.1 Insufficient system storage");
+            assertThat(c.send("RCPT TO:<b@contoso.com>")).as("no transaction was opened").startsWith("503 ");
+            assertThat(logs.events("message.refused")).singleElement().asString()
+                    .contains("sender=a@contoso.com phase=mail reason=\"spool low\" detail=\"only 12 MB free");
+            sink.refuse(null);
+            sendMessage(c, "Subject: room again");
+        }
+        assertThat(sink.accepted()).hasSize(1);
     }
 
     @Test
@@ -299,6 +330,27 @@ class RelayListenerTest {
                     TestRelay.config(List.of(free, clash), List.of(TestRelay.loopback()), List.of()), sink))
                     .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken + " (");
             assertThat(first.addresses().get(0).getPort()).isEqualTo(taken);
+        }
+    }
+
+    /** Connects with TLS from the first byte, reads the banner, sends {@code commands} at once and returns every reply line until the close. */
+    private static List<String> overImplicitTls(RelayServer relay, String commands) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {trustAll()}, null);
+        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", relay.ports().get(0))) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220 ");
+            out.write(commands.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            List<String> replies = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null) {
+                replies.add(line);
+            }
+            return replies;
         }
     }
 

@@ -75,7 +75,7 @@ class SpoolRecoveryTest {
     void contentHalfWrittenInTmpIsDeleted() throws Exception {
         write(tmp.resolve(id + ".eml"), half(CONTENT.getBytes(StandardCharsets.UTF_8)));
         try (Spool spool = open()) {
-            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 1, 0, List.of()));
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 1, 0, List.of(), List.of()));
             assertNoMessageAndNothingLeft(spool);
         }
     }
@@ -96,7 +96,7 @@ class SpoolRecoveryTest {
         write(tmp.resolve(id + ".env"), envelopeFile());
         assertThat(SpoolReader.open(dir).list()).as("a reader during the crash window sees nothing either").isEmpty();
         try (Spool spool = open()) {
-            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 1, 1, List.of()));
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 1, 1, List.of(), List.of()));
             assertNoMessageAndNothingLeft(spool);
         }
     }
@@ -141,7 +141,7 @@ class SpoolRecoveryTest {
         write(msg.resolve(id + ".eml"), CONTENT);
         write(msg.resolve(id + ".state"), SpoolFormat.state(SpoolFormat.initialState(ENVELOPE)));
         try (Spool spool = open()) {
-            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 0, 2, List.of()));
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(0, 0, 2, List.of(), List.of()));
             assertNoMessageAndNothingLeft(spool);
         }
     }
@@ -167,11 +167,91 @@ class SpoolRecoveryTest {
     }
 
     @Test
-    void aStateFileForOtherRecipientsIsSetAside() throws Exception {
+    void aStateFileForOtherRecipientsIsQueuedAgainForEveryEnvelopeRecipient() throws Exception {
         write(msg.resolve(id + ".eml"), CONTENT);
         write(msg.resolve(id + ".env"), envelopeFile());
         write(msg.resolve(id + ".state"), SpoolFormat.state(List.of(RecipientState.pending("x@contoso.test"))));
-        assertQuarantined("its recipients are not the envelope's");
+        assertRequeued("its recipients are not the envelope's");
+    }
+
+    @Test
+    void anUnreadableStateFileNeverLosesTheMessageItIsQueuedAgainForEveryRecipient() throws Exception {
+        try (Spool spool = open()) {
+            id = spool.accept(ENVELOPE, stream(CONTENT));
+            spool.markDelivered(id, "a@contoso.test", "250 2.0.0 OK");
+            spool.markDeferred(id, "b@contoso.test", "451 4.3.0 later", Instant.now().plusSeconds(600));
+        }
+        byte[] state = Files.readAllBytes(msg.resolve(id + ".state"));
+        write(msg.resolve(id + ".state"), half(state)); // a disk (or a hand) damaged it after it was written
+        // Seen before the relay's next start: shown, as it will be queued again.
+        SpoolReader reader = SpoolReader.open(dir);
+        assertThat(reader.get(id).orElseThrow().recipients()).extracting(RecipientState::status).containsOnly(Status.PENDING);
+        assertThat(reader.damage().stateUnreadable()).containsExactly(id);
+        assertRequeued("is not complete JSON");
+    }
+
+    private void assertRequeued(String reason) throws IOException {
+        List<String> audit = new java.util.ArrayList<>();
+        SpoolAudit.Sink recording = new SpoolAudit.Sink() {
+            @Override
+            public void info(String event, Object... fields) {
+                audit.add("INFO " + org.smtpdoctor.relay.RelayEvents.line(event, fields));
+            }
+
+            @Override
+            public void warn(String event, Object... fields) {
+                audit.add("WARN " + org.smtpdoctor.relay.RelayEvents.line(event, fields));
+            }
+        };
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0).withAudit(recording))) {
+            assertThat(spool.recovery().quarantined()).isEmpty();
+            assertThat(spool.recovery().requeued()).singleElement().asString().startsWith(id + ": ").contains(reason);
+            QueuedMessage m = spool.get(id).orElseThrow();
+            assertThat(m.recipients()).extracting(RecipientState::recipient).containsExactly("a@contoso.test", "b@contoso.test");
+            assertThat(m.recipients()).extracting(RecipientState::status).containsOnly(Status.PENDING);
+            assertThat(spool.due(Instant.now())).extracting(QueuedMessage::id).containsExactly(id);
+            assertThat(read(spool.content(id))).isEqualTo(CONTENT);
+            assertThat(msg.resolve(id + ".state")).doesNotExist();
+            assertThat(dir.resolve("corrupt").resolve(id + ".state")).as("kept for whoever wants to look").exists();
+            assertThat(SpoolReader.open(dir).corruptMessages()).isZero();
+        }
+        assertThat(audit).singleElement().asString().startsWith("WARN event=spool.state-damaged id=" + id)
+                .contains("rcpt=a@contoso.test,b@contoso.test", "queued again for every recipient");
+        try (Spool again = open()) {
+            assertThat(again.recovery().requeued()).as("once is enough").isEmpty();
+            assertThat(again.get(id).orElseThrow().recipients()).extracting(RecipientState::status).containsOnly(Status.PENDING);
+        }
+    }
+
+    @Test
+    void requeueCorruptPutsBackWhatCanBeReadWholeAndLeavesTheRestWithItsReason() throws Exception {
+        write(msg.resolve(id + ".eml"), CONTENT);
+        write(msg.resolve(id + ".env"), half(envelopeFile()));
+        String cut = new QueueId(Clock.systemUTC()).next();
+        write(msg.resolve(cut + ".eml"), CONTENT.substring(0, 5));
+        write(msg.resolve(cut + ".env"), SpoolFormat.envelope(cut, ENVELOPE, CONTENT.length()));
+        try (Spool spool = open()) {
+            assertThat(spool.recovery().quarantined()).hasSize(2);
+            assertThat(spool.requeueCorrupt("admin")).extracting(Spool.Requeued::id, r -> r.message().isPresent())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(id, false), org.assertj.core.groups.Tuple.tuple(cut, false));
+        }
+        // The envelope restored (from a backup, say): it can go back; the cut content cannot.
+        write(dir.resolve("corrupt").resolve(id + ".env"), envelopeFile());
+        SpoolReader.Damage before = SpoolReader.open(dir).damage();
+        assertThat(before.setAside()).extracting(SpoolReader.Corrupt::id, c -> c.message().isPresent())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(id, true), org.assertj.core.groups.Tuple.tuple(cut, false));
+        try (Spool spool = open()) {
+            List<Spool.Requeued> r = spool.requeueCorrupt("admin");
+            assertThat(r.get(0).message()).isPresent();
+            assertThat(r.get(1).detail()).contains("has 5 bytes, its envelope says " + CONTENT.length());
+            assertThat(spool.get(id).orElseThrow().recipients()).extracting(RecipientState::status).containsOnly(Status.PENDING);
+            assertThat(read(spool.content(id))).isEqualTo(CONTENT);
+        }
+        assertThat(dir.resolve("corrupt").resolve(id + ".env")).doesNotExist();
+        assertThat(dir.resolve("corrupt").resolve(cut + ".env")).exists();
+        try (Spool spool = open()) {
+            assertThat(spool.recovery().messages()).as("it survives a restart").isEqualTo(1);
+        }
     }
 
     @Test

@@ -90,7 +90,7 @@ class SpoolTest {
             assertThat(spool.markFailed(id, "c@contoso.test", "550 5.1.10 RESOLVER.ADR.RecipientNotFound")).isTrue();
         }
         try (Spool spool = open()) {
-            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(1, 0, 0, List.of()));
+            assertThat(spool.recovery()).isEqualTo(new Spool.Recovery(1, 0, 0, List.of(), List.of()));
             QueuedMessage m = spool.get(id).orElseThrow();
             assertThat(m.recipients()).containsExactly(
                     new RecipientState("a@contoso.test", Status.DELIVERED, 1, java.util.Optional.empty(),
@@ -229,7 +229,7 @@ class SpoolTest {
         Path dir = tmp.resolve("spool");
         try (Spool spool = open()) {
             assertThatThrownBy(this::open).isInstanceOf(SpoolInUseException.class);
-            assertThat(SpoolAdmin.retry(dir, java.util.Optional.empty(), List.of(), Duration.ofMillis(1)).applied())
+            assertThat(SpoolAdmin.requeueCorrupt(dir, Duration.ofMillis(1)))
                     .isIn(SpoolAdmin.Applied.REQUEST_PENDING, SpoolAdmin.Applied.BY_RUNNING_RELAY);
             assertThat(probe(dir)).isEqualTo("the spool " + dir + " is in use by process " + ProcessHandle.current().pid());
         }
@@ -273,6 +273,53 @@ class SpoolTest {
         }
         assertThat(dir.resolve("msg")).isEmptyDirectory();
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void aReserveAsAShareOfTheVolumeRefusesAtMailFromAndSaysSoOnce() throws Exception {
+        Path dir = tmp.resolve("spool");
+        long total = Files.getFileStore(tmp).getTotalSpace();
+        long free = Files.getFileStore(tmp).getUsableSpace();
+        // A share of the volume larger than what is free: the spool takes nothing, and says why.
+        int percent = 99;
+        org.junit.jupiter.api.Assumptions.assumeTrue(SpoolReserve.ofPercent(percent).bytesOf(total) > free, "the volume is almost empty");
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withReserve(SpoolReserve.ofPercent(percent)))) {
+            Spool.Space space = spool.space();
+            assertThat(space.refusing()).isTrue();
+            assertThat(space.reserveBytes()).isEqualTo(total / 100 * percent);
+            assertThat(spool.refusal()).hasValueSatisfying(r -> assertThat(r).contains("free on the spool's disk; the spool keeps"));
+            assertThatThrownBy(() -> spool.accept(envelope("s@lan.test", "a@contoso.test"), stream(content("1"))))
+                    .isInstanceOf(SpoolFullException.class);
+        }
+        try (Spool spool = Spool.open(dir, Spool.Options.defaults().withReserve(SpoolReserve.ofPercent(0)))) {
+            assertThat(spool.refusal()).isEmpty();
+            assertThat(spool.space().refusing()).isFalse();
+        }
+        assertThat(SpoolReserve.ofPercent(5)).hasToString("5%");
+        assertThat(SpoolReserve.DEFAULT).hasToString("64 MB");
+        assertThat(SpoolReserve.ofBytes(3L << 30)).hasToString("3 GB");
+        assertThat(SpoolReserve.ofPercent(10).bytesOf(1000)).isEqualTo(100);
+    }
+
+    @Test
+    void aSpoolCreatedForAStartThatFailedIsRemovedWithTheParentsItCreatedAndNothingElse() throws Exception {
+        Path dir = tmp.resolve("a/b/spool");
+        Files.createDirectories(tmp.resolve("a"));
+        Files.writeString(tmp.resolve("a/keep.txt"), "someone else's");
+        Path top = Spool.firstMissing(dir).orElseThrow();
+        assertThat(top).isEqualTo(tmp.resolve("a/b").toAbsolutePath());
+        Spool.open(dir).close();
+        Spool.removeCreated(top, dir);
+        assertThat(tmp.resolve("a/b")).doesNotExist();
+        assertThat(tmp.resolve("a/keep.txt")).exists();
+        assertThat(Spool.firstMissing(tmp.resolve("a"))).isEmpty();
+        // A spool with anything of someone else's in it stays.
+        Path other = tmp.resolve("c/spool");
+        Path otherTop = Spool.firstMissing(other).orElseThrow();
+        Spool.open(other).close();
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        Spool.removeCreated(otherTop, other);
+        assertThat(other.resolve("notes.txt")).exists();
     }
 
     @Test
