@@ -97,6 +97,7 @@ class JsonOutputTest {
             spool.accept(envelope("scanner@lan.test", "a@contoso.test"), stream(content("1")));
         }
         docs.add(JSON.readTree(Cli.run("queue", "list", "--spool", spoolDir.toString(), "--json").out()));
+        docs.add(JSON.readTree(Cli.run("relay", "status", "--spool", spoolDir.toString(), "--json").out()));
         try (LabServer lab = LabServer.start(Scenarios.byName("healthy").orElseThrow(), 0)) {
             Path pem = Files.writeString(dir.resolve("lab.pem"), lab.certificatePem(), StandardCharsets.US_ASCII);
             // In a child process: TLS 1.0 must be re-enabled before the process's first TLS use.
