@@ -156,6 +156,26 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "No colour or Unicode marks, even on a terminal.")
     boolean noColor;
 
+    @Option(names = "--tenant-diagnostics", description = "After an AUTH failure, ask Microsoft Graph why (the sign-in log, "
+            + "Security Defaults, Conditional Access) with the --graph-* app, and fold its answer into the diagnosis.")
+    boolean tenantDiagnostics;
+
+    @Option(names = "--graph-client-id", paramLabel = "ID", description = "The app that reads Graph (Policy.Read.All, "
+            + "AuditLog.Read.All) for --tenant-diagnostics; its tenant is --tenant, else the domain of --user.")
+    String graphClientId;
+
+    @Option(names = "--graph-client-secret-env", paramLabel = "VAR", description = "That app's client secret, from this variable.")
+    String graphSecretEnv;
+
+    @Option(names = "--graph-client-secret-file", paramLabel = "FILE", description = "That app's client secret, first line of this file.")
+    Path graphSecretFile;
+
+    @Option(names = "--graph-client-cert", paramLabel = "FILE", description = "That app's certificate and key (PEM or PKCS#12).")
+    Path graphCert;
+
+    @Option(names = "--graph", paramLabel = "URL", description = "Microsoft Graph instead of the cloud's own (tests).")
+    String graphUrl;
+
     @Override
     public Integer call() {
         if (passwordOnCommandLine != null || spec.commandLine().getParseResult().hasMatchedOption("--password")) {
@@ -181,23 +201,31 @@ public final class CheckCommand implements Callable<Integer> {
                     throw new UsageException("--lab runs against the embedded lab; it cannot be combined with --host, --port or --preset");
                 }
                 try {
-                    labServer = LabServer.start(scenario, 0);
+                    labServer = tenantDiagnostics ? LabServer.startWithGraph(scenario, 0) : LabServer.start(scenario, 0);
                 } catch (IOException e) {
                     throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
                 }
             }
             CheckRequest request = request(scenario, labServer, tlsProtocols);
+            Optional<TenantDiagnostics.Reader> reader = tenantDiagnostics
+                    ? Optional.of(TenantDiagnostics.reader(this, labServer, request)) : Optional.empty();
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
             CheckResult result;
             if (json) {
                 result = runner.run(request, org.smtpdoctor.check.CheckListener.NONE);
+                if (reader.isPresent()) {
+                    result = TenantDiagnostics.fold(result, reader.get(), null);
+                }
                 out.println(JsonReport.render(result, Version.get()));
             } else {
                 TerminalReport report = new TerminalReport(out, style);
                 report.header(HostPort.display(request.host(), request.port()) + " (" + request.security().id() + ")"
                         + (scenario != null ? ", lab scenario " + scenario.name() : ""));
                 result = runner.run(request, report);
+                if (reader.isPresent()) {
+                    result = TenantDiagnostics.fold(result, reader.get(), report);
+                }
                 report.summary(result);
                 if (transcript) {
                     report.transcript(result);
@@ -219,9 +247,12 @@ public final class CheckCommand implements Callable<Integer> {
         boolean password = passwordEnv != null || passwordFile != null;
         boolean token = accessTokenEnv != null || oauth.requested();
         if (noAuth) {
-            List<String> auth = Inputs.given(spec.commandLine().getParseResult(), "--user", "--password-env", "--password-file",
+            List<String> auth = new ArrayList<>(Inputs.given(spec.commandLine().getParseResult(), "--user", "--password-env", "--password-file",
                     "--access-token-env", "--tenant", "--client-id", "--client-secret-env", "--client-secret-file", "--client-cert",
-                    "--device-code", "--auth-mechanism", "--allow-plaintext-auth");
+                    "--device-code", "--auth-mechanism", "--allow-plaintext-auth"));
+            if (tenantDiagnostics) {
+                auth.remove("--user"); // the mailbox whose sign-ins Graph is asked about
+            }
             if (!auth.isEmpty()) {
                 throw new UsageException("--no-auth skips AUTH, so " + String.join(", ", auth)
                         + (auth.size() == 1 ? " has" : " have") + " nothing to do: drop one or the other");
@@ -330,7 +361,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (labServer != null) {
                 LabOAuth entra = labServer.oauth().orElseThrow(() -> new UsageException("the lab's Entra runs only in the oauth-… "
                         + "scenarios (smtp-doctor lab --list): --tenant, --client-id and client credentials go with those"));
-                token = Optional.of(oauth.labSource(entra, timeout, spec.commandLine().getErr()));
+                token = Optional.of(oauth.againstLab(entra, timeout, spec.commandLine().getErr()));
             } else {
                 token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
             }
@@ -344,7 +375,7 @@ public final class CheckCommand implements Callable<Integer> {
             trusted.add(labServer.certificate());
             if (!noAuth) {
                 u = u.or(() -> Optional.of(scenario.mailbox()));
-                if (labServer.oauth().isPresent() && password.isEmpty() && token.isEmpty()) {
+                if (scenario.oauth() && labServer.oauth().isPresent() && password.isEmpty() && token.isEmpty()) {
                     // The lab's own Entra issues a real token by client credentials, as a tenant's would.
                     token = Optional.of(labToken(labServer.oauth().get(), timeout));
                 } else if (password.isEmpty() && token.isEmpty() && user == null) {

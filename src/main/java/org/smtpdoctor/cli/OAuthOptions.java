@@ -110,6 +110,20 @@ final class OAuthOptions {
     /** @param presetCloud the cloud of the preset in use, when --cloud does not name one */
     TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud presetCloud) {
         MicrosoftCloud c = cloud(presetCloud);
+        return source(timeout, err, c, c.appOnlyScope(), c.delegatedScope());
+    }
+
+    /**
+     * A source of Microsoft Graph tokens (smtp-doctor tenant): the cloud's {@code .default}
+     * scope for an app, or these delegated scopes for an admin signing in by device code.
+     */
+    TokenSource graphSource(Duration timeout, PrintWriter err, MicrosoftCloud c, String graphBase, String delegatedPermissions) {
+        String delegated = String.join(" ", java.util.Arrays.stream(delegatedPermissions.split(" "))
+                .map(p -> graphBase + "/" + p).toList()) + " offline_access";
+        return source(timeout, err, c, graphBase + "/.default", delegated);
+    }
+
+    private TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud c, String appScope, String delegatedScope) {
         if (tenant == null || clientId == null) {
             throw new UsageException("getting a token needs --tenant and --client-id (Entra admin center > App registrations > your app > Overview)");
         }
@@ -146,8 +160,15 @@ final class OAuthOptions {
         }
         Optional<TokenCache> cache = noCache ? Optional.empty()
                 : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
-        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
-                Clock.systemUTC(), c);
+        return EntraTokenSource.forScopes(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
+                Clock.systemUTC(), appScope, delegatedScope);
+    }
+
+    /** The lab's Entra: client credentials with the lab's demo secret, for this scope (check --lab, tenant --lab). */
+    static TokenSource labSource(org.smtpdoctor.lab.LabOAuth entra, Duration timeout, String scope) {
+        TokenClient client = new TokenClient(new Authority(URI.create(entra.authority()), entra.tenant()), entra.clientId(), timeout);
+        return EntraTokenSource.appOnly(client, new ClientCredential.ClientSecret(Secret.of(org.smtpdoctor.lab.LabOAuth.CLIENT_SECRET)),
+                Optional.empty(), Clock.systemUTC(), scope);
     }
 
     /**
@@ -155,7 +176,7 @@ final class OAuthOptions {
      * tenant, client id and secret, except where these options say otherwise, so that a wrong
      * one gets the AADSTS refusal a tenant would give. Never cached.
      */
-    TokenSource labSource(LabOAuth entra, Duration timeout, PrintWriter err) {
+    TokenSource againstLab(LabOAuth entra, Duration timeout, PrintWriter err) {
         if (authority != null || cacheFile != null) {
             throw new UsageException("--lab has its own Entra and keeps no token: --authority and --token-cache cannot go with it");
         }

@@ -173,11 +173,17 @@ public final class RelayCommand implements Callable<Integer> {
                 err.flush();
                 return ExitCode.USAGE;
             }
-            out.println("Configuration OK.");
+            // m365-graph:// upstreams: a token and a look at the mailbox, without sending anything.
+            boolean problem = GraphChecks.print(relayConfig, out);
+            out.println(problem ? "Configuration read, but an upstream has a problem (above)." : "Configuration OK.");
             out.flush();
-            return ExitCode.OK;
+            return problem ? ExitCode.FAILED : ExitCode.OK;
         }
         showRelayEvents();
+        // Before the start, so that a signal that arrives while it starts waits in the queue and
+        // stops the relay in order once it runs (not the JVM's default exit with 128+N).
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         RelayService relay;
         try {
             relay = labUpstream == null ? RelayService.start(relayConfig, env) : RelayService.start(relayConfig, env, RelayLab::tune);
@@ -186,8 +192,6 @@ public final class RelayCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
-        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-        List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         // For what has no handler (a runtime without sun.misc.Signal, System.exit elsewhere): stop in order anyway.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.stop("JVM shutdown");

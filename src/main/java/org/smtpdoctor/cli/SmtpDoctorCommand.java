@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * object on stdout instead ({@link JsonError}).
  */
 @Command(name = "smtp-doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, HelpCommand.class},
+        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, TenantCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, HelpCommand.class},
         description = {
             "Diagnose SMTP submission to Microsoft 365 (or any SMTP server), layer by layer.",
             "",

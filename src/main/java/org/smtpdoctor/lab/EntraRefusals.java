@@ -26,7 +26,7 @@ import okhttp3.Headers;
  * <li>{@code common} or {@code organizations} for the lab's single-tenant app: AADSTS50194 (400);</li>
  * <li>a client id other than the lab app's: AADSTS700016 (400 {@code unauthorized_client});</li>
  * <li>client credentials without a secret or assertion: AADSTS7000218 (401 {@code invalid_client});</li>
- * <li>a client secret other than {@link LabOAuth#CLIENT_SECRET}: AADSTS7000215 (401 {@code invalid_client}).</li>
+ * <li>a client secret the app does not have ({@link LabOAuth#CLIENT_SECRET}, or one added): AADSTS7000215 (401 {@code invalid_client}).</li>
  * </ul>
  * Entra checks in that order. The body has Entra's shape ({@code error}, {@code error_description}
  * ending in Trace ID, Correlation ID and Timestamp lines, {@code error_codes}, {@code timestamp},
@@ -47,13 +47,14 @@ final class EntraRefusals implements Route {
 
     private final String tenant;
     private final String clientId;
-    private final String clientSecret;
+    private final java.util.function.Predicate<String> knownSecret;
     private final Clock clock;
 
-    EntraRefusals(String tenant, String clientId, String clientSecret, Clock clock) {
+    /** @param knownSecret whether a secret is one of the app's (the set may grow: {@link LabOAuth#addClientSecret}) */
+    EntraRefusals(String tenant, String clientId, java.util.function.Predicate<String> knownSecret, Clock clock) {
         this.tenant = tenant;
         this.clientId = clientId;
-        this.clientSecret = clientSecret;
+        this.knownSecret = knownSecret;
         this.clock = clock;
     }
 
@@ -107,7 +108,7 @@ final class EntraRefusals implements Route {
             return Optional.of(new Refusal(401, "invalid_client", 7000218,
                     "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
         }
-        if (secret.isPresent() && !secret.get().equals(clientSecret)) {
+        if (secret.isPresent() && !knownSecret.test(secret.get())) {
             return Optional.of(new Refusal(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret "
                     + "being sent in the request is the client secret value, not the client secret ID, for a secret added to app '"
                     + clientId + "'."));

@@ -198,7 +198,8 @@ public final class TlsClient {
         }
     }
 
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+    /** The platform's X.509 trust manager over this key store (null: the JDK's authorities). */
+    public static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
         for (TrustManager tm : tmf.getTrustManagers()) {

@@ -60,6 +60,8 @@ class JsonOutputTest {
                 new String[] {"queue", "list", "--json", "--spool", missing},
                 new String[] {"queue", "show", "--json", "--spool", missing},
                 new String[] {"relay", "status", "--json"},
+                new String[] {"tenant", "--json", "--lab", "nope"},
+                new String[] {"tenant", "--json", "--days", "99", "--lab", "healthy"},
                 new String[] {"relay", "status", "--json", "--spool", missing});
         for (String[] args : usage) {
             error(Cli.run(args), ExitCode.USAGE, JsonError.USAGE);
@@ -98,6 +100,7 @@ class JsonOutputTest {
         }
         docs.add(JSON.readTree(Cli.run("queue", "list", "--spool", spoolDir.toString(), "--json").out()));
         docs.add(JSON.readTree(Cli.run("relay", "status", "--spool", spoolDir.toString(), "--json").out()));
+        docs.add(JSON.readTree(Cli.run("tenant", "--lab", "security-defaults", "--json").out()));
         try (LabServer lab = LabServer.start(Scenarios.byName("healthy").orElseThrow(), 0)) {
             Path pem = Files.writeString(dir.resolve("lab.pem"), lab.certificatePem(), StandardCharsets.US_ASCII);
             // In a child process: TLS 1.0 must be re-enabled before the process's first TLS use.

@@ -92,6 +92,29 @@ class RelayLabTest {
     }
 
     @Test
+    void a_graph_scenario_makes_the_labs_graph_the_upstream_deferred_then_delivered() throws Exception {
+        Peers.require("python3");
+        int port = freePort();
+        relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
+                "--lab", "graph-no-mail-send", "--listen", "127.0.0.1:" + port)
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> out().contains("Stop with Ctrl-C") || !relay.isAlive());
+        assertThat(relay.isAlive()).as(this::err).isTrue();
+        assertThat(out()).contains("through its Microsoft Graph at http://127.0.0.1:", "upstream    m365-graph://scanner@contoso.com?");
+        Matcher python = Pattern.compile("(?m)^  (python3 -c .*)$").matcher(out());
+        assertThat(python.find()).isTrue();
+        assertThat(Exec.run(List.of("sh", "-c", python.group(1)), Duration.ofSeconds(30)).ok()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
+        assertThat(out()).contains("Graph HTTP 403 ErrorAccessDenied", "  fix 1: ", "type graph-healthy");
+        OutputStream stdin = relay.getOutputStream();
+        stdin.write("graph-healthy\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 1 arrived (Subject: scan)"));
+        assertThat(err()).doesNotContain("lab-secret").doesNotContainPattern("eyJ[\\w-]{10,}\\.");
+    }
+
+    @Test
     void the_lab_is_its_own_upstream_and_contradicting_flags_are_usage_errors() {
         Cli.Run withUpstream = Cli.run("relay", "--lab", "--upstream", "smtp://h", "--check-config");
         assertThat(withUpstream.exit()).isEqualTo(ExitCode.USAGE);
@@ -104,5 +127,8 @@ class RelayLabTest {
         assertThat(check.exit()).as(check.err()).isZero();
         assertThat(check.out()).contains("upstream    m365-oauth://scanner@contoso.com?tenant=", "&host=127.0.0.1&port=",
                 "device      allow 127.0.0.0/8", "Configuration OK.");
+        Cli.Run graph = Cli.run("relay", "--lab", "graph-mailbox-out-of-scope", "--check-config");
+        assertThat(graph.exit()).as(graph.err()).isEqualTo(ExitCode.FAILED);
+        assertThat(graph.out()).contains("upstream    m365-graph://scanner@contoso.com?", "[oauth_scope_or_permission, ");
     }
 }

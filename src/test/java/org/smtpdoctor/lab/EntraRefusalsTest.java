@@ -101,6 +101,20 @@ class EntraRefusalsTest {
     }
 
     @Test
+    void a_secret_added_to_the_app_is_accepted_beside_the_demo_one() throws Exception {
+        try (LabOAuth own = LabOAuth.start(LabOAuth.Issuance.EXCHANGE)) {
+            String canary = "Canary-added-" + System.nanoTime();
+            assertThat(TokenRequests.post(own.authority(), own.tenant(), "grant_type=client_credentials&client_id=" + own.clientId()
+                    + "&client_secret=" + canary + SCOPE).statusCode()).isEqualTo(401);
+            own.addClientSecret(canary);
+            assertThat(TokenRequests.post(own.authority(), own.tenant(), "grant_type=client_credentials&client_id=" + own.clientId()
+                    + "&client_secret=" + canary + SCOPE).statusCode()).isEqualTo(200);
+            assertThat(TokenRequests.post(own.authority(), own.tenant(), "grant_type=client_credentials&client_id=" + own.clientId()
+                    + "&client_secret=" + LabOAuth.CLIENT_SECRET + SCOPE).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void the_right_app_gets_its_token_with_the_secret_in_the_form_or_in_http_basic() throws Exception {
         assertThat(ask(entra.tenant(), entra.clientId(), LabOAuth.CLIENT_SECRET).body()).contains("\"access_token\"");
         String basic = Base64.getEncoder().encodeToString((entra.clientId() + ":" + LabOAuth.CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));

@@ -21,9 +21,14 @@ final class TokenRequests {
 
     /** POSTs grant_type=client_credentials to the token endpoint; returns the access_token. */
     static String clientCredentials(LabOAuth entra) throws IOException {
+        return clientCredentials(entra, LabOAuth.EXCHANGE_SCOPE);
+    }
+
+    /** The same for another scope (Graph's: {@link LabOAuth#GRAPH_SCOPE}). */
+    static String clientCredentials(LabOAuth entra, String scope) throws IOException {
         HttpResponse<String> response = post(entra.authority(), entra.tenant(), "grant_type=client_credentials&client_id="
                 + entra.clientId() + "&client_secret=" + LabOAuth.CLIENT_SECRET + "&scope="
-                + URLEncoder.encode(LabOAuth.EXCHANGE_SCOPE, StandardCharsets.UTF_8));
+                + URLEncoder.encode(scope, StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
             throw new IOException("token endpoint answered " + response.statusCode() + ": " + response.body());
         }

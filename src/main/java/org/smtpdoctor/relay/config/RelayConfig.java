@@ -93,6 +93,40 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
     }
 
     /**
+     * The same configuration with each listener's message size limit (EHLO SIZE, the 552 5.3.4 at
+     * MAIL FROM SIZE= and after DATA) no larger than the upstreams can send: a message the relay
+     * accepted and then could only bounce is worse than one the device is told about at once.
+     * The lowering is logged once, with its reason.
+     */
+    public RelayConfig limitedToUpstreams() {
+        long limit = Long.MAX_VALUE;
+        String why = null;
+        for (UpstreamUrl u : upstreams) {
+            java.util.OptionalLong l = u.maxMessageBytes();
+            if (l.isPresent() && l.getAsLong() < limit) {
+                limit = l.getAsLong();
+                why = u.maxMessageReason();
+            }
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        boolean lowered = false;
+        for (ListenerConfig l : listeners) {
+            if (l.maxMessageBytes() > limit) {
+                lowered = true;
+                out.add(new ListenerConfig(l.address(), l.port(), l.mode(), l.tlsVersions(), l.certificate(), limit,
+                        l.maxConnections(), l.maxConnectionsPerIp(), l.idleTimeout(), l.allowPlaintextAuth()));
+            } else {
+                out.add(l);
+            }
+        }
+        if (!lowered) {
+            return this;
+        }
+        org.smtpdoctor.relay.RelayEvents.warn("listener.size-limited", "max", limit, "reason", why);
+        return withListeners(out);
+    }
+
+    /**
      * The quick-start flags, over a file's configuration when there is one: {@code --listen}
      * replaces the listeners, {@code --upstream} the upstreams, {@code --spool} the spool
      * directory; {@code --allow} adds a device per network; {@code openRelayOverride} is the

@@ -24,6 +24,18 @@ import org.smtpdoctor.smtp.Reply;
  * </pre>
  * THROTTLE (the whole upstream waits, not just the message): 421, any 4.7.x, 432 4.3.2
  * (Exchange's "sender thread limit exceeded") and whatever the rules call throttling.
+ * <p>
+ * An HTTP upstream (Microsoft Graph, {@link #ofAnswer}) answers once per message:
+ * <pre>
+ *   2xx                                    DELIVERED
+ *   429, 503, 504 (Retry-After honoured)    RETRY, upstream backs off
+ *   401, 403, 404 (token, permission,       RETRY, upstream backs off: the relay's configuration,
+ *     mailbox scope, mailbox not found)       not the message's (as an SMTP AUTH failure)
+ *   a cause about the message itself        BOUNCE (Send As denied, too large or malformed,
+ *     (any 4xx), or 400, 413, 415, 422        bad recipients)
+ *   other 5xx                               RETRY
+ *   the relay cannot send it that way       BOUNCE (larger than the upstream takes, unreadable MIME)
+ * </pre>
  * Immutable and thread-safe.
  */
 public final class Classifier {
@@ -36,7 +48,17 @@ public final class Classifier {
      * @param cause    the knowledge base's cause id ({@code unknown} when no rule decides)
      * @param text     the reply or failure as one line
      */
-    public record Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply) {}
+    public record Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply,
+                          Optional<java.time.Duration> retryAfter) {
+
+        public Verdict(Action action, boolean throttle, Cause cause, String text, Optional<Reply> reply) {
+            this(action, throttle, cause, text, reply, Optional.empty());
+        }
+    }
+
+    /** Causes that are the message's own: sending it again the same way cannot help. */
+    private static final java.util.Set<Cause> MESSAGE_CAUSES = java.util.EnumSet.of(Cause.SENDER_NOT_AUTHORIZED_SENDAS,
+            Cause.MESSAGE_SIZE_OR_FORMAT, Cause.RECIPIENT_INVALID, Cause.MESSAGE_REJECTED_SPAM);
 
     private final KnowledgeBase rules;
 
@@ -76,6 +98,32 @@ public final class Classifier {
                     .orElse(Cause.UNKNOWN);
         }
         return new Verdict(Action.RETRY, throttle, cause, f.text(), f.reply());
+    }
+
+    /** An HTTP upstream's answer to a whole message (table above); the cause from the rules (rules/graph.yaml). */
+    public Verdict ofAnswer(Vendor known, String host, String phase, HttpAnswer a) {
+        if (a.accepted()) {
+            return new Verdict(Action.DELIVERED, false, Cause.OTHER, a.text(), Optional.empty());
+        }
+        Map<String, String> values = Map.of("host", host);
+        Vendor vendor = known.or(Vendor.MICROSOFT);
+        Cause cause = a.event().isPresent()
+                ? cause(Evidence.event(phase, a.event().get(), vendor, values))
+                : cause(new Evidence(phase, Optional.empty(), Optional.empty(), Optional.of(a.text()), false, vendor, values));
+        int s = a.status();
+        if (a.event().isPresent()) {
+            return new Verdict(Action.BOUNCE, false, cause, a.text(), Optional.empty());
+        }
+        boolean throttling = s == 429 || s == 503 || s == 504 || cause == Cause.THROTTLING_RATE_LIMIT;
+        boolean messageFault = MESSAGE_CAUSES.contains(cause) || (s == 400 || s == 413 || s == 415 || s == 422) && !throttling;
+        if (throttling) {
+            return new Verdict(Action.RETRY, true, cause, a.text(), Optional.empty(), a.retryAfter());
+        }
+        if (messageFault && s >= 400 && s < 500) {
+            return new Verdict(Action.BOUNCE, false, cause, a.text(), Optional.empty());
+        }
+        boolean configuration = s == 401 || s == 403 || s == 404;
+        return new Verdict(Action.RETRY, configuration, cause, a.text(), Optional.empty(), a.retryAfter());
     }
 
     /** 421 (the server is closing), any 4.7.x, and Exchange's 432 4.3.2 concurrency limit. */

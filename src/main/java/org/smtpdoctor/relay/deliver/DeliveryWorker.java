@@ -341,7 +341,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         byte[] content = content(m, now);
         Transaction t = using.session().send(m.envelope().sender(), rcpts, content);
-        if (t.broken().isPresent() && t.mailFrom().isEmpty() && using.session().transactions() > 1) {
+        if (using.session().stale(t)) {
             // A reused session the server had closed meanwhile (its idle timeout): not the
             // message's fault and not worth a retry delay; once more on a fresh session.
             lane.closeSession();
@@ -357,16 +357,22 @@ public final class DeliveryWorker implements AutoCloseable {
         Instant done = options.clock().instant();
         Map<String, Classifier.Verdict> byRecipient = new LinkedHashMap<>();
         boolean throttled = false;
+        Optional<Duration> asked = Optional.empty();
         for (RecipientState r : due) {
             Transaction.Outcome o = t.outcome(r.recipient());
             Classifier.Verdict v = o instanceof Transaction.Replied replied
                     ? classifier.ofReply(route.upstream.vendor(), session.host(), replied.phase(), replied.reply())
+                    : o instanceof Transaction.Answered answered
+                    ? classifier.ofAnswer(route.upstream.vendor(), session.host(), answered.phase(), answered.answer())
                     : classifier.ofSession(route.upstream.vendor(), ((Transaction.Broken) o).failure());
             byRecipient.put(r.recipient(), v);
             throttled |= v.throttle();
+            if (v.retryAfter().isPresent()) {
+                asked = v.retryAfter();
+            }
         }
         // One throttling reply backs the whole upstream off once, however many recipients it hit.
-        Instant blockedUntil = throttled ? route.backOff(done) : Instant.MIN;
+        Instant blockedUntil = throttled ? route.backOff(done, asked) : Instant.MIN;
         Map<String, List<String>> groups = new LinkedHashMap<>();
         Map<String, Classifier.Verdict> verdicts = new LinkedHashMap<>();
         boolean delivered = false;

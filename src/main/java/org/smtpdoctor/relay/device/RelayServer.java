@@ -45,6 +45,8 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(RelayConfig config, MessageSink sink) throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
+        // No device may hand over what no upstream could send (Graph with large=refuse: one 4 MB request).
+        config = config.limitedToUpstreams();
         if (config.listeners().stream().anyMatch(ListenerConfig::legacyTls)) {
             ListenerTls.allowLegacyInProcess();
         }
