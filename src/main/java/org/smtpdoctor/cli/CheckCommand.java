@@ -150,6 +150,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of the checklist (fields: docs/json.md).")
     boolean json;
 
+    @Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Option(names = "--transcript", description = "Print the wire transcript (secrets redacted).")
     boolean transcript;
 
@@ -212,12 +215,16 @@ public final class CheckCommand implements Callable<Integer> {
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
             CheckResult result;
+            String title = "smtp-doctor check " + request.host() + ":" + request.port() + " (" + request.security().id() + ")"
+                    + (scenario != null ? ", lab scenario " + scenario.name() : "");
             if (json) {
                 result = runner.run(request, org.smtpdoctor.check.CheckListener.NONE);
                 if (reader.isPresent()) {
                     result = TenantDiagnostics.fold(result, reader.get(), null);
                 }
-                out.println(JsonReport.render(result, Version.get()));
+                String doc = JsonReport.render(result, Version.get());
+                html.write(doc, title);
+                out.println(doc);
             } else {
                 TerminalReport report = new TerminalReport(out, style);
                 report.header(HostPort.display(request.host(), request.port()) + " (" + request.security().id() + ")"
@@ -229,6 +236,10 @@ public final class CheckCommand implements Callable<Integer> {
                 report.summary(result);
                 if (transcript) {
                     report.transcript(result);
+                }
+                if (html.wanted()) {
+                    html.write(JsonReport.render(result, Version.get()), title);
+                    html.announce(out);
                 }
             }
             return result.verdict() == Status.FAIL ? ExitCode.FAILED : ExitCode.OK;

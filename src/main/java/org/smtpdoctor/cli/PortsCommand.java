@@ -55,6 +55,9 @@ public final class PortsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON document: host, address, ports[] {port, state, service, rtt_ms, banner}.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -80,10 +83,11 @@ public final class PortsCommand implements Callable<Integer> {
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
+            ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("host", host).putNull("address");
+            doc.putArray("ports");
+            html.write(doc, "smtp-doctor ports " + host);
             if (json) {
-                ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT))
-                        .put("host", host).putNull("address");
-                doc.putArray("ports");
                 out.println(doc.toPrettyString());
             } else {
                 out.println("smtp-doctor ports " + host + ": " + e.getMessage());
@@ -95,19 +99,20 @@ public final class PortsCommand implements Callable<Integer> {
         List<PortResult> results = new PortProbe(timeout, Duration.ofMillis(Math.min(3000, timeout.toMillis())))
                 .probeAll(address, host, list);
         long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        ObjectNode doc = Version.jsonDocument();
+        doc.put("host", host)
+                .put("address", HostPort.literal(address)).put("duration_ms", took);
+        ArrayNode arr = doc.putArray("ports");
+        for (PortResult r : results) {
+            ObjectNode n = arr.addObject();
+            n.put("port", r.port());
+            n.put("state", r.state().id());
+            r.service().ifPresentOrElse(s -> n.put("service", s.id()), () -> n.putNull("service"));
+            r.rttMs().ifPresentOrElse(v -> n.put("rtt_ms", v), () -> n.putNull("rtt_ms"));
+            r.banner().ifPresentOrElse(b -> n.put("banner", b), () -> n.putNull("banner"));
+        }
+        html.write(doc, "smtp-doctor ports " + host);
         if (json) {
-            ObjectNode doc = Version.jsonDocument();
-            doc.put("host", host)
-                    .put("address", HostPort.literal(address)).put("duration_ms", took);
-            ArrayNode arr = doc.putArray("ports");
-            for (PortResult r : results) {
-                ObjectNode n = arr.addObject();
-                n.put("port", r.port());
-                n.put("state", r.state().id());
-                r.service().ifPresentOrElse(s -> n.put("service", s.id()), () -> n.putNull("service"));
-                r.rttMs().ifPresentOrElse(v -> n.put("rtt_ms", v), () -> n.putNull("rtt_ms"));
-                r.banner().ifPresentOrElse(b -> n.put("banner", b), () -> n.putNull("banner"));
-            }
             out.println(doc.toPrettyString());
         } else {
             out.println("smtp-doctor ports " + host + " (" + HostPort.literal(address) + "), " + took + " ms");
@@ -118,6 +123,7 @@ public final class PortsCommand implements Callable<Integer> {
                         r.service().map(PortResult.Service::id).orElse("-"),
                         r.rttMs().map(v -> v + " ms").orElse("-"), r.banner().orElse(""));
             }
+            html.announce(out);
         }
         out.flush();
         return results.stream().anyMatch(r -> r.state() == PortResult.State.OPEN) ? ExitCode.OK : ExitCode.FAILED;

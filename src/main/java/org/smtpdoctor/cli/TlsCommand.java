@@ -57,6 +57,9 @@ public final class TlsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: protocols {version: accepted|refused|error}, ciphers {version: name}, certificate {...}.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Override
     public Integer call() throws IOException {
         // Before any other TLS use in this process (see LegacyTls).
@@ -91,10 +94,12 @@ public final class TlsCommand implements Callable<Integer> {
             return ExitCode.FAILED;
         }
         TlsMatrix.Result result = new TlsMatrix(timeout, trusted).run(host, address, port, sec);
+        html.write(render(result), "smtp-doctor tls " + host + ":" + port + " (" + sec.id() + ")");
         if (json) {
             out.println(render(result).toPrettyString());
         } else {
             print(out, result, address);
+            html.announce(out);
         }
         out.flush();
         boolean modern = "accepted".equals(result.protocols().get("TLSv1.2").status())

@@ -19,11 +19,13 @@ import org.smtpdoctor.relay.spool.SpoolReserve;
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
  * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
+ * @param admin      the admin console and /metrics, when configured
+ * @param alerts     when mail counts as stuck, and who hears of it
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                           Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                          SpoolReserve spoolReserve) {
+                          SpoolReserve spoolReserve, Optional<AdminConfig> admin, AlertsConfig alerts) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -50,16 +52,30 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
     }
 
+    /** A configuration without a console, with the default alerts. */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
+                Optional.empty(), AlertsConfig.DEFAULTS);
+    }
+
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
         return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve);
+                spoolReserve, admin, alerts);
+    }
+
+    /** The same configuration with another console setting ({@code --admin}). */
+    public RelayConfig withAdmin(Optional<AdminConfig> replaced) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                spoolReserve, replaced, alerts);
     }
 
     /** The same configuration with another spool reserve (the --spool-reserve flag). */
     public RelayConfig withSpoolReserve(SpoolReserve reserve) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                reserve);
+                reserve, admin, alerts);
     }
 
     /**
@@ -88,6 +104,12 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
         if (!retryMaxAge.equals(other.retryMaxAge) || !bouncesTo.equals(other.bouncesTo)) {
             changed.add("retry");
+        }
+        if (!admin.equals(other.admin)) {
+            changed.add("admin");
+        }
+        if (!alerts.equals(other.alerts)) {
+            changed.add("alerts");
         }
         return changed;
     }
@@ -188,38 +210,17 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve());
+                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve(),
+                base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */
     static ListenerConfig listenFlag(String text) throws ConfigException {
-        String t = text.strip();
-        String host;
-        String port;
-        if (t.startsWith("[")) {
-            int close = t.indexOf("]:");
-            if (close < 0) {
-                throw new ConfigException("--listen " + t + ": expected [IPv6]:PORT");
-            }
-            host = t.substring(1, close);
-            port = t.substring(close + 2);
-        } else if (t.matches("\\d+")) {
-            host = "127.0.0.1";
-            port = t;
-        } else {
-            int colon = t.lastIndexOf(':');
-            if (colon < 0 || t.indexOf(':') != colon) {
-                throw new ConfigException("--listen " + t + ": expected HOST:PORT, e.g. 0.0.0.0:2525 or 192.168.1.10:25");
-            }
-            host = t.substring(0, colon);
-            port = t.substring(colon + 1);
+        try {
+            ListenAddress a = ListenAddress.parse(text, "0.0.0.0:2525 or 192.168.1.10:25", "0.0.0.0 for all IPv4 interfaces");
+            return ListenerConfig.defaults(a.host(), a.port());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--listen " + text.strip() + ": " + e.getMessage());
         }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-            throw new ConfigException("--listen " + t + ": the port must be 0-65535");
-        }
-        if (!RelayConfigReader.isIpLiteral(host)) {
-            throw new ConfigException("--listen " + t + ": the address must be an IP address (0.0.0.0 for all IPv4 interfaces)");
-        }
-        return ListenerConfig.defaults(host, Integer.parseInt(port));
     }
 }

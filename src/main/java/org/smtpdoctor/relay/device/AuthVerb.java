@@ -51,10 +51,12 @@ final class AuthVerb extends RelayVerb {
         }
         if (!listener.offersAuth(session)) {
             boolean noAccounts = !listener.policy().hasAccounts();
+            String reason = noAccounts
+                    ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
+                    : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener";
             RelayEvents.warn("auth.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", session.device().map(DeviceRule::name).orElse(null), "reason", noAccounts
-                            ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
-                            : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener");
+                    "device", session.device().map(DeviceRule::name).orElse(null), "reason", reason);
+            listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "auth.refused", reason);
             smtp.sendResponse(session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED);
             return;
         }
@@ -68,12 +70,14 @@ final class AuthVerb extends RelayVerb {
             session.authenticated(device.get(), user);
             RelayEvents.info("auth.succeeded", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "user", user, "device", device.get().name(), "mechanism", mechanism);
+            listener.observer().authSucceeded(listener.peer(session), user, device.get().name());
             smtp.sendResponse(RelayReplies.AUTH_OK);
             return;
         }
         int failures = session.authFailed();
         RelayEvents.warn("auth.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                 "user", user, "mechanism", mechanism, "failures", failures);
+        listener.observer().authFailed(listener.peer(session), user);
         if (failures >= MAX_FAILURES) {
             smtp.sendResponse(RelayReplies.TOO_MANY_AUTH_FAILURES);
             smtp.quit();
@@ -108,7 +112,11 @@ final class AuthVerb extends RelayVerb {
 
     private Optional<String> challenge(String challenge, Session smtp, DeviceSession session) throws IOException {
         smtp.sendResponse(challenge);
-        session.awaiting(DeviceSession.Phase.WAITING); // the device may take its time; a shutdown need not wait for it
+        // The device may take its time; a shutdown need not wait for it.
+        if (session.awaiting(DeviceSession.Phase.WAITING)) {
+            listener.sayShutdown(smtp, session);
+            throw new IOException("the relay is shutting down");
+        }
         String line = smtp.getReader().readLine();
         if (!session.working()) {
             throw new IOException("the relay is shutting down");

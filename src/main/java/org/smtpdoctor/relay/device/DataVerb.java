@@ -56,7 +56,12 @@ final class DataVerb extends RelayVerb {
             boolean complete;
             try {
                 device.content(true);
-                session.awaiting(DeviceSession.Phase.DATA);
+                if (session.awaiting(DeviceSession.Phase.DATA)) {
+                    // The relay began stopping between the 354 and here: nothing of the message was read.
+                    listener.sayShutdown(smtp, session);
+                    incomplete(session, transaction, content, SHUTDOWN);
+                    return;
+                }
                 complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
             } catch (SocketTimeoutException e) {
                 incomplete(session, transaction, content, "idle timeout before the final '.'");
@@ -132,6 +137,7 @@ final class DataVerb extends RelayVerb {
         if (content.oversized()) {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "device", device.name(), "sender", transaction.sender(), "size", content.declaredSize(), "reason", "too big");
+            refused(session, device, "too big: " + content.declaredSize() + " bytes");
             return RelayReplies.MESSAGE_TOO_BIG;
         }
         Instant now = Instant.now();
@@ -140,6 +146,7 @@ final class DataVerb extends RelayVerb {
         if (headers.truncated(head)) {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "device", device.name(), "sender", transaction.sender(), "reason", "header section too big");
+            refused(session, device, "header section too big");
             return RelayReplies.HEADER_TOO_BIG;
         }
         Optional<OriginatorCheck.Refusal> refusal = OriginatorCheck.refusal(headers, device);
@@ -147,6 +154,7 @@ final class DataVerb extends RelayVerb {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "device", device.name(), "sender", transaction.sender(), "from", refusal.get().address().orElse(null),
                     "reason", refusal.get().reason());
+            refused(session, device, refusal.get().reason());
             return refusal.get().reply();
         }
         MessagePreparer.Prepared prepared = listener.preparer().prepare(headers, device.rewriteFrom(), now.atZone(ZoneId.systemDefault()));
@@ -162,16 +170,19 @@ final class DataVerb extends RelayVerb {
         } catch (SpoolFullException e) {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "device", device.name(), "sender", sender, "reason", "spool full", "detail", e.getMessage());
+            refused(session, device, "spool full: " + e.getMessage());
             return RelayReplies.SPOOL_FULL;
         } catch (IOException e) {
             RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "device", device.name(), "sender", sender, "reason", "storage failed", "detail", e.getMessage());
+            refused(session, device, "storage failed: " + e.getMessage());
             return RelayReplies.STORAGE_FAILED;
         }
         RelayEvents.info("message.queued", "listener", listener.name(), "session", session.id(), "queue_id", queueId,
                 "client", session.clientIp(), "device", device.name(), "user", session.authUser().orElse(null),
                 "sender", sender, "original_from", device.rewriteFrom().isPresent() ? fromAddress.orElse("") : null,
                 "recipients", transaction.recipients(), "size", content.size());
+        listener.observer().queued(listener.peer(session), queueId, envelope, content.size());
         return RelayReplies.queued(queueId);
     }
 
@@ -179,5 +190,10 @@ final class DataVerb extends RelayVerb {
         RelayEvents.warn("message.incomplete", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                 "device", session.device().map(DeviceRule::name).orElse(null), "sender", transaction.sender(),
                 "received_bytes", content.size(), "reason", reason);
+        listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "message.incomplete", reason);
+    }
+
+    private void refused(DeviceSession session, DeviceRule device, String reason) {
+        listener.observer().refused(listener.peer(session), Optional.of(device.name()), "message.refused", reason);
     }
 }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
@@ -51,6 +53,7 @@ final class DeviceListener implements AutoCloseable {
     private final MessageSink sink;
     private final ListenerTls tls;
     private final MessagePreparer preparer;
+    private final RelayObserver observer;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -61,7 +64,9 @@ final class DeviceListener implements AutoCloseable {
     private volatile boolean closing;
     private SMTPServer smtp;
 
-    private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls) {
+    private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
+                           RelayObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.hostName = hostName;
         this.policy = policy;
@@ -77,9 +82,9 @@ final class DeviceListener implements AutoCloseable {
     }
 
     /** @param tls null for a plain listener */
-    static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls)
-            throws IOException {
-        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls);
+    static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
+                                RelayObserver observer) throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, observer);
         SMTPServer smtp = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
                 .hostName(hostName)
@@ -171,6 +176,15 @@ final class DeviceListener implements AutoCloseable {
 
     MessagePreparer preparer() {
         return preparer;
+    }
+
+    /** Told what devices do here (never null). */
+    RelayObserver observer() {
+        return observer;
+    }
+
+    RelayObserver.Peer peer(DeviceSession session) {
+        return new RelayObserver.Peer(name(), session.id(), session.clientIp());
     }
 
     /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
@@ -267,12 +281,14 @@ final class DeviceListener implements AutoCloseable {
                     RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
                             "client", client.getHostAddress(), "reason", reason.substring(6),
                             "connections", all, "from_client", fromIp);
+                    observer.connectionRefused(name(), client.getHostAddress(), reason.substring(6));
                     return SessionAcceptance.failure(421, reason);
                 }
                 DeviceSession session = session(smtp);
                 RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
                         "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
                         "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
+                observer.connectionOpened(peer(session), session.device().map(DeviceRule::name));
                 return SessionAcceptance.success();
             }
 
@@ -285,6 +301,9 @@ final class DeviceListener implements AutoCloseable {
                 if (gone != null) {
                     RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
                             "reason", gone.toldShutdown() ? "the relay is stopping" : null);
+                    SSLSocket tls = smtp.getSocket() instanceof DeviceSocket d ? d.tls() : null;
+                    observer.connectionClosed(peer(gone), tls == null ? Optional.empty()
+                            : Optional.of(new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite())));
                 }
                 synchronized (ended) {
                     ended.notifyAll();
@@ -313,12 +332,15 @@ final class DeviceListener implements AutoCloseable {
                         public void completed(javax.net.ssl.SSLSession s) {
                             RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
                                     "cipher", s.getCipherSuite());
+                            observer.tlsStarted(name(), client, new RelayObserver.Tls(s.getProtocol(), s.getCipherSuite()));
                         }
 
                         @Override
                         public void failed(IOException e) {
+                            String hint = ListenerTls.hint(config, e);
                             RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
-                                    "hint", ListenerTls.hint(config, e));
+                                    "hint", hint);
+                            observer.tlsFailed(name(), client, String.valueOf(e.getMessage()), Optional.ofNullable(hint));
                         }
                     });
                 }

@@ -196,10 +196,19 @@ final class DeviceSession {
         }
     }
 
-    /** Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or {@link Phase#DATA}). */
-    void awaiting(Phase p) {
+    /**
+     * Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or
+     * {@link Phase#DATA}). True when the relay began stopping while the command worked (its
+     * shutdown left the 421 to this thread): the caller answers 421 now instead of waiting.
+     */
+    boolean awaiting(Phase p) {
         synchronized (lock) {
             phase = p;
+            if (shuttingDown && !told) {
+                told = true;
+                return true;
+            }
+            return false;
         }
     }
 

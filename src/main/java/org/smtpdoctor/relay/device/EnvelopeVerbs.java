@@ -61,6 +61,8 @@ final class EnvelopeVerbs {
             if (device.isPresent() && !DevicePolicy.senderAllowed(device.get(), sender.get())) {
                 RelayEvents.warn("sender.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                         "device", device.get().name(), "sender", sender.get());
+                listener.observer().refused(listener.peer(session), Optional.of(device.get().name()), "sender.denied",
+                        "sender " + sender.get() + " is not one this device may use");
                 smtp.sendResponse(RelayReplies.SENDER_DENIED);
                 return;
             }
@@ -97,6 +99,8 @@ final class EnvelopeVerbs {
                         "device", session.device().map(DeviceRule::name).orElse(null), "user", session.authUser().orElse(null),
                         "sender", transaction.get().sender(), "recipient", recipient.get(),
                         "reason", refusal.get().name().toLowerCase(java.util.Locale.ROOT));
+                listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "relay.denied",
+                        refusal.get().name().toLowerCase(java.util.Locale.ROOT) + ": " + recipient.get());
                 smtp.sendResponse(switch (refusal.get()) {
                     case NOT_A_DEVICE_AUTH_POSSIBLE -> RelayReplies.AUTH_REQUIRED;
                     case NOT_A_DEVICE -> RelayReplies.RELAY_DENIED;

@@ -81,50 +81,58 @@ final class ListenerTls {
      * @throws ConfigException when a certificate, key or password cannot be read
      */
     static ListenerTls of(ListenerConfig listener, String hostName) throws ConfigException {
-        CertificateSource source = listener.certificate();
         try {
-            if (source instanceof CertificateSource.Pem pem) {
-                List<X509Certificate> chain = readCertificates(pem.certificate());
-                PrivateKey key = readKey(pem.key());
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                store.load(null, null);
-                char[] none = new char[0];
-                store.setKeyEntry("server", key, none, chain.toArray(X509Certificate[]::new));
-                return new ListenerTls(context(store, none), listener.tlsVersions(), listener.legacyTls(), chain.get(0));
-            }
-            if (source instanceof CertificateSource.Pkcs12 p12) {
-                char[] password = p12Password(p12);
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                byte[] p12Bytes;
-                try {
-                    p12Bytes = org.smtpdoctor.io.TextInput.bytes(p12.file(), org.smtpdoctor.io.TextInput.CONFIG_BYTES);
-                } catch (org.smtpdoctor.io.InputException e) {
-                    throw new ConfigException(e.getMessage());
-                }
-                try {
-                    store.load(new ByteArrayInputStream(p12Bytes), password);
-                } catch (IOException e) {
-                    throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file: a wrong password, or not a PKCS#12 file");
-                }
-                X509Certificate first = null;
-                for (String alias : java.util.Collections.list(store.aliases())) {
-                    if (store.isKeyEntry(alias)) {
-                        first = (X509Certificate) store.getCertificate(alias);
-                        break;
-                    }
-                }
-                if (first == null) {
-                    throw new ConfigException(p12.file() + ": the PKCS#12 file holds no private key");
-                }
-                return new ListenerTls(context(store, password), listener.tlsVersions(), listener.legacyTls(), first);
-            }
-            SelfSignedCertificate generated = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.RSA_2048,
-                    hostName, List.of(hostName, "localhost"), List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})),
-                    Clock.systemUTC());
-            return new ListenerTls(generated.serverContext(), listener.tlsVersions(), listener.legacyTls(), generated.certificate());
+            Loaded loaded = load(listener.certificate(), hostName);
+            return new ListenerTls(loaded.context(), listener.tlsVersions(), listener.legacyTls(), loaded.certificate());
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException("listener " + listener + ": cannot set up TLS: " + e.getMessage());
         }
+    }
+
+    /** A server's key material: the context and the certificate it presents. */
+    record Loaded(SSLContext context, X509Certificate certificate) {}
+
+    /** Loads or generates a certificate from any of the sources a listener may name (the console uses it too). */
+    static Loaded load(CertificateSource source, String hostName) throws ConfigException, GeneralSecurityException, IOException {
+        if (source instanceof CertificateSource.Pem pem) {
+            List<X509Certificate> chain = readCertificates(pem.certificate());
+            PrivateKey key = readKey(pem.key());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] none = new char[0];
+            store.setKeyEntry("server", key, none, chain.toArray(X509Certificate[]::new));
+            return new Loaded(context(store, none), chain.get(0));
+        }
+        if (source instanceof CertificateSource.Pkcs12 p12) {
+            char[] password = p12Password(p12);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            byte[] p12Bytes;
+            try {
+                p12Bytes = org.smtpdoctor.io.TextInput.bytes(p12.file(), org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+            } catch (org.smtpdoctor.io.InputException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            try {
+                store.load(new ByteArrayInputStream(p12Bytes), password);
+            } catch (IOException e) {
+                throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file: a wrong password, or not a PKCS#12 file");
+            }
+            X509Certificate first = null;
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    first = (X509Certificate) store.getCertificate(alias);
+                    break;
+                }
+            }
+            if (first == null) {
+                throw new ConfigException(p12.file() + ": the PKCS#12 file holds no private key");
+            }
+            return new Loaded(context(store, password), first);
+        }
+        SelfSignedCertificate generated = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.RSA_2048,
+                hostName, List.of(hostName, "localhost"), List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})),
+                Clock.systemUTC());
+        return new Loaded(generated.serverContext(), generated.certificate());
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.ListenerConfig;
@@ -44,7 +45,13 @@ public final class RelayServer implements AutoCloseable {
      * @throws IOException when a listener cannot bind its address and port
      */
     public static RelayServer start(RelayConfig config, MessageSink sink) throws ConfigException, IOException {
+        return start(config, sink, RelayObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} what the devices do (the console, metrics). */
+    public static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer) throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(observer, "observer");
         // No device may hand over what no upstream could send (Graph with large=refuse: one 4 MB request).
         config = config.limitedToUpstreams();
         if (config.listeners().stream().anyMatch(ListenerConfig::legacyTls)) {
@@ -60,7 +67,7 @@ public final class RelayServer implements AutoCloseable {
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig l = config.listeners().get(i);
                 try {
-                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i)));
+                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), observer));
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " (" + bindFailure(e, l.port()) + ")", e);
                 }
