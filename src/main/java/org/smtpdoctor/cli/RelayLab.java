@@ -71,6 +71,8 @@ final class RelayLab implements AutoCloseable {
         Scenario scenario = scenario(scenarioName);
         Path dir = Files.createTempDirectory("smtp-doctor-relay-lab-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
+        // The relay's listener takes TLS 1.0 devices; the lab is about to make this process's first TLS context.
+        org.smtpdoctor.relay.device.RelayServer.allowLegacyTls();
         LabServer lab;
         try {
             // A graph-* scenario: the relay's upstream is the lab's Microsoft Graph (m365-graph://).

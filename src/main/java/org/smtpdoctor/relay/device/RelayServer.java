@@ -44,6 +44,15 @@ public final class RelayServer implements AutoCloseable {
      * @throws ConfigException when a certificate or key cannot be loaded
      * @throws IOException when a listener cannot bind its address and port
      */
+    /**
+     * Re-enables TLS 1.0/1.1 for this process's listeners now, for a caller that is about to make
+     * another TLS context before the relay starts (the in-process lab of {@code relay --lab}):
+     * the JDK reads its disabled protocols once, at the first TLS use.
+     */
+    public static void allowLegacyTls() {
+        ListenerTls.allowLegacyInProcess();
+    }
+
     public static RelayServer start(RelayConfig config, MessageSink sink) throws ConfigException, IOException {
         return start(config, sink, RelayObserver.NONE);
     }
