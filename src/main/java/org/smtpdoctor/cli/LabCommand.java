@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor lab}: list the scenarios, or run one in the foreground on 127.0.0.1. */
-@Command(name = "lab", header = "Run the embedded Microsoft 365 simulator with a failure scenario.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+@Command(name = "lab", header = "Run the embedded Microsoft 365 simulator with a failure scenario.", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
             "An embedded simulator of Microsoft 365 SMTP submission (smtp.office365.com:587) that reproduces",
             "one failure mode at a time. It listens on 127.0.0.1 only.",
@@ -26,9 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "Examples:",
             "  smtp-doctor lab --list",
             "  smtp-doctor lab --scenario conditional-access --port 2525",
-            "  smtp-doctor lab --scenario oauth-healthy   (also prints the lab's OAuth authority, tenant and client id)",
-            "  smtp-doctor lab --scenario graph-throttled (prints a relay command line with an m365-graph:// upstream)",
-            "  smtp-doctor check --lab conditional-access      (start, check and stop in one go)",
+            "  smtp-doctor lab --scenario oauth-healthy     # also prints the lab's OAuth authority, tenant and client id",
+            "  smtp-doctor lab --scenario graph-throttled   # prints a relay command line with an m365-graph:// upstream",
+            "  smtp-doctor check --lab conditional-access   # start, check and stop in one go",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped normally", "2:usage error (unknown scenario, port in use)"})
@@ -58,6 +58,12 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (list && scenario != null) {
+            throw new UsageException("--list lists the scenarios, --scenario runs one: give one of them");
+        }
+        if (scenario == null && spec.commandLine().getParseResult().hasMatchedOption("--port")) {
+            throw new UsageException("--port is where --scenario listens: give --scenario NAME with it");
+        }
         if (list || scenario == null) {
             out.printf("%-28s %-30s %s%n", "SCENARIO", "CAUSE", "WHAT IT SIMULATES");
             for (Scenario s : Scenarios.all()) {
@@ -110,7 +116,8 @@ public final class LabCommand implements Callable<Integer> {
             out.println("  authority   " + entra.authority() + "   (in place of https://login.microsoftonline.com)");
             out.println("  tenant      " + entra.tenant());
             out.println("  client id   " + entra.clientId());
-            out.println("  secret      " + LabOAuth.CLIENT_SECRET + "   (any value works)");
+            out.println("  secret      " + LabOAuth.CLIENT_SECRET + "   (the app's only secret: another gets AADSTS7000215, "
+                    + "another tenant AADSTS90002, another client id AADSTS700016)");
             out.println("  scope       " + LabOAuth.EXCHANGE_SCOPE);
             out.println("  token URL   " + entra.tokenEndpoint());
             out.println();

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
 @Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+        mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class, RelayInstallServiceCommand.class},
         description = {
             "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
@@ -53,13 +53,20 @@ import picocli.CommandLine.Spec;
             "smarthost, or the domain's MX). Never an open relay: only listed networks and device accounts send.",
             "",
             "Quick start, no file (listens on 127.0.0.1:2525 unless --listen says otherwise):",
-            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 \\",
-            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET' \\",
-            "      --spool /var/spool/smtp-doctor",
+            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 --spool /var/spool/smtp-doctor \\",
+            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET'",
+            "",
+            "Upstream URLs (--upstream, repeatable, in order of preference):",
+            "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]   XOAUTH2, port 587",
+            "  smtp+starttls://USER@HOST[:587]?password-env=VAR",
+            "  smtps://HOST[:465]",
+            "  smtp://HOST[:25]",
+            "  mx://DOMAIN   port 25 to the domain's MX: Direct Send or an inbound connector",
+            "A password inside the URL is refused: use password-env or password-file.",
             "",
             "With a file:",
-            "  smtp-doctor relay --init relay.yaml          (writes a commented example: edit it)",
-            "  smtp-doctor relay hash-password             (a device account's password hash for the file)",
+            "  smtp-doctor relay --init relay.yaml   # writes a commented example: edit it",
+            "  smtp-doctor relay hash-password       # a device account's password hash for the file",
             "  smtp-doctor relay --config relay.yaml --check-config",
             "  smtp-doctor relay --config relay.yaml",
             "",
@@ -107,11 +114,7 @@ public final class RelayCommand implements Callable<Integer> {
     boolean openRelay;
 
     @Option(names = "--upstream", paramLabel = "URL",
-            description = {"Deliver here (repeatable, in order of preference):",
-                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]  (XOAUTH2, 587)",
-                "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
-                "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
-                "A password inside the URL is refused: use password-env or password-file."})
+            description = "Deliver here (repeatable, in order of preference): one of the upstream URLs above.")
     List<String> upstream = new ArrayList<>();
 
     @Option(names = "--spool", paramLabel = "DIR", description = "Where accepted mail waits for delivery (on disk before the 250).")
@@ -362,7 +365,7 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
         } catch (IOException e) {
-            throw new UsageException("cannot write " + init + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot write " + init + " (" + org.smtpdoctor.io.TextInput.reason(e) + ")");
         }
         out.println("Wrote " + init + ": edit it, then check it with: smtp-doctor relay --config " + init + " --check-config");
         out.flush();

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * (packaging and tests).
  */
 @Command(name = "install-service", header = "Install the relay as a systemd service (Linux, as root).",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+        mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
             "Copies this smtp-doctor to /usr/local/lib/smtp-doctor/, creates the system user smtp-doctor, writes",
             "/etc/systemd/system/smtp-doctor-relay.service (hardened: its own user, ProtectSystem=strict,",

@@ -227,7 +227,7 @@ final class RelayLab implements AutoCloseable {
      */
     private Optional<Diagnosis> diagnosis(String reply, Cause cause) {
         if (reply.startsWith("Graph HTTP ")) {
-            KnowledgeBase.Decision d = KnowledgeBase.bundled().decide(new Evidence("graph", Optional.empty(), Optional.empty(),
+            KnowledgeBase.Decision d = KnowledgeBase.bundled().decideAmong(new Evidence("graph", Optional.empty(), Optional.empty(),
                     Optional.of(reply), false, Vendor.MICROSOFT, java.util.Map.of("mailbox", lab.scenario().mailbox())), c -> c == cause);
             return d.diagnosis().cause() == cause ? Optional.of(d.diagnosis()) : Optional.empty();
         }
@@ -237,7 +237,7 @@ final class RelayLab implements AutoCloseable {
         }
         Reply r = Reply.of(Integer.parseInt(m.group(1)), m.group(2));
         for (String phase : List.of("xoauth2", "auth", "mail-from", "rcpt-to", "data", "banner", "ehlo", "tls")) {
-            KnowledgeBase.Decision d = KnowledgeBase.bundled().decide(Evidence.reply(phase, r, Vendor.MICROSOFT,
+            KnowledgeBase.Decision d = KnowledgeBase.bundled().decideAmong(Evidence.reply(phase, r, Vendor.MICROSOFT,
                     java.util.Map.of("user", lab.scenario().mailbox(), "host", "127.0.0.1")),
                     c -> c == cause);
             if (d.diagnosis().cause() == cause) {

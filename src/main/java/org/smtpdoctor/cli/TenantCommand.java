@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor tenant}: read-only checks of a tenant through Microsoft Graph (graph.TenantChecks). */
 @Command(name = "tenant", header = "Ask Microsoft Graph why SMTP AUTH fails: Security Defaults, Conditional Access, the sign-in log.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
+        mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
             "Reads, never writes: Security Defaults and Conditional Access (Policy.Read.All), the mailbox's sign-ins with",
             "client app 'Authenticated SMTP' (AuditLog.Read.All, Entra ID P1/P2), optionally an app's token requests;",
@@ -86,6 +86,7 @@ public final class TenantCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        oauth.refuseContradictions(spec.commandLine().getParseResult());
         if (days < 1 || days > 30) {
             throw new UsageException("--days must be 1 to 30 (Entra keeps sign-ins 30 days)");
         }

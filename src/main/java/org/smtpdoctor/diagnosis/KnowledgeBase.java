@@ -242,6 +242,11 @@ public final class KnowledgeBase {
         return decide(evidence, ANY);
     }
 
+    /** {@link #decide} among the rules whose cause passes the filter only. */
+    public Decision decideAmong(Evidence evidence, Predicate<Cause> causes) {
+        return decide(evidence, r -> causes.test(r.cause()));
+    }
+
     /** {@link #decide} among the rules that pass the filter only. */
     Decision decide(Evidence evidence, Predicate<Rule.Compiled> which) {
         return decide(evidence, which, null);

@@ -31,8 +31,10 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * 127.0.0.1 that issues access tokens to client-credentials requests, laid out like
  * login.microsoftonline.com: the token endpoint is
  * {@code authority() + "/" + tenant() + "/oauth2/v2.0/token"}, the keys are at
- * {@link #jwksUri()}. It accepts any client id and any client secret; the lab's app is
- * {@link #clientId()} and {@link #CLIENT_SECRET} is a value to show people.
+ * {@link #jwksUri()}. It knows one tenant ({@link #tenant()}) and one app ({@link #clientId()}
+ * with the secret {@link #CLIENT_SECRET}, or any certificate), and refuses anything else with
+ * the AADSTS error Microsoft Entra gives ({@link EntraRefusals}): a wrong tenant, client id or
+ * secret can be diagnosed against the lab as against a tenant.
  * <p>
  * Tokens are RS256 JWTs shaped like Entra's app-only tokens for Exchange Online
  * ({@code scope=https://outlook.office365.com/.default}): {@code aud}, {@code iss},
@@ -50,7 +52,7 @@ public final class LabOAuth implements AutoCloseable {
     public static final String TENANT = "5ab7e9d0-0c70-4d0c-9365-00000000c0de";
     /** The lab's app registration (application / client id): invented, GUID-shaped. */
     public static final String CLIENT_ID = "1ab0c11e-a700-4d0c-9587-000000000587";
-    /** A client secret to show people; the lab's Entra accepts any value. */
+    /** The lab app's client secret; any other value gets AADSTS7000215 unless added ({@link #addClientSecret}); a certificate is accepted unchecked. */
     public static final String CLIENT_SECRET = "lab-secret";
     /** What an app asks for to send with SMTP AUTH (Microsoft's OAuth doc for IMAP/POP/SMTP). */
     public static final String EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
@@ -104,12 +106,14 @@ public final class LabOAuth implements AutoCloseable {
     private final MockOAuth2Server server;
     private final ExchangeTokens tokens;
     private final String authority;
+    private final Set<String> secrets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LabOAuth(MockOAuth2Server server, ExchangeTokens tokens, String authority) {
+    private LabOAuth(MockOAuth2Server server, ExchangeTokens tokens, String authority, Set<String> secrets) {
         this.server = server;
         this.tokens = tokens;
         this.authority = authority;
+        this.secrets = secrets;
     }
 
     /**
@@ -128,15 +132,28 @@ public final class LabOAuth implements AutoCloseable {
         KeyProvider freshKey = new KeyProvider(List.of(), JWSAlgorithm.RS256.getName());
         // Generated now, not inside the first HTTP request: RSA key generation can take seconds on a busy machine.
         freshKey.signingKey(ISSUER_ID);
+        // Refusals first: what Entra would refuse never reaches the mock, which would issue a token to anyone.
+        Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        secrets.add(CLIENT_SECRET);
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
-                new OAuth2TokenProvider(freshKey), Set.of(tokens)));
+                new OAuth2TokenProvider(freshKey), Set.of(tokens)),
+                new EntraRefusals(TENANT, CLIENT_ID, secrets::contains, java.time.Clock.systemUTC()));
         try {
             server.start(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port);
         } catch (RuntimeException e) {
             throw new IOException("the lab's OAuth server cannot start: " + e.getMessage(), e);
         }
         // the address, not "localhost", which may resolve to ::1 where nothing listens
-        return new LabOAuth(server, tokens, "http://127.0.0.1:" + server.baseUrl().port());
+        return new LabOAuth(server, tokens, "http://127.0.0.1:" + server.baseUrl().port(), secrets);
+    }
+
+    /**
+     * Adds a client secret to the lab's app, as an admin adds one in the portal (Certificates &
+     * secrets): from now on it is accepted beside {@link #CLIENT_SECRET}. For a test whose secret
+     * must be its own (a canary that must never be printed).
+     */
+    public void addClientSecret(String secret) {
+        secrets.add(Objects.requireNonNull(secret, "secret"));
     }
 
     /** From now on, tokens say this (the lab switched scenario); tokens already issued are unchanged. */

@@ -40,7 +40,7 @@ class CliTest {
     @Test
     void aMissingCertificateFileIsAUsageError() {
         assertUsageError(Cli.run("check", "--host", "127.0.0.1", "--trust-cert", "/nonexistent.pem", "--no-auth"),
-                "cannot read a certificate from /nonexistent.pem (no such file)");
+                "cannot read a certificate from /nonexistent.pem: no such file");
     }
 
     @Test

@@ -29,6 +29,7 @@ class GraphLabMatrixTest {
     Cli.Run checkConfig(LabServer lab, String extra) throws Exception {
         Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n");
         LabOAuth entra = lab.entra().orElseThrow();
+        entra.addClientSecret(SECRET); // the app's own secret, a canary: the lab's Entra refuses others
         String url = "m365-graph://scanner@contoso.com?tenant=" + entra.tenant() + "&client-id=" + entra.clientId()
                 + "&client-secret-file=" + secret + "&authority=" + entra.authority() + "&graph=" + lab.graph().orElseThrow().url() + extra;
         return Cli.run("relay", "--check-config", "--listen", "127.0.0.1:0", "--allow", "127.0.0.1/32", "--spool",

@@ -113,6 +113,7 @@ class TenantCliTest {
         try (org.smtpdoctor.lab.LabServer lab = org.smtpdoctor.lab.LabServer.startWithGraph(
                 Scenarios.byName("conditional-access").orElseThrow(), 0)) {
             var entra = lab.entra().orElseThrow();
+            entra.addClientSecret(canary); // the app's own secret: the lab's Entra refuses others
             for (String format : List.of("--json", "--no-color")) {
                 Cli.Run run = Cli.run("tenant", "--tenant", entra.tenant(), "--client-id", entra.clientId(), "--client-secret-file",
                         secret.toString(), "--authority", entra.authority(), "--graph", lab.graph().orElseThrow().url(),

@@ -94,7 +94,7 @@ public final class RelayConfigReader {
         try {
             spoolDir = Path.of(spool);
         } catch (RuntimeException e) {
-            throw error(top, "", "spool", "not a valid path: " + e.getMessage());
+            throw error(top, "", "spool", "not a valid path: the file system refuses a character in it");
         }
         SpoolReserve reserve = SpoolReserve.DEFAULT;
         Optional<String> reserveText = optionalString(top, "spool-reserve", "");

@@ -2,11 +2,9 @@ package org.smtpdoctor.relay.device;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -108,10 +106,16 @@ final class ListenerTls {
         if (source instanceof CertificateSource.Pkcs12 p12) {
             char[] password = p12Password(p12);
             KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12.file())) {
-                store.load(in, password);
+            byte[] p12Bytes;
+            try {
+                p12Bytes = org.smtpdoctor.io.TextInput.bytes(p12.file(), org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+            } catch (org.smtpdoctor.io.InputException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            try {
+                store.load(new ByteArrayInputStream(p12Bytes), password);
             } catch (IOException e) {
-                throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file (" + e.getMessage() + "; a wrong password reads like this too)");
+                throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file: a wrong password, or not a PKCS#12 file");
             }
             X509Certificate first = null;
             for (String alias : java.util.Collections.list(store.aliases())) {
@@ -206,15 +210,15 @@ final class ListenerTls {
 
     private static List<X509Certificate> readCertificates(Path file) throws ConfigException, IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = pemText(file, "certificate"); PEMParser pem = new PEMParser(reader)) {
             Object o;
             while ((o = pem.readObject()) != null) {
                 if (o instanceof X509CertificateHolder holder) {
                     chain.add(new JcaX509CertificateConverter().getCertificate(holder));
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such certificate file");
+        } catch (org.bouncycastle.util.encoders.DecoderException e) {
+            throw new ConfigException(file + ": a PEM block in it is damaged (cut, or edited by hand?)");
         }
         if (chain.isEmpty()) {
             throw new ConfigException(file + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
@@ -223,7 +227,7 @@ final class ListenerTls {
     }
 
     private static PrivateKey readKey(Path file) throws ConfigException, IOException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = pemText(file, "key"); PEMParser pem = new PEMParser(reader)) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((o = pem.readObject()) != null) {
@@ -237,10 +241,22 @@ final class ListenerTls {
                     throw new ConfigException(file + ": the private key is encrypted; decrypt it (openssl pkey -in KEY -out PLAIN) or use a PKCS#12 file with password-env");
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such key file");
+        } catch (org.bouncycastle.util.encoders.DecoderException e) {
+            throw new ConfigException(file + ": a PEM block in it is damaged (cut, or edited by hand?)");
         }
         throw new ConfigException(file + ": no PEM private key in it");
+    }
+
+    /** A PEM file's text, in whatever encoding Windows tools wrote it (a BOM, UTF-16), bounded. */
+    private static Reader pemText(Path file, String what) throws ConfigException {
+        if (!Files.exists(file)) {
+            throw new ConfigException(file + ": no such " + what + " file");
+        }
+        try {
+            return new java.io.StringReader(org.smtpdoctor.io.TextInput.file(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES));
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static char[] p12Password(CertificateSource.Pkcs12 p12) throws ConfigException, IOException {

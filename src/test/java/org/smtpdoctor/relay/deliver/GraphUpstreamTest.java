@@ -45,6 +45,7 @@ class GraphUpstreamTest {
 
     static String url(LabServer lab, String extra) {
         LabOAuth entra = lab.entra().orElseThrow();
+        entra.addClientSecret(SECRET); // the app's own secret, a canary: the lab's Entra refuses others
         return "m365-graph://scanner@contoso.com?tenant=" + entra.tenant() + "&client-id=" + entra.clientId()
                 + "&client-secret-env=GRAPH_SECRET&authority=" + entra.authority() + "&graph=" + lab.graph().orElseThrow().url() + extra;
     }
