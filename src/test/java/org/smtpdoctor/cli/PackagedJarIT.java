@@ -51,6 +51,14 @@ class PackagedJarIT {
     }
 
     @Test
+    void picocli_is_compiled_for_java_17_so_that_class_data_sharing_can_archive_it() throws Exception {
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            byte[] head = zip.getInputStream(zip.getEntry("picocli/CommandLine.class")).readNBytes(8);
+            assertThat(head[7] & 0xff).as("class file major version").isEqualTo(61);
+        }
+    }
+
+    @Test
     void the_lab_with_its_entra_runs_from_the_jar_with_a_secret_and_with_a_certificate() throws Exception {
         Run secret = java("check", "--lab", "oauth-healthy", "--json");
         assertThat(secret.exit()).as(secret.err()).isZero();
