@@ -43,6 +43,8 @@ public final class SmtpDoctorCommand implements Runnable {
 
     /** Runs the command line with the process's streams and environment. */
     public static int execute(String... args) {
+        // The lab's Entra key is generated beside picocli's start, not after it (bench/RESULTS.md).
+        org.smtpdoctor.lab.LabOAuth.prepareFor(args);
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
     }
 

@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -133,6 +134,14 @@ public final class LabOAuth implements AutoCloseable {
     private static final Pattern KEYS = Pattern.compile("^/([^/]+)/(?:oauth2/v2\\.0/jwks|discovery/v2\\.0/keys)$");
     private static final Pattern METADATA = Pattern.compile("^/([^/]+)/(?:oauth2/)?v2\\.0/\\.well-known/openid-configuration$");
 
+    /**
+     * The key of the next lab Entra, generated ahead in the background ({@link #prepareFor}).
+     * RSA key generation is the largest part of a lab's start (0.1-0.7 s on these machines, C1
+     * only); started before the command line is parsed, it runs beside picocli. Taken at most
+     * once, so each server still signs with a key of its own; the only static state of the lab.
+     */
+    private static final AtomicReference<CompletableFuture<RSAKey>> NEXT_KEY = new AtomicReference<>();
+
     private final HttpServer server;
     private final ExecutorService threads;
     private final AtomicReference<Issuance> issuance;
@@ -171,8 +180,8 @@ public final class LabOAuth implements AutoCloseable {
     /** As {@link #start(Issuance)} on a given port (0: any free one). */
     static LabOAuth start(Issuance issuance, int port) throws IOException {
         Objects.requireNonNull(issuance, "issuance");
-        // Generated now, not inside the first HTTP request: RSA key generation can take a while on a busy machine.
-        RSAKey key = freshKey();
+        // Generated now (or ahead), not inside the first HTTP request: RSA key generation can take a while on a busy machine.
+        RSAKey key = takeKey();
         Set<String> secrets = ConcurrentHashMap.newKeySet();
         secrets.add(CLIENT_SECRET);
         HttpServer server;
@@ -187,6 +196,70 @@ public final class LabOAuth implements AutoCloseable {
         server.createContext("/", entra::handle);
         server.start();
         return entra;
+    }
+
+    /**
+     * Starts generating the next lab Entra's key in the background when this command line is going
+     * to start the lab's Entra: {@code check --lab} with an {@code oauth-*} or {@code graph-*}
+     * scenario, {@code relay --lab} and {@code tenant --lab} (their labs always run it). Does
+     * nothing otherwise, or for --help and --version: on two CPUs a key nobody takes would only
+     * slow the command down.
+     */
+    public static void prepareFor(String... args) {
+        CompletableFuture<RSAKey> next = new CompletableFuture<>();
+        if (startsEntra(args) && NEXT_KEY.compareAndSet(null, next)) {
+            Thread t = new Thread(() -> {
+                try {
+                    next.complete(freshKey());
+                } catch (RuntimeException e) {
+                    next.completeExceptionally(e);
+                }
+            }, "smtp-doctor-lab-entra-key");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Whether this command line will start the lab's Entra (see {@link #prepareFor}). */
+    static boolean startsEntra(String... args) {
+        if (args.length == 0 || List.of(args).contains("--help") || List.of(args).contains("-h") || List.of(args).contains("--version")) {
+            return false;
+        }
+        Optional<String> scenario = Optional.empty();
+        boolean lab = false;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--lab")) {
+                lab = true;
+                scenario = i + 1 < args.length ? Optional.of(args[i + 1]) : Optional.empty();
+            } else if (args[i].startsWith("--lab=")) {
+                lab = true;
+                scenario = Optional.of(args[i].substring("--lab=".length()));
+            }
+        }
+        if (args.length == 0 || !lab) {
+            return false;
+        }
+        return switch (args[0]) {
+            case "relay", "tenant" -> true;
+            case "check" -> scenario.flatMap(Scenarios::byName).map(s -> {
+                Fault fault = Scenarios.definition(s.name()).fault();
+                return fault.usesEntra() || fault.graph();
+            }).orElse(false);
+            default -> false;
+        };
+    }
+
+    /** The key prepared ahead if there is one (once), else a new one now. */
+    private static RSAKey takeKey() {
+        CompletableFuture<RSAKey> prepared = NEXT_KEY.getAndSet(null);
+        if (prepared != null) {
+            try {
+                return prepared.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // generating it failed in the background: try once more here, where the error can be seen
+            }
+        }
+        return freshKey();
     }
 
     /** A new RSA key pair of the lab's own: a fixed key would let anyone who reads this code sign lab tokens. */

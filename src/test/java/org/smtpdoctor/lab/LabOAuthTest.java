@@ -117,4 +117,30 @@ class LabOAuthTest {
             assertThat(body.get("ext_expires_in").asLong()).isBetween(3590L, 3599L);
         }
     }
+
+    @Test
+    void its_key_is_generated_ahead_only_for_command_lines_that_start_it() {
+        assertThat(LabOAuth.startsEntra("check", "--lab", "oauth-healthy")).isTrue();
+        assertThat(LabOAuth.startsEntra("check", "--json", "--lab=graph-healthy")).isTrue();
+        assertThat(LabOAuth.startsEntra("relay", "--lab")).isTrue();
+        assertThat(LabOAuth.startsEntra("tenant", "--lab", "security-defaults")).isTrue();
+        assertThat(LabOAuth.startsEntra("check", "--lab", "healthy")).isFalse();
+        assertThat(LabOAuth.startsEntra("check", "--lab", "no-such-scenario")).isFalse();
+        assertThat(LabOAuth.startsEntra("check", "--lab", "oauth-healthy", "--help")).isFalse();
+        assertThat(LabOAuth.startsEntra("check", "--host", "smtp.office365.com")).isFalse();
+        assertThat(LabOAuth.startsEntra("relay", "--config", "relay.yaml")).isFalse();
+        assertThat(LabOAuth.startsEntra()).isFalse();
+    }
+
+    @Test
+    void a_key_prepared_ahead_serves_one_server_and_the_next_gets_its_own() throws Exception {
+        LabOAuth.prepareFor("check", "--lab", "oauth-healthy");
+        try (LabOAuth first = LabOAuth.start(LabOAuth.Issuance.EXCHANGE);
+                LabOAuth second = LabOAuth.start(LabOAuth.Issuance.EXCHANGE)) {
+            RSAKey one = first.fetchKeys().getKeys().get(0).toRSAKey();
+            RSAKey other = second.fetchKeys().getKeys().get(0).toRSAKey();
+            assertThat(one.getModulus()).isNotEqualTo(other.getModulus());
+            assertThat(SignedJWT.parse(TokenRequests.clientCredentials(first)).verify(new RSASSAVerifier(one))).isTrue();
+        }
+    }
 }
