@@ -168,8 +168,7 @@ class SpoolRecoveryTest {
 
     @Test
     void aStateFileForOtherRecipientsIsQueuedAgainForEveryEnvelopeRecipient() throws Exception {
-        write(msg.resolve(id + ".eml"), CONTENT);
-        write(msg.resolve(id + ".env"), envelopeFile());
+        SpoolFormat.writeMessage(msg.resolve(id + ".msg"), id, ENVELOPE, stream(CONTENT));
         write(msg.resolve(id + ".state"), SpoolFormat.state(List.of(RecipientState.pending("x@contoso.test"))));
         assertRequeued("its recipients are not the envelope's");
     }
