@@ -195,6 +195,8 @@ public final class Spool implements MessageSink, AutoCloseable {
         volatile List<RecipientState> recipients;
         volatile Instant leasedUntil;
         volatile boolean removed;
+        /** A state file may exist (one was written, or found at open): only then does removal delete it. Guarded by the monitor. */
+        boolean stateFile;
         Slot slot;
 
         Entry(QueuedMessage m, boolean eightBit) {
@@ -743,7 +745,9 @@ public final class Spool implements MessageSink, AutoCloseable {
             synchronized (dueQueue) {
                 place(e);
             }
-            Files.deleteIfExists(msg.resolve(id + STATE));
+            if (e.stateFile) {
+                Files.deleteIfExists(msg.resolve(id + STATE));
+            }
             return Optional.of(m);
         }
     }
@@ -772,6 +776,7 @@ public final class Spool implements MessageSink, AutoCloseable {
                 return true;
             }
             Path t = tmp.resolve(id + STATE);
+            e.stateFile = true; // from here one may exist, even if this write fails half way
             try {
                 SpoolFormat.writeSyncedReplacing(t, SpoolFormat.state(next));
                 Files.move(t, msg.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
@@ -865,7 +870,9 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
             try {
                 SpoolFormat.Stored m = SpoolFormat.readStored(msg, id);
-                add(new Entry(m.message(), m.envelope().eightBit()));
+                Entry entry = new Entry(m.message(), m.envelope().eightBit());
+                entry.stateFile = suffixes.contains(STATE);
+                add(entry);
             } catch (SpoolFormat.DamagedStateException d) {
                 // Content and envelope are whole: deliver again to every recipient rather than never
                 // (duplicates, never losses). The damaged file is kept for whoever wants to look.

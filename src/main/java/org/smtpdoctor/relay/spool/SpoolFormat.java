@@ -56,7 +56,8 @@ final class SpoolFormat {
      */
     static final String TRAILER_PREFIX = "\nsmtp-doctor envelope ";
     static final int TRAILER_LENGTH = TRAILER_PREFIX.length() + 10 + 1;
-    private static final int BUFFER = 64 * 1024;
+    /** Content is copied in pieces of this size (a 10 KB message in one). */
+    private static final int BUFFER = 16 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
