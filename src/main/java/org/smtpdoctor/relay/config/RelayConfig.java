@@ -19,11 +19,12 @@ import org.smtpdoctor.relay.spool.SpoolReserve;
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
  * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
+ * @param auth       how failed device logins slow down and lock out, and how many password checks run at once
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                           Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                          SpoolReserve spoolReserve) {
+                          SpoolReserve spoolReserve, AuthLimits auth) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -43,23 +44,38 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
     }
 
-    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}). */
+    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}) and AUTH limits. */
     public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                        List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                        Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
         this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
     }
 
+    /** A configuration with the default AUTH limits ({@link AuthLimits#DEFAULTS}). */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
+                       SpoolReserve spoolReserve) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
+                AuthLimits.DEFAULTS);
+    }
+
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
         return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve);
+                spoolReserve, auth);
     }
 
     /** The same configuration with another spool reserve (the --spool-reserve flag). */
     public RelayConfig withSpoolReserve(SpoolReserve reserve) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                reserve);
+                reserve, auth);
+    }
+
+    /** The same configuration with other AUTH limits (tests). */
+    public RelayConfig withAuth(AuthLimits limits) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                spoolReserve, limits);
     }
 
     /**
@@ -88,6 +104,9 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
         if (!retryMaxAge.equals(other.retryMaxAge) || !bouncesTo.equals(other.bouncesTo)) {
             changed.add("retry");
+        }
+        if (!auth.equals(other.auth)) {
+            changed.add("auth");
         }
         return changed;
     }
@@ -154,7 +173,8 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         return new RelayConfig(base == null ? DEFAULT_HOST_NAME : base.hostName(), listeners, devices,
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
-                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve());
+                base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve(),
+                base == null ? AuthLimits.DEFAULTS : base.auth());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

@@ -59,6 +59,7 @@ final class DeviceSession {
     private DeviceRule authenticated;
     private String authUser;
     private int authFailures;
+    private int errors;
     private MailTransaction transaction;
 
     private final Object lock = new Object();
@@ -153,6 +154,38 @@ final class DeviceSession {
         return ++authFailures;
     }
 
+    /** Counts a permanent refusal; returns how many this connection got. */
+    int error() {
+        return ++errors;
+    }
+
+    /**
+     * Session thread, inside a command: waits {@code delay} before answering (a failed AUTH slowed
+     * down), as if waiting for the device, so that a shutdown answers 421 at once instead of waiting
+     * for the pause. False when the shutdown did: do not answer. No pause once the relay is stopping.
+     */
+    boolean pause(java.time.Duration delay) {
+        long until = System.nanoTime() + delay.toNanos();
+        synchronized (lock) {
+            if (shuttingDown) {
+                return true; // no pause: the answer goes now, and the 421 after it (endCommand)
+            }
+            phase = Phase.WAITING;
+            try {
+                for (long left = until - System.nanoTime(); left > 0 && !told; left = until - System.nanoTime()) {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (told) {
+                return false;
+            }
+            phase = Phase.COMMAND;
+            return true;
+        }
+    }
+
     void begin(String sender) {
         transaction = MailTransaction.from(sender);
     }
@@ -196,10 +229,20 @@ final class DeviceSession {
         }
     }
 
-    /** Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or {@link Phase#DATA}). */
-    void awaiting(Phase p) {
+    /**
+     * Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or
+     * {@link Phase#DATA}). False when the relay began stopping while the command was at work (the
+     * shutdown left the 421 to this thread): the caller says it now ({@link
+     * DeviceListener#sayShutdown}) instead of waiting, e.g. for DATA content after its 354.
+     */
+    boolean awaiting(Phase p) {
         synchronized (lock) {
             phase = p;
+            if (shuttingDown && !told) {
+                told = true;
+                return false;
+            }
+            return true;
         }
     }
 
@@ -223,6 +266,7 @@ final class DeviceSession {
     boolean shutdown() {
         synchronized (lock) {
             shuttingDown = true;
+            lock.notifyAll(); // a paused session answers nothing more
             if (!told && (phase == Phase.WAITING || phase == Phase.DATA)) {
                 told = true;
                 return true;

@@ -28,19 +28,25 @@ final class DeviceSocket extends DelegatingSocket {
     }
 
     private final Socket raw;
+    private final DeviceInputStream.Deadlines deadlines;
     private final DeviceInputStream input;
     private final OutputStream output;
 
-    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello) throws IOException {
-        this(inner, raw, clientHello, null);
+    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, DeviceInputStream.Deadlines deadlines)
+            throws IOException {
+        this(inner, raw, clientHello, null, deadlines);
     }
 
-    /** @param handshake for an implicit-TLS socket whose handshake has not run yet, else null */
-    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake)
-            throws IOException {
+    /**
+     * @param handshake for an implicit-TLS socket whose handshake has not run yet, else null
+     * @param deadlines how long the device may take; applied to {@code inner}'s read timeout
+     */
+    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake,
+                 DeviceInputStream.Deadlines deadlines) throws IOException {
         super(inner);
         this.raw = raw;
-        this.input = new DeviceInputStream(inner.getInputStream(), clientHello);
+        this.deadlines = deadlines;
+        this.input = new DeviceInputStream(inner.getInputStream(), clientHello, deadlines == null ? null : deadlines.on(inner));
         OutputStream out = inner.getOutputStream();
         this.output = handshake == null || !(inner instanceof SSLSocket tls) ? out : new FilterOutputStream(out) {
             private boolean done;
@@ -80,6 +86,11 @@ final class DeviceSocket extends DelegatingSocket {
 
     Socket raw() {
         return raw;
+    }
+
+    /** The deadlines this connection's reads keep (null: none). */
+    DeviceInputStream.Deadlines deadlines() {
+        return deadlines;
     }
 
     DeviceInputStream deviceInput() {
