@@ -3,6 +3,13 @@ rem smtp-doctor launcher for Windows: builds target\smtp-doctor.jar with Maven w
 rem missing or older than the sources, then runs it with all arguments; the exit code passes through.
 setlocal
 set "HERE=%~dp0"
+rem Reached through a symbolic link on PATH (mklink), %~dp0 is the link's folder, not the
+rem project's: follow the links (attribute l: a reparse point) to where this script really is.
+set "SELF=%~f0"
+for %%F in ("%SELF%") do set "ATTRS=%%~aF"
+if /i "%ATTRS:~8,1%"=="l" (
+  for /f "usebackq delims=" %%D in (`powershell -NoProfile -Command "$p = Get-Item -LiteralPath $env:SELF; while ($p.LinkType) { $t = @($p.Target)[0]; if (-not [IO.Path]::IsPathRooted($t)) { $t = Join-Path $p.DirectoryName $t }; $p = Get-Item -LiteralPath $t }; $p.DirectoryName"`) do set "HERE=%%D\"
+)
 set "JAR=%HERE%target\smtp-doctor.jar"
 set "STALE=1"
 if exist "%JAR%" (
@@ -17,5 +24,6 @@ if "%STALE%"=="1" (
   if errorlevel 1 (popd & echo smtp-doctor: the build failed ^(see above^) 1>&2 & exit /b 2)
   popd
 )
+where java >nul 2>&1 || (echo smtp-doctor: a Java 17+ runtime ^(java^) is needed 1>&2 & exit /b 2)
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC %JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%

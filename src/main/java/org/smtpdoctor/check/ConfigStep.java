@@ -3,6 +3,7 @@ package org.smtpdoctor.check;
 import java.util.Locale;
 import java.util.Set;
 import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.smtp.Security;
 import org.smtpdoctor.tls.TlsClient;
 
@@ -51,7 +52,7 @@ final class ConfigStep implements Step {
                 : r.token().isPresent() ? "XOAUTH2 as " + r.user().orElse("?")
                 : r.user().map(u -> "AUTH as " + u).orElse("no credentials given");
         String device = r.tlsProtocols().equals(TlsClient.MODERN) ? "" : ", device TLS " + String.join("/", r.tlsProtocols());
-        return Outcome.pass(r.host() + ":" + r.port() + ", " + r.security().id() + ", " + auth + device
+        return Outcome.pass(HostPort.display(r.host(), r.port()) + ", " + r.security().id() + ", " + auth + device
                 + r.preset().map(p -> " (preset " + p + ")").orElse(""));
     }
 }

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
+import org.smtpdoctor.net.HostPort;
 
 /**
  * data: DATA with a short test message, only with {@code --send}. Needs {@code s.sender},
@@ -35,7 +36,7 @@ final class DataStep implements Step {
                 + "Content-Type: text/plain; charset=UTF-8\r\n"
                 + "\r\n"
                 + "This test message was sent by smtp-doctor to verify mail submission through\r\n"
-                + s.host + ":" + s.request.port() + ". No action is needed.\r\n";
+                + HostPort.display(s.host, s.request.port()) + ". No action is needed.\r\n";
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

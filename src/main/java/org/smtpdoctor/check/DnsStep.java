@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.MailDns;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
@@ -99,7 +100,7 @@ final class DnsStep implements Step {
             s.transcript.error(e.getMessage(), false);
             return Outcome.fail(e.getMessage(), s.event(StepId.DNS, "dns.unresolved"));
         }
-        List<String> shown = s.addresses.stream().map(InetAddress::getHostAddress).toList();
+        List<String> shown = s.addresses.stream().map(HostPort::literal).toList();
         String first = shown.get(0);
         String literal = host.equals(first) ? " (address literal)" : "";
         s.transcript.info("resolved " + host + " to " + String.join(", ", shown), false);

@@ -4,7 +4,9 @@ package org.smtpdoctor.check;
 public enum StepId {
     CONFIG("config"), DNS("dns"), TCP("tcp"), BANNER("banner"), EHLO("ehlo"), TLS("tls"),
     CERTIFICATE("certificate"), AUTH_MECHANISMS("auth-mechanisms"), TOKEN("token"), AUTH("auth"), MAIL_FROM("mail-from"),
-    RCPT_TO("rcpt-to"), DATA("data");
+    RCPT_TO("rcpt-to"), DATA("data"),
+    /** After the wire: what Microsoft Graph says about the failure (check --tenant-diagnostics). */
+    TENANT("tenant");
 
     private final String id;
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.smtp.Capabilities;
 import org.smtpdoctor.smtp.Reply;
 import org.smtpdoctor.smtp.TransportException;
@@ -28,8 +29,12 @@ final class StepSupport {
         if (!s.request.ehloName().isBlank()) {
             return s.request.ehloName();
         }
-        InetAddress local = s.client.localAddress();
-        return local instanceof Inet6Address ? "[IPv6:" + local.getHostAddress() + "]" : "[" + local.getHostAddress() + "]";
+        return addressLiteral(s.client.localAddress());
+    }
+
+    /** An address as an EHLO address literal: {@code [192.0.2.10]}, {@code [IPv6:2001:db8::10]} (RFC 5321 section 4.1.3). */
+    static String addressLiteral(InetAddress local) {
+        return local instanceof Inet6Address ? "[IPv6:" + HostPort.literal(local) + "]" : "[" + local.getHostAddress() + "]";
     }
 
     /** One command on the session's client. */

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.PortProbe;
 import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.TcpConnector;
@@ -63,7 +64,7 @@ final class TcpStep implements Step {
         }
         String[] details = attempts.stream().map(a -> a.describe(port)).toArray(String[]::new);
         attempts.stream().filter(a -> a.socket() == null)
-                .forEach(a -> s.transcript.error(a.address().getHostAddress() + ":" + port + ": " + a.failure().getMessage(), false));
+                .forEach(a -> s.transcript.error(HostPort.display(a.address(), port) + ": " + a.failure().getMessage(), false));
         Optional<Attempt> used = attempts.stream().filter(a -> a.socket() != null).findFirst();
         attempts.stream().filter(a -> a.socket() != null && a != used.orElse(null)).forEach(a -> TcpConnector.closeQuietly(a.socket()));
         if (used.isEmpty()) {
@@ -92,8 +93,8 @@ final class TcpStep implements Step {
             return Outcome.fail("connection lost at once: " + e.getMessage(), s.event(StepId.TCP, "tcp.reset"), details);
         }
         s.connectedTo = ok.address();
-        s.transcript.info("connected to " + ok.address().getHostAddress() + ":" + port, false);
-        String summary = "connected to " + ok.address().getHostAddress() + ":" + port + " in " + ok.ms() + " ms";
+        s.transcript.info("connected to " + HostPort.display(ok.address(), port), false);
+        String summary = "connected to " + HostPort.display(ok.address(), port) + " in " + ok.ms() + " ms";
         // A family this machine has no route for ("network unreachable") is not the path's fault.
         Optional<Attempt> failedFamily = attempts.stream()
                 .filter(a -> a.socket() == null && a.failure().kind() != TransportException.Kind.UNREACHABLE).findFirst();
@@ -107,7 +108,7 @@ final class TcpStep implements Step {
     private record Attempt(InetAddress address, Socket socket, long ms, TransportException failure) {
         String describe(int port) {
             String family = address instanceof Inet6Address ? "IPv6 " : "IPv4 ";
-            return family + address.getHostAddress() + ":" + port + ": "
+            return family + HostPort.display(address, port) + ": "
                     + (socket != null ? "connected in " + ms + " ms" : failure.kind().description());
         }
     }

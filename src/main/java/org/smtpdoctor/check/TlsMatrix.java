@@ -118,7 +118,7 @@ public final class TlsMatrix {
                 if (greeting.code() != 220) {
                     return error("greeting: " + greeting.oneLine());
                 }
-                Reply hello = client.hello("[" + socket.getLocalAddress().getHostAddress() + "]");
+                Reply hello = client.hello(StepSupport.addressLiteral(socket.getLocalAddress()));
                 if (!hello.isPositive() || !client.capabilities().startTls()) {
                     return error("the server does not offer STARTTLS");
                 }
@@ -128,7 +128,7 @@ public final class TlsMatrix {
                 }
                 session = started.session().get();
                 // Microsoft completes a TLS 1.0/1.1 handshake and refuses afterwards (421 4.7.66).
-                Reply after = client.hello("[" + socket.getLocalAddress().getHostAddress() + "]");
+                Reply after = client.hello(StepSupport.addressLiteral(socket.getLocalAddress()));
                 if (!after.isPositive()) {
                     return new Probe(new Verdict("refused", Optional.of(session.cipherSuite()),
                             "handshake completed, then: " + after.oneLine()), Optional.of(session));

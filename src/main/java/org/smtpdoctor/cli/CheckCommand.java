@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.check.CheckRequest;
 import org.smtpdoctor.check.CheckResult;
@@ -21,6 +22,7 @@ import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenario;
 import org.smtpdoctor.lab.Scenarios;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.SystemResolver;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.ClientCredential;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor check}: wiring only; the work is in {@link CheckRunner}. */
-@Command(name = "check", header = "Diagnose the submission path layer by layer and name the cause with its fix.", sortOptions = false, mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "check", header = "Diagnose the submission path layer by layer and name the cause with its fix.", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
             "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
@@ -51,9 +53,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "  smtp-doctor check --lab security-defaults",
             "  smtp-doctor check --preset m365 -u scanner@contoso.com --password-env SMTP_PASSWORD -t you@contoso.com",
             "  smtp-doctor check --host mail.example.org --port 465 --security tls --no-auth --json",
-            "  smtp-doctor check --preset m365 -u scanner@contoso.com --tenant contoso.onmicrosoft.com \\",
-            "      --client-id APP_ID --client-secret-env APP_SECRET      (OAuth: app-only; --device-code: delegated)",
-            "  smtp-doctor check --lab oauth-healthy                     (OAuth against the lab's own Entra)",
+            "  # OAuth, app-only (--device-code instead of a secret: delegated):",
+            "  smtp-doctor check --preset m365 -u scanner@contoso.com -t you@contoso.com --tenant contoso.onmicrosoft.com \\",
+            "      --client-id APP_ID --client-secret-env APP_SECRET",
+            "  # OAuth against the lab's own Entra:",
+            "  smtp-doctor check --lab oauth-healthy",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -69,7 +73,8 @@ public final class CheckCommand implements Callable<Integer> {
                     + "m365 = smtp.office365.com:587 STARTTLS.", completionCandidates = PresetNames.class)
     String preset;
 
-    @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name (or address).")
+    @Option(names = "--host", paramLabel = "HOST", description = "SMTP server host name or address; a port may follow "
+            + "(mail.example.org:465, [2001:db8::25]:587).")
     String host;
 
     @Option(names = "--domain", paramLabel = "DOMAIN",
@@ -145,11 +150,34 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of the checklist (fields: docs/json.md).")
     boolean json;
 
+    @Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Option(names = "--transcript", description = "Print the wire transcript (secrets redacted).")
     boolean transcript;
 
     @Option(names = "--no-color", description = "No colour or Unicode marks, even on a terminal.")
     boolean noColor;
+
+    @Option(names = "--tenant-diagnostics", description = "After an AUTH failure, ask Microsoft Graph why (the sign-in log, "
+            + "Security Defaults, Conditional Access) with the --graph-* app, and fold its answer into the diagnosis.")
+    boolean tenantDiagnostics;
+
+    @Option(names = "--graph-client-id", paramLabel = "ID", description = "The app that reads Graph (Policy.Read.All, "
+            + "AuditLog.Read.All) for --tenant-diagnostics; its tenant is --tenant, else the domain of --user.")
+    String graphClientId;
+
+    @Option(names = "--graph-client-secret-env", paramLabel = "VAR", description = "That app's client secret, from this variable.")
+    String graphSecretEnv;
+
+    @Option(names = "--graph-client-secret-file", paramLabel = "FILE", description = "That app's client secret, first line of this file.")
+    Path graphSecretFile;
+
+    @Option(names = "--graph-client-cert", paramLabel = "FILE", description = "That app's certificate and key (PEM or PKCS#12).")
+    Path graphCert;
+
+    @Option(names = "--graph", paramLabel = "URL", description = "Microsoft Graph instead of the cloud's own (tests).")
+    String graphUrl;
 
     @Override
     public Integer call() {
@@ -158,6 +186,7 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UsageException("passwords are never taken on the command line (they show in process lists and "
                     + "shell history): use --password-env VAR, --password-file FILE, or the prompt");
         }
+        refuseContradictions();
         List<String> tlsProtocols = tlsProtocols();
         if (tlsProtocols.contains("TLSv1") || tlsProtocols.contains("TLSv1.1")) {
             // Must precede this process's first TLS use, the lab's included (see LegacyTls).
@@ -175,26 +204,42 @@ public final class CheckCommand implements Callable<Integer> {
                     throw new UsageException("--lab runs against the embedded lab; it cannot be combined with --host, --port or --preset");
                 }
                 try {
-                    labServer = LabServer.start(scenario, 0);
+                    labServer = tenantDiagnostics ? LabServer.startWithGraph(scenario, 0) : LabServer.start(scenario, 0);
                 } catch (IOException e) {
                     throw new UsageException("cannot start the lab on 127.0.0.1: " + e.getMessage());
                 }
             }
             CheckRequest request = request(scenario, labServer, tlsProtocols);
+            Optional<TenantDiagnostics.Reader> reader = tenantDiagnostics
+                    ? Optional.of(TenantDiagnostics.reader(this, labServer, request)) : Optional.empty();
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
             CheckResult result;
+            String title = "smtp-doctor check " + request.host() + ":" + request.port() + " (" + request.security().id() + ")"
+                    + (scenario != null ? ", lab scenario " + scenario.name() : "");
             if (json) {
                 result = runner.run(request, org.smtpdoctor.check.CheckListener.NONE);
-                out.println(JsonReport.render(result, Version.get()));
+                if (reader.isPresent()) {
+                    result = TenantDiagnostics.fold(result, reader.get(), null);
+                }
+                String doc = JsonReport.render(result, Version.get());
+                html.write(doc, title);
+                out.println(doc);
             } else {
                 TerminalReport report = new TerminalReport(out, style);
-                report.header(request.host() + ":" + request.port() + " (" + request.security().id() + ")"
+                report.header(HostPort.display(request.host(), request.port()) + " (" + request.security().id() + ")"
                         + (scenario != null ? ", lab scenario " + scenario.name() : ""));
                 result = runner.run(request, report);
+                if (reader.isPresent()) {
+                    result = TenantDiagnostics.fold(result, reader.get(), report);
+                }
                 report.summary(result);
                 if (transcript) {
                     report.transcript(result);
+                }
+                if (html.wanted()) {
+                    html.write(JsonReport.render(result, Version.get()), title);
+                    html.announce(out);
                 }
             }
             return result.verdict() == Status.FAIL ? ExitCode.FAILED : ExitCode.OK;
@@ -203,6 +248,45 @@ public final class CheckCommand implements Callable<Integer> {
                 labServer.close();
             }
         }
+    }
+
+    /**
+     * Options that cannot all be meant: refused before anything starts, rather than one of them
+     * silently winning.
+     */
+    private void refuseContradictions() {
+        boolean password = passwordEnv != null || passwordFile != null;
+        boolean token = accessTokenEnv != null || oauth.requested();
+        if (noAuth) {
+            List<String> auth = new ArrayList<>(Inputs.given(spec.commandLine().getParseResult(), "--user", "--password-env", "--password-file",
+                    "--access-token-env", "--tenant", "--client-id", "--client-secret-env", "--client-secret-file", "--client-cert",
+                    "--device-code", "--auth-mechanism", "--allow-plaintext-auth"));
+            if (tenantDiagnostics) {
+                auth.remove("--user"); // the mailbox whose sign-ins Graph is asked about
+            }
+            if (!auth.isEmpty()) {
+                throw new UsageException("--no-auth skips AUTH, so " + String.join(", ", auth)
+                        + (auth.size() == 1 ? " has" : " have") + " nothing to do: drop one or the other");
+            }
+        }
+        if (password && token) {
+            throw new UsageException("give one credential: a password (--password-env, --password-file) or a token "
+                    + "(--access-token-env, or --tenant and --client-id to get one), not both");
+        }
+        if (mechanism != null && mechanism.equalsIgnoreCase("XOAUTH2") && password) {
+            throw new UsageException("--auth-mechanism XOAUTH2 sends a token, not a password: use --access-token-env, "
+                    + "or --tenant and --client-id");
+        }
+        if (mechanism != null && !mechanism.equalsIgnoreCase("XOAUTH2") && token) {
+            throw new UsageException("--auth-mechanism " + mechanism + " sends a password; a token needs XOAUTH2");
+        }
+        if (send && to == null && lab == null) {
+            throw new UsageException("--send needs --to: the recipient of the test message");
+        }
+        if (deviceTls != null && security != null && security.equalsIgnoreCase("none")) {
+            throw new UsageException("--device-tls says which TLS to speak, --security none says to speak none: drop one");
+        }
+        oauth.refuseContradictions(spec.commandLine().getParseResult());
     }
 
     /**
@@ -251,7 +335,12 @@ public final class CheckCommand implements Callable<Integer> {
         if (domain != null && !mxRoute) {
             throw new UsageException("--domain goes with --preset m365-direct-send or m365-connector");
         }
-        String h = labServer != null ? "127.0.0.1" : host != null ? host : p.map(Preset::host).orElse(null);
+        Optional<HostPort> given = Optional.ofNullable(host).map(CheckCommand::hostPort);
+        OptionalInt hostPort = given.map(HostPort::port).orElse(OptionalInt.empty());
+        if (hostPort.isPresent() && port != null && hostPort.getAsInt() != port) {
+            throw new UsageException("--host " + host + " names a port and --port " + port + " another: give the port once");
+        }
+        String h = labServer != null ? "127.0.0.1" : given.map(HostPort::host).orElse(p.map(Preset::host).orElse(null));
         if (h == null || h.isBlank()) {
             throw new UsageException("say where to connect: --host HOST, --preset NAME (e.g. m365) or --lab SCENARIO");
         }
@@ -261,7 +350,7 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        int prt = labServer != null ? labServer.port() : port != null ? port
+        int prt = labServer != null ? labServer.port() : port != null ? port : hostPort.isPresent() ? hostPort.getAsInt()
                 : p.map(Preset::port).orElse(sec == Security.TLS ? 465 : 587);
         Inputs.port(prt);
         Duration timeout = Inputs.timeout(timeoutSeconds, 600);
@@ -280,7 +369,13 @@ public final class CheckCommand implements Callable<Integer> {
             if (token.isPresent()) {
                 throw new UsageException("--access-token-env gives a token; --tenant/--client-id get one: use one or the other");
             }
-            token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
+            if (labServer != null) {
+                LabOAuth entra = labServer.oauth().orElseThrow(() -> new UsageException("the lab's Entra runs only in the oauth-… "
+                        + "scenarios (smtp-doctor lab --list): --tenant, --client-id and client credentials go with those"));
+                token = Optional.of(oauth.againstLab(entra, timeout, spec.commandLine().getErr()));
+            } else {
+                token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
+            }
         }
         Optional<String> f = Optional.ofNullable(from);
         Optional<String> t = Optional.ofNullable(to);
@@ -291,7 +386,7 @@ public final class CheckCommand implements Callable<Integer> {
             trusted.add(labServer.certificate());
             if (!noAuth) {
                 u = u.or(() -> Optional.of(scenario.mailbox()));
-                if (labServer.oauth().isPresent() && password.isEmpty() && token.isEmpty()) {
+                if (scenario.oauth() && labServer.oauth().isPresent() && password.isEmpty() && token.isEmpty()) {
                     // The lab's own Entra issues a real token by client credentials, as a tenant's would.
                     token = Optional.of(labToken(labServer.oauth().get(), timeout));
                 } else if (password.isEmpty() && token.isEmpty() && user == null) {
@@ -320,6 +415,15 @@ public final class CheckCommand implements Callable<Integer> {
                 u, password, token, Optional.ofNullable(mechanism), skipAuth, f, t, sending,
                 timeout, trusted, scenario != null, tlsProtocols, allowPlaintextAuth,
                 mxRoute ? Optional.of(domain.trim()) : Optional.empty());
+    }
+
+    /** --host as HOST, HOST:PORT or [IPv6]:PORT. */
+    private static HostPort hostPort(String text) {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--host: " + e.getMessage());
+        }
     }
 
     private static TokenSource labToken(LabOAuth entra, Duration timeout) {

@@ -1,22 +1,17 @@
 package org.smtpdoctor.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Explainer;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
 import org.smtpdoctor.report.DiagnosisText;
 import org.smtpdoctor.report.JsonReport;
 import org.smtpdoctor.report.TerminalStyle;
@@ -27,18 +22,19 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor explain}: wiring only; the work is in {@link Explainer}. */
-@Command(name = "explain", header = "Explain a pasted error, log line, NDR or transcript offline.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "explain", header = "Explain a pasted error, log line, NDR or transcript offline.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Explain a failure message offline: a reply line, a transcript, an MTA log line, an NDR, or a client",
             "library's exception text. Finds the server reply inside (also when a wrapper hides it) and names the",
-            "cause with its fix.",
+            "cause with its fix. When the text does not decide, it ranks the candidates (most likely / also",
+            "possible) and says what settles each: a sign-in log entry, a setting, a check to run.",
             "",
             "Examples:",
             "  smtp-doctor explain '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.'",
             "  smtp-doctor explain --file ndr.txt --json",
-            "  pbcopy-paste | smtp-doctor explain -",
-            "  smtp-doctor explain --batch errors.jsonl > causes.jsonl     (one {\"id\",\"text\"} object per line)",
+            "  pbpaste | smtp-doctor explain -",
+            "  smtp-doctor explain --batch errors.jsonl > causes.jsonl   # one {\"id\", \"text\"} object per line",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:explained (the cause may be 'unknown')", "2:nothing could be read (no text, unreadable file)"})
@@ -57,11 +53,12 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--batch", paramLabel = "FILE",
             description = "JSON Lines in (each {\"text\": ..., \"id\": optional}), JSON Lines out in the same order "
-                    + "with the id echoed; '-' reads standard input.")
+                    + "with the id echoed; '-' reads standard input. Blank lines are skipped; a line that cannot be "
+                    + "explained (not such an object, more after it, longer than 1 MB) gets {\"id\", \"line\", \"error\"}.")
     String batch;
 
     @Option(names = "--json", description = "Print the explanation as JSON: cause, confidence, title, explanation, "
-            + "remedies, references, matched.")
+            + "remedies, references, matched, candidates (docs/json.md).")
     boolean json;
 
     @Option(names = "--no-color", description = "No colour, even on a terminal.")
@@ -107,64 +104,48 @@ public final class ExplainCommand implements Callable<Integer> {
         return String.join(" ", text);
     }
 
+    /**
+     * At most {@link Explainer#MAX_CHARS} bytes, in the encodings Windows writes too (UTF-16,
+     * a byte order mark); a longer paste is explained from its beginning.
+     */
     private static String readFile(Path path) {
-        if (Files.isDirectory(path)) {
-            throw new UsageException("cannot read " + path + " (a directory)");
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return new String(in.readNBytes(Explainer.MAX_CHARS), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("cannot read " + path + " (no such file)");
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+        try {
+            return TextInput.head(path, Explainer.MAX_CHARS);
+        } catch (InputException e) {
+            throw new UsageException("cannot read " + e.getMessage());
         }
     }
 
-    /** At most {@link Explainer#MAX_CHARS} bytes; a longer paste is explained from its beginning. */
+    /** As {@link #readFile}, from standard input. */
     private static String readStream(InputStream in) {
         try {
-            byte[] bytes = in.readNBytes(Explainer.MAX_CHARS);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot read standard input (" + e.getClass().getSimpleName() + ")");
+            return TextInput.head(in, Explainer.MAX_CHARS, "standard input");
+        } catch (InputException e) {
+            throw new UsageException("cannot read " + e.getMessage());
         }
     }
 
     private int runBatch(Explainer explainer, PrintWriter out) throws IOException {
-        InputStream in;
-        if (batch.equals("-")) {
-            in = System.in;
-        } else if (Files.isDirectory(Path.of(batch))) {
-            throw new UsageException("cannot read " + batch + " (a directory)");
-        } else {
-            try {
-                in = Files.newInputStream(Path.of(batch));
-            } catch (NoSuchFileException e) {
-                throw new UsageException("cannot read " + batch + " (no such file)");
-            } catch (IOException e) {
-                throw new UsageException("cannot read " + batch + " (" + e.getClass().getSimpleName() + ")");
-            }
-        }
-        long lines = 0;
+        long answered = 0;
         // Lines are explained in blocks, in parallel on all cores; results are written in input order.
-        List<String> block = new java.util.ArrayList<>(BLOCK);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                block.add(line);
+        List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
+        try (BatchLines lines = BatchLines.open(batch, System.in)) {
+            BatchLines.Entry entry;
+            while ((entry = lines.next()) != null) {
+                block.add(entry);
                 if (block.size() == BLOCK) {
-                    writeBlock(explainer, block, lines, out);
-                    lines += block.size();
+                    writeBlock(explainer, block, out);
+                    answered += block.size();
                     block.clear();
                 }
             }
         } catch (IOException e) {
-            throw new UsageException("cannot read " + batch + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot read " + (batch.equals("-") ? "standard input" : batch) + ": " + TextInput.reason(e));
         }
-        writeBlock(explainer, block, lines, out);
-        lines += block.size();
+        writeBlock(explainer, block, out);
+        answered += block.size();
         out.flush();
-        if (lines == 0) {
+        if (answered == 0) {
             throw new UsageException("nothing to explain: the batch input has no lines");
         }
         return ExitCode.OK;
@@ -172,35 +153,41 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static final int BLOCK = 1024;
 
-    private static void writeBlock(Explainer explainer, List<String> block, long before, PrintWriter out) throws IOException {
-        List<String> results = java.util.stream.IntStream.range(0, block.size()).parallel()
-                .mapToObj(i -> explainLine(explainer, block.get(i), before + i + 1).toString())
-                .toList();
+    private static void writeBlock(Explainer explainer, List<BatchLines.Entry> block, PrintWriter out) {
+        List<String> results = block.parallelStream().map(e -> explainLine(explainer, e)).toList();
+        // One write per block: the terminal's writer flushes on every println.
+        StringBuilder text = new StringBuilder(results.size() * 512);
         for (String r : results) {
-            out.println(r);
+            text.append(r).append(System.lineSeparator());
         }
+        out.print(text);
+        out.flush();
     }
 
-    /** One result object; a line that is not a JSON object with a string "text" gets an error object instead. */
-    static ObjectNode explainLine(Explainer explainer, String line, long number) {
-        ObjectNode result = JSON.createObjectNode();
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
+    /**
+     * One result object as a line of JSON, with the line's id; a line that cannot be explained
+     * gets an error object instead. Written by a generator (no tree): this runs once per line.
+     */
+    static String explainLine(Explainer explainer, BatchLines.Entry entry) {
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("id");
+            if (entry.id().isPresent()) {
+                g.writeTree(entry.id().get());
+            } else {
+                g.writeNull();
+            }
+            if (entry.error().isPresent()) {
+                g.writeNumberField("line", entry.line());
+                g.writeStringField("error", entry.error().get());
+            } else {
+                JsonReport.writeDiagnosisFields(g, explainer.explain(entry.text().orElseThrow()));
+            }
+            g.writeEndObject();
         } catch (IOException e) {
-            node = null;
+            throw new java.io.UncheckedIOException(e);
         }
-        if (node != null && node.isObject() && node.has("id")) {
-            result.set("id", node.get("id"));
-        } else {
-            result.putNull("id");
-        }
-        if (node == null || !node.isObject() || !node.path("text").isTextual()) {
-            result.put("line", number);
-            result.put("error", "line " + number + " is not a JSON object with a string field \"text\"");
-            return result;
-        }
-        result.setAll(JsonReport.diagnosis(explainer.explain(node.get("text").asText())));
-        return result;
+        return out.toString();
     }
 }

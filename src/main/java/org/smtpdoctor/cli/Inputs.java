@@ -1,12 +1,13 @@
 package org.smtpdoctor.cli;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import org.smtpdoctor.io.InputException;
+import org.smtpdoctor.io.TextInput;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.tls.TlsClient;
 
 /** Checks of option values shared by the commands; each failure is a {@link UsageException}. */
@@ -28,6 +29,21 @@ final class Inputs {
         return value;
     }
 
+    /** Which of these options the command line gave, in this order. */
+    static List<String> given(picocli.CommandLine.ParseResult parsed, String... names) {
+        return java.util.Arrays.stream(names).filter(parsed::hasMatchedOption).toList();
+    }
+
+    /** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, from the command line. */
+    static HostPort hostPort(String text) {
+        noControl("the host", text);
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     static int port(int port) {
         if (port < 1 || port > 65535) {
             throw new UsageException("port " + port + " is out of range (1-65535)");
@@ -47,11 +63,16 @@ final class Inputs {
         if (file == null) {
             return List.of();
         }
+        byte[] bytes;
         try {
-            return TlsClient.readPem(file);
-        } catch (IOException | CertificateException e) {
-            throw new UsageException("cannot read a certificate from " + file + " ("
-                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+            bytes = TextInput.certificateBytes(file, TextInput.CONFIG_BYTES);
+        } catch (InputException e) {
+            throw new UsageException("cannot read a certificate from " + e.getMessage());
+        }
+        try {
+            return TlsClient.certificates(bytes);
+        } catch (CertificateException e) {
+            throw new UsageException("cannot read a certificate from " + file + ": " + e.getMessage());
         }
     }
 }

@@ -6,7 +6,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.smtpdoctor.lab.LabOAuth;
 import org.smtpdoctor.oauth.Authority;
 import org.smtpdoctor.oauth.CertificateFile;
 import org.smtpdoctor.oauth.ClientCredential;
@@ -74,6 +76,27 @@ final class OAuthOptions {
     @Option(names = "--no-token-cache", description = "Keep no token on disk: sign in again every run.")
     boolean noCache;
 
+    /** Options that only mean something together, or not together. */
+    void refuseContradictions(picocli.CommandLine.ParseResult parsed) {
+        if (noCache && cacheFile != null) {
+            throw new UsageException("--no-token-cache keeps no cache, --token-cache says where to keep it: drop one");
+        }
+        if (certPasswordEnv != null && certPasswordFile != null) {
+            throw new UsageException("give the certificate's password one way: --client-cert-password-env or --client-cert-password-file");
+        }
+        if ((certPasswordEnv != null || certPasswordFile != null) && cert == null) {
+            throw new UsageException("--client-cert-password-" + (certPasswordEnv != null ? "env" : "file")
+                    + " is the password of --client-cert, which is not given");
+        }
+        if (!requested()) {
+            List<String> alone = Inputs.given(parsed, "--authority", "--cloud", "--token-cache", "--no-token-cache");
+            if (!alone.isEmpty()) {
+                throw new UsageException(String.join(", ", alone) + " only go" + (alone.size() == 1 ? "es" : "")
+                        + " with getting a token: --tenant and --client-id");
+            }
+        }
+    }
+
     /** Whether any option asks for a token from Entra. */
     boolean requested() {
         return tenant != null || clientId != null || secretEnv != null || secretFile != null || cert != null || deviceCode;
@@ -87,6 +110,20 @@ final class OAuthOptions {
     /** @param presetCloud the cloud of the preset in use, when --cloud does not name one */
     TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud presetCloud) {
         MicrosoftCloud c = cloud(presetCloud);
+        return source(timeout, err, c, c.appOnlyScope(), c.delegatedScope());
+    }
+
+    /**
+     * A source of Microsoft Graph tokens (smtp-doctor tenant): the cloud's {@code .default}
+     * scope for an app, or these delegated scopes for an admin signing in by device code.
+     */
+    TokenSource graphSource(Duration timeout, PrintWriter err, MicrosoftCloud c, String graphBase, String delegatedPermissions) {
+        String delegated = String.join(" ", java.util.Arrays.stream(delegatedPermissions.split(" "))
+                .map(p -> graphBase + "/" + p).toList()) + " offline_access";
+        return source(timeout, err, c, graphBase + "/.default", delegated);
+    }
+
+    private TokenSource source(Duration timeout, PrintWriter err, MicrosoftCloud c, String appScope, String delegatedScope) {
         if (tenant == null || clientId == null) {
             throw new UsageException("getting a token needs --tenant and --client-id (Entra admin center > App registrations > your app > Overview)");
         }
@@ -94,9 +131,17 @@ final class OAuthOptions {
         if (ways > 1 || (secretEnv != null && secretFile != null)) {
             throw new UsageException("choose one: --client-secret-env, --client-secret-file, --client-cert, or --device-code");
         }
+        URI base = c.authority();
+        if (authority != null) {
+            try {
+                base = new URI(authority);
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("--authority is not a URL (like " + Authority.MICROSOFT + ")");
+            }
+        }
         Authority where;
         try {
-            where = new Authority(authority != null ? URI.create(authority) : c.authority(), tenant);
+            where = new Authority(base, tenant);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--authority/--tenant: " + e.getMessage());
         }
@@ -115,8 +160,51 @@ final class OAuthOptions {
         }
         Optional<TokenCache> cache = noCache ? Optional.empty()
                 : Optional.of(new TokenCache(cacheFile != null ? cacheFile : TokenCache.defaultFile()));
-        return new EntraTokenSource(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
-                Clock.systemUTC(), c);
+        return EntraTokenSource.forScopes(new TokenClient(where, clientId, timeout), credential, cache, new DevicePrompt(err),
+                Clock.systemUTC(), appScope, delegatedScope);
+    }
+
+    /** The lab's Entra: client credentials with the lab's demo secret, for this scope (check --lab, tenant --lab). */
+    static TokenSource labSource(org.smtpdoctor.lab.LabOAuth entra, Duration timeout, String scope) {
+        TokenClient client = new TokenClient(new Authority(URI.create(entra.authority()), entra.tenant()), entra.clientId(), timeout);
+        return EntraTokenSource.appOnly(client, new ClientCredential.ClientSecret(Secret.of(org.smtpdoctor.lab.LabOAuth.CLIENT_SECRET)),
+                Optional.empty(), Clock.systemUTC(), scope);
+    }
+
+    /**
+     * A source for a token from the lab's Entra ({@code check --lab oauth-…}): the lab app's
+     * tenant, client id and secret, except where these options say otherwise, so that a wrong
+     * one gets the AADSTS refusal a tenant would give. Never cached.
+     */
+    TokenSource againstLab(LabOAuth entra, Duration timeout, PrintWriter err) {
+        if (authority != null || cacheFile != null) {
+            throw new UsageException("--lab has its own Entra and keeps no token: --authority and --token-cache cannot go with it");
+        }
+        if (deviceCode) {
+            throw new UsageException("the lab's Entra issues app-only tokens (client credentials): --device-code cannot go with --lab");
+        }
+        Authority where;
+        try {
+            where = new Authority(URI.create(entra.authority()), tenant != null ? tenant : entra.tenant());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--tenant: " + e.getMessage());
+        }
+        ClientCredential credential;
+        if (cert != null) {
+            Optional<Secret> pw = Secrets.fromEnv(certPasswordEnv, "certificate password")
+                    .or(() -> Secrets.fromFile(certPasswordFile, "certificate password"));
+            try {
+                credential = CertificateFile.load(cert, pw);
+            } catch (TokenException e) {
+                throw new UsageException(e.getMessage());
+            }
+        } else {
+            credential = new ClientCredential.ClientSecret(Secrets.fromEnv(secretEnv, "client secret")
+                    .or(() -> Secrets.fromFile(secretFile, "client secret")).orElse(Secret.of(LabOAuth.CLIENT_SECRET)));
+        }
+        TokenClient client = new TokenClient(where, clientId != null ? clientId : entra.clientId(), timeout);
+        return new EntraTokenSource(client, Optional.of(credential), Optional.empty(), new DevicePrompt(err), Clock.systemUTC(),
+                cloud(MicrosoftCloud.GLOBAL));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.PortProbe;
 import org.smtpdoctor.net.PortResult;
 import org.smtpdoctor.net.SystemResolver;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor ports}: which mail ports of a host answer, and what speaks there. */
-@Command(name = "ports", header = "Which mail ports of a host answer, and what speaks there.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "ports", header = "Which mail ports of a host answer, and what speaks there.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Probe mail ports of a host in parallel: each is open, refused, filtered (no answer within the timeout),",
@@ -38,24 +39,37 @@ public final class PortsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST", description = "Host name or address.")
-    String host;
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "Host name or address; with a port, only that "
+            + "port is probed (an IPv6 address with a port in brackets: [2001:db8::25]:587).")
+    String hostArgument;
 
     @Option(names = "--ports", paramLabel = "LIST", split = ",", defaultValue = "25,465,587,2525",
             description = "Comma-separated ports (default ${DEFAULT-VALUE}).")
     List<Integer> ports;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
-            description = "Connect timeout in seconds (default ${DEFAULT-VALUE}); a port silent that long is 'filtered'.")
+            description = "Seconds each port may take (default ${DEFAULT-VALUE}): to connect (a port silent that long is "
+                    + "'filtered'), then to greet or to start TLS.")
     int timeoutSeconds;
 
     @Option(names = "--json", description = "One JSON document: host, address, ports[] {port, state, service, rtt_ms, banner}.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Inputs.timeout(timeoutSeconds, 120);
+        HostPort target = Inputs.hostPort(hostArgument);
+        String host = target.host();
+        if (target.port().isPresent()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--ports")) {
+                throw new UsageException("give the ports once: " + hostArgument + " names one, and --ports others");
+            }
+            ports = List.of(target.port().getAsInt());
+        }
         List<Integer> list = new ArrayList<>();
         for (int p : ports) {
             if (!list.contains(Inputs.port(p))) {
@@ -69,10 +83,11 @@ public final class PortsCommand implements Callable<Integer> {
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
+            ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("host", host).putNull("address");
+            doc.putArray("ports");
+            html.write(doc, "smtp-doctor ports " + host);
             if (json) {
-                ObjectNode doc = Version.jsonDocument()
-                        .put("host", host).putNull("address").put("error", e.getMessage());
-                doc.putArray("ports");
                 out.println(doc.toPrettyString());
             } else {
                 out.println("smtp-doctor ports " + host + ": " + e.getMessage());
@@ -84,22 +99,23 @@ public final class PortsCommand implements Callable<Integer> {
         List<PortResult> results = new PortProbe(timeout, Duration.ofMillis(Math.min(3000, timeout.toMillis())))
                 .probeAll(address, host, list);
         long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        ObjectNode doc = Version.jsonDocument();
+        doc.put("host", host)
+                .put("address", HostPort.literal(address)).put("duration_ms", took);
+        ArrayNode arr = doc.putArray("ports");
+        for (PortResult r : results) {
+            ObjectNode n = arr.addObject();
+            n.put("port", r.port());
+            n.put("state", r.state().id());
+            r.service().ifPresentOrElse(s -> n.put("service", s.id()), () -> n.putNull("service"));
+            r.rttMs().ifPresentOrElse(v -> n.put("rtt_ms", v), () -> n.putNull("rtt_ms"));
+            r.banner().ifPresentOrElse(b -> n.put("banner", b), () -> n.putNull("banner"));
+        }
+        html.write(doc, "smtp-doctor ports " + host);
         if (json) {
-            ObjectNode doc = Version.jsonDocument();
-            doc.put("host", host)
-                    .put("address", address.getHostAddress()).put("duration_ms", took);
-            ArrayNode arr = doc.putArray("ports");
-            for (PortResult r : results) {
-                ObjectNode n = arr.addObject();
-                n.put("port", r.port());
-                n.put("state", r.state().id());
-                r.service().ifPresentOrElse(s -> n.put("service", s.id()), () -> n.putNull("service"));
-                r.rttMs().ifPresentOrElse(v -> n.put("rtt_ms", v), () -> n.putNull("rtt_ms"));
-                r.banner().ifPresentOrElse(b -> n.put("banner", b), () -> n.putNull("banner"));
-            }
             out.println(doc.toPrettyString());
         } else {
-            out.println("smtp-doctor ports " + host + " (" + address.getHostAddress() + "), " + took + " ms");
+            out.println("smtp-doctor ports " + host + " (" + HostPort.literal(address) + "), " + took + " ms");
             out.println();
             out.printf("  %-6s %-11s %-8s %-8s %s%n", "PORT", "STATE", "SERVICE", "RTT", "BANNER");
             for (PortResult r : results) {
@@ -107,6 +123,7 @@ public final class PortsCommand implements Callable<Integer> {
                         r.service().map(PortResult.Service::id).orElse("-"),
                         r.rttMs().map(v -> v + " ms").orElse("-"), r.banner().orElse(""));
             }
+            html.announce(out);
         }
         out.flush();
         return results.stream().anyMatch(r -> r.state() == PortResult.State.OPEN) ? ExitCode.OK : ExitCode.FAILED;

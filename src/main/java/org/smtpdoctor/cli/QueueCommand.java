@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * spool, and each is audited in the relay's log ({@link SpoolAdmin}, {@link SpoolAudit}).
  */
 @Command(name = "queue", header = "List, show, retry or delete the messages in the relay's spool.", mixinStandardHelpOptions = true,
-        usageHelpWidth = 110, versionProvider = Version.class,
+        versionProvider = Version.class,
         subcommands = {QueueCommand.ListCommand.class, QueueCommand.ShowCommand.class, QueueCommand.RetryCommand.class,
             QueueCommand.DeleteCommand.class, QueueCommand.RequeueCorruptCommand.class},
         description = {
@@ -85,7 +85,8 @@ public final class QueueCommand implements Runnable {
             try {
                 return SpoolReader.open(dir);
             } catch (NoSuchFileException e) {
-                throw new UsageException("no spool at " + dir + " (no such directory)");
+                throw new UsageException(java.nio.file.Files.exists(dir) ? dir + " is a file, not a spool directory"
+                        : "no spool at " + dir + " (no such directory)");
             } catch (AccessDeniedException e) {
                 throw new UsageException("cannot read the spool " + dir + " (permission denied)");
             } catch (IOException e) {
@@ -101,7 +102,7 @@ public final class QueueCommand implements Runnable {
             try {
                 return reader.list();
             } catch (IOException e) {
-                throw new UsageException("cannot read the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot read the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
         }
 
@@ -109,7 +110,7 @@ public final class QueueCommand implements Runnable {
             try {
                 return reader.damage();
             } catch (IOException e) {
-                throw new UsageException("cannot read the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot read the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
         }
 
@@ -124,7 +125,7 @@ public final class QueueCommand implements Runnable {
             } catch (AccessDeniedException e) {
                 throw new UsageException("cannot change the spool " + dir + " (permission denied)");
             } catch (IOException e) {
-                throw new UsageException("cannot change the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot change the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
         }
 
@@ -220,7 +221,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "list", header = "One line per recipient of every queued message.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class ListCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -286,7 +287,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "show", header = "A message's envelope, recipients and headers.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class)
+            versionProvider = Version.class)
     static final class ShowCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -353,7 +354,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "retry", header = "Make deferred recipients due now.", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class,
+            versionProvider = Version.class,
             description = {"Selects by queue ids, --all, or filters that must all match, e.g.",
                 "  smtp-doctor queue retry --recipient @contoso.com --state deferred --spool DIR"})
     static final class RetryCommand implements Callable<Integer> {
@@ -399,7 +400,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "delete", header = "Remove messages from the spool (not delivered, no bounce).", mixinStandardHelpOptions = true,
-            usageHelpWidth = 110, versionProvider = Version.class,
+            versionProvider = Version.class,
             description = {"Selects by queue ids, --all, or filters that must all match, e.g.",
                 "  smtp-doctor queue delete --sender scanner@contoso.com --older-than 3d --spool DIR"})
     static final class DeleteCommand implements Callable<Integer> {
@@ -437,7 +438,7 @@ public final class QueueCommand implements Runnable {
     }
 
     @Command(name = "requeue-corrupt", header = "Put the messages set aside in corrupt/ back in the queue, when they can be read.",
-            mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+            mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = {"A message is set aside when its envelope cannot be read or its content is missing",
                 "or cut (a disk, a hand). Once it can be read whole again (the disk repaired, the file",
                 "restored), this queues it again for every recipient: some may get it twice.",

@@ -7,8 +7,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +21,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.config.AdminConfig;
+import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.DeviceRule;
+import org.smtpdoctor.relay.config.ListenAddress;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.NetworkGuard;
 import org.smtpdoctor.relay.config.Quantities;
@@ -31,6 +37,7 @@ import org.smtpdoctor.relay.service.RelayService;
 import org.smtpdoctor.relay.service.StartCheck;
 import org.smtpdoctor.relay.service.StartException;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.web.RelayMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,21 +45,28 @@ import picocli.CommandLine.Spec;
 
 /** {@code smtp-doctor relay}: the LAN relay for devices that cannot meet Microsoft 365's bar. */
 @Command(name = "relay", header = "Run a durable SMTP relay on the LAN for printers, scanners and old apps.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class, sortOptions = false,
-        subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class},
+        mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        subcommands = {RelayHashPasswordCommand.class, RelayStatusCommand.class, RelayInstallServiceCommand.class},
         description = {
             "Accept mail from allowed devices (plain SMTP, STARTTLS or implicit TLS, TLS 1.0 where configured),",
             "store it on disk before answering 250, and deliver it upstream (Microsoft 365 with OAuth, any",
             "smarthost, or the domain's MX). Never an open relay: only listed networks and device accounts send.",
             "",
             "Quick start, no file (listens on 127.0.0.1:2525 unless --listen says otherwise):",
-            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 \\",
-            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET' \\",
-            "      --spool /var/spool/smtp-doctor",
+            "  smtp-doctor relay --listen 0.0.0.0:2525 --allow 192.168.1.0/24 --spool /var/spool/smtp-doctor \\",
+            "      --upstream 'm365-oauth://relay@contoso.com?tenant=contoso.onmicrosoft.com&client-id=ID&client-secret-env=SECRET'",
+            "",
+            "Upstream URLs (--upstream, repeatable, in order of preference):",
+            "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]   XOAUTH2, port 587",
+            "  smtp+starttls://USER@HOST[:587]?password-env=VAR",
+            "  smtps://HOST[:465]",
+            "  smtp://HOST[:25]",
+            "  mx://DOMAIN   port 25 to the domain's MX: Direct Send or an inbound connector",
+            "A password inside the URL is refused: use password-env or password-file.",
             "",
             "With a file:",
-            "  smtp-doctor relay --init relay.yaml          (writes a commented example: edit it)",
-            "  smtp-doctor relay hash-password             (a device account's password hash for the file)",
+            "  smtp-doctor relay --init relay.yaml   # writes a commented example: edit it",
+            "  smtp-doctor relay hash-password       # a device account's password hash for the file",
             "  smtp-doctor relay --config relay.yaml --check-config",
             "  smtp-doctor relay --config relay.yaml",
             "",
@@ -100,11 +114,7 @@ public final class RelayCommand implements Callable<Integer> {
     boolean openRelay;
 
     @Option(names = "--upstream", paramLabel = "URL",
-            description = {"Deliver here (repeatable, in order of preference):",
-                "  m365-oauth://MAILBOX?tenant=T&client-id=C[&client-secret-env=VAR][&cloud=gcc-high|dod|china]  (XOAUTH2, 587)",
-                "  smtp+starttls://USER@HOST[:587]?password-env=VAR  |  smtps://HOST[:465]  |  smtp://HOST[:25]",
-                "  mx://DOMAIN  (port 25 to the domain's MX: Direct Send or an inbound connector)",
-                "A password inside the URL is refused: use password-env or password-file."})
+            description = "Deliver here (repeatable, in order of preference): one of the upstream URLs above.")
     List<String> upstream = new ArrayList<>();
 
     @Option(names = "--spool", paramLabel = "DIR", description = "Where accepted mail waits for delivery (on disk before the 250).")
@@ -127,6 +137,16 @@ public final class RelayCommand implements Callable<Integer> {
                 "is the upstream, with OAuth through the lab's Entra; 127.0.0.0/8 may send, TLS 1.0 is allowed, retries",
                 "are quick, and a scenario name typed on standard input switches the lab."})
     String lab;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = {"Serve the admin console and /metrics here, e.g. 127.0.0.1:8025 (over the file's admin: section).",
+                "On loopback no login; any other address needs admin.password-hash in the file, and serves HTTPS."})
+    String admin;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + LogFormat.ENV + ":-key-value}",
+            description = {"key-value (default: one 'event=NAME key=value ...' line per event) or json (one JSON object",
+                "per line with the same fields, for log shippers). Also from the environment variable " + LogFormat.ENV + "."})
+    String logFormat;
 
     /** The environment the upstreams' secrets are read from: the process's, read in this one place. */
     Map<String, String> env = System.getenv();
@@ -158,11 +178,14 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     private Integer run(PrintWriter out, PrintWriter err, RelayLab labUpstream) throws InterruptedException {
+        LogFormat.use(logFormat);
         RelayConfig relayConfig = configuration(labUpstream);
         warnIfOpen(relayConfig);
         if (checkConfig) {
             StartCheck.Result check = StartCheck.run(relayConfig, env, StartCheck.Purpose.CHECK_ONLY);
             describe(relayConfig, out);
+            relayConfig.admin().ifPresent(a -> out.println("  console     " + (a.https() ? "https://" : "http://") + a.hostPort()
+                    + (a.loginRequired() ? " (login as " + a.user() + ")" : " (no login: loopback only)")));
             check.notes().forEach(n -> out.println("  note        " + n));
             out.flush();
             if (!check.ok()) {
@@ -170,34 +193,56 @@ public final class RelayCommand implements Callable<Integer> {
                 err.flush();
                 return ExitCode.USAGE;
             }
-            out.println("Configuration OK.");
+            // m365-graph:// upstreams: a token and a look at the mailbox, without sending anything.
+            boolean problem = GraphChecks.print(relayConfig, out);
+            out.println(problem ? "Configuration read, but an upstream has a problem (above)." : "Configuration OK.");
             out.flush();
-            return ExitCode.OK;
+            return problem ? ExitCode.FAILED : ExitCode.OK;
         }
         showRelayEvents();
+        // Before the start, so that a signal that arrives while it starts waits in the queue and
+        // stops the relay in order once it runs (not the JVM's default exit with 128+N).
+        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         RelayService relay;
+        // The console's device registry, activity counts and metrics hear from the listeners and workers from the start.
+        RelayMonitor monitor = RelayMonitor.create(relayConfig, Clock.systemUTC(), Version.get());
         try {
-            relay = labUpstream == null ? RelayService.start(relayConfig, env) : RelayService.start(relayConfig, env, RelayLab::tune);
+            relay = RelayService.start(relayConfig, env, labUpstream == null ? o -> o : RelayLab::tune, monitor.observer());
         } catch (StartException e) {
             e.problems().forEach(p -> err.println("smtp-doctor: " + p));
             err.flush();
             return ExitCode.USAGE;
         }
-        BlockingQueue<String> signals = new LinkedBlockingQueue<>();
-        List<String> handled = ProcessSignals.install(List.of("TERM", "INT", "HUP"), signals);
         // For what has no handler (a runtime without sun.misc.Signal, System.exit elsewhere): stop in order anyway.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.stop("JVM shutdown");
+            monitor.close();
             closeLab(labUpstream);
         }));
+        try {
+            monitor.start(relay.spool(), relay.worker()); // the console, the stuck-mail checks (after the signal handlers)
+        } catch (ConfigException | IOException e) {
+            relay.stop("the console could not start");
+            monitor.close();
+            err.println("smtp-doctor: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
         out.println("smtp-doctor relay: started");
         describe(relay.config(), out);
+        monitor.consoleUrl().ifPresent(u -> out.println("  console     " + u + "  (metrics: " + u + "/metrics)"));
         if (labUpstream != null) {
             labUpstream.printHowTo(out, relayConfig.listeners().get(0));
             labUpstream.watch(System.in, out, relay);
         }
         out.println("Stop with Ctrl-C or SIGTERM" + (handled.contains("HUP") && config != null ? "; SIGHUP re-reads " + config : "") + ".");
         out.flush();
+        List<String> listening = new ArrayList<>();
+        for (int i = 0; i < relay.ports().size(); i++) {
+            listening.add(relay.config().listeners().get(i).address() + ":" + relay.ports().get(i));
+        }
+        ServiceNotifier.ready("relaying: listening on " + String.join(", ", listening) + monitor.consoleUrl().map(u -> "; console " + u).orElse(""));
         Spool.Space space = relay.space();
         if (space.refusing()) {
             err.println("smtp-doctor relay: WARNING: only " + space.describe() + ": refusing new mail (452 4.3.1) until space frees up;"
@@ -210,7 +255,9 @@ public final class RelayCommand implements Callable<Integer> {
                 reload(relay);
                 continue;
             }
+            ServiceNotifier.stopping();
             relay.stop("SIG" + signal);
+            monitor.close(); // after delivery stopped: the device registry keeps its last outcomes
             out.println("smtp-doctor relay: stopped (SIG" + signal + ")");
             out.flush();
             return ExitCode.OK;
@@ -228,6 +275,9 @@ public final class RelayCommand implements Callable<Integer> {
                             Optional.of(spool != null ? spool : labUpstream.spool()), openRelay);
             if (legacyTls || labUpstream != null) {
                 c = c.withListeners(c.listeners().stream().map(l -> l.withTlsVersions(ListenerConfig.KNOWN_TLS_VERSIONS)).toList());
+            }
+            if (admin != null) {
+                c = c.withAdmin(Optional.of(adminFlag(admin, c.admin())));
             }
             if (spoolReserve != null) {
                 try {
@@ -259,6 +309,18 @@ public final class RelayCommand implements Callable<Integer> {
             return;
         }
         relay.reload(next);
+    }
+
+    /** {@code --admin HOST:PORT}: the file's console settings (login, certificate) listening there. */
+    static AdminConfig adminFlag(String text, Optional<AdminConfig> file) throws ConfigException {
+        try {
+            ListenAddress hp = AdminConfig.parseListen(text);
+            return file.map(a -> a.listening(hp.host(), hp.port()))
+                    .orElseGet(() -> new AdminConfig(hp.host(), hp.port(), AdminConfig.DEFAULT_USER, Optional.empty(),
+                            new CertificateSource.SelfSigned(), false));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--admin " + text + ": " + e.getMessage());
+        }
     }
 
     private static void closeLab(RelayLab labUpstream) {
@@ -295,7 +357,7 @@ public final class RelayCommand implements Callable<Integer> {
         Path file;
         try {
             file = Path.of(init);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new UsageException("--init " + init + ": not a valid file name");
         }
         try {
@@ -303,7 +365,7 @@ public final class RelayCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw new UsageException(init + " already exists; --init never overwrites (choose another name: --init FILE)");
         } catch (IOException e) {
-            throw new UsageException("cannot write " + init + " (" + e.getMessage() + ")");
+            throw new UsageException("cannot write " + init + " (" + org.smtpdoctor.io.TextInput.reason(e) + ")");
         }
         out.println("Wrote " + init + ": edit it, then check it with: smtp-doctor relay --config " + init + " --check-config");
         out.flush();
@@ -346,7 +408,7 @@ public final class RelayCommand implements Callable<Integer> {
     }
 
     /** 5 days, 36 hours, 90 minutes: the largest unit that says it exactly. */
-    static String age(java.time.Duration d) {
+    static String age(Duration d) {
         if (d.toHours() % 24 == 0 && d.toDays() > 0 && d.toSeconds() % 3600 == 0) {
             return d.toDays() + (d.toDays() == 1 ? " day" : " days");
         }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code smtp-doctor relay hash-password}: a device account's password hash for the configuration. */
 @Command(name = "hash-password", header = "Hash a device account's password for the relay configuration.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+        mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Reads the password from the terminal (asked twice, not echoed) or, when standard input is not a",
             "terminal, from its first line; prints the PBKDF2 hash to put in the configuration as password-hash.",

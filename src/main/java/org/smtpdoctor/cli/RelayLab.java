@@ -71,9 +71,12 @@ final class RelayLab implements AutoCloseable {
         Scenario scenario = scenario(scenarioName);
         Path dir = Files.createTempDirectory("smtp-doctor-relay-lab-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
+        // The relay's listener takes TLS 1.0 devices; the lab is about to make this process's first TLS context.
+        org.smtpdoctor.relay.device.RelayServer.allowLegacyTls();
         LabServer lab;
         try {
-            lab = LabServer.startWithEntra(scenario, 0);
+            // A graph-* scenario: the relay's upstream is the lab's Microsoft Graph (m365-graph://).
+            lab = scenario.graph() ? LabServer.startWithGraph(scenario, 0) : LabServer.startWithEntra(scenario, 0);
         } catch (IOException | RuntimeException e) {
             delete(dir);
             throw e;
@@ -91,6 +94,10 @@ final class RelayLab implements AutoCloseable {
     /** The relay's upstream: the lab's Exchange Online with an app-only token from the lab's Entra. */
     String upstreamUrl() {
         LabOAuth entra = lab.oauth().orElseThrow();
+        if (lab.graph().isPresent()) {
+            return "m365-graph://" + lab.scenario().mailbox() + "?tenant=" + entra.tenant() + "&client-id=" + entra.clientId()
+                    + "&client-secret-file=" + secret + "&authority=" + entra.authority() + "&graph=" + lab.graph().get().url();
+        }
         return "m365-oauth://" + lab.scenario().mailbox() + "?tenant=" + entra.tenant() + "&client-id=" + entra.clientId()
                 + "&client-secret-file=" + secret + "&host=127.0.0.1&port=" + lab.port() + "&authority=" + entra.authority()
                 + "&ca-file=" + certificate;
@@ -111,8 +118,9 @@ final class RelayLab implements AutoCloseable {
         Scenario s = lab.scenario();
         String at = listener.address() + ":" + listener.port();
         out.println();
-        out.println("Lab: the embedded Microsoft 365 (" + s.name() + ": " + s.summary() + ") is the upstream, on 127.0.0.1:"
-                + lab.port() + ", with OAuth tokens from its own Entra at " + lab.oauth().orElseThrow().authority());
+        out.println("Lab: the embedded Microsoft 365 (" + s.name() + ": " + s.summary() + ") is the upstream, "
+                + lab.graph().map(g -> "through its Microsoft Graph at " + g.url()).orElse("on 127.0.0.1:" + lab.port())
+                + ", with OAuth tokens from its own Entra at " + lab.oauth().orElseThrow().authority());
         out.println("Send a test message as a device would (in another terminal):");
         out.println("  swaks --server " + at + " --from " + s.sender() + " --to " + s.recipient() + " --header 'Subject: scan from the 3rd floor'");
         out.println("  python3 -c 'import smtplib; smtplib.SMTP(\"" + listener.address() + "\", " + listener.port() + ").sendmail(\""
@@ -138,7 +146,7 @@ final class RelayLab implements AutoCloseable {
             Optional<Instant> lastProblem = Optional.empty();
             String lastCause = "";
             while (!Thread.currentThread().isInterrupted()) {
-                List<String> received = lab.receivedMessages();
+                List<String> received = arrived();
                 for (; seen < received.size(); seen++) {
                     out.println("lab mailbox " + lab.scenario().mailbox() + ": message " + (seen + 1) + " arrived ("
                             + subject(received.get(seen)) + ")");
@@ -208,7 +216,8 @@ final class RelayLab implements AutoCloseable {
                 out.println("  fix " + (i + 1) + ": " + fixes.get(i));
             }
         }
-        out.println("  (the relay keeps the message and retries; type oauth-healthy to let it through)");
+        out.println("  (the relay keeps the message and retries; type " + (lab.graph().isPresent() ? "graph-healthy" : "oauth-healthy")
+                + " to let it through)");
         out.flush();
     }
 
@@ -217,13 +226,18 @@ final class RelayLab implements AutoCloseable {
      * keeps the reply and the cause, not the phase, so each delivery phase is tried in turn.
      */
     private Optional<Diagnosis> diagnosis(String reply, Cause cause) {
+        if (reply.startsWith("Graph HTTP ")) {
+            KnowledgeBase.Decision d = KnowledgeBase.bundled().decideAmong(new Evidence("graph", Optional.empty(), Optional.empty(),
+                    Optional.of(reply), false, Vendor.MICROSOFT, java.util.Map.of("mailbox", lab.scenario().mailbox())), c -> c == cause);
+            return d.diagnosis().cause() == cause ? Optional.of(d.diagnosis()) : Optional.empty();
+        }
         Matcher m = REPLY.matcher(reply);
         if (!m.matches()) {
             return Optional.empty();
         }
         Reply r = Reply.of(Integer.parseInt(m.group(1)), m.group(2));
         for (String phase : List.of("xoauth2", "auth", "mail-from", "rcpt-to", "data", "banner", "ehlo", "tls")) {
-            KnowledgeBase.Decision d = KnowledgeBase.bundled().decide(Evidence.reply(phase, r, Vendor.MICROSOFT,
+            KnowledgeBase.Decision d = KnowledgeBase.bundled().decideAmong(Evidence.reply(phase, r, Vendor.MICROSOFT,
                     java.util.Map.of("user", lab.scenario().mailbox(), "host", "127.0.0.1")),
                     c -> c == cause);
             if (d.diagnosis().cause() == cause) {
@@ -234,6 +248,14 @@ final class RelayLab implements AutoCloseable {
     }
 
     private static final Pattern REPLY = Pattern.compile("(?s)([2-5]\\d\\d)[ -](.*)");
+
+    /** What reached the lab's mailbox: through its SMTP endpoint, or through its Graph. */
+    private List<String> arrived() {
+        if (lab.graph().isPresent()) {
+            return lab.graph().get().sent().stream().map(m -> new String(m.mime(), StandardCharsets.UTF_8)).toList();
+        }
+        return lab.receivedMessages();
+    }
 
     private static String subject(String message) {
         return message.lines().takeWhile(l -> !l.isEmpty()).filter(l -> l.regionMatches(true, 0, "Subject:", 0, 8))

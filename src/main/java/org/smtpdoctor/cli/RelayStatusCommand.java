@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * Reads only; takes no lock. Registered under {@code relay} by the relay command.
  */
 @Command(name = "status", header = "What the relay is doing: queue, last delivery per upstream, pacing budget.",
-        mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+        mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Reads the status file the running relay rewrites every few seconds in its spool directory, so it",
             "works from another shell while the relay runs. When no relay runs, shows the queue from the spool.",
@@ -89,7 +89,8 @@ public final class RelayStatusCommand implements Callable<Integer> {
         try {
             reader = SpoolReader.open(dir);
         } catch (NoSuchFileException e) {
-            throw new UsageException("no spool at " + dir + " (no such directory)");
+            throw new UsageException(java.nio.file.Files.exists(dir) ? dir + " is a file, not a spool directory"
+                    : "no spool at " + dir + " (no such directory)");
         } catch (AccessDeniedException e) {
             throw new UsageException("cannot read the spool " + dir + " (permission denied)");
         } catch (IOException e) {
@@ -116,7 +117,7 @@ public final class RelayStatusCommand implements Callable<Integer> {
             try {
                 messages = reader.list();
             } catch (IOException e) {
-                throw new UsageException("cannot read the spool " + dir + ": " + e.getMessage());
+                throw new UsageException("cannot read the spool " + dir + ": " + org.smtpdoctor.io.TextInput.reason(e));
             }
             queue = RelayStatus.Queue.of(messages);
         }

@@ -1,27 +1,37 @@
 package org.smtpdoctor.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import org.smtpdoctor.report.TerminalStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The top-level command and the composition root of the command line: parses,
  * dispatches to a subcommand, and turns every error into one line on stderr with
- * the documented exit code (never a stack trace).
+ * the documented exit code (never a stack trace); with {@code --json}, into one JSON
+ * object on stdout instead ({@link JsonError}).
  */
-@Command(name = "smtp-doctor", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
-        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, CommandLine.HelpCommand.class},
+@Command(name = "smtp-doctor", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        subcommands = {CheckCommand.class, ExplainCommand.class, PortsCommand.class, TlsCommand.class, TokenCommand.class, TenantCommand.class, LabCommand.class, RelayCommand.class, QueueCommand.class, HelpCommand.class},
         description = {
             "Diagnose SMTP submission to Microsoft 365 (or any SMTP server), layer by layer.",
             "",
-            "Start here:  smtp-doctor check --lab security-defaults",
-            "Offline:     smtp-doctor explain '535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.'",
-            "Real tenant: smtp-doctor check --preset m365 --user you@contoso.com --password-env SMTP_PASSWORD --to you@contoso.com",
+            "Start here:",
+            "  smtp-doctor check --lab security-defaults",
+            "Offline:",
+            "  smtp-doctor explain '535 5.7.139 Authentication unsuccessful, the user credentials were incorrect.'",
+            "Real tenant:",
+            "  smtp-doctor check --preset m365 --user you@contoso.com --password-env SMTP_PASSWORD --to you@contoso.com",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:passed (warnings allowed)", "1:a failure was diagnosed",
             "2:usage or configuration error", "3:internal error (a bug)"})
 public final class SmtpDoctorCommand implements Runnable {
+
+    static final String NO_COLOR = "--no-color";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,36 +41,86 @@ public final class SmtpDoctorCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the command line with the process's streams. */
+    /** Runs the command line with the process's streams and environment. */
     public static int execute(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
+    }
+
+    /** Runs the command line with these streams and this environment (tests give their own). */
+    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        return commandLine(out, err, env, colorOff(TerminalStyle.detect(env), args)).execute(args);
     }
 
     /** A configured command line writing to the given streams (tests capture them). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, System.getenv(), true);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env, boolean colorOff) {
         CommandLine cmd = new CommandLine(new SmtpDoctorCommand());
         cmd.setOut(out);
         cmd.setErr(err);
+        addNoColorEverywhere(cmd);
+        HelpFormat.apply(cmd, env, colorOff ? CommandLine.Help.Ansi.OFF : CommandLine.Help.Ansi.ON);
         cmd.setExitCodeExceptionMapper(e -> e instanceof UsageException ? ExitCode.USAGE : ExitCode.INTERNAL);
         cmd.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("smtp-doctor: " + UnmatchedArguments.message(ex, args));
+            String message = UnmatchedArguments.message(ex, args);
+            if (JsonError.requested(c.getCommandSpec(), args)) {
+                return JsonError.print(c.getOut(), message, JsonError.USAGE, ExitCode.USAGE);
+            }
+            c.getErr().println("smtp-doctor: " + message);
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             c.getErr().flush();
             return ExitCode.USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            boolean json = JsonError.requested(c.getParseResult());
             if (ex instanceof UsageException) {
+                if (json) {
+                    return JsonError.print(c.getOut(), ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
+                }
                 c.getErr().println("smtp-doctor: " + ex.getMessage());
                 c.getErr().flush();
                 return ExitCode.USAGE;
             }
-            c.getErr().println("smtp-doctor: internal error: " + ex.getClass().getSimpleName()
-                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+            String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+            if (json) {
+                return JsonError.print(c.getOut(), internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
+            }
+            c.getErr().println("smtp-doctor: " + internal);
             c.getErr().println("This is a bug; please report it with the command you ran (secrets removed).");
             c.getErr().flush();
             return ExitCode.INTERNAL;
         });
         return cmd;
+    }
+
+    /**
+     * No colour in help: {@code --no-color} among the arguments (before a {@code --}), or a
+     * terminal style without colour (no terminal, or a non-empty {@code NO_COLOR}).
+     */
+    static boolean colorOff(TerminalStyle terminal, String... args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals(NO_COLOR)) {
+                return true;
+            }
+        }
+        return !terminal.color();
+    }
+
+    /**
+     * Every command takes {@code --no-color}, so that it works for {@code --help} too; the
+     * commands that colour their own output declare it themselves and read it.
+     */
+    private static void addNoColorEverywhere(CommandLine c) {
+        CommandSpec spec = c.getCommandSpec();
+        if (spec.findOption(NO_COLOR) == null) {
+            spec.addOption(OptionSpec.builder(NO_COLOR).description("No colour, also in this help.").build());
+        }
+        c.getSubcommands().values().forEach(SmtpDoctorCommand::addNoColorEverywhere);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.smtpdoctor.check.TlsMatrix;
+import org.smtpdoctor.net.HostPort;
 import org.smtpdoctor.net.SystemResolver;
 import org.smtpdoctor.smtp.Security;
 import org.smtpdoctor.smtp.TransportException;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor tls}: the TLS versions a mail server accepts, and its certificate. */
-@Command(name = "tls", header = "Which TLS versions a mail server accepts, and its certificate.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "tls", header = "Which TLS versions a mail server accepts, and its certificate.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Try TLS 1.0, 1.1, 1.2 and 1.3, each on its own connection (STARTTLS or implicit TLS), and show which the",
@@ -40,7 +41,8 @@ public final class TlsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The server; port 587 (STARTTLS) unless given.")
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The server, and its port unless it is 587 "
+            + "(STARTTLS); an IPv6 address with a port in brackets: [2001:db8::25]:465.")
     String target;
 
     @Option(names = "--security", paramLabel = "MODE", description = "starttls or tls (default: tls for port 465, else starttls).")
@@ -55,23 +57,17 @@ public final class TlsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: protocols {version: accepted|refused|error}, ciphers {version: name}, certificate {...}.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    HtmlReportOption html = new HtmlReportOption();
+
     @Override
     public Integer call() throws IOException {
         // Before any other TLS use in this process (see LegacyTls).
         LegacyTls.allow();
         PrintWriter out = spec.commandLine().getOut();
-        String host = target;
-        int port = 587;
-        int colon = target.lastIndexOf(':');
-        if (colon > 0 && target.indexOf(':') == colon) {
-            host = target.substring(0, colon);
-            try {
-                port = Integer.parseInt(target.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new UsageException("not a port: " + target.substring(colon + 1));
-            }
-        }
-        Inputs.port(port);
+        HostPort hp = Inputs.hostPort(target);
+        String host = hp.host();
+        int port = hp.port().orElse(587);
         Duration timeout = Inputs.timeout(timeoutSeconds, 120);
         Security sec;
         try {
@@ -87,15 +83,23 @@ public final class TlsCommand implements Callable<Integer> {
         try {
             address = new SystemResolver().resolve(host, timeout).get(0);
         } catch (TransportException e) {
-            out.println("smtp-doctor tls " + host + ": " + e.getMessage());
+            if (json) {
+                ObjectNode doc = JsonError.document(e.getMessage(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                doc.putObject("target").put("host", host).put("port", port).put("security", sec.id());
+                out.println(doc.toPrettyString());
+            } else {
+                out.println("smtp-doctor tls " + HostPort.display(host, port) + ": " + e.getMessage());
+            }
             out.flush();
             return ExitCode.FAILED;
         }
         TlsMatrix.Result result = new TlsMatrix(timeout, trusted).run(host, address, port, sec);
+        html.write(render(result), "smtp-doctor tls " + host + ":" + port + " (" + sec.id() + ")");
         if (json) {
             out.println(render(result).toPrettyString());
         } else {
             print(out, result, address);
+            html.announce(out);
         }
         out.flush();
         boolean modern = "accepted".equals(result.protocols().get("TLSv1.2").status())
@@ -127,7 +131,7 @@ public final class TlsCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, TlsMatrix.Result r, InetAddress address) {
-        out.println("smtp-doctor tls " + r.host() + ":" + r.port() + " (" + address.getHostAddress() + ", "
+        out.println("smtp-doctor tls " + HostPort.display(r.host(), r.port()) + " (" + HostPort.literal(address) + ", "
                 + r.security().id() + ")");
         out.println();
         for (Map.Entry<String, TlsMatrix.Verdict> e : r.protocols().entrySet()) {

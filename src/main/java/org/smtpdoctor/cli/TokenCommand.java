@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code smtp-doctor token}: what an access token says, and whether SMTP AUTH XOAUTH2 can work with it. */
-@Command(name = "token", header = "What an OAuth access token says, and whether XOAUTH2 can work with it.", mixinStandardHelpOptions = true, usageHelpWidth = 110, versionProvider = Version.class,
+@Command(name = "token", header = "What an OAuth access token says, and whether XOAUTH2 can work with it.", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false,
         description = {
             "Read an OAuth access token (JWT) without sending it anywhere: audience, tenant, app, expiry, roles or",
@@ -71,9 +71,17 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: claims, problems[], diagnosis.")
     boolean json;
 
+    @Option(names = "--no-color", description = "No colour, even on a terminal.")
+    boolean noColor;
+
+    private TerminalStyle style() {
+        return noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        oauth.refuseContradictions(spec.commandLine().getParseResult());
         Secret token;
         try {
             token = read();
@@ -93,7 +101,7 @@ public final class TokenCommand implements Callable<Integer> {
             } else {
                 out.println("smtp-doctor token: " + e.getMessage());
                 out.println();
-                DiagnosisText.print(out, TerminalStyle.detect(), malformed.get(), "Diagnosis: ");
+                DiagnosisText.print(out, style(), malformed.get(), "Diagnosis: ");
             }
             out.flush();
             return ExitCode.FAILED;
@@ -137,7 +145,7 @@ public final class TokenCommand implements Callable<Integer> {
                         + "decides (service principal and FullAccess for app-only tokens).");
             }
             for (TokenCheck.Problem p : problems) {
-                DiagnosisText.print(out, TerminalStyle.detect(), diagnose(p.event()), "Problem: ");
+                DiagnosisText.print(out, style(), diagnose(p.event()), "Problem: ");
                 out.println("  Found: " + p.detail());
                 out.println();
             }
@@ -163,7 +171,7 @@ public final class TokenCommand implements Callable<Integer> {
         } else {
             out.println("smtp-doctor token: no token: " + e.getMessage());
             out.println();
-            DiagnosisText.print(out, TerminalStyle.detect(), d, "Diagnosis: ");
+            DiagnosisText.print(out, style(), d, "Diagnosis: ");
         }
         out.flush();
         return ExitCode.FAILED;

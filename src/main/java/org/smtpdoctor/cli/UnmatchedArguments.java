@@ -20,7 +20,9 @@ final class UnmatchedArguments {
 
     static String message(ParameterException ex, String[] args) {
         if (!(ex instanceof UnmatchedArgumentException u)) {
-            return ex.getMessage();
+            // picocli names Java's types ("'abc' is not an int"): people read numbers.
+            return ex.getMessage().replaceAll("is not an? (int|long|short|Integer|Long)\\b", "is not a whole number")
+                    .replaceAll("is not an? (double|float|Double|Float)\\b", "is not a number");
         }
         List<String> unmatched = u.getUnmatched();
         List<String> suggestions = u.getSuggestions();

@@ -58,6 +58,19 @@ public enum Cause {
         return meaning;
     }
 
+    /**
+     * Causes that only a Microsoft 365 tenant can have (its SMTP AUTH switches, Entra's Security
+     * Defaults and Conditional Access, the retirement of Basic auth, licences): never given, nor
+     * offered as a candidate, for another vendor's message.
+     */
+    public boolean microsoftOnly() {
+        return switch (this) {
+            case TENANT_SMTP_AUTH_DISABLED, MAILBOX_SMTP_AUTH_DISABLED, SMTP_AUTH_DISABLED_UNKNOWN_SCOPE,
+                    SECURITY_DEFAULTS_BLOCK, CONDITIONAL_ACCESS_BLOCK, BASIC_AUTH_RETIRED, MAILBOX_NOT_LICENSED -> true;
+            default -> false;
+        };
+    }
+
     public static Optional<Cause> byId(String id) {
         for (Cause c : values()) {
             if (c.id.equals(id)) {

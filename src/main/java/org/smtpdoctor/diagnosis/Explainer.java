@@ -1,6 +1,7 @@
 package org.smtpdoctor.diagnosis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,23 +32,46 @@ public final class Explainer {
     /** A log repeating one reply many times yields it once; past this many, the rest is ignored. */
     private static final int MAX_CANDIDATES = 5000;
 
-    /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3". */
+    /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
     private static final Pattern FULL = Pattern.compile(
-            "(?<![\\w.])([2-5]\\d\\d)(?:[ \\-]|:\\s?)\\s?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\r\\n]*)");
-    /** Python smtplib: (535, b'5.7.139 Authentication unsuccessful ...'). */
-    private static final Pattern PYTHON = Pattern.compile("\\(([2-5]\\d\\d),\\s*b?(['\"])(.*?)\\2\\s*\\)");
-    /** A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many connections". */
-    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.])([45]\\d\\d)[ \\-]([A-Za-z<\\[][^\\r\\n]*)");
+            "(?<![\\w.])(2\\d\\d|3[35]\\d|4[2-5]\\d|5[0-5]\\d)([ \\-]|:\\s?)\\s?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\n]*)");
+    /** Python smtplib: (535, b'5.7.139 Authentication unsuccessful ...'), over several lines when the bytes hold a newline. */
+    private static final Pattern PYTHON = Pattern.compile("(?s)\\(([2-5]\\d\\d),\\s*b?(['\"])(.{0,4000}?)(?<!\\\\)\\2\\s*\\)");
+    /** The same cut short (no closing quote), or with typographic quotes: to the end of the line. */
+    private static final Pattern PYTHON_OPEN = Pattern.compile("(?m)(?:\\(|^)([2-5]\\d\\d),\\s*b?['\"\u2018\u2019]([^\\n]*)");
+    /** smtplib's debug output: reply: retcode (535); Msg: b'5.7.3 ...'. */
+    private static final Pattern PYTHON_DEBUG = Pattern.compile("retcode \\(([2-5]\\d\\d)\\); Msg: b?['\"]([^\\n]*?)['\"]?$",
+            Pattern.MULTILINE);
+    /**
+     * Layouts that print the code apart from the text: Roundcube's {@code SMTP Error (550): text},
+     * {@code SMTP error 552: text}, Zend/Laminas {@code Exception(code: 553): text}, PHPMailer's
+     * {@code Detail: text SMTP code: 552 [Additional SMTP info: 5.3.4]}, MailKit's
+     * {@code AuthenticationException: 535: text}, Rust lettre's {@code permanent error (535): text},
+     * curl's {@code Access denied: 535}.
+     */
+    private static final Pattern CODE_APART = Pattern.compile(
+            "(?i)SMTP error:? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)\\): *([^\\n]+)"
+                    + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
+                    + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
+                    + "|Access denied: (5\\d\\d)\\b()");
+    /**
+     * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
+     * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
+     * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
+     */
+    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+)([A-Za-z<\\[\"#\\\\][^\\n]*)");
+    /**
+     * .NET's "The server response was: text" when the text has no enhanced code: its reply code
+     * is named in words before it ("Service not available, closing transmission channel." is 421).
+     */
+    private static final Pattern DOTNET_RESPONSE = Pattern.compile(
+            "The server response (?:was|is): (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z][^\\n]*)");
     /** An enhanced code without a reply code, as .NET prints "The server response was: 5.7.57 ...". */
     private static final Pattern ENHANCED_ONLY = Pattern.compile(
-            "(?<![\\w.])([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)[ ,;:]*([^\\r\\n]*)");
+            "(?<![\\w.]|dsn=)([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)[ ,;:]*([^\\n]*)");
 
-    private static final Pattern PHASE_AFTER = Pattern.compile(
-            "(?i)in reply to (AUTH|MAIL FROM|RCPT TO|end of DATA|DATA|STARTTLS|EHLO|HELO)");
-    private static final Pattern PHASE_BEFORE = Pattern.compile(
-            "(?i)(AUTH|authenticat|MAIL FROM|RCPT TO|end of data|DATA|STARTTLS|EHLO|HELO)");
     /** An OAuth login: AUTH XOAUTH2 or its decoded payload. */
-    private static final Pattern OAUTH_BEFORE = Pattern.compile("(?i)XOAUTH2|OAUTHBEARER|auth=Bearer");
+    private static final Pattern OAUTH = Pattern.compile("(?i)XOAUTH2|OAUTHBEARER|auth=Bearer");
     /** A part of a JWT (possibly truncated): header and payload are base64url JSON starting with '{"'. */
     private static final Pattern JWT = Pattern.compile("(eyJ[A-Za-z0-9_-]{8,})");
     /** AUTH LOGIN's user name line: the line after the "Username:" challenge (334 VXNlcm5hbWU6). */
@@ -55,77 +79,126 @@ public final class Explainer {
             Pattern.MULTILINE);
 
     private final KnowledgeBase knowledge;
+    private final Wording wording;
 
     public Explainer(KnowledgeBase knowledge) {
         this.knowledge = knowledge;
+        this.wording = knowledge.wording();
     }
 
-    /** A reply found in the text, where it was, and the phase its surroundings suggest. */
-    record Candidate(Reply reply, boolean codeInferred, int position, String phase) {}
+    /**
+     * A reply found in the text, where it was, the phase its surroundings suggest, and whether it
+     * stands on a line the transcript marks as the server's.
+     */
+    record Found(Reply reply, boolean codeInferred, int position, String phase, boolean serverLine) {}
+
+    /** A reply's decision and how it ranks against the others. */
+    private record Ranked(KnowledgeBase.Decision decision, int rank, int position) {}
 
     public Diagnosis explain(String input) {
         if (!input.isEmpty() && !looksLikeText(input)) {
             return Diagnosis.unknown("", "The input does not look like text (it is mostly binary or control "
                     + "characters). Paste the error message as text.");
         }
-        String text = clean(input);
-        if (text.isBlank()) {
+        String cleaned = clean(input);
+        if (cleaned.isBlank()) {
             return Diagnosis.unknown("", "The input has no text. Paste the error message, log line or transcript.");
         }
-        Vendor vendor = Vendor.fromText(text);
-        KnowledgeBase.Decision best = null;
-        int bestRank = Integer.MIN_VALUE;
-        int bestPosition = -1;
-        for (Candidate c : candidates(text)) {
+        Paste paste = Paste.of(cleaned);
+        String text = paste.text();
+        Vendor vendor = Vendor.fromLowerCase(paste.lower());
+        List<Ranked> ranked = new ArrayList<>();
+        for (Found c : replies(paste)) {
             Evidence evidence = c.codeInferred()
                     ? Evidence.replyWithoutCode(c.phase(), c.reply(), vendor)
                     : Evidence.reply(c.phase(), c.reply(), vendor, Map.of());
-            KnowledgeBase.Decision d = knowledge.decide(evidence);
-            // A reply with its own code is better evidence than an enhanced code found alone.
+            // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
+            // and words in it must not outrank a real failure elsewhere in the paste.
+            KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
+            // A reply with its own code is better evidence than an enhanced code found alone, and in a
+            // transcript a server's line better than the client's commentary on it.
             int rank = (d.known() ? 1000 : 0) + (c.reply().isFailure() ? 100 : 0) + (c.codeInferred() ? 0 : 50)
-                    + d.specificity();
-            if (rank > bestRank || (rank == bestRank && c.position() > bestPosition)) {
-                best = d;
-                bestRank = rank;
-                bestPosition = c.position();
+                    + (c.serverLine() ? 30 : 0) + d.specificity();
+            ranked.add(new Ranked(d, rank, c.position()));
+        }
+        // Best first; on equal rank the innermost (last) reply, so that a wrapper is decided by what it wraps.
+        ranked.sort(Comparator.comparingInt(Ranked::rank).thenComparingInt(Ranked::position).reversed());
+        KnowledgeBase.Decision best = ranked.isEmpty() ? null : ranked.get(0).decision();
+
+        // Pasted text may also hold what no reply says: a client's own error, a token's decoded
+        // audience, what the transcript shows, or signs that another server answered. Those decide
+        // when no reply names a cause, when they show that the replies mislead (overrides), or when
+        // they are surer.
+        String excerpt = excerpt(text);
+        // A reply that names its cause with high confidence can only be overruled by a rule that
+        // overrides replies; the other text rules need not run (batch speed).
+        boolean sure = best != null && best.namesCause() && best.confidence() == Confidence.HIGH;
+        String added = decodedTokens(excerpt) + decodedLoginUser(excerpt) + paste.notes();
+        String excerptLower = excerpt.length() == text.length() ? paste.lower() : excerpt.toLowerCase(Locale.ROOT);
+        KnowledgeBase.Decision fromText = knowledge.decide(Evidence.raw(excerpt + added, vendor),
+                sure ? KnowledgeBase.OVERRIDING : KnowledgeBase.ANY, excerptLower + added.toLowerCase(Locale.ROOT));
+        KnowledgeBase.Decision chosen = choose(best, fromText);
+        if (chosen == null) {
+            return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
+                    + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
+                    + "transcript (smtp-doctor check --transcript), would decide.");
+        }
+        Diagnosis d = chosen.known() ? chosen.diagnosis()
+                : Diagnosis.unknown(chosen.diagnosis().matchedText(), chosen.diagnosis().matchedText().isEmpty() ? ""
+                        : "No rule knows this reply. Its code says only "
+                        + describeClass(chosen.diagnosis().matchedText()) + "; the server's documentation for this code and"
+                        + " text, or the full transcript of the session, would decide.");
+        return d.withCandidates(merge(chosen, ranked, fromText));
+    }
+
+    /** Which decision answers: see the class comment and docs/rules.md ("Explaining pasted text"). */
+    private static KnowledgeBase.Decision choose(KnowledgeBase.Decision reply, KnowledgeBase.Decision text) {
+        boolean replyKnown = reply != null && reply.known();
+        if (text.known() && text.overrides()) {
+            return text;
+        }
+        // A rule on a reply's text that matched the whole paste says nothing the reply's own
+        // decision did not: only a client's own words can add to a known reply.
+        if (replyKnown && !text.clientRule()) {
+            return reply;
+        }
+        if (text.namesCause()) {
+            if (!replyKnown) {
+                return text;
+            }
+            if (!reply.namesCause() ? text.confidence() == Confidence.HIGH
+                    : text.confidence().compareTo(reply.confidence()) < 0) {
+                return text;
             }
         }
-        // Pasted text may also hold what no reply says: a client's own error, a token's decoded
-        // audience, or signs that another server answered. Those decide when no reply names a
-        // cause, when they say the replies came from the wrong server, or when they are surer.
-        String excerpt = excerpt(text);
-        // A reply that names its cause with high confidence can only be overruled by signs
-        // that another server answered; the other text rules need not run (batch speed).
-        boolean sure = best != null && best.known() && best.diagnosis().cause() != Cause.UNKNOWN
-                && best.diagnosis().confidence() == Confidence.HIGH;
-        KnowledgeBase.Decision fromText = knowledge.decide(
-                Evidence.raw(excerpt + decodedTokens(excerpt) + decodedLoginUser(excerpt), vendor),
-                cause -> !sure || cause == Cause.SMTP_INSPECTION_INTERFERENCE);
-        boolean textNamesCause = fromText.known() && fromText.diagnosis().cause() != Cause.UNKNOWN;
-        boolean replyNamesCause = best != null && best.known() && best.diagnosis().cause() != Cause.UNKNOWN;
-        if (textNamesCause && (!replyNamesCause
-                || fromText.diagnosis().cause() == Cause.SMTP_INSPECTION_INTERFERENCE
-                || fromText.diagnosis().confidence().compareTo(best.diagnosis().confidence()) < 0)) {
-            return fromText.diagnosis();
+        if (replyKnown && reply.namesCause()) {
+            return reply;
         }
-        if (replyNamesCause) {
-            return best.diagnosis();
+        if (text.known() && !replyKnown) {
+            return text;
         }
-        if (fromText.known() && (best == null || !best.known())) {
-            return fromText.diagnosis();
+        return reply;
+    }
+
+    /** The chosen decision's candidates, then those of the other failures and of the text rules; each cause once. */
+    private static List<Candidate> merge(KnowledgeBase.Decision chosen, List<Ranked> replies, KnowledgeBase.Decision text) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        chosen.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
+        if (chosen.namesCause() && chosen.confidence() == Confidence.HIGH) {
+            return new ArrayList<>(out.values());
         }
-        if (best != null && best.known()) {
-            return best.diagnosis();
+        List<KnowledgeBase.Decision> others = new ArrayList<>();
+        replies.forEach(r -> others.add(r.decision()));
+        others.add(text);
+        for (KnowledgeBase.Decision d : others) {
+            if (d != chosen && d.known()) {
+                for (Candidate c : d.candidates()) {
+                    out.putIfAbsent(c.cause(), c.confidence() == Confidence.HIGH
+                            ? new Candidate(c.cause(), Confidence.MEDIUM, c.why(), c.decideBy()) : c);
+                }
+            }
         }
-        if (best != null) {
-            return Diagnosis.unknown(best.diagnosis().matchedText(), best.diagnosis().matchedText().isEmpty() ? ""
-                    : "No rule knows this reply. Its code says only "
-                    + describeClass(best.diagnosis().matchedText()) + "; the server's documentation for this code and text,"
-                    + " or the full transcript of the session, would decide.");
-        }
-        return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
-                + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
-                + "transcript (smtp-doctor check --transcript), would decide.");
+        return new ArrayList<>(out.values());
     }
 
     /** The decoded payloads of JWTs in the text (tolerating truncation), one per line, for the token rules. */
@@ -175,47 +248,283 @@ public final class Explainer {
         return text.substring(0, RAW_WINDOW) + "\n...\n" + text.substring(text.length() - RAW_WINDOW);
     }
 
-    /** Every reply-shaped piece of the text, in order, duplicates removed. */
-    List<Candidate> candidates(String text) {
-        Map<String, Candidate> out = new LinkedHashMap<>();
+    /** Every reply-shaped piece of the text, in order of position, continuation lines joined, duplicates removed. */
+    List<Found> replies(Paste paste) {
+        String text = paste.text();
+        Wording.Hits hits = wording.scan(text, paste.lower());
+        List<Piece> pieces = new ArrayList<>();
         List<int[]> covered = new ArrayList<>();
-        Matcher full = FULL.matcher(text);
-        while (full.find() && out.size() < MAX_CANDIDATES) {
-            String body = full.group(2) + (full.group(3).isEmpty() ? "" : " " + full.group(3).strip());
-            add(out, new Candidate(Reply.of(Integer.parseInt(full.group(1)), body), false, full.start(),
-                    phaseNear(text, full.start(), full.end())));
+        // Where a reply code or an enhanced code can start: found by hand, then each pattern is
+        // tried only there (the same matches as find(), without a regex attempt at every position).
+        int[] codeStarts = starts(text, false);
+        int[] enhancedStarts = starts(text, true);
+        Starts full = new Starts(FULL.matcher(text), codeStarts);
+        while (full.find() && pieces.size() < MAX_CANDIDATES) {
+            String body = full.group(3) + (full.group(4).isEmpty() ? "" : " " + full.group(4).strip());
+            pieces.add(new Piece(Integer.parseInt(full.group(1)), full.group(2).equals("-"), body, full.start(), full.end(), false));
             covered.add(new int[] {full.start(), full.end()});
         }
-        Matcher py = PYTHON.matcher(text);
-        while (py.find() && out.size() < MAX_CANDIDATES) {
-            add(out, new Candidate(Reply.of(Integer.parseInt(py.group(1)), py.group(3).strip()), false, py.start(),
-                    phaseNear(text, py.start(), py.end())));
+        // Cheap tests first (batch speed): the Python and code-apart layouts need a code next to a
+        // comma, a colon or a parenthesis.
+        boolean codeComma = codeNextTo(text, ',');
+        String lower = paste.lower();
+        boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("(code:")
+                || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ");
+        Matcher py = PYTHON.matcher(codeComma ? text : "");
+        while (py.find() && pieces.size() < MAX_CANDIDATES) {
+            pieces.add(new Piece(Integer.parseInt(py.group(1)), false, unescapePython(py.group(3)), py.start(), py.end(), false,
+                    true));
             covered.add(new int[] {py.start(), py.end()});
         }
-        Matcher code = CODE_ONLY.matcher(text);
-        while (code.find() && out.size() < MAX_CANDIDATES) {
+        Matcher open = PYTHON_OPEN.matcher(codeComma ? text : "");
+        while (open.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, open.start())) {
+                pieces.add(new Piece(Integer.parseInt(open.group(1)), false, unescapePython(open.group(2)), open.start(),
+                        open.end(), false, true));
+                covered.add(new int[] {open.start(), open.end()});
+            }
+        }
+        Matcher debug = PYTHON_DEBUG.matcher(text.contains("retcode") ? text : "");
+        while (debug.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, debug.start())) {
+                pieces.add(new Piece(Integer.parseInt(debug.group(1)), false, unescapePython(debug.group(2)), debug.start(),
+                        debug.end(), false));
+                covered.add(new int[] {debug.start(), debug.end()});
+            }
+        }
+        Matcher apart = CODE_APART.matcher(codeApart ? text : "");
+        while (apart.find() && pieces.size() < MAX_CANDIDATES) {
+            if (inside(covered, apart.start())) {
+                continue;
+            }
+            int code;
+            String body;
+            if (apart.group(1) != null) {
+                code = Integer.parseInt(apart.group(1));
+                body = apart.group(2);
+            } else if (apart.group(3) != null) {
+                code = Integer.parseInt(apart.group(3));
+                body = apart.group(4);
+            } else if (apart.group(6) != null) {
+                code = Integer.parseInt(apart.group(6));
+                body = (apart.group(7) == null ? "" : apart.group(7) + " ") + apart.group(5);
+            } else {
+                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : 12;
+                code = Integer.parseInt(apart.group(g));
+                body = apart.group(g + 1);
+            }
+            pieces.add(new Piece(code, false, body.strip(), apart.start(), apart.end(), false));
+            covered.add(new int[] {apart.start(), apart.end()});
+        }
+        Matcher dotnet = DOTNET_RESPONSE.matcher(text);
+        while (dotnet.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, dotnet.start(1))) {
+                Wording.Hint hint = hits.codeBefore(Math.max(0, dotnet.start() - 160), dotnet.start(1));
+                if (hint != null && hint.code() > 0) {
+                    pieces.add(new Piece(hint.code(), false, dotnet.group(1).strip(), dotnet.start(1), dotnet.end(), false));
+                    covered.add(new int[] {dotnet.start(1), dotnet.end()});
+                }
+            }
+        }
+        Starts code = new Starts(CODE_ONLY.matcher(text), codeStarts);
+        while (code.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, code.start())) {
-                add(out, new Candidate(Reply.of(Integer.parseInt(code.group(1)), code.group(2).strip()), false, code.start(),
-                        phaseNear(text, code.start(), code.end())));
+                pieces.add(new Piece(Integer.parseInt(code.group(1)), code.group(2).equals("-"), code.group(3).strip(),
+                        code.start(), code.end(), false));
                 covered.add(new int[] {code.start(), code.end()});
             }
         }
-        Matcher enh = ENHANCED_ONLY.matcher(text);
-        while (enh.find() && out.size() < MAX_CANDIDATES) {
+        Starts enh = new Starts(ENHANCED_ONLY.matcher(text), enhancedStarts);
+        while (enh.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, enh.start())) {
-                EnhancedStatus status = EnhancedStatus.parse(enh.group(1));
-                int inferred = status.klass() * 100 + 50;
-                Reply reply = new Reply(inferred, Optional.of(status), List.of(enh.group(1) + " " + enh.group(2).strip()));
-                add(out, new Candidate(reply, true, enh.start(), phaseNear(text, enh.start(), enh.end())));
+                // A library that prints only the enhanced code may name the reply code in words (.NET, MailKit).
+                Wording.Hint hint = hits.codeBefore(Math.max(0, enh.start() - 160), enh.start());
+                String body = enh.group(1) + " " + enh.group(2).strip();
+                if (hint != null && hint.code() > 0) {
+                    pieces.add(new Piece(hint.code(), false, body, enh.start(), enh.end(), false));
+                } else {
+                    EnhancedStatus status = EnhancedStatus.parse(enh.group(1));
+                    pieces.add(new Piece(status.klass() * 100 + 50, false, body, enh.start(), enh.end(), true));
+                }
             }
+        }
+        pieces.sort(Comparator.comparingInt(Piece::start));
+        Map<String, Found> out = new LinkedHashMap<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            Piece p = pieces.get(i);
+            List<String> lines = new ArrayList<>(List.of(p.body()));
+            int end = p.end();
+            // A multi-line reply (code-hyphen lines, then code-space): one reply, its text joined.
+            Piece last = p;
+            while (last.continued() && i + 1 < pieces.size() && pieces.get(i + 1).code() == p.code()
+                    && pieces.get(i + 1).start() - last.end() < 160 && !pieces.get(i + 1).inferred()) {
+                last = pieces.get(++i);
+                lines.add(last.body());
+                end = last.end();
+            }
+            if (!last.python()) {
+                end = wrapped(paste, end, lines);
+            }
+            Optional<EnhancedStatus> enhanced = p.inferred()
+                    ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))
+                    : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
+            Reply reply = new Reply(p.code(), enhanced, lines);
+            int line = paste.lineOf(p.start());
+            Found f = new Found(reply, p.inferred(), p.start(), phaseNear(paste, hits, p.start(), end, p.code()),
+                    paste.server(line));
+            // Keep the last position of a repeated reply: the innermost wins ties.
+            out.remove(reply.oneLine());
+            out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
     }
 
-    private static void add(Map<String, Candidate> out, Candidate c) {
-        // Keep the last position of a repeated reply: the innermost wins ties.
-        out.remove(c.reply().oneLine());
-        out.put(c.reply().oneLine(), c);
+    /**
+     * Positions where a reply code (three digits, 2xx-5xx, not inside a word or number) or an
+     * enhanced code (2, 4 or 5, a dot, a digit) may start.
+     */
+    private static int[] starts(String text, boolean enhanced) {
+        int[] out = new int[16];
+        int n = 0;
+        for (int i = 0, len = text.length(); i + 2 < len; i++) {
+            char c = text.charAt(i);
+            if (c < '2' || c > '5' || (enhanced && c == '3')) {
+                continue;
+            }
+            if (i > 0) {
+                char b = text.charAt(i - 1);
+                // The patterns' own look-behind: not after a word character (ASCII letters, digits, underscore) or a dot.
+                if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.') {
+                    continue;
+                }
+            }
+            boolean ok = enhanced
+                    ? text.charAt(i + 1) == '.' && isAsciiDigit(text.charAt(i + 2))
+                    : isAsciiDigit(text.charAt(i + 1)) && isAsciiDigit(text.charAt(i + 2));
+            if (ok) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * A pattern tried only at given start positions, left to right, never inside its previous
+     * match: the matches {@link Matcher#find()} would give when the pattern can only start there.
+     */
+    private static final class Starts {
+        private final Matcher m;
+        private final int[] starts;
+        private int next;
+        private int after;
+
+        Starts(Matcher m, int[] starts) {
+            this.m = m.useTransparentBounds(true).useAnchoringBounds(false);
+            this.starts = starts;
+        }
+
+        boolean find() {
+            int len = m.regionEnd();
+            while (next < starts.length) {
+                int s = starts[next++];
+                if (s < after) {
+                    continue;
+                }
+                m.region(s, len);
+                if (m.lookingAt()) {
+                    after = m.end();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        int start() {
+            return m.start();
+        }
+
+        int end() {
+            return m.end();
+        }
+
+        int start(int group) {
+            return m.start(group);
+        }
+
+        String group(int group) {
+            return m.group(group);
+        }
+    }
+
+    /** Whether a three-digit number (200-599) stands right before {@code after} somewhere in the text. */
+    private static boolean codeNextTo(String text, char after) {
+        for (int i = text.indexOf(after, 3); i >= 0; i = text.indexOf(after, i + 1)) {
+            char a = text.charAt(i - 3);
+            if (a >= '2' && a <= '5' && Character.isDigit(text.charAt(i - 2)) && Character.isDigit(text.charAt(i - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A reply-shaped match before lines are joined. */
+    private record Piece(int code, boolean continued, String body, int start, int end, boolean inferred, boolean python) {
+        Piece(int code, boolean continued, String body, int start, int end, boolean inferred) {
+            this(code, continued, body, start, end, inferred, false);
+        }
+    }
+
+    /** A line that starts something else: a reply, a transcript or log record, a stack frame, a new exception. */
+    private static final Pattern NOT_CONTINUATION = Pattern.compile(
+            "^\\s*(?:\\d{3}[ -]|[<>~*=|!\\[(#{}]|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
+                    + "\\d{4}[-/]\\d\\d[-/]\\d\\d|[A-Z][a-z]{2} +\\d+ \\d\\d:|[SC]: |(?:SERVER|CLIENT) ->|"
+                    + "(?:DEBUG|INFO|WARN|ERROR|TRACE)\\b|Action:|Status:|Diagnostic-Code:|Reporting-MTA:|Final-Recipient:)");
+
+    /**
+     * A reply that a log or a bounce wrapped over several lines (a fixed-width log cutting words,
+     * Postfix's indented bounce lines) is one reply: the lines that follow it and start nothing
+     * else are appended to {@code lines}. Returns the new end of the reply.
+     */
+    private static int wrapped(Paste paste, int end, List<String> lines) {
+        String text = paste.text();
+        int line = paste.lineOf(Math.max(0, end - 1));
+        if (end < text.length() && text.charAt(end) != '\n') {
+            return end;
+        }
+        int added = 0;
+        int chars = 0;
+        // A fixed-width log cuts words: its wrapped lines are as long as the first.
+        int width = paste.line(line).length();
+        boolean fixedWidth = line + 1 < paste.lineCount() && width >= 60 && paste.line(line + 1).length() == width;
+        for (int next = line + 1; next < paste.lineCount() && added < 8 && chars < 1000; next++) {
+            String l = paste.line(next);
+            boolean indented = !l.isEmpty() && Character.isWhitespace(l.charAt(0));
+            String previous = paste.line(next - 1);
+            if (l.isBlank() || NOT_CONTINUATION.matcher(l).find() || paste.command(next) != null
+                    || (!indented && previous.length() < 60)) {
+                break;
+            }
+            // A word cut at the line end continues without a space ("SmtpClie" + "ntAuthentication").
+            String last = lines.remove(lines.size() - 1);
+            boolean cutWord = fixedWidth && !indented && !last.isEmpty()
+                    && Character.isLetterOrDigit(last.charAt(last.length() - 1)) && Character.isLetterOrDigit(l.charAt(0));
+            lines.add(last + (cutWord ? "" : " ") + l.strip());
+            added++;
+            chars += l.length();
+            end = paste.lineStart(next) + l.length();
+        }
+        return end;
+    }
+
+    private static String unescapePython(String s) {
+        return s.replace("\\r\\n", " ").replace("\\n", " ").replace("\\'", "'").replace('\n', ' ').strip();
     }
 
     private static boolean inside(List<int[]> spans, int position) {
@@ -227,26 +536,47 @@ public final class Explainer {
         return false;
     }
 
-    /** The SMTP command a reply answered, from "(in reply to X command)" after it or the last verb before it. */
-    static String phaseNear(String text, int start, int end) {
-        Matcher after = PHASE_AFTER.matcher(text.substring(end, Math.min(text.length(), end + 120)));
-        if (after.find()) {
-            return phaseOf(after.group(1));
+    /**
+     * The SMTP command a reply answered. RFC 4954 replies (334, 235, 534, 535, 538) exist only
+     * in AUTH; otherwise wording after the reply (Postfix's "(in reply to RCPT TO command)",
+     * nodemailer's command: 'AUTH PLAIN'), else the nearest before it of the last command a
+     * transcript shows and a library's wording (rules/wording.yaml). An OAuth login (AUTH XOAUTH2,
+     * or its auth=Bearer payload) makes an AUTH phase "xoauth2".
+     */
+    String phaseNear(Paste paste, Wording.Hits hits, int start, int end, int code) {
+        String text = paste.text();
+        int commandLine = paste.lastCommandLine(start, 60);
+        String command = commandLine < 0 ? null : paste.command(commandLine);
+        String phase;
+        if (code == 334 || code == 235 || code == 534 || code == 535 || code == 538) {
+            phase = "auth";
+        } else {
+            Wording.Hint after = hits.after(end, Math.min(text.length(), end + 200));
+            if (after != null && !after.phase().isEmpty()) {
+                phase = after.phase();
+            } else {
+                Wording.Hint before = hits.before(Math.max(0, start - 400), start);
+                if (before != null && (command == null || before.position() > paste.lineStart(commandLine))) {
+                    phase = before.phase();
+                } else {
+                    phase = command == null ? "" : phaseOf(command);
+                }
+            }
         }
-        String window = text.substring(Math.max(0, start - 300), start);
-        if (OAUTH_BEFORE.matcher(window).find()) {
-            return "xoauth2";
+        if (phase.equals("auth")) {
+            if (command != null && phaseOf(command).equals("auth")) {
+                return OAUTH.matcher(command).find() ? "xoauth2" : "auth";
+            }
+            String around = text.substring(Math.max(0, start - 300), Math.min(text.length(), end + 200));
+            if (OAUTH.matcher(around).find() && !around.contains("250-AUTH") && !around.contains("250 AUTH")) {
+                return "xoauth2";
+            }
         }
-        Matcher before = PHASE_BEFORE.matcher(window);
-        String last = null;
-        while (before.find()) {
-            last = before.group(1);
-        }
-        return last == null ? "" : phaseOf(last);
+        return phase;
     }
 
-    private static String phaseOf(String verb) {
-        String v = verb.toUpperCase(Locale.ROOT);
+    private static String phaseOf(String command) {
+        String v = command.toUpperCase(Locale.ROOT);
         if (v.startsWith("AUTH")) {
             return "auth";
         }
@@ -256,13 +586,16 @@ public final class Explainer {
         if (v.startsWith("RCPT")) {
             return "rcpt-to";
         }
-        if (v.contains("DATA")) {
+        if (v.startsWith("DATA") || v.startsWith("BDAT")) {
             return "data";
         }
-        if (v.equals("STARTTLS")) {
+        if (v.startsWith("STARTTLS")) {
             return "tls";
         }
-        return "ehlo";
+        if (v.startsWith("EHLO") || v.startsWith("HELO")) {
+            return "ehlo";
+        }
+        return "";
     }
 
     private static String describeClass(String matched) {
@@ -278,6 +611,9 @@ public final class Explainer {
     /** Control characters (but line ends and tabs) become spaces; NULs from binary input go. */
     static String clean(String input) {
         String s = input.length() > MAX_CHARS ? input.substring(0, MAX_CHARS) : input;
+        if (clean(s, 0)) {
+            return s;
+        }
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -288,6 +624,17 @@ public final class Explainer {
             }
         }
         return out.toString();
+    }
+
+    /** Whether the text from {@code from} on needs no cleaning (the usual case: no copy is made). */
+    private static boolean clean(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7f && c != 0xFFFD))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Mostly printable: at most one character in ten is a control character or undecodable. */

@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,16 +26,82 @@ import java.util.regex.Pattern;
  */
 public final class KnowledgeBase {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)(?:\\|([^{}]*))?}");
+
+    /** Which rules may decide: all of them, or only those that override the replies in a paste. */
+    static final Predicate<Rule.Compiled> ANY = r -> true;
+    static final Predicate<Rule.Compiled> OVERRIDING = Rule.Compiled::overrides;
 
     private final List<Rule.Compiled> rules;
+    private final DecideBy decideBy;
+    private final Wording wording;
+    /** The literals of every rule's alternatives in one automaton (see {@link LiteralIndex}), by branch. */
+    private final LiteralIndex literals;
+    /** Where each rule's alternatives start among all rules' alternatives (the automaton's ids). */
+    private final int[] firstBranch;
+    /** Indices of the rules each kind of evidence can match, in file order. */
+    private final int[] eventRules;
+    private final int[] rawRules;
+    private final int[][] replyRulesByCode;
+    private final int[][] replyRulesByClass;
 
     KnowledgeBase(List<Rule> rules) {
+        this(rules, DecideBy.EMPTY, Wording.NONE);
+    }
+
+    KnowledgeBase(List<Rule> rules, DecideBy decideBy, Wording wording) {
         List<Rule.Compiled> compiled = new ArrayList<>();
         for (Rule r : rules) {
             compiled.add(r.compile());
         }
         this.rules = List.copyOf(compiled);
+        this.decideBy = decideBy;
+        this.wording = wording;
+        List<List<String>> branchLiterals = new ArrayList<>();
+        this.firstBranch = new int[this.rules.size()];
+        for (int i = 0; i < this.rules.size(); i++) {
+            firstBranch[i] = branchLiterals.size();
+            for (Prefilter.Branch b : this.rules.get(i).branches()) {
+                branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
+            }
+        }
+        this.literals = new LiteralIndex(branchLiterals);
+        this.eventRules = indices(r -> r.match().events() != null);
+        this.rawRules = indices(Rule.Compiled::readsRawText);
+        this.replyRulesByCode = new int[600][];
+        for (int code = 0; code < 600; code++) {
+            int c = code;
+            replyRulesByCode[code] = indices(r -> r.readsReplies() && r.acceptsCode(c, false));
+        }
+        this.replyRulesByClass = new int[6][];
+        for (int k = 0; k < 6; k++) {
+            int c = k * 100;
+            replyRulesByClass[k] = indices(r -> r.readsReplies() && r.acceptsCode(c, true));
+        }
+    }
+
+    private int[] indices(Predicate<Rule.Compiled> p) {
+        return java.util.stream.IntStream.range(0, rules.size()).filter(i -> p.test(rules.get(i))).toArray();
+    }
+
+    /** The rules this evidence can match at all, by its kind and reply code. */
+    private int[] applicable(Evidence e) {
+        if (e.event().isPresent()) {
+            return eventRules;
+        }
+        if (e.reply().isPresent()) {
+            int code = e.reply().get().code();
+            if (code < 0 || code >= 600) {
+                return new int[0];
+            }
+            return e.codeInferred() ? replyRulesByClass[code / 100] : replyRulesByCode[code];
+        }
+        return rawRules;
+    }
+
+    /** How libraries word the phase and code of a reply (rules/wording.yaml). */
+    Wording wording() {
+        return wording;
     }
 
     private static final class Holder {
@@ -59,7 +129,7 @@ public final class KnowledgeBase {
                 throw new UncheckedIOException("cannot read rules/" + file, e);
             }
         }
-        return new KnowledgeBase(all);
+        return new KnowledgeBase(all, DecideBy.load(yaml, "rules/decide.yaml"), Wording.load(yaml, "rules/wording.yaml"));
     }
 
     record RuleFile(List<Rule> rules) {}
@@ -79,47 +149,189 @@ public final class KnowledgeBase {
         return rules.stream().map(Rule.Compiled::rule).toList();
     }
 
+    /** What settles a cause, for candidates whose rule does not say (rules/decide.yaml). */
+    public String decideBy(Cause cause, Vendor vendor) {
+        return decideBy.text(cause, vendor);
+    }
+
     /** The diagnosis of one piece of evidence; {@code unknown} when no rule matches. */
     public Diagnosis diagnose(Evidence evidence) {
         return decide(evidence).diagnosis();
     }
 
-    /** A diagnosis and how specific the rule that decided it was (0 for unknown). */
-    public record Decision(Diagnosis diagnosis, int specificity) {
+    /**
+     * A diagnosis, how specific the rule that decided it was (0 for unknown), and every
+     * candidate the matching rules name, best first (the diagnosis carries the first
+     * {@link Diagnosis#MAX_CANDIDATES}). The diagnosis itself (filled remedies, matched text) is
+     * built only when asked for: the explainer compares many decisions and keeps one. Not
+     * thread-safe; use it where it was made.
+     */
+    public static final class Decision {
+        private final java.util.function.Supplier<Diagnosis> build;
+        private Diagnosis diagnosis;
+        private final int specificity;
+        private final List<Candidate> candidates;
+        private final boolean overrides;
+        private final boolean clientRule;
+        private final boolean known;
+        private final Cause cause;
+        private final Confidence confidence;
+
+        Decision(java.util.function.Supplier<Diagnosis> build, Cause cause, Confidence confidence, boolean known,
+                 int specificity, List<Candidate> candidates, boolean overrides, boolean clientRule) {
+            this.build = build;
+            this.cause = cause;
+            this.confidence = confidence;
+            this.known = known;
+            this.specificity = specificity;
+            this.candidates = candidates;
+            this.overrides = overrides;
+            this.clientRule = clientRule;
+        }
+
+        public Diagnosis diagnosis() {
+            if (diagnosis == null) {
+                diagnosis = build.get();
+            }
+            return diagnosis;
+        }
+
+        /** Whether a rule decided (its cause may be unknown: a catch-all that says so). */
         public boolean known() {
-            return diagnosis.cause() != Cause.UNKNOWN || !"unknown".equals(diagnosis.ruleId());
+            return known;
+        }
+
+        /** Whether the decision names a cause (not unknown). */
+        public boolean namesCause() {
+            return cause != Cause.UNKNOWN;
+        }
+
+        public Confidence confidence() {
+            return confidence;
+        }
+
+        public int specificity() {
+            return specificity;
+        }
+
+        public List<Candidate> candidates() {
+            return candidates;
+        }
+
+        /** The deciding rule shows that the replies in a paste mislead. */
+        public boolean overrides() {
+            return overrides;
+        }
+
+        /** The deciding rule reads a client's own words (not a server reply's text). */
+        public boolean clientRule() {
+            return clientRule;
         }
     }
 
-    /** Like {@link #diagnose}, with the winning rule's specificity, to compare decisions. */
+    /** The decision when no rule decides: unknown, saying what would. */
+    Decision noRule(Evidence evidence) {
+        return new Decision(() -> Diagnosis.unknown(evidence.text(),
+                "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
+                        + ". The server's own documentation for the code, or its logs for this session, would decide."),
+                Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
+    }
+
+    /** Like {@link #diagnose}, with the winning rule's specificity and the candidates, to compare decisions. */
     public Decision decide(Evidence evidence) {
-        return decide(evidence, cause -> true);
+        return decide(evidence, ANY);
     }
 
     /** {@link #decide} among the rules whose cause passes the filter only. */
-    public Decision decide(Evidence evidence, java.util.function.Predicate<Cause> causes) {
-        // The vendor's own knowledge first: a Microsoft rule that matches beats any generic one.
-        Rule.Compiled best = null;
-        for (Rule.Compiled r : rules) {
-            if (causes.test(r.cause()) && r.matches(evidence) && (best == null || rank(r) > rank(best))) {
-                best = r;
-            }
-        }
-        if (best == null) {
-            return new Decision(Diagnosis.unknown(evidence.text(),
-                    "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
-                            + ". The server's own documentation for the code, or its logs for this session, would decide."), 0);
-        }
-        Rule r = best.rule();
-        Map<String, String> values = evidence.values();
-        Diagnosis d = new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
-                r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
-                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best));
-        return new Decision(d, best.specificity());
+    public Decision decideAmong(Evidence evidence, Predicate<Cause> causes) {
+        return decide(evidence, r -> causes.test(r.cause()));
     }
 
-    private static int rank(Rule.Compiled r) {
-        return (r.microsoftOnly() ? 1000 : 0) + r.specificity();
+    /** {@link #decide} among the rules that pass the filter only. */
+    Decision decide(Evidence evidence, Predicate<Rule.Compiled> which) {
+        return decide(evidence, which, null);
+    }
+
+    /** @param lower the evidence's text in lower case (Locale.ROOT), when the caller has it already */
+    Decision decide(Evidence evidence, Predicate<Rule.Compiled> which, String knownLower) {
+        String text = evidence.text();
+        String lower = knownLower != null ? knownLower : text.toLowerCase(Locale.ROOT);
+        // One pass of the literal automaton tells which rules' regexes need to run at all.
+        java.util.BitSet branches = literals.mayMatch(lower);
+        // Every matching rule, best first: the vendor's own knowledge beats any generic rule,
+        // then the more specific; ties keep the order of the files (stable sort).
+        List<Rule.Compiled> matching = new ArrayList<>(4);
+        for (int i : applicable(evidence)) {
+            Rule.Compiled r = rules.get(i);
+            if (which.test(r) && r.matches(evidence, text, branches, firstBranch[i])) {
+                matching.add(r);
+            }
+        }
+        if (matching.isEmpty()) {
+            return noRule(evidence);
+        }
+        matching.sort(ranking(evidence));
+        Rule.Compiled best = matching.get(0);
+        Rule r = best.rule();
+        Map<String, String> values = evidence.values();
+        List<Candidate> candidates = candidates(matching, evidence.vendor());
+        return new Decision(() -> new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values),
+                fill(r.explanation(), values),
+                r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
+                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), candidates),
+                best.cause(), best.confidence(), true, best.specificity(evidence), candidates, best.overrides(),
+                best.match().clientText());
+    }
+
+    /**
+     * The ranked candidates of matching rules: the best rule's cause and the alternatives it
+     * lists, then what the other matching rules say; each cause once, Microsoft-only causes
+     * only for Microsoft's evidence.
+     */
+    private List<Candidate> candidates(List<Rule.Compiled> matching, Vendor vendor) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        // A rule sure of its cause lists only its own alternatives; the less specific rules it
+        // beat add nothing.
+        int considered = sure(matching.get(0)) ? 1 : matching.size();
+        for (int i = 0; i < considered; i++) {
+            Rule.Compiled r = matching.get(i);
+            if (r.cause() != Cause.UNKNOWN && (!r.cause().microsoftOnly() || vendor == Vendor.MICROSOFT)) {
+                out.putIfAbsent(r.cause(), new Candidate(r.cause(), i == 0 ? r.confidence() : Confidence.LOW,
+                        r.rule().title(), decideBy(r.rule().decideBy(), r.cause(), vendor)));
+            }
+            if (i == 0 || r.cause() == Cause.UNKNOWN) {
+                // The deciding rule's own ranking, and that of catch-alls that also fit.
+                for (Rule.CompiledAlternative a : r.alternatives()) {
+                    if (!a.microsoftOnly() || vendor == Vendor.MICROSOFT) {
+                        out.putIfAbsent(a.cause(), new Candidate(a.cause(), i == 0 ? a.confidence() : Confidence.LOW,
+                                a.why(), decideBy(a.decideBy(), a.cause(), vendor)));
+                    }
+                }
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    static boolean sure(Rule.Compiled r) {
+        return r.cause() != Cause.UNKNOWN && r.confidence() == Confidence.HIGH;
+    }
+
+    private String decideBy(String given, Cause cause, Vendor vendor) {
+        return given != null && !given.isBlank() ? given : decideBy.text(cause, vendor);
+    }
+
+    /**
+     * Best first: the vendor's own rule, then one that shows the replies of a paste mislead
+     * (overrides), then the more specific for this evidence, then the surer (high over medium
+     * over low); the sort is stable, so remaining ties keep the files' order.
+     */
+    private static Comparator<Rule.Compiled> ranking(Evidence evidence) {
+        return Comparator
+                .comparing((Rule.Compiled r) -> r.microsoftOnly())
+                .thenComparing(Rule.Compiled::overrides)
+                .thenComparingInt(r -> r.specificity(evidence))
+                .thenComparing(r -> -r.confidence().ordinal())
+                .reversed();
     }
 
     /** For raw text, the line the rule matched (not the whole paste); otherwise the evidence itself. */
@@ -138,18 +350,49 @@ public final class KnowledgeBase {
         return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
 
-    /** Replaces {@code {name}} with the value known for it, or {@code <name>} when none is. */
+    /** What a placeholder says when its value is not known (a pasted message names no user or host). */
+    private static final Map<String, String> UNKNOWN_VALUE = Map.of(
+            "user", "the sending account", "host", "the server", "port", "the port", "from", "the sender address",
+            "to", "the recipient address");
+
+    /**
+     * Replaces {@code {name}} with the value known for it. Without a value, {@code {name|words}}
+     * says the words, and {@code {name|$var|meaning}} (for commands) says {@code $var} and ends the
+     * text with what $var stands for; a bare {@code {name}} says what it is in words. No literal
+     * placeholder ever reaches the user.
+     */
     static String fill(String template, Map<String, String> values) {
         if (template == null) {
             return "";
         }
+        if (template.indexOf('{') < 0) {
+            return template;
+        }
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
+        Map<String, String> variables = new LinkedHashMap<>();
         while (m.find()) {
             String v = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(v == null || v.isBlank() ? "<" + m.group(1) + ">" : v));
+            String replacement;
+            if (v != null && !v.isBlank()) {
+                replacement = v;
+            } else if (m.group(2) != null) {
+                String[] parts = m.group(2).split("\\|", 2);
+                replacement = parts[0];
+                if (parts.length == 2) {
+                    variables.putIfAbsent(parts[0], parts[1]);
+                }
+            } else {
+                replacement = UNKNOWN_VALUE.getOrDefault(m.group(1), m.group(1).replace('_', ' '));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
+        if (!variables.isEmpty()) {
+            StringBuilder where = new StringBuilder(" (");
+            variables.forEach((var, meaning) -> where.append(where.length() > 2 ? "; " : "").append(var).append(": ").append(meaning));
+            out.append(where).append(')');
+        }
         return out.toString();
     }
 

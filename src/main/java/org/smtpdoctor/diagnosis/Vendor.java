@@ -24,10 +24,16 @@ public enum Vendor {
             ".outlook.office365.com", "storedrv", "aka.ms/", "smtpclientauthentication", ".protection.outlook.com",
             ".outlook.cn", ".office365.us", "smtp.office365.com", "for client submission", "resolver.adr.",
             "tenantattribution", "tenantinboundattribution", "sendasdenied", "bad outbound sender",
-            "outboundspamexception", "mapiexception", "microsoft.exchange.",
+            "outboundspamexception", "mapiexception", "microsoft.exchange.", ".prod.exchangelabs.com", "[outlook.com]",
+            "nexthop: outlook.com", "sender.office.com", "postmaster.live.com", "mail.live.com", "smtp-mail.outlook.com",
+            "smtp.live.com", "go.microsoft.com/fwlink", "office 365", "microsoft 365", "exchange online", "outlook.office.com",
+            "graph.microsoft.com", "userhasnomailboxandnolicenseassigned",
             // Microsoft Entra's token endpoint and its error codes (rules/entra.yaml).
             "aadsts", "login.microsoftonline.com");
     private static final List<String> GOOGLE_TEXT = List.of("gsmtp", "smtp.gmail.com", "google.com", "googlemail");
+    /** Both lists in one automaton: the Microsoft fingerprints first, then Google's (one pass over a paste). */
+    private static final LiteralIndex FINGERPRINTS = new LiteralIndex(java.util.stream.Stream.concat(
+            MICROSOFT_TEXT.stream(), GOOGLE_TEXT.stream()).map(List::of).toList());
 
     public static Vendor fromHost(String host) {
         if (host != null && MICROSOFT_HOST.matcher(host).find()) {
@@ -44,11 +50,16 @@ public enum Vendor {
         if (text == null) {
             return OTHER;
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (MICROSOFT_TEXT.stream().anyMatch(lower::contains) || hasExchangeOnlyCode(lower)) {
+        return fromLowerCase(text.toLowerCase(Locale.ROOT));
+    }
+
+    /** {@link #fromText} of a text already in lower case (Locale.ROOT). */
+    static Vendor fromLowerCase(String lower) {
+        java.util.BitSet found = FINGERPRINTS.mayMatch(lower);
+        if (found.nextSetBit(0) >= 0 && found.nextSetBit(0) < MICROSOFT_TEXT.size() || hasExchangeOnlyCode(lower)) {
             return MICROSOFT;
         }
-        if (GOOGLE_TEXT.stream().anyMatch(lower::contains)) {
+        if (found.nextSetBit(MICROSOFT_TEXT.size()) >= 0) {
             return GOOGLE;
         }
         return OTHER;

@@ -58,14 +58,16 @@ public final class TextInput {
 
     /**
      * The first line of a stream (standard input), without its line end, reading no further
-     * than its end so that a pipe left open is not waited on.
+     * than its end so that a pipe left open is not waited on. A UTF-16 stream (a byte order
+     * mark first) is read in two-byte units, so that its line end is found too.
      */
     public static String firstLine(InputStream in, int maxBytes, String what) throws InputException {
         byte[] line = new byte[Math.min(maxBytes, 8192)];
         int length = 0;
         try {
+            int unit = 1;
             int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
+            while ((b = in.read()) >= 0) {
                 if (length == maxBytes) {
                     throw new InputException(what + ": a line longer than " + size(maxBytes));
                 }
@@ -73,12 +75,96 @@ public final class TextInput {
                     line = java.util.Arrays.copyOf(line, Math.min(maxBytes, line.length * 2));
                 }
                 line[length++] = (byte) b;
+                if (length == 2 && utf16(line)) {
+                    unit = 2;
+                }
+                if (length % unit == 0 && endsWithLineFeed(line, length, unit)) {
+                    length -= unit;
+                    break;
+                }
             }
         } catch (IOException e) {
             throw new InputException(what + ": " + reason(e));
         }
         String text = decode(java.util.Arrays.copyOf(line, length), what);
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static boolean utf16(byte[] b) {
+        return ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) || ((b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF);
+    }
+
+    /** Whether the last unit of {@code line} is LF: one byte, or two in the byte order of the mark. */
+    private static boolean endsWithLineFeed(byte[] line, int length, int unit) {
+        if (unit == 1) {
+            return line[length - 1] == '\n';
+        }
+        boolean littleEndian = (line[0] & 0xFF) == 0xFF;
+        byte first = line[length - 2];
+        byte second = line[length - 1];
+        return length > 2 && (littleEndian ? first == '\n' && second == 0 : first == 0 && second == '\n');
+    }
+
+    /**
+     * At most {@code maxBytes} of a stream as text, for input that is read from its beginning
+     * when it is longer (a pasted log): a character cut in two at the limit is left out, and
+     * text that is not UTF-8 (nor UTF-16 with its mark) is read as Windows-1252, the encoding
+     * Windows tools write when they do not say.
+     */
+    public static String head(InputStream in, int maxBytes, String what) throws InputException {
+        try {
+            return lenient(in.readNBytes(maxBytes), maxBytes);
+        } catch (IOException e) {
+            throw new InputException(what + ": " + reason(e));
+        }
+    }
+
+    /** As {@link #head(InputStream, int, String)}, from a file. */
+    public static String head(Path file, int maxBytes) throws InputException {
+        if (Files.isDirectory(file)) {
+            throw new InputException(file + ": is a directory");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return lenient(in.readNBytes(maxBytes), maxBytes);
+        } catch (IOException e) {
+            throw new InputException(file + ": " + reason(e));
+        }
+    }
+
+    private static String lenient(byte[] bytes, int maxBytes) {
+        int length = bytes.length;
+        boolean cut = length == maxBytes;
+        boolean sixteen = length >= 2 && utf16(bytes);
+        if (cut && sixteen) {
+            length -= length % 2;
+        } else if (cut) {
+            // Back off to the start of a UTF-8 sequence that may be incomplete (at most 3 continuation bytes).
+            int back = 0;
+            while (back < 3 && back < length && (bytes[length - 1 - back] & 0xC0) == 0x80) {
+                back++;
+            }
+            if (back < length && (bytes[length - 1 - back] & 0xC0) == 0xC0) {
+                length -= back + 1;
+            }
+        }
+        byte[] text = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
+        try {
+            return decode(text, "");
+        } catch (InputException notUtf8) {
+            return new String(text, java.nio.charset.Charset.forName("windows-1252"));
+        }
+    }
+
+    /**
+     * A certificate or key file as a parser wants its bytes: PEM text written as UTF-16 or with
+     * a UTF-8 byte order mark (Notepad, PowerShell) as plain text; anything else (UTF-8 PEM,
+     * binary DER or PKCS#12) as it is.
+     */
+    public static byte[] certificateBytes(Path file, int maxBytes) throws InputException {
+        byte[] raw = bytes(file, maxBytes);
+        boolean mark = (raw.length >= 2 && utf16(raw))
+                || (raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF);
+        return mark ? decode(raw, file.toString()).getBytes(StandardCharsets.UTF_8) : raw;
     }
 
     /** True for a plausible environment variable name (POSIX: letters, digits and _, not starting with a digit). */

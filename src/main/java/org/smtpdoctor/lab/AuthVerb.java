@@ -74,7 +74,10 @@ final class AuthVerb extends LabVerb {
         if (password.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(lab.policy().basic(user.get(), password.get()));
+        SubmissionPolicy.AuthOutcome outcome = lab.policy().basic(user.get(), password.get());
+        // Entra's side of the same attempt, for the lab's Graph (LabDirectory says which code for which reply).
+        lab.directory().recordBasic(user.get(), outcome instanceof SubmissionPolicy.Rejected r ? r.reply() : null, session.clientIp());
+        return Optional.of(outcome);
     }
 
     /** Runs the XOAUTH2 exchange; empty if it ended without a usable token (already answered). */

@@ -38,7 +38,31 @@ enum Fault {
     /** Entra's tokens are already expired when the client gets them; XOAUTH2 fails with 535 5.7.3. */
     OAUTH_EXPIRED_TOKEN,
     /** The tokens are right but the app's service principal has no FullAccess on the mailbox; XOAUTH2 fails with 535 5.7.3. */
-    OAUTH_NO_MAILBOX_PERMISSION;
+    OAUTH_NO_MAILBOX_PERMISSION,
+    /** The lab's Graph as it should be: the app has Mail.Send (and the rest of {@link LabOAuth#GRAPH_ROLES}), the mailbox is in its scope. */
+    GRAPH_HEALTHY,
+    /** The app has no Mail.Send application permission (or no admin consent): Graph answers 403 ErrorAccessDenied. */
+    GRAPH_NO_MAIL_SEND,
+    /** An application access policy scopes the app to other mailboxes: 403 ErrorAccessDenied "... AppOnly AccessPolicy ...". */
+    GRAPH_MAILBOX_OUT_OF_SCOPE,
+    /** The mailbox is over Graph's limits for a moment: the first mail requests get 429 with Retry-After, then it recovers. */
+    GRAPH_THROTTLED,
+    /** The relay's app as least privilege wants it: Mail.Send only; sending works (up to one request, large=refuse), tenant's reads are denied. */
+    GRAPH_LEAST_PRIVILEGE,
+    /**
+     * RBAC for Applications: the app has no Graph permission in Entra (its token carries no roles);
+     * Exchange grants it "Application Mail.Send" scoped to the lab's mailbox only.
+     */
+    GRAPH_RBAC_FOR_APPS;
+
+    /** Whether the scenario is about the lab's Graph (its SMTP endpoint is then healthy). */
+    boolean graph() {
+        return switch (this) {
+            case GRAPH_HEALTHY, GRAPH_NO_MAIL_SEND, GRAPH_MAILBOX_OUT_OF_SCOPE, GRAPH_THROTTLED, GRAPH_LEAST_PRIVILEGE,
+                    GRAPH_RBAC_FOR_APPS -> true;
+            default -> false;
+        };
+    }
 
     /** Whether the scenario runs the lab's Entra and accepts only its tokens for XOAUTH2. */
     boolean usesEntra() {
@@ -55,8 +79,20 @@ enum Fault {
             case OAUTH_NO_SEND_AS_APP_ROLE -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(), false);
             case OAUTH_GRAPH_AUDIENCE -> new LabOAuth.Issuance(LabOAuth.GRAPH_AUDIENCE, List.of("Mail.Send"), false);
             case OAUTH_EXPIRED_TOKEN -> new LabOAuth.Issuance(LabOAuth.EXCHANGE_AUDIENCE, List.of(LabOAuth.SEND_AS_APP), true);
+            case GRAPH_NO_MAIL_SEND -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("AuditLog.Read.All", "Policy.Read.All"));
+            case GRAPH_LEAST_PRIVILEGE -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of("Mail.Send"));
+            case GRAPH_RBAC_FOR_APPS -> LabOAuth.Issuance.EXCHANGE.withGraphRoles(List.of());
             default -> LabOAuth.Issuance.EXCHANGE;
         };
+    }
+
+    /**
+     * Exchange's own grants to the lab app (RBAC for Applications, New-ManagementRoleAssignment -App
+     * -Role "Application Mail.Send" -CustomResourceScope): the roles Exchange gives it on the lab's
+     * mailbox, whatever its token says.
+     */
+    List<String> exchangeAppRoles() {
+        return this == GRAPH_RBAC_FOR_APPS ? List.of("Mail.Send") : List.of();
     }
 
     /** Service principals with FullAccess on the lab's mailbox: the lab app's, except in {@link #OAUTH_NO_MAILBOX_PERMISSION}. */

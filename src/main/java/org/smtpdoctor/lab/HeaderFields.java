@@ -77,6 +77,20 @@ final class HeaderFields {
         return value(message, "From").map(HeaderFields::addresses).orElse(List.of());
     }
 
+    /** Addresses of every To, Cc and Bcc field: whom Graph sends a MIME message to. */
+    static List<String> recipientAddresses(byte[] message) {
+        List<String> out = new ArrayList<>();
+        for (String field : fields(message)) {
+            String lower = field.toLowerCase(Locale.ROOT);
+            for (String name : List.of("to:", "cc:", "bcc:")) {
+                if (lower.startsWith(name)) {
+                    out.addAll(addresses(field.substring(name.length())));
+                }
+            }
+        }
+        return out;
+    }
+
     static List<String> addresses(String value) {
         List<String> out = new ArrayList<>();
         Matcher bracketed = BRACKETED.matcher(value);

@@ -38,8 +38,15 @@ final class LabContext {
     private final SecureRandom random = new SecureRandom();
     private final Map<Session, LabSession> sessions = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    private final LabDirectory directory;
 
     LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock) {
+        this(scenario, fault, demoToken, entraTokens, clock, new LabDirectory(scenario, fault, clock));
+    }
+
+    LabContext(Scenario scenario, Fault fault, String demoToken, Optional<ExchangeTokenValidator> entraTokens, Clock clock,
+               LabDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
         this.demoToken = Objects.requireNonNull(demoToken, "demoToken");
         this.clock = Objects.requireNonNull(clock, "clock");
         switchTo(scenario, fault, entraTokens);
@@ -49,6 +56,9 @@ final class LabContext {
     void switchTo(Scenario scenario, Fault fault, Optional<ExchangeTokenValidator> entraTokens) {
         setup = new Setup(Objects.requireNonNull(scenario, "scenario"), Objects.requireNonNull(fault, "fault"),
                 new SubmissionPolicy(scenario, fault, demoToken, entraTokens));
+        if (directory != null) {
+            directory.switchTo(scenario, fault);
+        }
     }
 
     Scenario scenario() {
@@ -61,6 +71,11 @@ final class LabContext {
 
     SubmissionPolicy policy() {
         return setup.policy();
+    }
+
+    /** The tenant's directory: the sign-in log that AUTH LOGIN attempts are recorded in. */
+    LabDirectory directory() {
+        return directory;
     }
 
     ReceivedMessages messages() {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,8 +31,10 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * 127.0.0.1 that issues access tokens to client-credentials requests, laid out like
  * login.microsoftonline.com: the token endpoint is
  * {@code authority() + "/" + tenant() + "/oauth2/v2.0/token"}, the keys are at
- * {@link #jwksUri()}. It accepts any client id and any client secret; the lab's app is
- * {@link #clientId()} and {@link #CLIENT_SECRET} is a value to show people.
+ * {@link #jwksUri()}. It knows one tenant ({@link #tenant()}) and one app ({@link #clientId()}
+ * with the secret {@link #CLIENT_SECRET}, or any certificate), and refuses anything else with
+ * the AADSTS error Microsoft Entra gives ({@link EntraRefusals}): a wrong tenant, client id or
+ * secret can be diagnosed against the lab as against a tenant.
  * <p>
  * Tokens are RS256 JWTs shaped like Entra's app-only tokens for Exchange Online
  * ({@code scope=https://outlook.office365.com/.default}): {@code aud}, {@code iss},
@@ -49,7 +52,7 @@ public final class LabOAuth implements AutoCloseable {
     public static final String TENANT = "5ab7e9d0-0c70-4d0c-9365-00000000c0de";
     /** The lab's app registration (application / client id): invented, GUID-shaped. */
     public static final String CLIENT_ID = "1ab0c11e-a700-4d0c-9587-000000000587";
-    /** A client secret to show people; the lab's Entra accepts any value. */
+    /** The lab app's client secret; any other value gets AADSTS7000215 unless added ({@link #addClientSecret}); a certificate is accepted unchecked. */
     public static final String CLIENT_SECRET = "lab-secret";
     /** What an app asks for to send with SMTP AUTH (Microsoft's OAuth doc for IMAP/POP/SMTP). */
     public static final String EXCHANGE_SCOPE = "https://outlook.office365.com/.default";
@@ -69,14 +72,33 @@ public final class LabOAuth implements AutoCloseable {
      * @param roles the {@code roles} claim; empty: no such claim (no application permission granted)
      * @param expired issued two hours ago with the usual lifetime, so expired an hour before the client gets it
      */
-    record Issuance(String audience, List<String> roles, boolean expired) {
+    record Issuance(String audience, List<String> roles, boolean expired, List<String> graphRoles) {
         static final Issuance EXCHANGE = new Issuance(EXCHANGE_AUDIENCE, List.of(SEND_AS_APP), false);
 
         Issuance {
             Objects.requireNonNull(audience, "audience");
             roles = List.copyOf(roles);
+            graphRoles = List.copyOf(graphRoles);
+        }
+
+        /** With the Graph permissions of {@link #GRAPH_ROLES}. */
+        Issuance(String audience, List<String> roles, boolean expired) {
+            this(audience, roles, expired, GRAPH_ROLES);
+        }
+
+        Issuance withGraphRoles(List<String> graph) {
+            return new Issuance(audience, roles, expired, graph);
         }
     }
+
+    /**
+     * The Microsoft Graph application permissions the lab's app has by default: sending as the
+     * mailbox (relay), reading sign-ins and policies ({@code tenant}). A token asked for with
+     * Graph's {@code .default} scope carries these as {@code roles}, with Graph's audience.
+     */
+    static final List<String> GRAPH_ROLES = List.of("Mail.Send", "Mail.ReadWrite", "AuditLog.Read.All", "Policy.Read.All");
+    /** Graph's scope for app-only tokens (client credentials). */
+    public static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     /** The mock names an issuer by the path before {@code /token}; this gives Entra's layout. */
     private static final String ISSUER_ID = TENANT + "/oauth2/v2.0";
@@ -84,12 +106,14 @@ public final class LabOAuth implements AutoCloseable {
     private final MockOAuth2Server server;
     private final ExchangeTokens tokens;
     private final String authority;
+    private final Set<String> secrets;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LabOAuth(MockOAuth2Server server, ExchangeTokens tokens, String authority) {
+    private LabOAuth(MockOAuth2Server server, ExchangeTokens tokens, String authority, Set<String> secrets) {
         this.server = server;
         this.tokens = tokens;
         this.authority = authority;
+        this.secrets = secrets;
     }
 
     /**
@@ -98,20 +122,38 @@ public final class LabOAuth implements AutoCloseable {
      * @throws IOException if it cannot listen
      */
     static LabOAuth start(Issuance issuance) throws IOException {
+        return start(issuance, 0);
+    }
+
+    /** As {@link #start(Issuance)} on a given port (0: any free one). */
+    static LabOAuth start(Issuance issuance, int port) throws IOException {
         ExchangeTokens tokens = new ExchangeTokens(new AtomicReference<>(issuance));
         // No initial keys: the mock's default ones are published in its jar, so anyone could sign lab tokens.
         KeyProvider freshKey = new KeyProvider(List.of(), JWSAlgorithm.RS256.getName());
         // Generated now, not inside the first HTTP request: RSA key generation can take seconds on a busy machine.
         freshKey.signingKey(ISSUER_ID);
+        // Refusals first: what Entra would refuse never reaches the mock, which would issue a token to anyone.
+        Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        secrets.add(CLIENT_SECRET);
         MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
-                new OAuth2TokenProvider(freshKey), Set.of(tokens)));
+                new OAuth2TokenProvider(freshKey), Set.of(tokens)),
+                new EntraRefusals(TENANT, CLIENT_ID, secrets::contains, java.time.Clock.systemUTC()));
         try {
-            server.start(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), 0);
+            server.start(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port);
         } catch (RuntimeException e) {
             throw new IOException("the lab's OAuth server cannot start: " + e.getMessage(), e);
         }
         // the address, not "localhost", which may resolve to ::1 where nothing listens
-        return new LabOAuth(server, tokens, "http://127.0.0.1:" + server.baseUrl().port());
+        return new LabOAuth(server, tokens, "http://127.0.0.1:" + server.baseUrl().port(), secrets);
+    }
+
+    /**
+     * Adds a client secret to the lab's app, as an admin adds one in the portal (Certificates &
+     * secrets): from now on it is accepted beside {@link #CLIENT_SECRET}. For a test whose secret
+     * must be its own (a canary that must never be printed).
+     */
+    public void addClientSecret(String secret) {
+        secrets.add(Objects.requireNonNull(secret, "secret"));
     }
 
     /** From now on, tokens say this (the lab switched scenario); tokens already issued are unchanged. */
@@ -197,7 +239,11 @@ public final class LabOAuth implements AutoCloseable {
         @Override
         public List<String> audience(TokenRequest request) {
             Issuance issuance = this.issuance.get();
-            if (issuance.equals(Issuance.EXCHANGE) && request.getScope() != null) {
+            Optional<String> graph = graphResource(request);
+            if (graph.isPresent()) {
+                return List.of(graph.get());
+            }
+            if (issuance.withGraphRoles(GRAPH_ROLES).equals(Issuance.EXCHANGE) && request.getScope() != null) {
                 for (String scope : request.getScope().toStringList()) {
                     String resource = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : "";
                     if (MicrosoftCloud.isExchangeAudience(resource)) {
@@ -221,8 +267,9 @@ public final class LabOAuth implements AutoCloseable {
             claims.put("oid", SERVICE_PRINCIPAL_ID);
             claims.put("idtyp", "app");
             claims.put("app_displayname", "smtp-doctor lab");
-            if (!issuance.roles().isEmpty()) {
-                claims.put("roles", issuance.roles());
+            List<String> roles = graphResource(request).isPresent() ? issuance.graphRoles() : issuance.roles();
+            if (!roles.isEmpty()) {
+                claims.put("roles", roles);
             }
             if (issuance.expired()) {
                 // added after the mock's own iat/nbf/exp, so these win
@@ -232,6 +279,21 @@ public final class LabOAuth implements AutoCloseable {
                 claims.put("exp", Date.from(issued.plus(LIFETIME)));
             }
             return claims;
+        }
+
+        /** A Graph resource asked for ({@code https://graph.microsoft.com/.default}, or a national cloud's), as Entra issues it. */
+        private static Optional<String> graphResource(TokenRequest request) {
+            if (request.getScope() == null) {
+                return Optional.empty();
+            }
+            for (String scope : request.getScope().toStringList()) {
+                for (MicrosoftCloud c : MicrosoftCloud.values()) {
+                    if (scope.equals(c.graphScope())) {
+                        return Optional.of(c.graph().toString());
+                    }
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

@@ -62,10 +62,13 @@ public final class LabServer implements AutoCloseable {
     private final Optional<JWKSet> entraKeys;
     private final MicrosoftCloud cloud;
     private final Clock clock;
+    private final Optional<LabGraph> graph;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabServer(SelfSignedCertificate certificate, String demoToken, LabContext context, SMTPServer smtp,
-            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSet> entraKeys, MicrosoftCloud cloud, Clock clock) {
+            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSet> entraKeys, MicrosoftCloud cloud, Clock clock,
+            Optional<LabGraph> graph) {
+        this.graph = graph;
         this.certificate = certificate;
         this.demoToken = demoToken;
         this.context = context;
@@ -104,20 +107,39 @@ public final class LabServer implements AutoCloseable {
      * (a relay demo: the relay's OAuth upstream stays the same while the lab changes).
      */
     public static LabServer startWithEntra(Scenario scenario, int port) throws IOException {
-        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true);
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, false, 0, 0);
+    }
+
+    /**
+     * As {@link #startWithEntra(Scenario, int)}, with the lab's Microsoft Graph ({@link #graph()})
+     * too (the graph-* scenarios always have it): for {@code tenant}, {@code check
+     * --tenant-diagnostics} and a relay's {@code m365-graph://} upstream.
+     */
+    public static LabServer startWithGraph(Scenario scenario, int port) throws IOException {
+        return startWithGraph(scenario, port, 0, 0);
+    }
+
+    /** As {@link #startWithGraph(Scenario, int)} with the Graph and Entra on given ports (0: any free one). */
+    public static LabServer startWithGraph(Scenario scenario, int port, int graphPort, int entraPort) throws IOException {
+        for (int p : new int[] {graphPort, entraPort}) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port out of range: " + p);
+            }
+        }
+        return start(scenario, port, DEFAULT_IDLE_TIMEOUT, MicrosoftCloud.GLOBAL, true, true, graphPort, entraPort);
     }
 
     /** As {@link #start(Scenario, int)} with another idle timeout (tests use a short one). */
     static LabServer start(Scenario scenario, int port, Duration idleTimeout) throws IOException {
-        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL, false);
+        return start(scenario, port, idleTimeout, MicrosoftCloud.GLOBAL, false, false, 0, 0);
     }
 
     private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud) throws IOException {
-        return start(scenario, port, idleTimeout, cloud, false);
+        return start(scenario, port, idleTimeout, cloud, false, false, 0, 0);
     }
 
-    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withEntra)
-            throws IOException {
+    private static LabServer start(Scenario scenario, int port, Duration idleTimeout, MicrosoftCloud cloud, boolean withEntra,
+            boolean withGraph, int graphPort, int entraPort) throws IOException {
         Objects.requireNonNull(scenario, "scenario");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -127,17 +149,25 @@ public final class LabServer implements AutoCloseable {
         }
         Fault fault = Scenarios.definition(scenario.name()).fault();
         Clock clock = Clock.systemUTC();
-        Optional<LabOAuth> oauth = fault.usesEntra() || withEntra ? Optional.of(LabOAuth.start(fault.issuance())) : Optional.empty();
+        boolean graph = withGraph || fault.graph();
+        Optional<LabOAuth> oauth = fault.usesEntra() || withEntra || graph
+                ? Optional.of(LabOAuth.start(fault.issuance(), graph ? entraPort : 0)) : Optional.empty();
+        LabDirectory directory = new LabDirectory(scenario, fault, clock);
+        Optional<LabGraph> labGraph = Optional.empty();
         try {
-            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud);
+            if (graph) {
+                labGraph = Optional.of(LabGraph.start(oauth.orElseThrow(), directory, clock, graphPort));
+            }
+            return startSmtp(scenario, port, idleTimeout, fault, clock, oauth, cloud, directory, labGraph);
         } catch (IOException | RuntimeException e) {
+            labGraph.ifPresent(LabGraph::close);
             oauth.ifPresent(LabOAuth::close);
             throw e;
         }
     }
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
-            Optional<LabOAuth> oauth, MicrosoftCloud cloud) throws IOException {
+            Optional<LabOAuth> oauth, MicrosoftCloud cloud, LabDirectory directory, Optional<LabGraph> graph) throws IOException {
         Optional<JWKSet> keys = oauth.isPresent() ? Optional.of(oauth.get().fetchKeys()) : Optional.empty();
         Optional<ExchangeTokenValidator> entraTokens = validator(oauth, keys, scenario, fault, cloud, clock);
         List<String> names = new java.util.ArrayList<>(SelfSignedCertificate.DEFAULT_DNS_NAMES);
@@ -147,7 +177,7 @@ public final class LabServer implements AutoCloseable {
         SelfSignedCertificate certificate = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.EC_P256,
                 "smtp.office365.com", names, List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})), clock);
         String token = demoToken(scenario.mailbox(), clock.instant());
-        LabContext context = new LabContext(scenario, fault, token, entraTokens, clock);
+        LabContext context = new LabContext(scenario, fault, token, entraTokens, clock, directory);
         ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
 
         SMTPServer.Builder builder = SMTPServer.port(port)
@@ -176,7 +206,7 @@ public final class LabServer implements AutoCloseable {
             }
             throw e;
         }
-        return new LabServer(certificate, token, context, smtp, sessions, oauth, keys, cloud, clock);
+        return new LabServer(certificate, token, context, smtp, sessions, oauth, keys, cloud, clock, graph);
     }
 
     private static Optional<ExchangeTokenValidator> validator(Optional<LabOAuth> oauth, Optional<JWKSet> keys, Scenario scenario,
@@ -238,6 +268,21 @@ public final class LabServer implements AutoCloseable {
         return oauth;
     }
 
+    /** The lab's Entra whenever it runs (the same as {@link #oauth()}): it also issues the lab's Graph tokens. */
+    public Optional<LabOAuth> entra() {
+        return oauth;
+    }
+
+    /**
+     * The lab's Microsoft Graph, in the graph-* scenarios and when started with
+     * {@link #startWithGraph}: sendMail and upload sessions for the scenario's mailbox, Security
+     * Defaults, Conditional Access and the sign-in log (which AUTH LOGIN attempts on this lab add
+     * to), answering only tokens from {@link #entra()}. It follows {@link #switchTo}. Closed with the lab.
+     */
+    public Optional<LabGraph> graph() {
+        return graph;
+    }
+
     /**
      * An access token that AUTH XOAUTH2 accepts for the scenario's mailbox (in the
      * scenarios that allow OAuth, but not the {@code oauth-*} ones, see {@link #oauth()}).
@@ -265,6 +310,7 @@ public final class LabServer implements AutoCloseable {
                 smtp.stop();
             } finally {
                 sessions.shutdownNow();
+                graph.ifPresent(LabGraph::close);
                 oauth.ifPresent(LabOAuth::close);
             }
         }

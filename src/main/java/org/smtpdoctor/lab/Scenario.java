@@ -35,6 +35,20 @@ public record Scenario(String name, String summary, String expectedCause, String
         Objects.requireNonNull(source, "source");
     }
 
+    /**
+     * Whether the scenario is about the lab's Microsoft Graph (a relay's {@code m365-graph://}
+     * upstream, {@code relay --check-config}): its SMTP endpoint is healthy, so {@code check}
+     * passes; {@code expectedCause} is what the Graph upstream is diagnosed as.
+     */
+    public boolean graph() {
+        return name.startsWith("graph-");
+    }
+
+    /** Whether a client authenticates with XOAUTH2 and a token from the lab's Entra by default (the oauth-* scenarios). */
+    public boolean oauth() {
+        return name.startsWith("oauth-");
+    }
+
     /** The password is a demo value, but it still stays out of logs. */
     @Override
     public String toString() {

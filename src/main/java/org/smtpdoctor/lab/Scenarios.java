@@ -172,8 +172,45 @@ public final class Scenarios {
                         // steps New-ServicePrincipal / Add-MailboxPermission: OAUTH_DOC; in practice: jstedfast/MailKit#1126
                         "jstedfast/MailKit#1126"),
                 Fault.OAUTH_NO_MAILBOX_PERMISSION, "AUTH", M365Replies.AUTH_UNSUCCESSFUL);
+        // The graph-* scenarios are about the lab's Microsoft Graph (LabGraph), for a relay's
+        // m365-graph:// upstream (relay --check-config names the cause); their SMTP endpoint is healthy.
+        add(map, scenario("graph-healthy",
+                        "Microsoft Graph done right: the app has Mail.Send, the mailbox is in its scope; sendMail"
+                                + " and upload sessions are accepted (202).",
+                        null, PASSWORD, MAILBOX, GRAPH_SENDMAIL_DOC),
+                Fault.GRAPH_HEALTHY, null, null);
+        add(map, scenario("graph-no-mail-send",
+                        "The app has no Mail.Send application permission (or no admin consent); Graph answers 403"
+                                + " ErrorAccessDenied 'Access is denied. Check credentials and try again.'",
+                        "oauth_scope_or_permission", PASSWORD, MAILBOX, GRAPH_SENDMAIL_DOC),
+                Fault.GRAPH_NO_MAIL_SEND, null, null);
+        add(map, scenario("graph-mailbox-out-of-scope",
+                        "An application access policy limits the app to other mailboxes; Graph answers 403"
+                                + " ErrorAccessDenied '... Blocked by tenant configured AppOnly AccessPolicy settings.'",
+                        "oauth_scope_or_permission", PASSWORD, MAILBOX,
+                        "https://learn.microsoft.com/graph/auth-limit-mailbox-access"),
+                Fault.GRAPH_MAILBOX_OUT_OF_SCOPE, null, null);
+        add(map, scenario("graph-throttled",
+                        "The mailbox is over Graph's limits for a moment: the first mail requests get 429"
+                                + " ApplicationThrottled with Retry-After, later ones are accepted.",
+                        "throttling_rate_limit", PASSWORD, MAILBOX,
+                        "https://learn.microsoft.com/graph/throttling"),
+                Fault.GRAPH_THROTTLED, null, null);
+        add(map, scenario("graph-least-privilege",
+                        "The relay's app with Mail.Send only (least privilege): sendMail works, messages over one 4 MB"
+                                + " request need large=refuse, and tenant's reads are skipped for lack of permission.",
+                        null, PASSWORD, MAILBOX, GRAPH_SENDMAIL_DOC),
+                Fault.GRAPH_LEAST_PRIVILEGE, null, null);
+        add(map, scenario("graph-rbac-for-apps",
+                        "RBAC for Applications: no Graph permission in Entra (the token carries no roles), Exchange grants"
+                                + " 'Application Mail.Send' on the lab's mailbox only; sendMail works, nothing else does.",
+                        null, PASSWORD, MAILBOX, "https://learn.microsoft.com/exchange/permissions-exo/application-rbac"),
+                Fault.GRAPH_RBAC_FOR_APPS, null, null);
         return map;
     }
+
+    /** "user: sendMail" (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/user-sendmail.md). */
+    private static final String GRAPH_SENDMAIL_DOC = "https://learn.microsoft.com/graph/api/user-sendmail";
 
     private static Scenario scenario(String name, String summary, String cause, String password, String sender,
             String source) {

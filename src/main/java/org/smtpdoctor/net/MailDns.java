@@ -261,7 +261,7 @@ public final class MailDns {
     }
 
     private String serverList() {
-        return String.join(", ", servers.stream().map(s -> s.getAddress().getHostAddress() + ":" + s.getPort()).toList());
+        return String.join(", ", servers.stream().map(s -> HostPort.display(s.getAddress(), s.getPort())).toList());
     }
 
     private static String describe(Throwable t) {
@@ -269,7 +269,11 @@ public final class MailDns {
             // ICMP port unreachable: nothing listens on the DNS port of that host.
             return "port unreachable (no DNS server listening)";
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.io.IOException io
+                && TcpConnector.classify(io, "").kind() != org.smtpdoctor.smtp.TransportException.Kind.IO) {
+            return TcpConnector.classify(io, "").kind().description();
+        }
+        return t.getMessage() == null ? "the query failed" : t.getMessage();
     }
 
     private static Name absoluteName(String name) {

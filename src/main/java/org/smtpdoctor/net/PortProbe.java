@@ -26,8 +26,10 @@ import org.smtpdoctor.tls.TlsClient;
  * Probes TCP ports of one address in parallel: each port is opened once, classified
  * (open, refused, filtered = no answer within the connect timeout, reset, unreachable),
  * and an open port is asked what it is: an SMTP greeting in plain text, or, when it stays
- * silent, a TLS handshake (implicit TLS). All ports run at once, so the whole matrix takes
- * about one connect timeout plus one greeting wait, not one per port. Stateless.
+ * silent, a TLS handshake (implicit TLS). Once connected, a port has one timeout for all of
+ * that: the greeting wait (at most half of it) and the TLS try share it. All ports run at
+ * once, so the whole matrix takes about one timeout (plus a connection's round trip), not
+ * one per port nor one per question. Stateless.
  */
 public final class PortProbe {
 
@@ -51,7 +53,8 @@ public final class PortProbe {
             for (int port : ports) {
                 futures.add(pool.submit(() -> probe(address, hostName, port)));
             }
-            long limitMs = connectTimeout.plus(greetingWait.multipliedBy(2)).toMillis() + 1000;
+            // A safety net only: each probe keeps to its own deadline (a connect, then one timeout).
+            long limitMs = connectTimeout.multipliedBy(2).toMillis() + 1000;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
             List<PortResult> results = new ArrayList<>();
             for (int i = 0; i < ports.size(); i++) {
@@ -86,9 +89,13 @@ public final class PortProbe {
             };
             return new PortResult(port, state, Optional.empty(), Optional.empty(), Optional.empty());
         }
-        long rtt = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long connected = System.nanoTime();
+        long rtt = TimeUnit.NANOSECONDS.toMillis(connected - start);
+        long deadline = connected + connectTimeout.toNanos();
         try (socket) {
-            Optional<String> first = firstLine(socket);
+            // Half the time at most for a greeting, so that a silent port keeps the other half for the TLS try.
+            Duration greeting = min(greetingWait, connectTimeout.dividedBy(2));
+            Optional<String> first = firstLine(socket, greeting);
             if (first.isPresent()) {
                 String line = first.get();
                 Service service = line.matches("^\\d{3}([ -].*)?$") ? Service.SMTP : Service.OTHER;
@@ -96,8 +103,8 @@ public final class PortProbe {
             }
             // Silent in plain text: an implicit-TLS port waits for our ClientHello.
             try {
-                TlsClient.Handshake tls = TlsClient.withDefaultTrust().handshake(socket, hostName, port, greetingWait);
-                Optional<String> inside = firstLine(tls.socket());
+                TlsClient.Handshake tls = TlsClient.withDefaultTrust().handshake(socket, hostName, port, left(deadline));
+                Optional<String> inside = firstLine(tls.socket(), left(deadline));
                 return new PortResult(port, State.OPEN, Optional.of(Service.TLS), Optional.of(rtt), inside);
             } catch (IOException e) {
                 return new PortResult(port, State.OPEN, Optional.of(Service.NONE), Optional.of(rtt), Optional.empty());
@@ -109,9 +116,18 @@ public final class PortProbe {
         }
     }
 
-    /** The first line the peer sends within the greeting wait, printable, at most 200 characters. */
-    private Optional<String> firstLine(Socket socket) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, greetingWait.toMillis()));
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** What is left until the deadline; a moment at least, so that a late step still gets its answer if it is there. */
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadline - System.nanoTime()));
+    }
+
+    /** The first line the peer sends within {@code wait}, printable, at most 200 characters. */
+    private static Optional<String> firstLine(Socket socket, Duration wait) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
         InputStream in = socket.getInputStream();
         byte[] buf = new byte[512];
         int n;

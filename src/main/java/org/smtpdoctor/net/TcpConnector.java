@@ -26,7 +26,7 @@ public final class TcpConnector {
             return socket;
         } catch (IOException e) {
             closeQuietly(socket);
-            throw classify(e, address.getAddress().getHostAddress() + ":" + address.getPort());
+            throw classify(e, HostPort.display(address.getAddress(), address.getPort()));
         }
     }
 

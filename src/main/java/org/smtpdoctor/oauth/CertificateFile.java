@@ -41,7 +41,7 @@ public final class CertificateFile {
     public static ClientCredential.Certificate load(Path file, Optional<Secret> password) throws TokenException {
         byte[] bytes;
         try {
-            bytes = org.smtpdoctor.io.TextInput.bytes(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+            bytes = org.smtpdoctor.io.TextInput.certificateBytes(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES);
         } catch (org.smtpdoctor.io.InputException e) {
             throw TokenException.local(Files.exists(file) ? "cannot read the certificate file " + e.getMessage() : "no certificate file " + file);
         }
@@ -77,8 +77,10 @@ public final class CertificateFile {
             }
         } catch (PKCSException e) {
             throw TokenException.local("cannot decrypt the private key in " + file + " (wrong password?)");
-        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
-            throw TokenException.local("cannot read " + file + " as PEM (" + e.getClass().getSimpleName() + ")");
+        } catch (IOException | org.bouncycastle.util.encoders.DecoderException e) {
+            throw TokenException.local("cannot read " + file + " as PEM: a block in it is damaged (cut, or edited by hand?)");
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw TokenException.local("cannot read " + file + " as PEM: its certificate or key is malformed or of an unsupported kind");
         }
         if (cert == null) {
             throw TokenException.local("no certificate in " + file + " (expected -----BEGIN CERTIFICATE-----)");
@@ -123,7 +125,7 @@ public final class CertificateFile {
                     ? "cannot open " + file + " as PKCS#12: wrong or missing password (--client-cert-password-env)"
                     : "cannot read " + file + ": neither PEM nor PKCS#12");
         } catch (GeneralSecurityException e) {
-            throw TokenException.local("cannot read " + file + " as PKCS#12 (" + e.getClass().getSimpleName() + ")");
+            throw TokenException.local("cannot read " + file + " as PKCS#12: damaged, or protected by an algorithm Java does not support");
         }
     }
 }

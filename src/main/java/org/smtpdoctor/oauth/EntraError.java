@@ -171,22 +171,6 @@ public record EntraError(int status, Optional<String> error, Optional<Integer> c
 
     /** Whitespace runs and control characters become one space; the result is cut to {@code max}. */
     private static String clean(String s, int max) {
-        StringBuilder out = new StringBuilder(Math.min(s.length(), max));
-        boolean space = false;
-        for (int i = 0; i < s.length() && out.length() < max; i++) {
-            char c = s.charAt(i);
-            // Controls (ESC starts terminal sequences) and invisible format characters (bidi overrides) go.
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || c == '\u2028' || c == '\u2029') {
-                space = out.length() > 0;
-            } else {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return org.smtpdoctor.io.OneLine.of(s, max);
     }
 }

@@ -46,6 +46,36 @@ public final class EntraTokenSource implements TokenSource {
         this.scope = credential.isPresent() ? cloud.appOnlyScope() : cloud.delegatedScope();
     }
 
+    /**
+     * An app-only source for another resource's {@code .default} scope (Microsoft Graph:
+     * {@link MicrosoftCloud#graphScope()}); no device code flow, so no listener.
+     */
+    public static EntraTokenSource appOnly(TokenClient client, ClientCredential credential, Optional<TokenCache> cache,
+                                           Clock clock, String scope) {
+        return new EntraTokenSource(client, Optional.of(credential), cache, (code, left) -> { }, clock, scope);
+    }
+
+    /**
+     * A source for any resource: app-only with {@code appScope} when a credential is given,
+     * otherwise delegated (device code) with {@code delegatedScope} (Graph reads: its permissions'
+     * scopes and {@code offline_access}).
+     */
+    public static EntraTokenSource forScopes(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
+                                             TokenClient.DeviceCodeListener listener, Clock clock, String appScope,
+                                             String delegatedScope) {
+        return new EntraTokenSource(client, credential, cache, listener, clock, credential.isPresent() ? appScope : delegatedScope);
+    }
+
+    private EntraTokenSource(TokenClient client, Optional<ClientCredential> credential, Optional<TokenCache> cache,
+                             TokenClient.DeviceCodeListener listener, Clock clock, String scope) {
+        this.client = client;
+        this.credential = credential;
+        this.cache = cache;
+        this.listener = listener;
+        this.clock = clock;
+        this.scope = scope;
+    }
+
     @Override
     public synchronized Secret token() throws TokenException {
         if (fresh(current)) {

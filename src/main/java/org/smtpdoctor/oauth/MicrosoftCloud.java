@@ -42,6 +42,8 @@ public enum MicrosoftCloud {
 
     /** Exchange Online's application id: the same in every cloud, and an accepted audience everywhere. */
     public static final String EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000";
+    /** Microsoft Graph's application id: the same in every cloud, and an accepted audience everywhere. */
+    public static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
     /** SMTP AUTH client submission: STARTTLS on 587 in every cloud. */
     public static final int SMTP_PORT = 587;
 
@@ -83,8 +85,23 @@ public enum MicrosoftCloud {
         return authority;
     }
 
+    /** Microsoft Graph's host in this cloud (national cloud deployments). */
     public URI graph() {
         return graph;
+    }
+
+    /**
+     * What an app asks for to call Microsoft Graph with its application permissions (client
+     * credentials): the cloud's Graph resource with {@code /.default}, whose token's audience is
+     * that resource ("national cloud deployments": each cloud's Graph has its own app-only scope).
+     */
+    public String graphScope() {
+        return graph + "/.default";
+    }
+
+    /** Graph audiences this cloud's Graph accepts: its resource URI and Graph's application id. */
+    public List<String> graphAudiences() {
+        return List.of(graph.toString(), GRAPH_APP_ID);
     }
 
     /** Exchange Online's resource URI in this cloud: the audience of an app-only SMTP token. */

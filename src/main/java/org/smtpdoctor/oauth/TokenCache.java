@@ -124,7 +124,7 @@ public final class TokenCache {
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw TokenException.local("cannot write the token cache " + file + " (" + e.getClass().getSimpleName()
+            throw TokenException.local("cannot write the token cache " + file + " (" + org.smtpdoctor.io.TextInput.reason(e)
                     + "); use --token-cache FILE or --no-token-cache");
         }
     }

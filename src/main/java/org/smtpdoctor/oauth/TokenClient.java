@@ -175,7 +175,9 @@ public final class TokenClient {
         } catch (SSLException e) {
             throw unreachable("TLS with " + where + " failed (" + e.getMessage() + "); a proxy intercepting TLS?");
         } catch (IOException e) {
-            throw unreachable("cannot reach " + where + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            org.smtpdoctor.smtp.TransportException t = org.smtpdoctor.net.TcpConnector.classify(e, where);
+            throw unreachable(t.kind() == org.smtpdoctor.smtp.TransportException.Kind.IO && e.getMessage() != null
+                    ? "cannot reach " + where + " (" + e.getMessage() + ")" : t.getMessage());
         }
     }
 

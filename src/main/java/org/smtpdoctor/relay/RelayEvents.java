@@ -25,14 +25,26 @@ public final class RelayEvents {
     /** @param fields alternating keys and values; null values are left out */
     public static void info(String event, Object... fields) {
         if (log.isInfoEnabled()) {
-            log.info(line(event, fields));
+            log(log.atInfo(), event, fields);
         }
     }
 
     public static void warn(String event, Object... fields) {
         if (log.isWarnEnabled()) {
-            log.warn(line(event, fields));
+            log(log.atWarn(), event, fields);
         }
+    }
+
+    /** The line, with the fields also attached as key-value pairs (a JSON log writes them as fields). */
+    private static void log(org.slf4j.spi.LoggingEventBuilder b, String event, Object... fields) {
+        b = b.addKeyValue("event", event);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            Object value = fields[i + 1];
+            if (value != null) {
+                b = b.addKeyValue(String.valueOf(fields[i]), value instanceof List<?> || value instanceof Number ? value : String.valueOf(value));
+            }
+        }
+        b.log(line(event, fields));
     }
 
     /** A line {@link #line} made earlier (the audit notes of queue changes made while no relay ran), logged as it is. */

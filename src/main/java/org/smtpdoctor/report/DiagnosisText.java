@@ -2,6 +2,7 @@ package org.smtpdoctor.report;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.smtpdoctor.diagnosis.Candidate;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Reference;
 
@@ -21,6 +22,17 @@ public final class DiagnosisText {
         }
         if (!d.matchedText().isBlank()) {
             out.println("  Evidence: " + d.matchedText() + style.dim("  (rule " + d.ruleId() + ")"));
+        }
+        if (d.ambiguous() && !d.candidates().isEmpty()) {
+            List<Candidate> candidates = d.candidates();
+            for (int i = 0; i < candidates.size(); i++) {
+                Candidate c = candidates.get(i);
+                wrap(out, (i == 0 ? "Most likely: " : "Also possible: ") + c.cause().id() + " (" + c.confidence().id() + ") - "
+                        + c.why(), "  ", "       ");
+                if (!c.decideBy().isBlank()) {
+                    wrap(out, "Decide by: " + c.decideBy(), "    ", "       ");
+                }
+            }
         }
         List<String> remedies = d.remedies();
         if (!remedies.isEmpty()) {

@@ -249,7 +249,7 @@ public final class HtmlReport {
     }
 
     /** HTML text and attribute escaping; control characters (but tab and line feed) become U+FFFD. */
-    static String esc(String s) {
+    public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

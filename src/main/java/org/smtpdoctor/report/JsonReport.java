@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.smtpdoctor.check.CheckResult;
 import org.smtpdoctor.check.Finding;
+import org.smtpdoctor.diagnosis.Candidate;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Reference;
 import org.smtpdoctor.smtp.Transcript;
@@ -69,18 +70,52 @@ public final class JsonReport {
 
     /** The diagnosis object of docs/json.md (also what {@code explain --json} prints). */
     public static ObjectNode diagnosis(Diagnosis d) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("cause", d.cause().id());
-        n.put("confidence", d.confidence().id());
-        n.put("title", d.title());
-        n.put("explanation", d.explanation());
-        ArrayNode remedies = n.putArray("remedies");
-        d.remedies().forEach(remedies::add);
-        ArrayNode refs = n.putArray("references");
-        for (Reference r : d.references()) {
-            refs.addObject().put("title", r.title()).put("url", r.url());
+        try {
+            com.fasterxml.jackson.databind.util.TokenBuffer buffer = new com.fasterxml.jackson.databind.util.TokenBuffer(MAPPER, false);
+            buffer.writeStartObject();
+            writeDiagnosisFields(buffer, d);
+            buffer.writeEndObject();
+            return MAPPER.readTree(buffer.asParser());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot render JSON", e);
         }
-        n.putObject("matched").put("rule", d.ruleId()).put("text", d.matchedText());
-        return n;
+    }
+
+    /**
+     * The fields of the diagnosis object, written into an object the caller has started: the one
+     * definition of the format, for the tree above and for {@code explain --batch}, which streams.
+     */
+    public static void writeDiagnosisFields(com.fasterxml.jackson.core.JsonGenerator g, Diagnosis d) throws java.io.IOException {
+        g.writeStringField("cause", d.cause().id());
+        g.writeStringField("confidence", d.confidence().id());
+        g.writeStringField("title", d.title());
+        g.writeStringField("explanation", d.explanation());
+        g.writeArrayFieldStart("remedies");
+        for (String r : d.remedies()) {
+            g.writeString(r);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("references");
+        for (Reference r : d.references()) {
+            g.writeStartObject();
+            g.writeStringField("title", r.title());
+            g.writeStringField("url", r.url());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeObjectFieldStart("matched");
+        g.writeStringField("rule", d.ruleId());
+        g.writeStringField("text", d.matchedText());
+        g.writeEndObject();
+        g.writeArrayFieldStart("candidates");
+        for (Candidate c : d.candidates()) {
+            g.writeStartObject();
+            g.writeStringField("cause", c.cause().id());
+            g.writeStringField("confidence", c.confidence().id());
+            g.writeStringField("why", c.why());
+            g.writeStringField("decide_by", c.decideBy());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 }

@@ -4,22 +4,41 @@ import org.smtpdoctor.check.Status;
 
 /**
  * How the terminal report looks: ANSI colour only on a terminal (and never with
- * NO_COLOR set), Unicode marks only when the output encoding can carry them, plain
+ * a non-empty NO_COLOR), Unicode marks only when the output encoding can carry them, plain
  * ASCII otherwise. Immutable.
  */
 public record TerminalStyle(boolean color, boolean unicode) {
 
     public static final TerminalStyle PLAIN = new TerminalStyle(false, false);
 
-    /** Decides from the environment: a console, TERM, NO_COLOR and the output charset. */
+    /** Decides from the process's environment: a console, TERM, NO_COLOR and the output charset. */
     public static TerminalStyle detect() {
-        boolean tty = System.console() != null;
-        String term = System.getenv("TERM");
-        boolean color = tty && System.getenv("NO_COLOR") == null && term != null && !term.equals("dumb");
+        return detect(System.getenv());
+    }
+
+    /** Decides from this environment and the process's console and output charset. */
+    public static TerminalStyle detect(java.util.Map<String, String> env) {
         String enc = String.valueOf(System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding",
                 System.getProperty("file.encoding", ""))));
-        boolean unicode = tty && enc.toUpperCase(java.util.Locale.ROOT).contains("UTF");
+        return detect(System.console() != null, env, enc);
+    }
+
+    /**
+     * Colour on a terminal whose TERM is known and not {@code dumb}, unless NO_COLOR is set to a
+     * non-empty value (no-color.org: an empty NO_COLOR does not count); Unicode marks on a
+     * terminal whose encoding is a UTF.
+     */
+    static TerminalStyle detect(boolean tty, java.util.Map<String, String> env, String encoding) {
+        String term = env.get("TERM");
+        boolean color = tty && !noColor(env) && term != null && !term.equals("dumb");
+        boolean unicode = tty && encoding.toUpperCase(java.util.Locale.ROOT).contains("UTF");
         return new TerminalStyle(color, unicode);
+    }
+
+    /** NO_COLOR asks for no colour when it is present and not empty (no-color.org). */
+    public static boolean noColor(java.util.Map<String, String> env) {
+        String v = env.get("NO_COLOR");
+        return v != null && !v.isEmpty();
     }
 
     public String mark(Status status) {

@@ -63,19 +63,36 @@ public final class TlsClient {
         return new TlsClient(List.of());
     }
 
-    /** Reads every certificate in a PEM file; a file with none is an error. */
+    /**
+     * Reads every certificate in a PEM (or DER) file, written in any encoding Windows tools use
+     * ({@link org.smtpdoctor.io.TextInput#certificateBytes}); a file with none is an error.
+     * Messages say what is wrong in words.
+     */
     public static List<X509Certificate> readPem(Path file) throws IOException, CertificateException {
-        try (InputStream in = Files.newInputStream(file)) {
-            CertificateFactory cf = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : cf.generateCertificates(in)) {
+        byte[] bytes;
+        try {
+            bytes = org.smtpdoctor.io.TextInput.certificateBytes(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw new IOException(e.getMessage());
+        }
+        return certificates(bytes);
+    }
+
+    /** Every certificate in PEM or DER bytes; none is an error. */
+    public static List<X509Certificate> certificates(byte[] bytes) throws CertificateException {
+        List<X509Certificate> out = new ArrayList<>();
+        try {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new java.io.ByteArrayInputStream(bytes))) {
                 out.add((X509Certificate) c);
             }
-            if (out.isEmpty()) {
-                throw new CertificateException("no certificate found");
-            }
-            return out;
+        } catch (CertificateException e) {
+            throw new CertificateException(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN CERTIFICATE-----")
+                    ? "a certificate in it is damaged" : "no certificate in it (expected -----BEGIN CERTIFICATE-----)");
         }
+        if (out.isEmpty()) {
+            throw new CertificateException("no certificate in it (expected -----BEGIN CERTIFICATE-----)");
+        }
+        return out;
     }
 
     /**
@@ -181,7 +198,8 @@ public final class TlsClient {
         }
     }
 
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+    /** The platform's X.509 trust manager over this key store (null: the JDK's authorities). */
+    public static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
         for (TrustManager tm : tmf.getTrustManagers()) {

@@ -208,7 +208,7 @@ class StepOutcomeTest {
                     .run(request(server.port(), Security.NONE, false), CheckListener.NONE);
             Finding tcp = step(result, StepId.TCP);
             assertThat(tcp.status()).isEqualTo(Status.WARN);
-            assertThat(tcp.summary()).contains("connected to 127.0.0.1").contains("IPv6 0:0:0:0:0:0:0:1");
+            assertThat(tcp.summary()).contains("connected to 127.0.0.1").contains("IPv6 [::1]:" + server.port());
             assertThat(tcp.details()).hasSize(2);
             assertThat(tcp.diagnosis().orElseThrow().cause().id()).isEqualTo("port_blocked_or_unreachable");
             assertThat(step(result, StepId.RCPT_TO).status()).isEqualTo(Status.PASS);

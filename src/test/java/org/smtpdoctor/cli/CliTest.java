@@ -40,7 +40,7 @@ class CliTest {
     @Test
     void aMissingCertificateFileIsAUsageError() {
         assertUsageError(Cli.run("check", "--host", "127.0.0.1", "--trust-cert", "/nonexistent.pem", "--no-auth"),
-                "cannot read a certificate from /nonexistent.pem (no such file)");
+                "cannot read a certificate from /nonexistent.pem: no such file");
     }
 
     @Test
@@ -120,6 +120,10 @@ class CliTest {
         assertThat(doc.get("target").get("port").asInt()).isPositive();
         assertThat(doc.get("target").get("security").asText()).isEqualTo("starttls");
         assertThat(doc.get("cause").asText()).isEqualTo("wrong_credentials");
+        JsonNode candidates = doc.get("diagnosis").get("candidates");
+        assertThat(candidates.isArray() && candidates.size() >= 1 && candidates.size() <= 3).as(candidates.toString()).isTrue();
+        assertThat(candidates.get(0).get("cause").asText()).isEqualTo("wrong_credentials");
+        assertThat(candidates.get(0).get("decide_by").asText()).isNotBlank();
         List<String> ids = new ArrayList<>();
         for (JsonNode step : doc.get("steps")) {
             ids.add(step.get("id").asText());

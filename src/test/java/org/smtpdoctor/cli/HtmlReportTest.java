@@ -31,7 +31,7 @@ class HtmlReportTest {
     @TempDir
     Path dir;
 
-    private static Document parse(String html) throws Exception {
+    static Document parse(String html) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
@@ -39,7 +39,7 @@ class HtmlReportTest {
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static void assertSelfContained(String html) throws Exception {
+    static void assertSelfContained(String html) throws Exception {
         Document doc = parse(html);
         for (String tag : new String[] {"script", "link", "img", "iframe", "object", "embed"}) {
             assertThat(doc.getElementsByTagName(tag).getLength()).as(tag).isZero();

@@ -37,7 +37,7 @@ class LabCommandTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("Stop with Ctrl-C."));
             String printed = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(printed).contains("  tenant      " + LabOAuth.TENANT, "  client id   " + LabOAuth.CLIENT_ID,
-                    "  secret      lab-secret   (any value works)", "--access-token-env LAB_TOKEN");
+                    "  secret      lab-secret   (the app's only secret: another gets AADSTS7000215", "--access-token-env LAB_TOKEN");
             Matcher authority = Pattern.compile("  authority   (http://127\\.0\\.0\\.1:\\d+) ").matcher(printed);
             assertThat(authority.find()).isTrue();
             String tokenUrl = authority.group(1) + "/" + LabOAuth.TENANT + "/oauth2/v2.0/token";
@@ -46,7 +46,7 @@ class LabCommandTest {
             HttpResponse<String> token = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(tokenUrl))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + LabOAuth.CLIENT_ID
-                            + "&client_secret=anything&scope=https%3A%2F%2Foutlook.office365.com%2F.default"))
+                            + "&client_secret=lab-secret&scope=https%3A%2F%2Foutlook.office365.com%2F.default"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(token.statusCode()).isEqualTo(200);
             assertThat(token.body()).contains("\"access_token\"");

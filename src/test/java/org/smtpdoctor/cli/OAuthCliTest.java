@@ -40,8 +40,10 @@ class OAuthCliTest {
 
     private String[] oauthArgs(String tenant, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("--tenant", tenant, "--client-id", OAuthServer.CLIENT,
-                "--client-secret-file", secretFile.toString(), "--authority", oauth.authority().base().toString(),
-                "--token-cache", dir.resolve("cache.json").toString()));
+                "--client-secret-file", secretFile.toString(), "--authority", oauth.authority().base().toString()));
+        if (!List.of(more).contains("--no-token-cache")) {
+            args.addAll(List.of("--token-cache", dir.resolve("cache.json").toString()));
+        }
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }

@@ -35,6 +35,22 @@ class PortsCliTest {
     }
 
     @Test
+    void aSilentPortTakesAboutOneTimeoutAndStaysOpenWithNothingSpeaking() throws Exception {
+        // Listening but never accepting: the kernel completes the handshake, then nothing is ever said.
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            Cli.Run run = Cli.run("ports", "127.0.0.1", "--ports", String.valueOf(silent.getLocalPort()), "--timeout", "2", "--json");
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+            assertThat(run.exit()).as(run.err()).isZero();
+            JsonNode port = new ObjectMapper().readTree(run.out()).get("ports").get(0);
+            assertThat(port.get("state").asText()).isEqualTo("open");
+            assertThat(port.get("service").asText()).isEqualTo("none");
+            // The help promises about one timeout (2 s) for the matrix: a greeting wait and a TLS try share it.
+            assertThat(took).isBetween(java.time.Duration.ofMillis(1500), java.time.Duration.ofMillis(3000));
+        }
+    }
+
+    @Test
     void noOpenPortIsExitOneAndABadPortIsAUsageError() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -33,6 +33,11 @@ class ProcessTest {
 
     /** Runs smtp-doctor with this text on standard input. */
     static Result runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
+        return runWithBytes(env, input.getBytes(StandardCharsets.UTF_8), args);
+    }
+
+    /** Runs smtp-doctor with these bytes on standard input. */
+    static Result runWithBytes(Map<String, String> env, byte[] input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main"));
         cmd.addAll(List.of(args));
@@ -42,7 +47,7 @@ class ProcessTest {
         Path err = Files.createTempFile("err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         Process p = pb.start();
-        p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().write(input);
         p.getOutputStream().close();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -19,7 +19,7 @@ class RelayCliTest {
         Cli.Run r = Cli.run("relay", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("--config", "--init", "--listen", "--allow", "--upstream", "--spool", "--check-config",
-                "hash-password", "Default 127.0.0.1:2525", "m365-oauth://", "mx://DOMAIN", "A password inside the URL is refused");
+                "hash-password", "127.0.0.1:2525: nothing on the network", "m365-oauth://", "mx://DOMAIN", "A password inside the URL is refused");
         assertThat(Cli.run("--help").out()).contains("relay");
         assertThat(Cli.run("relay", "hash-password", "--help").out()).contains("never an argument");
         assertThat(r.out()).contains("--spool-reserve", "5%", "SIGHUP reads", "exits 0");

@@ -63,7 +63,7 @@ class RelayLabTest {
 
     @Test
     void a_device_message_is_deferred_with_cause_and_fix_then_delivered_once_the_lab_is_healthy() throws Exception {
-        Peers.require("python3");
+        Peers.require("python3", "swaks");
         int port = freePort();
         relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
@@ -79,16 +79,45 @@ class RelayLabTest {
         Exec.Result sent = Exec.run(List.of("sh", "-c", python.group(1)), Duration.ofSeconds(30));
         assertThat(sent.ok()).as(sent.toString()).isTrue();
 
+        // The printed TLS 1.0 line: an old scanner (the lab in this process must not have locked TLS 1.0 out).
+        Matcher tls1 = Pattern.compile("(?m)^  (swaks .*--tls-protocol tlsv1.*)$").matcher(howTo);
+        assertThat(tls1.find()).isTrue();
+        Exec.Result old = Exec.run(List.of("sh", "-c", tls1.group(1)), Duration.ofSeconds(30));
+        assertThat(old.output()).as(old.toString()).contains("TLS started with cipher TLSv1:", "250 2.0.0 OK queued as");
+
         await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
         assertThat(out()).contains("relay: deferred", "535 5.7.3", "  fix 1: ").doesNotContain("message 1 arrived");
 
         OutputStream stdin = relay.getOutputStream();
         stdin.write("oauth-healthy\n".getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 1 arrived (Subject: scan)"));
-        assertThat(out()).contains("lab: now oauth-healthy");
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 2 arrived"));
+        assertThat(out()).contains("(Subject: scan)", "lab: now oauth-healthy");
         assertThat(err()).contains("event=deferred", "event=delivered")
                 .doesNotContain("lab-secret");
+    }
+
+    @Test
+    void a_graph_scenario_makes_the_labs_graph_the_upstream_deferred_then_delivered() throws Exception {
+        Peers.require("python3");
+        int port = freePort();
+        relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
+                "--lab", "graph-no-mail-send", "--listen", "127.0.0.1:" + port)
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> out().contains("Stop with Ctrl-C") || !relay.isAlive());
+        assertThat(relay.isAlive()).as(this::err).isTrue();
+        assertThat(out()).contains("through its Microsoft Graph at http://127.0.0.1:", "upstream    m365-graph://scanner@contoso.com?");
+        Matcher python = Pattern.compile("(?m)^  (python3 -c .*)$").matcher(out());
+        assertThat(python.find()).isTrue();
+        assertThat(Exec.run(List.of("sh", "-c", python.group(1)), Duration.ofSeconds(30)).ok()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
+        assertThat(out()).contains("Graph HTTP 403 ErrorAccessDenied", "  fix 1: ", "type graph-healthy");
+        OutputStream stdin = relay.getOutputStream();
+        stdin.write("graph-healthy\n".getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("lab mailbox scanner@contoso.com: message 1 arrived (Subject: scan)"));
+        assertThat(err()).doesNotContain("lab-secret").doesNotContainPattern("eyJ[\\w-]{10,}\\.");
     }
 
     @Test
@@ -104,5 +133,8 @@ class RelayLabTest {
         assertThat(check.exit()).as(check.err()).isZero();
         assertThat(check.out()).contains("upstream    m365-oauth://scanner@contoso.com?tenant=", "&host=127.0.0.1&port=",
                 "device      allow 127.0.0.0/8", "Configuration OK.");
+        Cli.Run graph = Cli.run("relay", "--lab", "graph-mailbox-out-of-scope", "--check-config");
+        assertThat(graph.exit()).as(graph.err()).isEqualTo(ExitCode.FAILED);
+        assertThat(graph.out()).contains("upstream    m365-graph://scanner@contoso.com?", "[oauth_scope_or_permission, ");
     }
 }

@@ -67,7 +67,7 @@ class SecretsInErrorsTest {
         Cli.Run run = Cli.run("chek", "--lab", "healthy");
         assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).startsWith("smtp-doctor: unknown command 'chek'. Did you mean check");
-        assertThat(Cli.run("relay", "stauts").err()).contains("unknown command 'stauts'. Did you mean status?");
+        assertThat(Cli.run("relay", "stauts").err()).contains("unknown command 'stauts'. Did you mean status");
     }
 
     @Test

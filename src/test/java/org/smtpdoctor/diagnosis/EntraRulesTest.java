@@ -44,6 +44,8 @@ class EntraRulesTest {
                         "wrong_credentials", "entra.client-assertion-time"),
                 row(7000218, "invalid_client", "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
                         "oauth_app_registration", "entra.client-credential-missing"),
+                row(700025, "invalid_client", "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+                        "oauth_app_registration", "entra.public-client-secret"),
                 row(700016, "unauthorized_client", "Application with identifier '00001111-aaaa-2222-bbbb-3333cccc4444' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
                         "oauth_app_registration", "entra.app-not-found"),
                 row(90002, "invalid_request", "Tenant 'contoso.example' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.",

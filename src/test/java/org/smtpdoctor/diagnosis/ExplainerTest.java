@@ -72,6 +72,10 @@ class ExplainerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("wrapped")
     void theEmbeddedReplyDecides(String name, String cause, String text) {
+        assertDecides(name, cause, text);
+    }
+
+    private static void assertDecides(String name, String cause, String text) {
         Diagnosis d = EXPLAINER.explain(text);
         assertThat(d.cause().id()).as("%s decided by %s on %s", name, d.ruleId(), d.matchedText()).isEqualTo(cause);
     }
@@ -97,6 +101,11 @@ class ExplainerTest {
                 + "530 5.7.1 Client was not authenticated");
         assertThat(d.cause()).isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
         assertThat(String.join(" ", d.remedies())).doesNotContain("smtp.office365.com");
+    }
+
+    @Test
+    void exchangeOnlinesOwnErrorNameMarksThePasteAsMicrosofts() {
+        assertThat(Vendor.fromText("Authentication unsuccessful, UserHasNoMailboxAndNoLicenseAssignedError")).isEqualTo(Vendor.MICROSOFT);
     }
 
     @Test
@@ -150,5 +159,109 @@ class ExplainerTest {
         Diagnosis d = EXPLAINER.explain(big.toString());
         assertThat(d.cause()).isEqualTo(Cause.RECIPIENT_INVALID);
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+    }
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(
+                // A reply code that exists only in AUTH (RFC 4954) decides the phase by itself.
+                Arguments.of("gmail-535-no-wrapper", "wrong_credentials",
+                        "Failed: 535-5.7.8 Username and Password not accepted. For more information, go to\n"
+                                + "535 5.7.8 https://support.google.com/mail/?p=BadCredentials - gsmtp"),
+                Arguments.of("phpmailer-client-server", "sender_not_authorized_sendas",
+                        "2019-03-01 10:00:00\tCLIENT -> SERVER: MAIL FROM:<info@example.org>\n"
+                                + "2019-03-01 10:00:00\tSERVER -> CLIENT: 553 5.7.1 <info@example.org>: Sender address rejected: "
+                                + "not owned by user web@example.org"),
+                Arguments.of("symfony-expected-code", "relay_denied_connector",
+                        "Expected response code \"250/251/252\" but got code \"554\", with message \"554 5.7.1 "
+                                + "<a@example.net>: Relay access denied\"."),
+                Arguments.of("mailkit-protocol-log", "tls_required_starttls",
+                        "C: MAIL FROM:<scanner@example.org>\nS: 530 5.7.0 Must issue a STARTTLS command first"),
+                Arguments.of("javamail-debug", "recipient_invalid",
+                        "DEBUG SMTP: trying to connect to host \"mail.example.org\", port 587\nRCPT TO:<nobody@example.org>\n"
+                                + "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown\n"
+                                + "DEBUG SMTP: Invalid Addresses"),
+                Arguments.of("postfix-smtpd-noqueue", "relay_denied_connector",
+                        "Jan 12 16:54:57 mail postfix/smtpd[16273]: NOQUEUE: reject: RCPT from unknown[192.0.2.7]: 454 4.7.1 "
+                                + "<x@example.net>: Relay access denied; from=<a@example.org> to=<x@example.net> proto=ESMTP"),
+                Arguments.of("transcript-without-line-breaks", "sender_not_authorized_sendas",
+                        ">> MAIL FROM:<a@example.org>  << 250 2.1.0 Ok  >> RCPT TO:<b@example.org>  << 553 5.7.1 <a@example.org>: "
+                                + "Sender address rejected: not owned by user c@example.org"),
+                Arguments.of("dotnet-words-name-the-code", "recipient_invalid",
+                        "System.Net.Mail.SmtpFailedRecipientException: Mailbox unavailable. The server response was: 5.1.1 "
+                                + "<nobody@example.org>: Recipient address rejected: User unknown in virtual mailbox table"),
+                Arguments.of("log-wrapped-mid-word", "tenant_smtp_auth_disabled",
+                        "Caused by: javax.mail.AuthenticationFailedException: 535 5.7.139 Authentication unsuccessful, SmtpClie\n"
+                                + "ntAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more informat\n"
+                                + "ion. [MW4PR04CA0165.namprd04.prod.outlook.com]"),
+                Arguments.of("mailkit-code-colon-text", "wrong_credentials",
+                        "MailKit.Security.AuthenticationException: 535: Incorrect authentication data"),
+                Arguments.of("lettre-permanent-error", "wrong_credentials",
+                        "permanent error (535): 5.7.8 Error: authentication failed: authentication failure"),
+                Arguments.of("curl-access-denied-code", "wrong_credentials", "curl: (67) Access denied: 535"),
+                Arguments.of("dotnet-mailbox-unavailable-is-its-name-for-550-not-the-server's-words", "unknown",
+                        "System.Net.Mail.SmtpException: Mailbox unavailable. The server response was: 5.7.3 Authentication unsuccessful"),
+                Arguments.of("auth-refused-for-starttls-says-why", "tls_required_starttls",
+                        "CONNECTED(00000003)\n---\n250-smtp.example.com\n250-STARTTLS\n250 SIZE 35882577\nAUTH LOGIN\n"
+                                + "530 5.7.0 Must issue a STARTTLS command first."),
+                Arguments.of("dotnet-response-without-enhanced-code", "port_blocked_or_unreachable",
+                        "System.Net.Mail.SmtpException: Service not available, closing transmission channel. The server response "
+                                + "was: Cannot connect to SMTP server 192.0.2.1 (192.0.2.1:25), connect error 10060"),
+                Arguments.of("postfix-dsn-field-is-not-a-reply", "port_blocked_or_unreachable",
+                        "postfix/smtp[143]: BB48359B: to=<a@example.org>, relay=none, delay=151, dsn=4.4.1, status=deferred "
+                                + "(connect to mx.example.org[192.0.2.3]:25: Connection timed out)"),
+                Arguments.of("http-status-is-not-a-reply", "oauth_token_invalid",
+                        "failed to obtain access token (status: 400 data: {\"error\":\"invalid_grant\"})"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void eachLayoutIsReadForItsReplyAndPhase(String name, String cause, String text) {
+        assertDecides(name, cause, text);
+    }
+
+    @Test
+    void microsoftsCatchAllRanksWhatTheSignInLogDecides() {
+        Diagnosis d = EXPLAINER.explain("535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause).containsExactly(Cause.WRONG_CREDENTIALS,
+                Cause.SMTP_AUTH_DISABLED_UNKNOWN_SCOPE, Cause.SECURITY_DEFAULTS_BLOCK);
+        assertThat(d.candidates().get(0).decideBy()).contains("sign-in log");
+        assertThat(d.candidates()).allSatisfy(c -> assertThat(c.why()).isNotBlank());
+    }
+
+    @Test
+    void anotherServersCatchAllOffersNoMicrosoftCandidate() {
+        Diagnosis d = EXPLAINER.explain("SMTP authentication was refused by the mail server");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).isNotEmpty().noneMatch(c -> c.cause().microsoftOnly());
+        Diagnosis exchange = EXPLAINER.explain("MailKit.Security.AuthenticationException: 535: 5.7.3 Authentication unsuccessful");
+        assertThat(exchange.candidates()).extracting(Candidate::cause).startsWith(Cause.WRONG_CREDENTIALS)
+                .noneMatch(Cause::microsoftOnly);
+    }
+
+    @Test
+    void aSureAnswerHasNoOtherCandidates() {
+        Diagnosis d = EXPLAINER.explain("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
+                + "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [SJ0PR03CA0123.namprd03.prod.outlook.com]");
+        assertThat(d.candidates()).extracting(Candidate::cause).containsExactly(Cause.TENANT_SMTP_AUTH_DISABLED);
+        assertThat(d.ambiguous()).isFalse();
+    }
+
+    @Test
+    void aTranscriptShowsWhatNoReplySays() {
+        // AUTH PLAIN without credentials refused at once: the password was never checked.
+        Diagnosis d = EXPLAINER.explain("> AUTH PLAIN\n< 535 Incorrect authentication data\ncurl: (67) Login denied");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.ruleId()).isEqualTo("transcript.auth-refused-before-credentials");
+        // STARTTLS accepted, then nothing: the handshake failed.
+        Diagnosis tls = EXPLAINER.explain("CLIENT -> SERVER: STARTTLS\nSERVER -> CLIENT: 220 2.0.0 Ready to start TLS\n"
+                + "SMTP Error: Could not connect to SMTP host.\nCLIENT -> SERVER: QUIT");
+        assertThat(tls.candidates()).extracting(Candidate::cause).startsWith(Cause.TLS_CERTIFICATE);
+        // A connection error on a port no mail server uses.
+        Diagnosis port = EXPLAINER.explain("Couldn't connect to host, port: smtp.example.org, 993; timeout -1");
+        assertThat(port.cause()).isEqualTo(Cause.CONFIG_HOST_OR_PORT);
+        // A stack frame's line number is not a port.
+        Diagnosis frame = EXPLAINER.explain("java.net.ConnectException: Connection timed out\n\tat Email.send(Email.java:1421)");
+        assertThat(frame.cause()).isEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
     }
 }

@@ -106,9 +106,52 @@ class KnowledgeBaseTest {
     }
 
     @Test
-    void placeholdersAreFilledOrShownAsSuch() {
+    void placeholdersAreFilledOrWordedInGeneral() {
         assertThat(KnowledgeBase.fill("Set-CASMailbox -Identity {user} on {host}", Map.of("user", "a@b.c")))
-                .isEqualTo("Set-CASMailbox -Identity a@b.c on <host>");
+                .isEqualTo("Set-CASMailbox -Identity a@b.c on the server");
+        assertThat(KnowledgeBase.fill("Users > {user|the device's account} > Mail", Map.of()))
+                .isEqualTo("Users > the device's account > Mail");
+        assertThat(KnowledgeBase.fill("Get-CASMailbox -Identity {user|$mailbox|the device's sign-in address}", Map.of()))
+                .isEqualTo("Get-CASMailbox -Identity $mailbox ($mailbox: the device's sign-in address)");
+        assertThat(KnowledgeBase.fill("Get-CASMailbox -Identity {user|$mailbox|the address}", Map.of("user", "a@b.c")))
+                .isEqualTo("Get-CASMailbox -Identity a@b.c");
+    }
+
+    @Test
+    void noRemedyShowsALiteralPlaceholder() {
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile("<[a-zA-Z][\\w .'()-]*>|\\{[a-z_]+[|}]");
+        for (Rule rule : KB.rules()) {
+            for (String remedy : rule.remedies() == null ? List.<String>of() : rule.remedies()) {
+                String filled = KnowledgeBase.fill(remedy, Map.of());
+                assertThat(literal.matcher(filled).find()).as("%s: %s", rule.id(), filled).isFalse();
+            }
+            for (Rule.Alternative a : rule.candidates() == null ? List.<Rule.Alternative>of() : rule.candidates()) {
+                assertThat(literal.matcher(a.why() + " " + (a.decideBy() == null ? "" : a.decideBy())).find())
+                        .as("%s candidate %s", rule.id(), a.cause()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void everyCauseSaysWhatDecidesIt() {
+        for (Cause c : Cause.values()) {
+            if (c != Cause.UNKNOWN) {
+                assertThat(KB.decideBy(c, Vendor.OTHER)).as(c.id()).isNotBlank();
+                assertThat(KB.decideBy(c, Vendor.MICROSOFT)).as(c.id()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void candidatesOfACatchAllAreRankedAndVendorAware() {
+        Reply catchAll = Reply.of(535, "5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]");
+        Diagnosis microsoft = KB.diagnose(Evidence.reply("auth", catchAll, Vendor.MICROSOFT, Map.of()));
+        assertThat(microsoft.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(microsoft.candidates()).hasSizeLessThanOrEqualTo(Diagnosis.MAX_CANDIDATES)
+                .extracting(Candidate::cause).startsWith(Cause.WRONG_CREDENTIALS).contains(Cause.SMTP_AUTH_DISABLED_UNKNOWN_SCOPE);
+        Diagnosis other = KB.diagnose(Evidence.reply("auth", Reply.of(535, "5.7.3 Authentication unsuccessful"), Vendor.OTHER,
+                Map.of()));
+        assertThat(other.candidates()).isNotEmpty().noneMatch(c -> c.cause().microsoftOnly());
     }
 
     @Test

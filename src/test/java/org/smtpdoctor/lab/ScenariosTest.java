@@ -15,7 +15,8 @@ class ScenariosTest {
                 "healthy", "tenant-smtp-auth-disabled", "mailbox-smtp-auth-disabled", "security-defaults",
                 "conditional-access", "wrong-password", "account-locked", "basic-auth-retired", "sendas-denied",
                 "throttled", "starttls-stripped", "oauth-healthy", "oauth-missing-permission", "oauth-wrong-audience",
-                "oauth-expired-token", "oauth-no-mailbox-permission");
+                "oauth-expired-token", "oauth-no-mailbox-permission", "graph-healthy", "graph-no-mail-send",
+                "graph-mailbox-out-of-scope", "graph-throttled", "graph-least-privilege", "graph-rbac-for-apps");
     }
 
     @Test
@@ -36,7 +37,13 @@ class ScenariosTest {
                 org.assertj.core.groups.Tuple.tuple("oauth-missing-permission", "oauth_scope_or_permission"),
                 org.assertj.core.groups.Tuple.tuple("oauth-wrong-audience", "oauth_token_invalid"),
                 org.assertj.core.groups.Tuple.tuple("oauth-expired-token", "oauth_token_invalid"),
-                org.assertj.core.groups.Tuple.tuple("oauth-no-mailbox-permission", "oauth_scope_or_permission"));
+                org.assertj.core.groups.Tuple.tuple("oauth-no-mailbox-permission", "oauth_scope_or_permission"),
+                org.assertj.core.groups.Tuple.tuple("graph-healthy", null),
+                org.assertj.core.groups.Tuple.tuple("graph-no-mail-send", "oauth_scope_or_permission"),
+                org.assertj.core.groups.Tuple.tuple("graph-mailbox-out-of-scope", "oauth_scope_or_permission"),
+                org.assertj.core.groups.Tuple.tuple("graph-throttled", "throttling_rate_limit"),
+                org.assertj.core.groups.Tuple.tuple("graph-least-privilege", null),
+                org.assertj.core.groups.Tuple.tuple("graph-rbac-for-apps", null));
     }
 
     @Test

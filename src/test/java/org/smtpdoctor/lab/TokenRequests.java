@@ -21,20 +21,32 @@ final class TokenRequests {
 
     /** POSTs grant_type=client_credentials to the token endpoint; returns the access_token. */
     static String clientCredentials(LabOAuth entra) throws IOException {
-        String form = "grant_type=client_credentials&client_id=" + entra.clientId() + "&client_secret="
-                + LabOAuth.CLIENT_SECRET + "&scope=" + URLEncoder.encode(LabOAuth.EXCHANGE_SCOPE, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(entra.tokenEndpoint()))
+        return clientCredentials(entra, LabOAuth.EXCHANGE_SCOPE);
+    }
+
+    /** The same for another scope (Graph's: {@link LabOAuth#GRAPH_SCOPE}). */
+    static String clientCredentials(LabOAuth entra, String scope) throws IOException {
+        HttpResponse<String> response = post(entra.authority(), entra.tenant(), "grant_type=client_credentials&client_id="
+                + entra.clientId() + "&client_secret=" + LabOAuth.CLIENT_SECRET + "&scope="
+                + URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new IOException("token endpoint answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        return body.get("access_token").asText();
+    }
+
+    /** POSTs this form to {@code authority/tenant/oauth2/v2.0/token}, with these extra headers (name, value, ...). */
+    static HttpResponse<String> post(String authority, String tenant, String form, String... headers) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(authority + "/" + tenant + "/oauth2/v2.0/token"))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("token endpoint answered " + response.statusCode() + ": " + response.body());
-            }
-            JsonNode body = new ObjectMapper().readTree(response.body());
-            return body.get("access_token").asText();
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

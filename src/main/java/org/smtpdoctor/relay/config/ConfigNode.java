@@ -37,11 +37,44 @@ sealed interface ConfigNode {
             }
             return read(parser, file);
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw ConfigException.at(file, line, "", "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw invalid(yaml, file, e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * What is wrong with a document the YAML parser refused, at the line of the problem (not
+     * of the construct around it, which SnakeYAML reports first): a tab in an indentation
+     * (YAML 1.2 section 6.1 allows only spaces, and editors insert tabs unseen) is named as
+     * such; otherwise the parser's problem in its own words.
+     */
+    private static ConfigException invalid(String yaml, String file, JsonProcessingException e) {
+        int tab = firstTabIndentedLine(yaml);
+        if (tab > 0) {
+            return ConfigException.at(file, tab, "", "tabs are not allowed for indentation in YAML: indent with spaces");
+        }
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+            return ConfigException.at(file, m.getProblemMark().getLine() + 1, "", "not valid YAML: " + m.getProblem());
+        }
+        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        return ConfigException.at(file, line, "", "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+
+    /** The first line (from 1) whose indentation holds a tab; 0 when none does. */
+    private static int firstTabIndentedLine(String yaml) {
+        List<String> lines = yaml.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            int indent = 0;
+            while (indent < l.length() && (l.charAt(indent) == ' ' || l.charAt(indent) == '\t')) {
+                indent++;
+            }
+            if (l.substring(0, indent).indexOf('\t') >= 0 && indent < l.length() && l.charAt(indent) != '#') {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     private static ConfigNode read(JsonParser parser, String file) throws IOException, ConfigException {

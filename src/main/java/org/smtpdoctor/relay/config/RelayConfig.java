@@ -19,12 +19,14 @@ import org.smtpdoctor.relay.spool.SpoolReserve;
  * @param bouncesTo  where bounce reports (DSNs) go instead of the original sender, if set
  * @param guard      how wide a device network may be (never an open relay by accident)
  * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
+ * @param admin      the admin console and /metrics, when configured
+ * @param alerts     when mail counts as stuck, and who hears of it
  * @param auth       how failed device logins slow down and lock out, and how many password checks run at once
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                           Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                          SpoolReserve spoolReserve, AuthLimits auth) {
+                          SpoolReserve spoolReserve, Optional<AdminConfig> admin, AlertsConfig alerts, AuthLimits auth) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -51,31 +53,45 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
     }
 
+    /** A configuration without a console, with the default alerts and AUTH limits. */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
+                Optional.empty(), AlertsConfig.DEFAULTS);
+    }
+
     /** A configuration with the default AUTH limits ({@link AuthLimits#DEFAULTS}). */
     public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                        List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
-                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                       SpoolReserve spoolReserve) {
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve,
+                       Optional<AdminConfig> admin, AlertsConfig alerts) {
         this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
-                AuthLimits.DEFAULTS);
+                admin, alerts, AuthLimits.DEFAULTS);
     }
 
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
         return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve, auth);
+                spoolReserve, admin, alerts, auth);
+    }
+
+    /** The same configuration with another console setting ({@code --admin}). */
+    public RelayConfig withAdmin(Optional<AdminConfig> replaced) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                spoolReserve, replaced, alerts, auth);
     }
 
     /** The same configuration with another spool reserve (the --spool-reserve flag). */
     public RelayConfig withSpoolReserve(SpoolReserve reserve) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                reserve, auth);
+                reserve, admin, alerts, auth);
     }
 
     /** The same configuration with other AUTH limits (tests). */
     public RelayConfig withAuth(AuthLimits limits) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve, limits);
+                spoolReserve, admin, alerts, limits);
     }
 
     /**
@@ -108,7 +124,47 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         if (!auth.equals(other.auth)) {
             changed.add("auth");
         }
+        if (!admin.equals(other.admin)) {
+            changed.add("admin");
+        }
+        if (!alerts.equals(other.alerts)) {
+            changed.add("alerts");
+        }
         return changed;
+    }
+
+    /**
+     * The same configuration with each listener's message size limit (EHLO SIZE, the 552 5.3.4 at
+     * MAIL FROM SIZE= and after DATA) no larger than the upstreams can send: a message the relay
+     * accepted and then could only bounce is worse than one the device is told about at once.
+     * The lowering is logged once, with its reason.
+     */
+    public RelayConfig limitedToUpstreams() {
+        long limit = Long.MAX_VALUE;
+        String why = null;
+        for (UpstreamUrl u : upstreams) {
+            java.util.OptionalLong l = u.maxMessageBytes();
+            if (l.isPresent() && l.getAsLong() < limit) {
+                limit = l.getAsLong();
+                why = u.maxMessageReason();
+            }
+        }
+        List<ListenerConfig> out = new ArrayList<>();
+        boolean lowered = false;
+        for (ListenerConfig l : listeners) {
+            if (l.maxMessageBytes() > limit) {
+                lowered = true;
+                out.add(new ListenerConfig(l.address(), l.port(), l.mode(), l.tlsVersions(), l.certificate(), limit,
+                        l.maxConnections(), l.maxConnectionsPerIp(), l.idleTimeout(), l.allowPlaintextAuth()));
+            } else {
+                out.add(l);
+            }
+        }
+        if (!lowered) {
+            return this;
+        }
+        org.smtpdoctor.relay.RelayEvents.warn("listener.size-limited", "max", limit, "reason", why);
+        return withListeners(out);
     }
 
     /**
@@ -174,38 +230,17 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
                 base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve(),
+                base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts(),
                 base == null ? AuthLimits.DEFAULTS : base.auth());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */
     static ListenerConfig listenFlag(String text) throws ConfigException {
-        String t = text.strip();
-        String host;
-        String port;
-        if (t.startsWith("[")) {
-            int close = t.indexOf("]:");
-            if (close < 0) {
-                throw new ConfigException("--listen " + t + ": expected [IPv6]:PORT");
-            }
-            host = t.substring(1, close);
-            port = t.substring(close + 2);
-        } else if (t.matches("\\d+")) {
-            host = "127.0.0.1";
-            port = t;
-        } else {
-            int colon = t.lastIndexOf(':');
-            if (colon < 0 || t.indexOf(':') != colon) {
-                throw new ConfigException("--listen " + t + ": expected HOST:PORT, e.g. 0.0.0.0:2525 or 192.168.1.10:25");
-            }
-            host = t.substring(0, colon);
-            port = t.substring(colon + 1);
+        try {
+            ListenAddress a = ListenAddress.parse(text, "0.0.0.0:2525 or 192.168.1.10:25", "0.0.0.0 for all IPv4 interfaces");
+            return ListenerConfig.defaults(a.host(), a.port());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--listen " + text.strip() + ": " + e.getMessage());
         }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-            throw new ConfigException("--listen " + t + ": the port must be 0-65535");
-        }
-        if (!RelayConfigReader.isIpLiteral(host)) {
-            throw new ConfigException("--listen " + t + ": the address must be an IP address (0.0.0.0 for all IPv4 interfaces)");
-        }
-        return ListenerConfig.defaults(host, Integer.parseInt(port));
     }
 }

@@ -51,7 +51,7 @@ public final class RelayConfigReader {
     private RelayConfig config(ConfigNode root) throws ConfigException {
         ConfigNode.Mapping top = mapping(root, "");
         keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "spool-reserve", "pacing",
-                "retry", "auth", "widest-network", NetworkGuard.OVERRIDE));
+                "retry", "auth", "widest-network", NetworkGuard.OVERRIDE, "admin", "alerts"));
         String hostName = optionalString(top, "host-name", "").orElse(RelayConfig.DEFAULT_HOST_NAME);
         if (!hostName.matches("[A-Za-z0-9.-]+")) {
             throw error(top, "", "host-name", "must be a host name (letters, digits, dots, hyphens)");
@@ -94,7 +94,7 @@ public final class RelayConfigReader {
         try {
             spoolDir = Path.of(spool);
         } catch (RuntimeException e) {
-            throw error(top, "", "spool", "not a valid path: " + e.getMessage());
+            throw error(top, "", "spool", "not a valid path: the file system refuses a character in it");
         }
         SpoolReserve reserve = SpoolReserve.DEFAULT;
         Optional<String> reserveText = optionalString(top, "spool-reserve", "");
@@ -151,7 +151,63 @@ public final class RelayConfigReader {
         if (upstreams.isEmpty()) {
             throw ConfigException.at(file, top.line(), "upstream", "at least one upstream URL is needed");
         }
-        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard, reserve, auth);
+        Optional<AdminConfig> admin = Optional.empty();
+        if (top.entries().containsKey("admin")) {
+            admin = Optional.of(admin(mapping(top.entries().get("admin"), "admin")));
+        }
+        AlertsConfig alerts = AlertsConfig.DEFAULTS;
+        if (top.entries().containsKey("alerts")) {
+            alerts = alerts(mapping(top.entries().get("alerts"), "alerts"));
+        }
+        return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard, reserve,
+                admin, alerts, auth);
+    }
+
+    private AdminConfig admin(ConfigNode.Mapping m) throws ConfigException {
+        keys(m, "admin", Set.of("listen", "user", "password-hash", "certificate", "tls"));
+        String address = "127.0.0.1";
+        int port = AdminConfig.DEFAULT_PORT;
+        Optional<String> listen = optionalString(m, "listen", "admin.");
+        if (listen.isPresent()) {
+            try {
+                ListenAddress hp = AdminConfig.parseListen(listen.get());
+                address = hp.host();
+                port = hp.port();
+            } catch (IllegalArgumentException e) {
+                throw error(m, "admin.", "listen", e.getMessage());
+            }
+        }
+        String user = optionalString(m, "user", "admin.").orElse(AdminConfig.DEFAULT_USER);
+        if (!user.matches("[A-Za-z0-9._@-]{1,64}")) {
+            throw error(m, "admin.", "user", "letters, digits and . _ @ - only");
+        }
+        Optional<PasswordHash> hash = Optional.empty();
+        if (m.entries().containsKey("password-hash")) {
+            try {
+                hash = Optional.of(PasswordHash.parse(requiredString(m, "password-hash", "admin.")));
+            } catch (IllegalArgumentException e) {
+                throw error(m, "admin.", "password-hash", e.getMessage() + " (never the password itself)");
+            }
+        }
+        CertificateSource certificate = new CertificateSource.SelfSigned();
+        if (m.entries().containsKey("certificate")) {
+            certificate = certificate(mapping(m.entries().get("certificate"), "admin.certificate"), "admin.certificate");
+        }
+        try {
+            return new AdminConfig(address, port, user, hash, certificate, bool(m, "tls", "admin.", false));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(file, m.line(), "admin", e.getMessage());
+        }
+    }
+
+    private AlertsConfig alerts(ConfigNode.Mapping m) throws ConfigException {
+        keys(m, "alerts", Set.of("stuck-after", "mail-to", "interval"));
+        Optional<String> to = optionalString(m, "mail-to", "alerts.");
+        if (to.isPresent() && !to.get().matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            throw error(m, "alerts.", "mail-to", "expected an address like it@contoso.com, got '" + to.get() + "'");
+        }
+        return new AlertsConfig(duration(m, "stuck-after", "alerts.", AlertsConfig.DEFAULTS.stuckAfter()), to,
+                duration(m, "interval", "alerts.", AlertsConfig.DEFAULTS.interval()));
     }
 
     private ListenerConfig listener(ConfigNode.Mapping m, String path) throws ConfigException {

@@ -25,6 +25,14 @@ import org.smtpdoctor.oauth.MicrosoftCloud;
  *       see {@link MicrosoftCloud}) sets the host, the sign-in authority and the token scope;
  *       {@code host=}, {@code port=}, {@code authority=} and {@code ca-file=} override them for
  *       the unusual cases (a test tenant, a TLS-inspecting proxy the admin trusts).</li>
+ *   <li>{@code m365-graph://MAILBOX?tenant=T&client-id=C} — Microsoft Graph {@code sendMail} as
+ *       MAILBOX with an app-only token for Graph (application permission Mail.Send, scoped to the
+ *       mailbox by RBAC for Applications or an application access policy); no SMTP AUTH at all.
+ *       The same credential parameters as m365-oauth ({@code client-cert=} is the certificate),
+ *       {@code cloud=} and {@code authority=}; {@code graph=} overrides the cloud's Graph
+ *       (https, or http to loopback for the lab); {@code save-to-sent-items=false} keeps no copy
+ *       in Sent Items and {@code large=refuse} refuses messages over one request (both change
+ *       what Mail permissions are needed, see docs/graph.md).</li>
  *   <li>{@code smtp://[USER@]HOST[:PORT]} (port 25, STARTTLS if offered),
  *       {@code smtp+starttls://} (587, STARTTLS required), {@code smtps://} (465, implicit
  *       TLS); with a USER, the password comes from {@code ?password-env=VAR} or
@@ -43,7 +51,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
 
     /** The upstream modes. */
     public enum Scheme {
-        M365_OAUTH("m365-oauth", 587), SMTP("smtp", 25), SMTP_STARTTLS("smtp+starttls", 587),
+        M365_OAUTH("m365-oauth", 587), M365_GRAPH("m365-graph", 443), SMTP("smtp", 25), SMTP_STARTTLS("smtp+starttls", 587),
         SMTPS("smtps", 465), MX("mx", 25);
 
         final String name;
@@ -65,10 +73,15 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     }
 
     private static final Set<String> OAUTH_PARAMETERS = Set.of("tenant", "client-id", "client-secret-env",
-            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "authority",
-            "cloud", "host", "port", "ca-file");
+            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "client-cert",
+            "client-cert-password-env", "client-cert-password-file", "authority", "cloud", "host", "port", "ca-file");
+    private static final Set<String> GRAPH_PARAMETERS = Set.of("tenant", "client-id", "client-secret-env",
+            "client-secret-file", "certificate", "certificate-password-env", "certificate-password-file", "client-cert",
+            "client-cert-password-env", "client-cert-password-file", "authority", "cloud", "graph", "ca-file",
+            "save-to-sent-items", "large");
     private static final Set<String> SMTP_PARAMETERS = Set.of("password-env", "password-file", "helo", "ca-file");
     private static final String EXAMPLES = "m365-oauth://relay@contoso.com?tenant=...&client-id=..., "
+            + "m365-graph://relay@contoso.com?tenant=...&client-id=..., "
             + "smtp+starttls://user@smtp.example.com:587?password-env=VAR, smtps://host, smtp://host or mx://contoso.com";
 
     public UpstreamUrl {
@@ -86,7 +99,7 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         Scheme scheme = Scheme.named(named).orElseThrow(() -> new IllegalArgumentException(
                 (named.matches("[A-Za-z][A-Za-z0-9+.-]{0,30}") ? "unknown upstream scheme '" + named + "'"
                         : "'" + redacted(t) + "' does not start with an upstream scheme")
-                        + "; use one of m365-oauth, smtp, smtp+starttls, smtps, mx"));
+                        + "; use one of m365-oauth, m365-graph, smtp, smtp+starttls, smtps, mx"));
         URI uri;
         try {
             // '@' in an m365-oauth mailbox is the user-info separator to URI: parse the
@@ -107,25 +120,14 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         }
         return switch (scheme) {
             case M365_OAUTH -> oauth(scheme, authority, parameters, t);
+            case M365_GRAPH -> graph(scheme, authority, parameters, t);
             case MX -> mx(scheme, authority, parameters, t);
             default -> smtp(scheme, authority, parameters, t);
         };
     }
 
     private static UpstreamUrl oauth(Scheme scheme, String authority, Map<String, String> parameters, String t) {
-        String mailbox = decode(authority);
-        if (!mailbox.matches("[^@\\s:]+@[^@\\s:]+\\.[^@\\s:]+")) {
-            throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs the mailbox to send as, like m365-oauth://relay@contoso.com?tenant=...&client-id=...");
-        }
-        unknown(parameters, OAUTH_PARAMETERS, t);
-        for (String required : new String[] {"tenant", "client-id"}) {
-            if (!parameters.containsKey(required) || parameters.get(required).isBlank()) {
-                throw new IllegalArgumentException("'" + redacted(t) + "': m365-oauth:// needs ?" + required + "=...");
-            }
-        }
-        if (parameters.containsKey("client-secret-env") && parameters.containsKey("client-secret-file")) {
-            throw new IllegalArgumentException("'" + redacted(t) + "': give client-secret-env or client-secret-file, not both");
-        }
+        String mailbox = app(scheme, authority, parameters, OAUTH_PARAMETERS, t);
         MicrosoftCloud cloud = cloud(parameters, t);
         String host = parameters.getOrDefault("host", cloud.smtpHost());
         if (!host.matches("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]")) {
@@ -136,15 +138,87 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
                 Optional.of(mailbox), Optional.of(mailbox), parameters, t);
     }
 
+    /**
+     * The mailbox of an app-only Microsoft upstream (m365-oauth, m365-graph), after checking that
+     * the parameters are known, name the tenant and app, and give at most one secret and one certificate.
+     */
+    private static String app(Scheme scheme, String authority, Map<String, String> parameters, Set<String> known, String t) {
+        String mailbox = decode(authority);
+        if (!mailbox.matches("[^@\\s:/]+@[^@\\s:/]+\\.[^@\\s:/]+")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': " + scheme.name + ":// needs the mailbox to send as, like "
+                    + scheme.name + "://relay@contoso.com?tenant=...&client-id=...");
+        }
+        unknown(parameters, known, t);
+        for (String required : new String[] {"tenant", "client-id"}) {
+            if (!parameters.containsKey(required) || parameters.get(required).isBlank()) {
+                throw new IllegalArgumentException("'" + redacted(t) + "': " + scheme.name + ":// needs ?" + required + "=...");
+            }
+        }
+        credentialParameters(parameters, t);
+        return mailbox;
+    }
+
+    /** Client secret or certificate: one of each kind at most ({@code client-cert} is {@code certificate}'s other name). */
+    private static void credentialParameters(Map<String, String> parameters, String t) {
+        if (parameters.containsKey("client-secret-env") && parameters.containsKey("client-secret-file")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': give client-secret-env or client-secret-file, not both");
+        }
+        if (parameters.containsKey("certificate") && parameters.containsKey("client-cert")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': give client-cert or certificate, not both (the same thing)");
+        }
+    }
+
+    private static UpstreamUrl graph(Scheme scheme, String authority, Map<String, String> parameters, String t) {
+        String mailbox = app(scheme, authority, parameters, GRAPH_PARAMETERS, t);
+        String save = parameters.getOrDefault("save-to-sent-items", "true").toLowerCase(Locale.ROOT);
+        if (!save.equals("true") && !save.equals("false")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': save-to-sent-items is true or false");
+        }
+        String large = parameters.getOrDefault("large", "upload").toLowerCase(Locale.ROOT);
+        if (!large.equals("upload") && !large.equals("refuse")) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': large is upload (a draft and upload sessions, Mail.ReadWrite)"
+                    + " or refuse (messages over 3 MB are refused, Mail.Send only)");
+        }
+        MicrosoftCloud cloud = cloud(parameters, t);
+        URI graph;
+        try {
+            graph = URI.create(parameters.getOrDefault("graph", cloud.graph().toString()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': graph= must be a URL like https://graph.microsoft.com");
+        }
+        String scheme2 = String.valueOf(graph.getScheme()).toLowerCase(Locale.ROOT);
+        if (graph.getHost() == null || !(scheme2.equals("https") || scheme2.equals("http"))) {
+            throw new IllegalArgumentException("'" + redacted(t) + "': graph= must be a URL like https://graph.microsoft.com");
+        }
+        int port = graph.getPort() > 0 ? graph.getPort() : scheme2.equals("http") ? 80 : 443;
+        return new UpstreamUrl(scheme, graph.getHost(), port, Optional.of(mailbox), Optional.of(mailbox), parameters, t);
+    }
+
     private static MicrosoftCloud cloud(Map<String, String> parameters, String t) {
         String name = parameters.getOrDefault("cloud", MicrosoftCloud.GLOBAL.id());
         return MicrosoftCloud.byId(name).orElseThrow(() -> new IllegalArgumentException(
                 "'" + redacted(t) + "': unknown cloud '" + name + "' (known: " + MicrosoftCloud.ids() + ")"));
     }
 
-    /** The Microsoft cloud of an {@code m365-oauth://} upstream ({@code cloud=}, worldwide by default); empty for others. */
+    /** The Microsoft cloud of an {@code m365-oauth://} or {@code m365-graph://} upstream ({@code cloud=}, worldwide by default); empty for others. */
     public Optional<MicrosoftCloud> cloud() {
-        return scheme == Scheme.M365_OAUTH ? Optional.of(cloud(parameters, text)) : Optional.empty();
+        return scheme == Scheme.M365_OAUTH || scheme == Scheme.M365_GRAPH ? Optional.of(cloud(parameters, text)) : Optional.empty();
+    }
+
+    /** The largest message this upstream can send at all, when it has such a limit (Graph's). */
+    public java.util.OptionalLong maxMessageBytes() {
+        if (scheme != Scheme.M365_GRAPH) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of("refuse".equalsIgnoreCase(parameters.get("large"))
+                ? org.smtpdoctor.graph.GraphMessage.SINGLE_REQUEST_MAX : org.smtpdoctor.graph.GraphMessage.GRAPH_MAX);
+    }
+
+    /** Why {@link #maxMessageBytes()} is what it is, for the log and check-config. */
+    public String maxMessageReason() {
+        return "refuse".equalsIgnoreCase(parameters.get("large"))
+                ? "the Microsoft Graph upstream " + redacted(text) + " sends one request of at most 4 MB (large=refuse)"
+                : "Exchange Online takes messages of at most 150 MB";
     }
 
     private static UpstreamUrl mx(Scheme scheme, String authority, Map<String, String> parameters, String t) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.MessageSink;
@@ -60,7 +62,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private static final DateTimeFormatter RFC5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     /** The device name of messages the relay itself queues (DSNs): no Received line, never a DSN about them. */
-    static final String SELF = "smtp-doctor";
+    public static final String SELF = "smtp-doctor";
 
     private final Spool spool;
     private final Optional<Path> statusDir;
@@ -72,11 +74,13 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private final ScheduledExecutorService statusWriter;
+    private final RelayObserver observer;
     private volatile boolean running = true;
     private boolean begun; // guarded by this
 
     private DeliveryWorker(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
-                           KnowledgeBase rules, DoubleSupplier random) {
+                           KnowledgeBase rules, DoubleSupplier random, RelayObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("no upstream to deliver to");
         }
@@ -101,7 +105,13 @@ public final class DeliveryWorker implements AutoCloseable {
      * @throws IllegalArgumentException when an upstream's secret cannot be read (the message says which)
      */
     public static DeliveryWorker start(RelayConfig config, Spool spool) {
-        DeliveryWorker w = prepare(config, spool, Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())));
+        return start(config, spool, RelayObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} every delivery outcome (the console, metrics). */
+    public static DeliveryWorker start(RelayConfig config, Spool spool, RelayObserver observer) {
+        DeliveryWorker w = prepare(config, spool, Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())),
+                DeliveryOptions.from(config), observer);
         w.begin();
         return w;
     }
@@ -117,17 +127,34 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** {@link #prepare(RelayConfig, Spool, List)} with other options than the configuration's. */
     public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams, DeliveryOptions options) {
+        return prepare(config, spool, upstreams, options, RelayObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} every delivery outcome (the console, metrics). */
+    public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams, DeliveryOptions options,
+                                         RelayObserver observer) {
         return new DeliveryWorker(spool, Optional.of(config.spoolDir()), upstreams, options,
-                KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble());
+                KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble(), observer);
     }
 
     public static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options) {
-        return start(spool, statusDir, upstreams, options, KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble());
+        return start(spool, statusDir, upstreams, options, RelayObserver.NONE);
+    }
+
+    public static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
+                                       RelayObserver observer) {
+        return start(spool, statusDir, upstreams, options, KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble(),
+                observer);
     }
 
     static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                                 KnowledgeBase rules, DoubleSupplier random) {
-        DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, rules, random);
+        return start(spool, statusDir, upstreams, options, rules, random, RelayObserver.NONE);
+    }
+
+    static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
+                                KnowledgeBase rules, DoubleSupplier random, RelayObserver observer) {
+        DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, rules, random, observer);
         w.begin();
         return w;
     }
@@ -341,7 +368,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         byte[] content = content(m, now);
         Transaction t = using.session().send(m.envelope().sender(), rcpts, content);
-        if (t.broken().isPresent() && t.mailFrom().isEmpty() && using.session().transactions() > 1) {
+        if (using.session().stale(t)) {
             // A reused session the server had closed meanwhile (its idle timeout): not the
             // message's fault and not worth a retry delay; once more on a fresh session.
             lane.closeSession();
@@ -357,16 +384,22 @@ public final class DeliveryWorker implements AutoCloseable {
         Instant done = options.clock().instant();
         Map<String, Classifier.Verdict> byRecipient = new LinkedHashMap<>();
         boolean throttled = false;
+        Optional<Duration> asked = Optional.empty();
         for (RecipientState r : due) {
             Transaction.Outcome o = t.outcome(r.recipient());
             Classifier.Verdict v = o instanceof Transaction.Replied replied
                     ? classifier.ofReply(route.upstream.vendor(), session.host(), replied.phase(), replied.reply())
+                    : o instanceof Transaction.Answered answered
+                    ? classifier.ofAnswer(route.upstream.vendor(), session.host(), answered.phase(), answered.answer())
                     : classifier.ofSession(route.upstream.vendor(), ((Transaction.Broken) o).failure());
             byRecipient.put(r.recipient(), v);
             throttled |= v.throttle();
+            if (v.retryAfter().isPresent()) {
+                asked = v.retryAfter();
+            }
         }
         // One throttling reply backs the whole upstream off once, however many recipients it hit.
-        Instant blockedUntil = throttled ? route.backOff(done) : Instant.MIN;
+        Instant blockedUntil = throttled ? route.backOff(done, asked) : Instant.MIN;
         Map<String, List<String>> groups = new LinkedHashMap<>();
         Map<String, Classifier.Verdict> verdicts = new LinkedHashMap<>();
         boolean delivered = false;
@@ -396,6 +429,7 @@ public final class DeliveryWorker implements AutoCloseable {
             } else {
                 RelayEvents.warn(event, fields);
             }
+            observe(event, m, g.getValue(), route, session.host(), v, done);
         }
         if (delivered && !throttled) {
             route.succeeded();
@@ -513,12 +547,26 @@ public final class DeliveryWorker implements AutoCloseable {
                 RelayEvents.warn(event, "id", id, "device", m.get().envelope().device(), "sender", sender(m.get()), "rcpt", group,
                         "upstream", route.upstream.name(), "host", f.host(), "reply", v.text(), "cause", v.cause().id(),
                         "attempts", m.get().attempts() + 1);
+                observe(event, m.get(), group, route, f.host(), v, now);
             }
         }
         Optional<QueuedMessage> after = spool.get(id);
         if (after.isPresent() && after.get().isFinished()) {
             finish(after.get(), route);
         }
+    }
+
+    private void observe(String event, QueuedMessage m, List<String> recipients, Route route, String host, Classifier.Verdict v,
+                         Instant at) {
+        RelayObserver.Outcome outcome = switch (event) {
+            case "delivered" -> RelayObserver.Outcome.DELIVERED;
+            case "failed" -> RelayObserver.Outcome.FAILED;
+            default -> RelayObserver.Outcome.DEFERRED;
+        };
+        boolean delivered = outcome == RelayObserver.Outcome.DELIVERED;
+        observer.delivery(new RelayObserver.Delivery(outcome, m.id(), m.envelope(), recipients, route.upstream.name(), host, v.text(),
+                delivered ? Optional.empty() : Optional.of(v.cause().id()), delivered ? Optional.empty() : v.diagnosis(),
+                m.attempts() + 1, at));
     }
 
     /** Every recipient final: the DSN owed for failed ones (never to the null sender), then removal. */

@@ -28,6 +28,10 @@ public final class Dsn {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final Pattern REPLY = Pattern.compile("^([2-5])(\\d\\d)(?:[ -]+([245]\\.\\d{1,3}\\.\\d{1,3}))?");
+    /** An answer known by its RFC 3463 code alone: the relay's own refusals for an HTTP upstream ("5.3.4 ..."). */
+    private static final Pattern ENHANCED = Pattern.compile("^([45]\\.\\d{1,3}\\.\\d{1,3}) ");
+    /** An HTTP upstream's answer as the spool keeps it: "Graph HTTP 403 ErrorSendAsDenied: ...". */
+    private static final Pattern HTTP = Pattern.compile("^(?:Graph )?HTTP ([1-5]\\d\\d)\\b");
     private static final int MAX_LINE = 900;
 
     private Dsn() {
@@ -43,13 +47,37 @@ public final class Dsn {
         if (m.find()) {
             return m.group(3) != null ? m.group(3) : m.group(1) + ".0.0";
         }
+        Matcher e = ENHANCED.matcher(lastReply);
+        if (e.find()) {
+            return e.group(1);
+        }
+        Matcher h = HTTP.matcher(lastReply);
+        if (h.find()) {
+            return httpStatus(Integer.parseInt(h.group(1)));
+        }
         return "4.4.7";
+    }
+
+    /**
+     * An HTTP upstream's refusal (Microsoft Graph) in RFC 3463 terms: 401/403 are a security or
+     * policy refusal (5.7.1), 404 a mailbox that does not exist (5.1.1), 413 too large (5.3.4),
+     * other 4xx a message the service could not take (5.6.0: the message's content); 429 and 5xx
+     * a recipient given up after temporary failures (4.4.7).
+     */
+    static String httpStatus(int status) {
+        return switch (status) {
+            case 401, 403 -> "5.7.1";
+            case 404 -> "5.1.1";
+            case 413 -> "5.3.4";
+            default -> status >= 400 && status < 500 && status != 408 && status != 429 ? "5.6.0" : "4.4.7";
+        };
     }
 
     /** RFC 3464 section 2.3.6: "smtp" for an SMTP reply; otherwise our own X- type. */
     static String diagnostic(String lastReply) {
         String text = clean(lastReply);
-        return REPLY.matcher(text).find() ? "smtp; " + text : "X-smtp-doctor; " + text;
+        // RFC 3464 section 2.3.6: the type says what the code is; Graph's answers are HTTP ones.
+        return REPLY.matcher(text).find() ? "smtp; " + text : HTTP.matcher(text).find() ? "X-http; " + text : "X-smtp-doctor; " + text;
     }
 
     /**

@@ -124,7 +124,8 @@ public record RelayStatus(Instant at, String hostName, boolean running, Queue qu
         return s.toString();
     }
 
-    static String age(Duration d) {
+    /** 90 s, 5 min, 5 h 3 min, 2 days 4 h: an age for people. */
+    public static String age(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s < 120) {
             return s + " s";

@@ -42,8 +42,16 @@ final class Route {
 
     /** The upstream throttled or could not be reached: every worker leaves it alone for a while. */
     synchronized Instant backOff(Instant now) {
+        return backOff(now, Optional.empty());
+    }
+
+    /** As {@link #backOff(Instant)}, for at least as long as the upstream asked (HTTP Retry-After). */
+    synchronized Instant backOff(Instant now, Optional<java.time.Duration> asked) {
         consecutive++;
         Instant until = now.plus(retry.upstreamBackoff(consecutive, random));
+        if (asked.isPresent() && now.plus(asked.get()).isAfter(until)) {
+            until = now.plus(asked.get());
+        }
         if (until.isAfter(blockedUntil)) {
             blockedUntil = until;
         }

@@ -234,7 +234,7 @@ public final class SmtpUpstream implements Upstream {
             if (auth.isPresent()) {
                 return refused(client, auth.get());
             }
-            return new Ready(new UpstreamSession(client, t.host(), clock.instant()));
+            return new Ready(new SmtpSession(client, t.host(), clock.instant()));
         } catch (TransportException e) {
             client.close();
             return new Refused(SessionFailure.event(t.host(), phase, event(e), e.getMessage()));

@@ -1,136 +1,42 @@
 package org.smtpdoctor.relay.deliver;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.smtpdoctor.smtp.Reply;
-import org.smtpdoctor.smtp.SmtpClient;
-import org.smtpdoctor.smtp.TransportException;
 
 /**
- * One open upstream session, ready for mail transactions; several messages may go through
- * it one after another (connection reuse). Lifecycle: made by {@link Upstream#open}, used
- * by one thread, {@link #close}d with QUIT. Not thread-safe.
+ * One open way to an upstream, ready to take messages one after another: an SMTP session
+ * ({@link SmtpSession}, connection reuse) or a Microsoft Graph mailbox ({@link GraphSession}).
+ * Lifecycle: made by {@link Upstream#open}, used by one thread, {@link #close}d. Not
+ * thread-safe, except {@link #abort}.
  */
-public final class UpstreamSession implements AutoCloseable {
+public interface UpstreamSession extends AutoCloseable {
 
-    private final SmtpClient client;
-    private final String host;
-    private final Instant opened;
-    private int transactions;
+    /** The host it leads to, for logs and the classifier. */
+    String host();
 
-    UpstreamSession(SmtpClient client, String host, Instant opened) {
-        this.client = client;
-        this.host = host;
-        this.opened = opened;
-    }
+    Instant opened();
 
-    public String host() {
-        return host;
-    }
+    /** Messages sent through it so far. */
+    int transactions();
 
-    public Instant opened() {
-        return opened;
-    }
-
-    public int transactions() {
-        return transactions;
-    }
-
-    public boolean isTls() {
-        return client.isTls();
-    }
-
-    /** True while another transaction may start: the wire is whole and no transaction is half done. */
-    public boolean usable() {
-        return !client.isBroken()
-                && (client.state() == SmtpClient.State.READY || client.state() == SmtpClient.State.AUTHENTICATED);
-    }
+    /** True while another message may go through it. */
+    boolean usable();
 
     /**
-     * One mail transaction: MAIL, RCPT for each recipient, and DATA with the content when at
-     * least one was accepted (otherwise RSET, so the session can go on). The content is sent
-     * as it is, dot-stuffed ({@link SmtpClient#data}). Never throws: a broken wire ends up in
-     * {@link Transaction#broken}, and the session is then not {@link #usable}.
+     * One message to these recipients. Never throws: what the upstream answered, per recipient,
+     * or where it broke, is in the {@link Transaction}.
      *
      * @param sender the reverse-path, empty for the null sender
      */
-    public Transaction send(String sender, List<String> recipients, byte[] content) {
-        transactions++;
-        Optional<Reply> mail = Optional.empty();
-        Map<String, Reply> rcpt = new LinkedHashMap<>();
-        try {
-            Reply m = client.mailFrom(sender, parameters(sender, recipients, content));
-            mail = Optional.of(m);
-            if (!m.isPositive()) {
-                return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
-            }
-            for (String r : recipients) {
-                rcpt.put(r, client.rcptTo(r));
-            }
-            if (rcpt.values().stream().noneMatch(Reply::isPositive)) {
-                client.rset();
-                return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
-            }
-            Reply data = client.data(content);
-            if (data.isIntermediate()) {
-                // Only a 354 is an invitation; anything else in 3xx is a protocol error.
-                client.close();
-            } else if (data.code() != 354 && client.state() != SmtpClient.State.READY) {
-                client.rset();
-            }
-            return new Transaction(mail, rcpt, Optional.of(data), Optional.empty());
-        } catch (TransportException e) {
-            client.close();
-            return new Transaction(mail, rcpt, Optional.empty(),
-                    Optional.of(SessionFailure.event(host, rcpt.isEmpty() ? "mail-from" : "data", SmtpUpstream.event(e), e.getMessage())));
-        }
-    }
+    Transaction send(String sender, List<String> recipients, byte[] content);
 
-    /**
-     * What the message needs declared, when the server offers it: 8-bit content (RFC 6152),
-     * its size (RFC 1870, so an oversized message is refused before it is sent), and
-     * non-ASCII addresses (RFC 6531).
-     */
-    private List<String> parameters(String sender, List<String> recipients, byte[] content) {
-        org.smtpdoctor.smtp.Capabilities caps = client.capabilities();
-        List<String> p = new java.util.ArrayList<>();
-        if (caps.has("8BITMIME") && has8bit(content)) {
-            p.add("BODY=8BITMIME");
-        }
-        if (caps.has("SIZE")) {
-            p.add("SIZE=" + content.length);
-        }
-        boolean utf8 = !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(sender)
-                || recipients.stream().anyMatch(r -> !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(r));
-        if (caps.has("SMTPUTF8") && utf8) {
-            p.add("SMTPUTF8");
-        }
-        return p;
-    }
+    /** Whether a broken transaction deserves one more try at once on a fresh session (a stale reused one). */
+    boolean stale(Transaction t);
 
-    private static boolean has8bit(byte[] content) {
-        for (byte b : content) {
-            if (b < 0) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** Cuts what is in progress; the one method another thread may call (shutdown). */
+    void abort();
 
-    /**
-     * Cuts the connection without QUIT; the one method another thread may call (to unblock a
-     * delivery at shutdown). A message cut before the reply to its final "." is not delivered.
-     */
-    public void abort() {
-        client.close();
-    }
-
-    /** QUIT and close; idempotent. */
+    /** Ends the session; idempotent. */
     @Override
-    public void close() {
-        client.quit();
-    }
+    void close();
 }

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.smtpdoctor.diagnosis.Vendor;
+import org.smtpdoctor.graph.GraphEndpoint;
+import org.smtpdoctor.graph.GraphHttp;
+import org.smtpdoctor.graph.GraphMailer;
 import org.smtpdoctor.net.MailDnsAnswer;
 import org.smtpdoctor.net.MailDnsMx;
 import org.smtpdoctor.oauth.Authority;
@@ -17,6 +20,7 @@ import org.smtpdoctor.oauth.MicrosoftCloud;
 import org.smtpdoctor.oauth.TokenClient;
 import org.smtpdoctor.oauth.TokenException;
 import org.smtpdoctor.relay.config.UpstreamUrl;
+import org.smtpdoctor.smtp.Redactor;
 import org.smtpdoctor.smtp.Secret;
 import org.smtpdoctor.tls.TlsClient;
 
@@ -72,6 +76,7 @@ public final class Upstreams {
             }
             case MX -> new SmtpUpstream(url.toString(), url.host(), Optional.empty(), () -> mxTargets(url.host(), s),
                     SmtpUpstream.TlsMode.OPPORTUNISTIC, new Credentials.None(), tls, s.timeouts(), ehlo(url, s), s.resolver(), s.clock(), Vendor.OTHER);
+            case M365_GRAPH -> graph(url, s);
             case M365_OAUTH -> {
                 String mailbox = url.mailbox().orElseThrow();
                 Credentials.OAuth oauth = oauth(url, mailbox, s);
@@ -129,9 +134,53 @@ public final class Upstreams {
         return secret(url, s, "password-env", "password-file", "the upstream password");
     }
 
-    static Credentials.OAuth oauth(UpstreamUrl url, String mailbox, UpstreamSettings s) {
+    /**
+     * {@code m365-graph://}: an app-only token for the cloud's Graph ({@code graph=} overrides
+     * where Graph is, for the lab and tests), HTTP with the settings' timeouts (connect; reply
+     * for each request; the whole-transaction bound for uploads) and the URL's extra anchors.
+     */
+    private static GraphUpstream graph(UpstreamUrl url, UpstreamSettings s) {
         var p = url.parameters();
         MicrosoftCloud cloud = url.cloud().orElseThrow();
+        GraphEndpoint endpoint;
+        try {
+            endpoint = GraphEndpoint.of(p.getOrDefault("graph", cloud.graph().toString()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(url + ": " + e.getMessage());
+        }
+        String mailbox = url.mailbox().orElseThrow();
+        Credentials.OAuth oauth = credentials(url, mailbox, s, cloud, p.containsKey("graph") && !p.containsKey("cloud")
+                ? graphScope(endpoint) : cloud.graphScope());
+        GraphHttp http = new GraphHttp(s.timeouts().connect(), s.timeouts().read(), trust(url, s), new Redactor());
+        GraphMailer.Settings settings = new GraphMailer.Settings(endpoint, mailbox,
+                !"false".equalsIgnoreCase(p.getOrDefault("save-to-sent-items", "true")),
+                "refuse".equalsIgnoreCase(p.getOrDefault("large", "upload")) ? GraphMailer.Large.REFUSE : GraphMailer.Large.UPLOAD,
+                s.timeouts().overall());
+        return new GraphUpstream(url.toString(), new GraphMailer(http, settings, GraphUpstream.bearer(oauth)), oauth, http, s.clock());
+    }
+
+    /**
+     * The scope for a Graph given by URL: the cloud's Graph scope when it is one of the clouds'
+     * Graph hosts, else (the lab) the worldwide one, which is what a lab's Entra issues Graph tokens for.
+     */
+    private static String graphScope(GraphEndpoint endpoint) {
+        for (MicrosoftCloud c : MicrosoftCloud.values()) {
+            if (c.graph().equals(endpoint.base())) {
+                return c.graphScope();
+            }
+        }
+        return MicrosoftCloud.GLOBAL.graphScope();
+    }
+
+    static Credentials.OAuth oauth(UpstreamUrl url, String mailbox, UpstreamSettings s) {
+        MicrosoftCloud cloud = url.cloud().orElseThrow();
+        return credentials(url, mailbox, s, cloud, cloud.appOnlyScope());
+    }
+
+    /** An app-only token source for the URL's app and credential, for one scope (Exchange's or Graph's). */
+    private static Credentials.OAuth credentials(UpstreamUrl url, String mailbox, UpstreamSettings s, MicrosoftCloud cloud,
+                                                 String scope) {
+        var p = url.parameters();
         Authority authority;
         try {
             authority = new Authority(p.containsKey("authority") ? URI.create(p.get("authority")) : cloud.authority(), p.get("tenant"));
@@ -139,12 +188,13 @@ public final class Upstreams {
             throw new IllegalArgumentException(url + ": " + e.getMessage());
         }
         ClientCredential credential;
-        if (p.containsKey("certificate")) {
-            Optional<Secret> certPassword = p.containsKey("certificate-password-env") || p.containsKey("certificate-password-file")
-                    ? Optional.of(secret(url, s, "certificate-password-env", "certificate-password-file", "the certificate password"))
+        String prefix = p.containsKey("client-cert") ? "client-cert" : "certificate";
+        if (p.containsKey(prefix)) {
+            Optional<Secret> certPassword = p.containsKey(prefix + "-password-env") || p.containsKey(prefix + "-password-file")
+                    ? Optional.of(secret(url, s, prefix + "-password-env", prefix + "-password-file", "the certificate password"))
                     : Optional.empty();
             try {
-                credential = CertificateFile.load(Path.of(p.get("certificate")), certPassword);
+                credential = CertificateFile.load(Path.of(p.get(prefix)), certPassword);
             } catch (TokenException e) {
                 throw new IllegalArgumentException(url + ": " + e.getMessage());
             }
@@ -152,21 +202,12 @@ public final class Upstreams {
             credential = new ClientCredential.ClientSecret(secret(url, s, "client-secret-env", "client-secret-file", "the client secret"));
         } else {
             throw new IllegalArgumentException(url + ": the relay needs an app-only token: add client-secret-env=VAR,"
-                    + " client-secret-file=PATH or certificate=PATH");
+                    + " client-secret-file=PATH or certificate=PATH (also called client-cert=PATH)");
         }
         TokenClient client = new TokenClient(authority, p.get("client-id"), s.tokenTimeout());
         // No token cache on disk: an app-only token costs one request an hour, and a relay's
         // token should not outlive the process in a file.
-        return new Credentials.OAuth(mailbox, () -> new EntraTokenSource(client, Optional.of(credential), Optional.empty(),
-                new TokenClient.DeviceCodeListener() {
-                    @Override
-                    public void waiting(TokenClient.DeviceCode code, java.time.Duration left) {
-                    }
-
-                    @Override
-                    public void signedIn(TokenClient.DeviceCode code) {
-                    }
-                }, s.clock(), cloud));
+        return new Credentials.OAuth(mailbox, () -> EntraTokenSource.appOnly(client, credential, Optional.empty(), s.clock(), scope));
     }
 
     private static Secret secret(UpstreamUrl url, UpstreamSettings s, String envKey, String fileKey, String what) {

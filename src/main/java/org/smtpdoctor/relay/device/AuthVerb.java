@@ -64,10 +64,12 @@ final class AuthVerb extends RelayVerb {
         }
         if (!listener.offersAuth(session)) {
             boolean noAccounts = !listener.policy().hasAccounts();
+            String reason = noAccounts
+                    ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
+                    : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener";
+            listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "auth.refused", reason);
             refuse(smtp, session, session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED,
-                    "auth.refused", "mechanism", mechanism, "reason", noAccounts
-                            ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
-                            : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener");
+                    "auth.refused", "mechanism", mechanism, "reason", reason);
             return;
         }
         Optional<Instant> locked = listener.authThrottle().lockedOut(session.client());
@@ -95,6 +97,7 @@ final class AuthVerb extends RelayVerb {
             session.authenticated(device.get(), user);
             RelayEvents.info("auth.succeeded", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "user", user, "device", device.get().name(), "mechanism", mechanism);
+            listener.observer().authSucceeded(listener.peer(session), user, device.get().name());
             smtp.sendResponse(RelayReplies.AUTH_OK);
             return;
         }
@@ -104,10 +107,11 @@ final class AuthVerb extends RelayVerb {
     /** A wrong user or password: counted for the connection and the address, the answer slowed down or the address locked out. */
     private void failed(Session smtp, DeviceSession session, String user, String mechanism) throws IOException {
         int failures = session.authFailed();
+        listener.observer().authFailed(listener.peer(session), user);
         AuthThrottle.Failure f = listener.authThrottle().failed(session.client());
         String reply = f.lockedUntil().isPresent() ? RelayReplies.AUTH_LOCKED_OUT
                 : failures >= MAX_FAILURES ? RelayReplies.TOO_MANY_AUTH_FAILURES : RelayReplies.AUTH_INVALID;
-        if (!f.delay().isZero() && f.lockedUntil().isEmpty() && !session.pause(f.delay())) {
+        if (!f.delay().isZero() && f.lockedUntil().isEmpty() && session.pause(f.delay())) {
             smtp.quit(); // the relay is stopping and answered 421 while the answer waited
             return;
         }
@@ -145,10 +149,10 @@ final class AuthVerb extends RelayVerb {
 
     private Optional<String> challenge(String challenge, Session smtp, DeviceSession session) throws IOException {
         smtp.sendResponse(challenge);
-        if (!session.awaiting(DeviceSession.Phase.WAITING)) { // the device may take its time; a shutdown need not wait for it
+        // The device may take its time; a shutdown need not wait for it.
+        if (session.awaiting(DeviceSession.Phase.WAITING)) {
             listener.sayShutdown(smtp, session);
-            smtp.quit();
-            return Optional.empty();
+            throw new IOException("the relay is shutting down");
         }
         String line = smtp.getReader().readLine();
         if (!session.working()) {

@@ -56,7 +56,7 @@ final class DataVerb extends RelayVerb {
         DeviceInputStream device = ((DeviceSocket) smtp.getSocket()).deviceInput();
         try (MessageBuffer content = new MessageBuffer()) {
             boolean complete;
-            if (!session.awaiting(DeviceSession.Phase.DATA)) {
+            if (session.awaiting(DeviceSession.Phase.DATA)) {
                 // The relay began stopping between the 354 and here: the device hears 421 now rather than after an idle timeout.
                 incomplete(session, transaction, content, SHUTDOWN);
                 listener.sayShutdown(smtp, session);
@@ -139,6 +139,7 @@ final class DataVerb extends RelayVerb {
     private String finish(DeviceSession session, MailTransaction transaction, MessageBuffer content) throws IOException {
         DeviceRule device = session.device().orElseThrow(); // RCPT accepted someone: it is a device
         if (content.oversized()) {
+            refused(session, device, "too big: " + content.declaredSize() + " bytes");
             return logRefusal(session, RelayReplies.MESSAGE_TOO_BIG, "message.refused", "sender", transaction.sender(),
                     "size", content.declaredSize(), "reason", "too big");
         }
@@ -146,11 +147,13 @@ final class DataVerb extends RelayVerb {
         byte[] head = content.head();
         MessagePreparer.Headers headers = MessagePreparer.headers(head);
         if (headers.truncated(head)) {
+            refused(session, device, "header section too big");
             return logRefusal(session, RelayReplies.HEADER_TOO_BIG, "message.refused", "sender", transaction.sender(),
                     "reason", "header section too big");
         }
         Optional<OriginatorCheck.Refusal> refusal = OriginatorCheck.refusal(headers, device);
         if (refusal.isPresent()) {
+            refused(session, device, refusal.get().reason());
             return logRefusal(session, refusal.get().reply(), "message.refused", "sender", transaction.sender(),
                     "from", refusal.get().address().orElse(null), "reason", refusal.get().reason());
         }
@@ -165,9 +168,11 @@ final class DataVerb extends RelayVerb {
                 content.from(Math.min(prepared.bodyOffset(), head.length)))) {
             queueId = listener.sink().accept(envelope, message);
         } catch (SpoolFullException e) {
+            refused(session, device, "spool full: " + e.getMessage());
             return logRefusal(session, RelayReplies.SPOOL_FULL, "message.refused", "sender", sender, "reason", "spool full",
                     "detail", e.getMessage());
         } catch (IOException e) {
+            refused(session, device, "storage failed: " + e.getMessage());
             return logRefusal(session, RelayReplies.STORAGE_FAILED, "message.refused", "sender", sender, "reason", "storage failed",
                     "detail", e.getMessage());
         }
@@ -175,6 +180,7 @@ final class DataVerb extends RelayVerb {
                 "client", session.clientIp(), "device", device.name(), "user", session.authUser().orElse(null),
                 "sender", sender, "original_from", device.rewriteFrom().isPresent() ? fromAddress.orElse("") : null,
                 "recipients", transaction.recipients(), "size", content.size());
+        listener.observer().queued(listener.peer(session), queueId, envelope, content.size());
         return RelayReplies.queued(queueId);
     }
 
@@ -182,5 +188,10 @@ final class DataVerb extends RelayVerb {
         RelayEvents.warn("message.incomplete", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                 "device", session.device().map(DeviceRule::name).orElse(null), "sender", transaction.sender(),
                 "received_bytes", content.size(), "reason", reason);
+        listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "message.incomplete", reason);
+    }
+
+    private void refused(DeviceSession session, DeviceRule device, String reason) {
+        listener.observer().refused(listener.peer(session), Optional.of(device.name()), "message.refused", reason);
     }
 }

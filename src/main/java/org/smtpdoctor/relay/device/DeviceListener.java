@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
@@ -62,6 +64,7 @@ final class DeviceListener implements AutoCloseable {
     private final MessagePreparer preparer;
     private final AuthThrottle authThrottle;
     private final PasswordChecks passwordChecks;
+    private final RelayObserver observer;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -75,7 +78,8 @@ final class DeviceListener implements AutoCloseable {
     private SMTPServer smtp;
 
     private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                           AuthThrottle authThrottle, PasswordChecks passwordChecks) {
+                           AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.hostName = hostName;
         this.policy = policy;
@@ -101,10 +105,11 @@ final class DeviceListener implements AutoCloseable {
      * @param tls null for a plain listener
      * @param authThrottle   the relay's failed-AUTH registry (shared by its listeners)
      * @param passwordChecks the relay's bound on concurrent password checks (shared)
+     * @param observer       told what devices do here (the console, metrics)
      */
     static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                                AuthThrottle authThrottle, PasswordChecks passwordChecks) throws IOException {
-        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, authThrottle, passwordChecks);
+                                AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, authThrottle, passwordChecks, observer);
         SMTPServer smtp = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
                 .hostName(hostName)
@@ -203,6 +208,15 @@ final class DeviceListener implements AutoCloseable {
 
     MessagePreparer preparer() {
         return preparer;
+    }
+
+    /** Told what devices do here (never null). */
+    RelayObserver observer() {
+        return observer;
+    }
+
+    RelayObserver.Peer peer(DeviceSession session) {
+        return new RelayObserver.Peer(name(), session.id(), session.clientIp());
     }
 
     AuthThrottle authThrottle() {
@@ -351,12 +365,14 @@ final class DeviceListener implements AutoCloseable {
                     RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
                             "client", client.getHostAddress(), "reason", reason.substring(6),
                             "connections", all, "from_client", fromIp);
+                    observer.connectionRefused(name(), client.getHostAddress(), reason.substring(6));
                     return SessionAcceptance.failure(421, reason);
                 }
                 DeviceSession session = session(smtp);
                 RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
                         "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
                         "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
+                observer.connectionOpened(peer(session), session.device().map(DeviceRule::name));
                 return SessionAcceptance.success();
             }
 
@@ -369,6 +385,9 @@ final class DeviceListener implements AutoCloseable {
                 if (gone != null) {
                     RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
                             "reason", gone.toldShutdown() ? "the relay is stopping" : null);
+                    SSLSocket tls = smtp.getSocket() instanceof DeviceSocket d ? d.tls() : null;
+                    observer.connectionClosed(peer(gone), tls == null ? Optional.empty()
+                            : Optional.of(new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite())));
                 }
                 synchronized (ended) {
                     ended.notifyAll();
@@ -405,6 +424,7 @@ final class DeviceListener implements AutoCloseable {
                         RelayEvents.warn("connection.refused", "listener", name(), "client", client,
                                 "reason", RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP.substring(6), "from_client", fromIp + 1,
                                 "action", "closed before the TLS handshake");
+                        observer.connectionRefused(name(), client, RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP.substring(6));
                         raw.close();
                         continue;
                     }
@@ -417,13 +437,15 @@ final class DeviceListener implements AutoCloseable {
                             late.cancel();
                             RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
                                     "cipher", s.getCipherSuite());
+                            observer.tlsStarted(name(), client, new RelayObserver.Tls(s.getProtocol(), s.getCipherSuite()));
                         }
 
                         @Override
                         public void failed(IOException e) {
-                            RelayEvents.warn("tls.failed", "listener", name(), "client", client,
-                                    "reason", late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage(),
-                                    "hint", ListenerTls.hint(config, e));
+                            String hint = ListenerTls.hint(config, e);
+                            String reason = late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage();
+                            RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", reason, "hint", hint);
+                            observer.tlsFailed(name(), client, String.valueOf(reason), Optional.ofNullable(hint));
                             late.cancel();
                         }
                     }, deadlines(tlsSocket, client));

@@ -162,13 +162,14 @@ final class DeviceSession {
     /**
      * Session thread, inside a command: waits {@code delay} before answering (a failed AUTH slowed
      * down), as if waiting for the device, so that a shutdown answers 421 at once instead of waiting
-     * for the pause. False when the shutdown did: do not answer. No pause once the relay is stopping.
+     * for the pause. True when the shutdown did (as {@link #awaiting}): do not answer. No pause once
+     * the relay is stopping.
      */
     boolean pause(java.time.Duration delay) {
         long until = System.nanoTime() + delay.toNanos();
         synchronized (lock) {
             if (shuttingDown) {
-                return true; // no pause: the answer goes now, and the 421 after it (endCommand)
+                return false; // no pause: the answer goes now, and the 421 after it (endCommand)
             }
             phase = Phase.WAITING;
             try {
@@ -179,10 +180,10 @@ final class DeviceSession {
                 Thread.currentThread().interrupt();
             }
             if (told) {
-                return false;
+                return true;
             }
             phase = Phase.COMMAND;
-            return true;
+            return false;
         }
     }
 
@@ -231,18 +232,17 @@ final class DeviceSession {
 
     /**
      * Session thread, inside a command: now waiting for the device ({@link Phase#WAITING} or
-     * {@link Phase#DATA}). False when the relay began stopping while the command was at work (the
-     * shutdown left the 421 to this thread): the caller says it now ({@link
-     * DeviceListener#sayShutdown}) instead of waiting, e.g. for DATA content after its 354.
+     * {@link Phase#DATA}). True when the relay began stopping while the command worked (its
+     * shutdown left the 421 to this thread): the caller answers 421 now instead of waiting.
      */
     boolean awaiting(Phase p) {
         synchronized (lock) {
             phase = p;
             if (shuttingDown && !told) {
                 told = true;
-                return false;
+                return true;
             }
-            return true;
+            return false;
         }
     }
 

@@ -57,6 +57,8 @@ final class EnvelopeVerbs {
             }
             Optional<DeviceRule> device = session.device();
             if (device.isPresent() && !DevicePolicy.senderAllowed(device.get(), sender.get())) {
+                listener.observer().refused(listener.peer(session), Optional.of(device.get().name()), "sender.denied",
+                        "sender " + sender.get() + " is not one this device may use");
                 refuse(smtp, session, RelayReplies.SENDER_DENIED, "sender.denied", "sender", sender.get());
                 return;
             }
@@ -92,6 +94,8 @@ final class EnvelopeVerbs {
             Optional<DevicePolicy.Refusal> refusal = listener.policy().recipient(session.device(), session.client(), recipient.get());
             if (refusal.isPresent()) {
                 session.replace(transaction.get().withRefusal());
+                listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "relay.denied",
+                        refusal.get().name().toLowerCase(java.util.Locale.ROOT) + ": " + recipient.get());
                 refuse(smtp, session, switch (refusal.get()) {
                     case NOT_A_DEVICE_AUTH_POSSIBLE -> RelayReplies.AUTH_REQUIRED;
                     case NOT_A_DEVICE -> RelayReplies.RELAY_DENIED;

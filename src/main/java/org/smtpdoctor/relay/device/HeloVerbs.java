@@ -28,6 +28,7 @@ final class HeloVerbs {
         @Override
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
             session.greet(argument, false);
+            listener.observer().greeted(listener.peer(session), argument);
             smtp.sendResponse("250 " + listener.hostName() + " Hello " + session.clientIp());
         }
     }
@@ -40,6 +41,7 @@ final class HeloVerbs {
         @Override
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
             session.greet(argument, true);
+            listener.observer().greeted(listener.peer(session), argument);
             List<String> lines = new ArrayList<>();
             lines.add(listener.hostName() + " Hello " + session.clientIp());
             lines.add("SIZE " + listener.config().maxMessageBytes());

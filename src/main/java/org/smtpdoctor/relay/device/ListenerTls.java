@@ -2,11 +2,9 @@ package org.smtpdoctor.relay.device;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -83,44 +81,58 @@ final class ListenerTls {
      * @throws ConfigException when a certificate, key or password cannot be read
      */
     static ListenerTls of(ListenerConfig listener, String hostName) throws ConfigException {
-        CertificateSource source = listener.certificate();
         try {
-            if (source instanceof CertificateSource.Pem pem) {
-                List<X509Certificate> chain = readCertificates(pem.certificate());
-                PrivateKey key = readKey(pem.key());
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                store.load(null, null);
-                char[] none = new char[0];
-                store.setKeyEntry("server", key, none, chain.toArray(X509Certificate[]::new));
-                return new ListenerTls(context(store, none), listener.tlsVersions(), listener.legacyTls(), chain.get(0));
-            }
-            if (source instanceof CertificateSource.Pkcs12 p12) {
-                char[] password = p12Password(p12);
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(p12.file())) {
-                    store.load(in, password);
-                } catch (IOException e) {
-                    throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file (" + e.getMessage() + "; a wrong password reads like this too)");
-                }
-                X509Certificate first = null;
-                for (String alias : java.util.Collections.list(store.aliases())) {
-                    if (store.isKeyEntry(alias)) {
-                        first = (X509Certificate) store.getCertificate(alias);
-                        break;
-                    }
-                }
-                if (first == null) {
-                    throw new ConfigException(p12.file() + ": the PKCS#12 file holds no private key");
-                }
-                return new ListenerTls(context(store, password), listener.tlsVersions(), listener.legacyTls(), first);
-            }
-            SelfSignedCertificate generated = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.RSA_2048,
-                    hostName, List.of(hostName, "localhost"), List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})),
-                    Clock.systemUTC());
-            return new ListenerTls(generated.serverContext(), listener.tlsVersions(), listener.legacyTls(), generated.certificate());
+            Loaded loaded = load(listener.certificate(), hostName);
+            return new ListenerTls(loaded.context(), listener.tlsVersions(), listener.legacyTls(), loaded.certificate());
         } catch (GeneralSecurityException | IOException e) {
             throw new ConfigException("listener " + listener + ": cannot set up TLS: " + e.getMessage());
         }
+    }
+
+    /** A server's key material: the context and the certificate it presents. */
+    record Loaded(SSLContext context, X509Certificate certificate) {}
+
+    /** Loads or generates a certificate from any of the sources a listener may name (the console uses it too). */
+    static Loaded load(CertificateSource source, String hostName) throws ConfigException, GeneralSecurityException, IOException {
+        if (source instanceof CertificateSource.Pem pem) {
+            List<X509Certificate> chain = readCertificates(pem.certificate());
+            PrivateKey key = readKey(pem.key());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] none = new char[0];
+            store.setKeyEntry("server", key, none, chain.toArray(X509Certificate[]::new));
+            return new Loaded(context(store, none), chain.get(0));
+        }
+        if (source instanceof CertificateSource.Pkcs12 p12) {
+            char[] password = p12Password(p12);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            byte[] p12Bytes;
+            try {
+                p12Bytes = org.smtpdoctor.io.TextInput.bytes(p12.file(), org.smtpdoctor.io.TextInput.CONFIG_BYTES);
+            } catch (org.smtpdoctor.io.InputException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            try {
+                store.load(new ByteArrayInputStream(p12Bytes), password);
+            } catch (IOException e) {
+                throw new ConfigException(p12.file() + ": cannot read the PKCS#12 file: a wrong password, or not a PKCS#12 file");
+            }
+            X509Certificate first = null;
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    first = (X509Certificate) store.getCertificate(alias);
+                    break;
+                }
+            }
+            if (first == null) {
+                throw new ConfigException(p12.file() + ": the PKCS#12 file holds no private key");
+            }
+            return new Loaded(context(store, password), first);
+        }
+        SelfSignedCertificate generated = SelfSignedCertificate.generate(SelfSignedCertificate.KeyAlgorithm.RSA_2048,
+                hostName, List.of(hostName, "localhost"), List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})),
+                Clock.systemUTC());
+        return new Loaded(generated.serverContext(), generated.certificate());
     }
 
     /**
@@ -198,15 +210,15 @@ final class ListenerTls {
 
     private static List<X509Certificate> readCertificates(Path file) throws ConfigException, IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = pemText(file, "certificate"); PEMParser pem = new PEMParser(reader)) {
             Object o;
             while ((o = pem.readObject()) != null) {
                 if (o instanceof X509CertificateHolder holder) {
                     chain.add(new JcaX509CertificateConverter().getCertificate(holder));
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such certificate file");
+        } catch (org.bouncycastle.util.encoders.DecoderException e) {
+            throw new ConfigException(file + ": a PEM block in it is damaged (cut, or edited by hand?)");
         }
         if (chain.isEmpty()) {
             throw new ConfigException(file + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
@@ -215,7 +227,7 @@ final class ListenerTls {
     }
 
     private static PrivateKey readKey(Path file) throws ConfigException, IOException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(reader)) {
+        try (Reader reader = pemText(file, "key"); PEMParser pem = new PEMParser(reader)) {
             Object o;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((o = pem.readObject()) != null) {
@@ -229,10 +241,22 @@ final class ListenerTls {
                     throw new ConfigException(file + ": the private key is encrypted; decrypt it (openssl pkey -in KEY -out PLAIN) or use a PKCS#12 file with password-env");
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such key file");
+        } catch (org.bouncycastle.util.encoders.DecoderException e) {
+            throw new ConfigException(file + ": a PEM block in it is damaged (cut, or edited by hand?)");
         }
         throw new ConfigException(file + ": no PEM private key in it");
+    }
+
+    /** A PEM file's text, in whatever encoding Windows tools wrote it (a BOM, UTF-16), bounded. */
+    private static Reader pemText(Path file, String what) throws ConfigException {
+        if (!Files.exists(file)) {
+            throw new ConfigException(file + ": no such " + what + " file");
+        }
+        try {
+            return new java.io.StringReader(org.smtpdoctor.io.TextInput.file(file, org.smtpdoctor.io.TextInput.CONFIG_BYTES));
+        } catch (org.smtpdoctor.io.InputException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static char[] p12Password(CertificateSource.Pkcs12 p12) throws ConfigException, IOException {

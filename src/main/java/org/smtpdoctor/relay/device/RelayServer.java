@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.ListenerConfig;
@@ -58,16 +59,34 @@ public final class RelayServer implements AutoCloseable {
      * @throws ConfigException when a certificate or key cannot be loaded
      * @throws IOException when a listener cannot bind its address and port
      */
+    /**
+     * Re-enables TLS 1.0/1.1 for this process's listeners now, for a caller that is about to make
+     * another TLS context before the relay starts (the in-process lab of {@code relay --lab}):
+     * the JDK reads its disabled protocols once, at the first TLS use.
+     */
+    public static void allowLegacyTls() {
+        ListenerTls.allowLegacyInProcess();
+    }
+
     public static RelayServer start(RelayConfig config, MessageSink sink) throws ConfigException, IOException {
-        return start(config, sink, Clock.systemUTC(), PasswordChecks.WAIT);
+        return start(config, sink, RelayObserver.NONE);
+    }
+
+    /** The same, telling {@code observer} what the devices do (the console, metrics). */
+    public static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer) throws ConfigException, IOException {
+        return start(config, sink, observer, Clock.systemUTC(), PasswordChecks.WAIT);
     }
 
     /**
      * @param clock for the failed-AUTH registry (tests move it)
      * @param checkWait how long a password check may wait for its turn ({@link PasswordChecks#WAIT})
      */
-    static RelayServer start(RelayConfig config, MessageSink sink, Clock clock, Duration checkWait) throws ConfigException, IOException {
+    static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer, Clock clock, Duration checkWait)
+            throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(observer, "observer");
+        // No device may hand over what no upstream could send (Graph with large=refuse: one 4 MB request).
+        config = config.limitedToUpstreams();
         if (config.listeners().stream().anyMatch(ListenerConfig::legacyTls)) {
             ListenerTls.allowLegacyInProcess();
         }
@@ -83,7 +102,8 @@ public final class RelayServer implements AutoCloseable {
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig l = config.listeners().get(i);
                 try {
-                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), authThrottle, passwordChecks));
+                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), authThrottle, passwordChecks,
+                            observer));
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " (" + bindFailure(e, l.port()) + ")", e);
                 }

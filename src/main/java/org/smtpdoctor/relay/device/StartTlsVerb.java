@@ -1,8 +1,10 @@
 package org.smtpdoctor.relay.device;
 
 import java.io.IOException;
+import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.ListenerMode;
 import org.subethamail.smtp.server.Session;
 
@@ -45,9 +47,11 @@ final class StartTlsVerb extends RelayVerb {
             tls = listener.tls().serverSocket(plain.raw(), plain.deviceInput().takeBuffered());
             tls.startHandshake();
         } catch (IOException e) {
+            String hint = ListenerTls.hint(listener.config(), e);
+            String reason = late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage();
             RelayEvents.warn("tls.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "reason", late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage(),
-                    "hint", ListenerTls.hint(listener.config(), e));
+                    "reason", reason, "hint", hint);
+            listener.observer().tlsFailed(listener.name(), session.clientIp(), String.valueOf(reason), Optional.ofNullable(hint));
             smtp.quit();
             return;
         } finally {
@@ -59,5 +63,7 @@ final class StartTlsVerb extends RelayVerb {
         session.tlsStarted(tls.getSession().getProtocol(), plain.raw());
         RelayEvents.info("tls.started", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                 "protocol", tls.getSession().getProtocol(), "cipher", tls.getSession().getCipherSuite());
+        listener.observer().tlsStarted(listener.name(), session.clientIp(),
+                new RelayObserver.Tls(tls.getSession().getProtocol(), tls.getSession().getCipherSuite()));
     }
 }

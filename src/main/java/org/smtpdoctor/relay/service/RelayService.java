@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.smtpdoctor.relay.RelayEvents;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.deliver.DeliveryOptions;
@@ -73,6 +74,15 @@ public final class RelayService {
      */
     public static RelayService start(RelayConfig config, Map<String, String> env, UnaryOperator<DeliveryOptions> tune)
             throws StartException {
+        return start(config, env, tune, RelayObserver.NONE);
+    }
+
+    /**
+     * {@link #start(RelayConfig, Map, UnaryOperator)}, telling {@code observer} what the devices and
+     * the delivery workers do (the console's device registry, activity and metrics).
+     */
+    public static RelayService start(RelayConfig config, Map<String, String> env, UnaryOperator<DeliveryOptions> tune,
+                                     RelayObserver observer) throws StartException {
         StartCheck.Result check = StartCheck.run(config, env, StartCheck.Purpose.START);
         if (!check.ok()) {
             throw new StartException(check.problems());
@@ -90,8 +100,8 @@ public final class RelayService {
             // Queue changes made while no relay ran: their audit lines belong in this log.
             SpoolAudit.replay(dir);
             List<Upstream> upstreams = Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName()).withEnv(env));
-            worker = DeliveryWorker.prepare(config, spool, upstreams, tune.apply(DeliveryOptions.from(config)));
-            server = RelayServer.start(config, worker.sink());
+            worker = DeliveryWorker.prepare(config, spool, upstreams, tune.apply(DeliveryOptions.from(config)), observer);
+            server = RelayServer.start(config, worker.sink(), observer);
             worker.begin();
         } catch (IOException | ConfigException | RuntimeException e) {
             if (server != null) {
@@ -133,6 +143,16 @@ public final class RelayService {
     /** The spool's volume now (below its reserve: the relay refuses new mail). */
     public Spool.Space space() {
         return spool.space();
+    }
+
+    /** The spool this relay owns (the console reads and changes it in-process). */
+    public Spool spool() {
+        return spool;
+    }
+
+    /** The delivery workers (the console's retries wake them; the stuck-mail alert queues through their sink). */
+    public DeliveryWorker worker() {
+        return worker;
     }
 
     /** What {@code relay status} would show, now. */

@@ -1,12 +1,21 @@
 package org.smtpdoctor.relay.service;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.smtpdoctor.relay.config.AdminConfig;
+import org.smtpdoctor.relay.config.CertificateSource;
+import org.smtpdoctor.relay.config.ConfigException;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.deliver.UpstreamSettings;
 import org.smtpdoctor.relay.deliver.Upstreams;
 import org.smtpdoctor.relay.device.RelayServer;
+import org.smtpdoctor.relay.device.ServerCertificates;
 import org.smtpdoctor.relay.spool.Spool;
 
 /**
@@ -43,7 +52,8 @@ public final class StartCheck {
         problems.addAll(spool.problems());
         notes.addAll(spool.notes());
         problems.addAll(Upstreams.problems(config.upstreams(), UpstreamSettings.defaults(config.hostName()).withEnv(env)));
-        List<String> listeners = RelayServer.problems(config);
+        List<String> listeners = new ArrayList<>(RelayServer.problems(config));
+        listeners.addAll(consoleProblems(config));
         if (spool.heldBy().isPresent()) {
             long pid = spool.heldBy().getAsLong();
             String who = "a relay (" + (pid < 0 ? "another process" : "process " + pid) + ") runs on the spool " + config.spoolDir();
@@ -57,5 +67,32 @@ public final class StartCheck {
         }
         problems.addAll(listeners);
         return new Result(List.copyOf(problems), List.copyOf(notes));
+    }
+
+    /** The console's: its certificate (a PEM or PKCS#12 file, when HTTPS) and its port. */
+    static List<String> consoleProblems(RelayConfig config) {
+        List<String> out = new ArrayList<>();
+        if (config.admin().isEmpty()) {
+            return out;
+        }
+        AdminConfig a = config.admin().get();
+        if (a.https() && !(a.certificate() instanceof CertificateSource.SelfSigned)) {
+            try {
+                ServerCertificates.context(a.certificate(), config.hostName(), "admin.certificate");
+            } catch (ConfigException e) {
+                out.add(e.getMessage());
+            }
+        }
+        if (a.port() != 0) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(InetAddress.getByName(a.address()), a.port()), 1);
+            } catch (IOException e) {
+                out.add("the console cannot listen on " + a.hostPort() + " (" + (e instanceof BindException
+                        && String.valueOf(e.getMessage()).contains("in use") ? "address in use: another program holds it"
+                        : e.getMessage()) + ")");
+            }
+        }
+        return out;
     }
 }

@@ -16,23 +16,23 @@ import org.smtpdoctor.testing.FakeSmtpServer;
  * the message lines, ".", RSET, QUIT. A policy may answer any envelope command (and ".")
  * differently, by the command and how many times that verb came before in all sessions.
  * Messages that got a 250 after "." are kept (sender, recipients accepted, lines). Each session
- * runs on its own thread, so the DATA state is per thread.
+ * runs on its own thread, so the DATA state is per thread. Public for the console's tests.
  */
-final class ScriptedSmtp implements AutoCloseable {
+public final class ScriptedSmtp implements AutoCloseable {
 
-    record Message(String sender, List<String> recipients, List<String> lines) {
-        String text() {
+    public record Message(String sender, List<String> recipients, List<String> lines) {
+        public String text() {
             return String.join("\n", lines);
         }
     }
 
     /** Answers a command; null for the default. {@code n} counts that verb across sessions, from 1. */
-    interface Policy extends BiFunction<String, Integer, String> {}
+    public interface Policy extends BiFunction<String, Integer, String> {}
 
     private final FakeSmtpServer server;
     private final Policy policy;
-    final List<Message> messages = new CopyOnWriteArrayList<>();
-    final List<String> commands = new CopyOnWriteArrayList<>();
+    public final List<Message> messages = new CopyOnWriteArrayList<>();
+    public final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger sessions = new AtomicInteger();
     private final java.util.Map<String, AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Session> session = ThreadLocal.withInitial(Session::new);
@@ -44,12 +44,12 @@ final class ScriptedSmtp implements AutoCloseable {
         List<String> lines = new ArrayList<>();
     }
 
-    ScriptedSmtp(Policy policy) throws IOException {
+    public ScriptedSmtp(Policy policy) throws IOException {
         this.policy = policy;
         this.server = new FakeSmtpServer(reply("220 fake.test ESMTP"), this::answer);
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 

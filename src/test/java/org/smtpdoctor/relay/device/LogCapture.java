@@ -13,26 +13,26 @@ import org.smtpdoctor.relay.RelayEvents;
  * while open; levels set by LogConfigurator for third-party loggers stay as they are,
  * because they are part of what keeps secrets out of logs).
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     private final Level before = root.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture() {
+    public LogCapture() {
         appender.start();
         root.addAppender(appender);
         root.setLevel(Level.TRACE);
     }
 
     /** Formatted messages (and any exception text) of all events so far. */
-    List<String> lines() {
+    public List<String> lines() {
         return snapshot().stream().map(e -> e.getLoggerName() + " " + e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
     }
 
     /** The relay's event lines starting with {@code event=NAME}. */
-    List<String> events(String name) {
+    public List<String> events(String name) {
         return snapshot().stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER))
                 .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("event=" + name + " ")).toList();
     }

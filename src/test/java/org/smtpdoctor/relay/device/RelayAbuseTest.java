@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.smtpdoctor.relay.RelayObserver;
 import org.smtpdoctor.relay.config.AuthLimits;
 import org.smtpdoctor.relay.config.CertificateSource;
 import org.smtpdoctor.relay.config.Cidr;
@@ -74,7 +75,7 @@ class RelayAbuseTest {
         String right = "AUTH PLAIN " + b64("\0nas01\0" + TestRelay.PASSWORD);
         try (LogCapture logs = new LogCapture();
                 RelayServer relay = RelayServer.start(config(listener(ListenerMode.PLAIN, 1 << 20, 10, Duration.ofSeconds(10), true),
-                        limits), sink, clock, PasswordChecks.WAIT)) {
+                        limits), sink, RelayObserver.NONE, clock, PasswordChecks.WAIT)) {
             try (DeviceClient c = greeted("127.0.0.2", relay)) {
                 assertThat(c.send(wrong)).startsWith("535 5.7.8");
                 assertThat(c.send(wrong)).startsWith("535 5.7.8");
@@ -112,7 +113,7 @@ class RelayAbuseTest {
         AuthLimits one = new AuthLimits(100, Duration.ZERO, 100, Duration.ofMinutes(1), 1);
         try (LogCapture logs = new LogCapture();
                 RelayServer relay = RelayServer.start(config(listener(ListenerMode.PLAIN, 1 << 20, 10, Duration.ofSeconds(10), true), one),
-                        sink, clock, Duration.ofMillis(50))) {
+                        sink, RelayObserver.NONE, clock, Duration.ofMillis(50))) {
             int clients = 8;
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {

@@ -81,4 +81,15 @@ class RelayShutdownTest {
         }
         assertThat(sink.only().text()).startsWith("Subject: whole");
     }
+
+    @Test
+    void a_shutdown_while_a_command_works_is_answered_by_the_session_as_soon_as_it_waits_for_the_device() throws Exception {
+        DeviceSession session = new DeviceSession("s1", java.net.InetAddress.getLoopbackAddress(), java.util.Optional.empty(),
+                new java.net.Socket(), null);
+        assertThat(session.beginCommand()).isTrue(); // DATA: working until the 354 is out
+        assertThat(session.shutdown()).as("the session's own thread answers 421, not the shutdown").isFalse();
+        assertThat(session.awaiting(DeviceSession.Phase.DATA)).as("now waiting for the device: 421 at once").isTrue();
+        assertThat(session.toldShutdown()).isTrue();
+        assertThat(session.endCommand()).as("told once only").isFalse();
+    }
 }
