@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.RelayObserver;
@@ -409,13 +410,15 @@ final class DeviceListener implements AutoCloseable {
                 Socket raw = super.accept();
                 InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
                 String client = remote.getAddress().getHostAddress();
+                Consumer<IOException> unread = e -> RelayEvents.warn("connection.replies-unread", "listener", name(), "client", client,
+                        "reason", e.getMessage(), "action", "no more replies; the commands already received are carried out");
                 try {
                     if (config.mode() != ListenerMode.TLS) {
                         return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
                                 "client", client, "cause", "the device started a TLS handshake on a "
                                         + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " port; set it to STARTTLS (or no"
                                         + " encryption) for this port, or point it at an implicit-TLS listener"),
-                                deadlines(raw, client));
+                                deadlines(raw, client), unread);
                     }
                     int fromIp = perIp.getOrDefault(ClientBlock.of(remote.getAddress()), 0);
                     if (fromIp >= config.maxConnectionsPerIp()) {
@@ -448,7 +451,7 @@ final class DeviceListener implements AutoCloseable {
                             observer.tlsFailed(name(), client, String.valueOf(reason), Optional.ofNullable(hint));
                             late.cancel();
                         }
-                    }, deadlines(tlsSocket, client));
+                    }, deadlines(tlsSocket, client), unread);
                 } catch (IOException | RuntimeException e) {
                     raw.close();
                     throw e;

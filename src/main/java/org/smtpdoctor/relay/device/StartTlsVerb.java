@@ -57,7 +57,7 @@ final class StartTlsVerb extends RelayVerb {
         } finally {
             late.cancel();
         }
-        smtp.setSocket(new DeviceSocket(tls, plain.raw(), null, plain.deadlines()));
+        smtp.setSocket(new DeviceSocket(tls, plain.raw(), null, plain.deadlines(), plain.unread()));
         smtp.resetSmtpProtocol();
         smtp.setTlsStarted(true);
         session.tlsStarted(tls.getSession().getProtocol(), plain.raw());

@@ -194,7 +194,7 @@ class RelayAbuseTest {
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    Socket s = tlsClient("127.0.0.2", port);
+                    Socket s = TestRelay.tlsClient("127.0.0.2", port);
                     held.add(s);
                     assertThat(firstLine(s.getInputStream())).startsWith("220 ");
                 }
@@ -223,7 +223,7 @@ class RelayAbuseTest {
         try (LogCapture logs = new LogCapture();
                 RelayServer relay = RelayServer.start(config(listener(ListenerMode.PLAIN, 1 << 20, 10, Duration.ofSeconds(2), false),
                         AuthLimits.DEFAULTS), sink)) {
-            try (Socket s = client("127.0.0.2", relay.ports().get(0))) {
+            try (Socket s = TestRelay.client("127.0.0.2", relay.ports().get(0))) {
                 InputStream in = s.getInputStream();
                 assertThat(firstLine(in)).startsWith("220 ");
                 long t0 = System.nanoTime();
@@ -243,7 +243,7 @@ class RelayAbuseTest {
         try (LogCapture logs = new LogCapture();
                 RelayServer relay = RelayServer.start(config(listener(ListenerMode.PLAIN, 1 << 20, 10, Duration.ofSeconds(2), false),
                         AuthLimits.DEFAULTS), sink)) {
-            try (Socket s = client("127.0.0.1", relay.ports().get(0))) {
+            try (Socket s = TestRelay.client("127.0.0.1", relay.ports().get(0))) {
                 DeviceClient c = new DeviceClient(s);
                 assertThat(c.reply()).startsWith("220 ");
                 assertThat(c.send("MAIL FROM:<scanner@contoso.com>")).startsWith("250 ");
@@ -268,12 +268,12 @@ class RelayAbuseTest {
             List<Socket> slow = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    Socket s = client("127.0.0.2", port);
+                    Socket s = TestRelay.client("127.0.0.2", port);
                     slow.add(s);
                     assertThat(firstLine(s.getInputStream())).startsWith("220 ");
                     s.getOutputStream().write('E'); // a command begun, never finished
                 }
-                Socket fourth = client("127.0.0.2", port);
+                Socket fourth = TestRelay.client("127.0.0.2", port);
                 slow.add(fourth);
                 assertThat(firstLine(fourth.getInputStream())).startsWith("421 4.7.0 Too many connections from your address");
                 aDeviceSendsAMessage(port);
@@ -290,7 +290,7 @@ class RelayAbuseTest {
         try (LogCapture logs = new LogCapture();
                 RelayServer relay = RelayServer.start(config(listener(ListenerMode.TLS, 1 << 20, 10, Duration.ofSeconds(2), false),
                         AuthLimits.DEFAULTS), sink)) {
-            try (Socket s = client("127.0.0.2", relay.ports().get(0))) {
+            try (Socket s = TestRelay.client("127.0.0.2", relay.ports().get(0))) {
                 // The start of a TLS 1.2 ClientHello record, then one byte every 300 ms: no read ever waits 2 s.
                 byte[] hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
                 long t0 = System.nanoTime();
@@ -393,33 +393,6 @@ class RelayAbuseTest {
             device.send("DATA");
             assertThat(device.send("Subject: served\r\n\r\nscan\r\n.")).startsWith("250 2.0.0 OK queued as ");
         }
-    }
-
-    private static Socket client(String from, int port) throws IOException {
-        Socket s = new Socket();
-        s.bind(new InetSocketAddress(from, 0));
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        s.setSoTimeout(15_000);
-        return s;
-    }
-
-    private static Socket tlsClient(String from, int port) throws Exception {
-        Socket raw = client(from, port);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
-        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(raw, "localhost", port, true);
-        tls.startHandshake();
-        return tls;
     }
 
     /** Writes {@code text} a byte every {@code everyMillis}, and returns the first reply line that arrives meanwhile. */
