@@ -49,10 +49,10 @@ for t in "${targets[@]}"; do
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s)
   status=ok
-  # The default (regression) execution is skipped: only the fuzz execution runs this target.
+  # -DskipTests skips the default (regression) execution; the fuzz execution sets skipTests=false and runs this target.
   if ! flock "$LOCK" mvn -B -o test -Pfuzz -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
       -Dfuzz.runs="$([ "$RUNS" = 0 ] && echo -1 || echo "$RUNS")" -Dfuzz.time="$MAX_TIME" -Dfuzz.input-timeout="$INPUT_TIMEOUT" \
-      -Dskip.default.tests=true >"$log" 2>&1; then
+      -DskipTests >"$log" 2>&1; then
     status=FAILED
     failed=1
   fi
