@@ -143,7 +143,7 @@ public final class Explainer {
         if (chosen == null) {
             return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
                     + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
-                    + "transcript (smtp-doctor check --transcript), would decide.");
+                    + "transcript (smtp-doctor check --transcript), would decide.").withCandidates(fromText.candidates());
         }
         Diagnosis d = chosen.known() ? chosen.diagnosis()
                 : Diagnosis.unknown(chosen.diagnosis().matchedText(), chosen.diagnosis().matchedText().isEmpty() ? ""
