@@ -53,13 +53,9 @@ done
 [[ "$IDLE_CONNS" =~ ^[0-9]+$ ]] || die "IDLE_CONNS must be a number"
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-jar="${RELAY_JAR:-$repo/target/smtp-doctor.jar}"
-if [ -n "${RELAY_JAR:-}" ]; then
-  [ -f "$jar" ] || die "RELAY_JAR: no file $jar"
-elif [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  log "building the jar (mvn -q -B -o package -DskipTests)"
-  (cd "$repo" && mvn -q -B -o package -DskipTests >&2) || die "the build failed"
-fi
+# shellcheck source=bench/procs.sh
+. "$(dirname "$0")/procs.sh"
+jar="$(relay_jar)" || exit 1
 
 # ------------------------------------------------------------------ cleanup
 dir=""
@@ -67,9 +63,6 @@ postfix_master=""
 sink_pid=""
 relay_pid=""
 idle_pid=""
-
-# shellcheck source=bench/procs.sh
-. "$(dirname "$0")/procs.sh"
 
 cleanup() {
   local rc=$?
@@ -99,33 +92,6 @@ trap 'exit 129' HUP
 dir="$(mktemp -d /tmp/sdrelaybench-XXXXXX)"
 chmod 0755 "$dir"
 
-port_free() { [ -z "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
-free_port() { # a free TCP port on 127.0.0.1, not one of the arguments
-  local p
-  while :; do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))   # below the ephemeral range (32768+)
-    case " $* " in *" $p "*) continue ;; esac
-    port_free "$p" && { echo "$p"; return; }
-  done
-}
-listener_is() { # listener_is PORT PID: PID (or a child of it) is the only listener on PORT
-  local lines
-  lines="$(ss -Htlnp "sport = :$1" 2>/dev/null)"
-  [ -n "$lines" ] && ! grep -qv "pid=$2," <<<"$lines"
-}
-read_banner() { # first line from HOST:PORT, then QUIT
-  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1; IFS= read -r -t 4 l <&3; printf "QUIT\r\n" >&3; echo "$l"' \
-    _ "$HOST" "$1" 2>/dev/null | tr -d '\r' || true
-}
-wait_banner() { # wait_banner PORT WHAT
-  local b=""
-  for _ in $(seq 300); do
-    b="$(read_banner "$1")"
-    [[ "$b" == 220* ]] && return 0
-    sleep 0.1
-  done
-  die "no 220 banner from $2 on $HOST:$1 (got '$b')"
-}
 now_ns() { date +%s%N; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
