@@ -1,4 +1,4 @@
-# Process helpers shared by the bench scripts (sourced, not run). Processes are found by
+# Helpers shared by the bench scripts (sourced, not run): processes, ports and banners, the relay jar. Processes are found by
 # pid and parent pid, never by name: other programs on the machine may run the same tools.
 # stop_tree uses the caller's $dir (the postfix config is $dir/etc) and log().
 
@@ -44,4 +44,44 @@ stop_tree() { # stop_tree PID HOW [TENTHS]: "postfix" (postfix -c $dir/etc stop)
     # shellcheck disable=SC2086
     wait_gone 50 $tree || log "processes survived SIGKILL: $tree"
   fi
+}
+
+# Ports and banners on $HOST (the caller's; 127.0.0.1 when unset). wait_banner uses the caller's die().
+port_free() { [ -z "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
+free_port() { # a free TCP port on 127.0.0.1, not one of the arguments
+  local p
+  while :; do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))   # below the ephemeral range (32768+)
+    case " $* " in *" $p "*) continue ;; esac
+    port_free "$p" && { echo "$p"; return; }
+  done
+}
+listener_is() { # listener_is PORT PID: PID (or a child of it) is the only listener on PORT
+  local lines
+  lines="$(ss -Htlnp "sport = :$1" 2>/dev/null)"
+  [ -n "$lines" ] && ! grep -qv "pid=$2," <<<"$lines"
+}
+read_banner() { # first line from HOST:PORT, then QUIT
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1; IFS= read -r -t 4 l <&3; printf "QUIT\r\n" >&3; echo "$l"' \
+    _ "${HOST:-127.0.0.1}" "$1" 2>/dev/null | tr -d '\r' || true
+}
+wait_banner() { # wait_banner PORT WHAT
+  local b=""
+  for _ in $(seq 300); do
+    b="$(read_banner "$1")"
+    [[ "$b" == 220* ]] && return 0
+    sleep 0.1
+  done
+  die "no 220 banner from $2 on ${HOST:-127.0.0.1}:$1 (got '$b')"
+}
+
+relay_jar() { # prints the relay jar: $RELAY_JAR, else $repo/target/smtp-doctor.jar, built first when the sources are newer (caller's $repo, log, die)
+  local jar="${RELAY_JAR:-$repo/target/smtp-doctor.jar}"
+  if [ -n "${RELAY_JAR:-}" ]; then
+    [ -f "$jar" ] || die "RELAY_JAR: no file $jar"
+  elif [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    log "building the jar (mvn -q -B -o package -Dmaven.test.skip=true)"
+    (cd "$repo" && mvn -q -B -o package -Dmaven.test.skip=true >&2) || die "the build failed"
+  fi
+  echo "$jar"
 }

@@ -146,6 +146,7 @@ public final class RelayInstallServiceCommand implements Callable<Integer> {
             setGroup(configFile, user);
         }
         if (!Files.exists(envFile)) {
+            Files.createDirectories(envFile.getParent());
             Files.writeString(envFile, String.join("\n",
                     "# Secrets for smtp-doctor relay, read by systemd (root only) and handed to the relay as",
                     "# environment variables: name them in relay.yaml with client-secret-env= / password-env=.",

@@ -47,13 +47,15 @@ public final class Explainer {
      * {@code SMTP error 552: text}, Zend/Laminas {@code Exception(code: 553): text}, PHPMailer's
      * {@code Detail: text SMTP code: 552 [Additional SMTP info: 5.3.4]}, MailKit's
      * {@code AuthenticationException: 535: text}, Rust lettre's {@code permanent error (535): text},
-     * curl's {@code Access denied: 535}.
+     * curl's {@code Access denied: 535}, PEAR Net_SMTP's {@code (code: 535, response: text)},
+     * the word order of other languages ({@code Error SMTP (451): text}) and old PHPMailer's
+     * {@code SMTP -> FROM SERVER:421 text}.
      */
     private static final Pattern CODE_APART = Pattern.compile(
-            "(?i)SMTP error:? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)\\): *([^\\n]+)"
+            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
-                    + "|Access denied: (5\\d\\d)\\b()");
+                    + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
      * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
@@ -141,7 +143,7 @@ public final class Explainer {
         if (chosen == null) {
             return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
                     + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
-                    + "transcript (smtp-doctor check --transcript), would decide.");
+                    + "transcript (smtp-doctor check --transcript), would decide.").withCandidates(fromText.candidates());
         }
         Diagnosis d = chosen.known() ? chosen.diagnosis()
                 : Diagnosis.unknown(chosen.diagnosis().matchedText(), chosen.diagnosis().matchedText().isEmpty() ? ""
@@ -269,7 +271,8 @@ public final class Explainer {
         boolean codeComma = codeNextTo(text, ',');
         String lower = paste.lower();
         boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("(code:")
-                || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ");
+                || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ")
+                || lower.contains("error smtp") || lower.contains("erreur smtp") || lower.contains("from server:");
         Matcher py = PYTHON.matcher(codeComma ? text : "");
         while (py.find() && pieces.size() < MAX_CANDIDATES) {
             pieces.add(new Piece(Integer.parseInt(py.group(1)), false, unescapePython(py.group(3)), py.start(), py.end(), false,
@@ -309,7 +312,7 @@ public final class Explainer {
                 code = Integer.parseInt(apart.group(6));
                 body = (apart.group(7) == null ? "" : apart.group(7) + " ") + apart.group(5);
             } else {
-                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : 12;
+                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : apart.group(12) != null ? 12 : 14;
                 code = Integer.parseInt(apart.group(g));
                 body = apart.group(g + 1);
             }
@@ -368,6 +371,9 @@ public final class Explainer {
             Optional<EnhancedStatus> enhanced = p.inferred()
                     ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))
                     : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
+            if (enhanced.isEmpty() && !p.inferred()) {
+                enhanced = dsnStatus(paste, p.start(), p.code());
+            }
             Reply reply = new Reply(p.code(), enhanced, lines);
             int line = paste.lineOf(p.start());
             Found f = new Found(reply, p.inferred(), p.start(), phaseNear(paste, hits, p.start(), end, p.code()),
@@ -377,6 +383,29 @@ public final class Explainer {
             out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** A delivery status notification's per-recipient Status field (RFC 3464 section 2.3.4). */
+    private static final Pattern DSN_STATUS = Pattern.compile("(?mi)^[ \\t]*Status:[ \\t]*([245]\\.\\d{1,3}\\.\\d{1,3})[ \\t]*$");
+
+    /**
+     * The enhanced code of a DSN's Diagnostic-Code reply that has none of its own: the Status
+     * field of the same notification (RFC 3464 section 2.3.4), when its class is the reply's.
+     */
+    private static Optional<EnhancedStatus> dsnStatus(Paste paste, int start, int code) {
+        int from = paste.text().lastIndexOf('\n', start) + 1;
+        if (!paste.text().regionMatches(true, from, "Diagnostic-Code:", 0, 16)
+                && !paste.text().substring(from, start).toLowerCase(Locale.ROOT).contains("diagnostic-code:")) {
+            return Optional.empty();
+        }
+        Matcher m = DSN_STATUS.matcher(paste.text());
+        while (m.find()) {
+            EnhancedStatus status = EnhancedStatus.parse(m.group(1));
+            if (status.klass() == code / 100) {
+                return Optional.of(status);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

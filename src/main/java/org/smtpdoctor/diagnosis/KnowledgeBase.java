@@ -33,6 +33,11 @@ public final class KnowledgeBase {
     static final Predicate<Rule.Compiled> OVERRIDING = Rule.Compiled::overrides;
 
     private final List<Rule.Compiled> rules;
+    /**
+     * Catch-alls consulted only when no rule matches (rules/fallback.yaml): they decide nothing,
+     * but rank what the reply's class and phase, or the paste's words, make plausible.
+     */
+    private final List<Rule.Compiled> fallback;
     private final DecideBy decideBy;
     private final Wording wording;
     /** The literals of every rule's alternatives in one automaton (see {@link LiteralIndex}), by branch. */
@@ -50,6 +55,11 @@ public final class KnowledgeBase {
     }
 
     KnowledgeBase(List<Rule> rules, DecideBy decideBy, Wording wording) {
+        this(rules, decideBy, wording, List.of());
+    }
+
+    KnowledgeBase(List<Rule> rules, DecideBy decideBy, Wording wording, List<Rule> fallback) {
+        this.fallback = fallback.stream().map(Rule::compile).toList();
         List<Rule.Compiled> compiled = new ArrayList<>();
         for (Rule r : rules) {
             compiled.add(r.compile());
@@ -129,7 +139,14 @@ public final class KnowledgeBase {
                 throw new UncheckedIOException("cannot read rules/" + file, e);
             }
         }
-        return new KnowledgeBase(all, DecideBy.load(yaml, "rules/decide.yaml"), Wording.load(yaml, "rules/wording.yaml"));
+        List<Rule> fallback;
+        try (InputStream in = KnowledgeBase.class.getClassLoader().getResourceAsStream("rules/fallback.yaml")) {
+            fallback = in == null ? List.of() : yaml.readValue(in, RuleFile.class).rules();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read rules/fallback.yaml", e);
+        }
+        return new KnowledgeBase(all, DecideBy.load(yaml, "rules/decide.yaml"), Wording.load(yaml, "rules/wording.yaml"),
+                fallback);
     }
 
     record RuleFile(List<Rule> rules) {}
@@ -147,6 +164,11 @@ public final class KnowledgeBase {
 
     public List<Rule> rules() {
         return rules.stream().map(Rule.Compiled::rule).toList();
+    }
+
+    /** The catch-alls of rules/fallback.yaml, consulted only when no rule matches. */
+    List<Rule> fallbackRules() {
+        return fallback.stream().map(Rule.Compiled::rule).toList();
     }
 
     /** What settles a cause, for candidates whose rule does not say (rules/decide.yaml). */
@@ -237,6 +259,30 @@ public final class KnowledgeBase {
                 Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
     }
 
+    /**
+     * No rule matched: still unknown (and not a decision: known() stays false, so it outranks
+     * nothing), but with the candidates of the first catch-all of rules/fallback.yaml that fits
+     * the evidence (a reply's class and phase, or the words of a paste), so that an honest
+     * "unknown" still says what to look at.
+     */
+    private Decision unmatched(Evidence evidence) {
+        Decision none = noRule(evidence);
+        for (Rule.Compiled f : fallback) {
+            if (f.matches(evidence)) {
+                List<Candidate> ranked = new ArrayList<>();
+                for (Rule.CompiledAlternative a : f.alternatives()) {
+                    if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
+                        ranked.add(new Candidate(a.cause(), Confidence.LOW, a.why(),
+                                decideBy(a.decideBy(), a.cause(), evidence.vendor())));
+                    }
+                }
+                return new Decision(() -> none.diagnosis().withCandidates(ranked), Cause.UNKNOWN, Confidence.LOW, false, 0,
+                        List.copyOf(ranked), false, false);
+            }
+        }
+        return none;
+    }
+
     /** Like {@link #diagnose}, with the winning rule's specificity and the candidates, to compare decisions. */
     public Decision decide(Evidence evidence) {
         return decide(evidence, ANY);
@@ -268,7 +314,7 @@ public final class KnowledgeBase {
             }
         }
         if (matching.isEmpty()) {
-            return noRule(evidence);
+            return which == ANY ? unmatched(evidence) : noRule(evidence);
         }
         matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);

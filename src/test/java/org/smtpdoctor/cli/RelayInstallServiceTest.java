@@ -85,6 +85,18 @@ class RelayInstallServiceTest {
     }
 
     @Test
+    void a_configuration_outside_etc_smtp_doctor_still_gets_the_private_env_file_there() throws Exception {
+        Path jar = Files.writeString(dir.resolve("smtp-doctor.jar"), "not really a jar");
+        Path root = dir.resolve("root");
+        Cli.Run r = Cli.run("relay", "install-service", "--root", root.toString(), "--jar", jar.toString(), "--java", JAVA,
+                "--config", "/opt/relay/relay.yaml");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(root.resolve("opt/relay/relay.yaml")).exists();
+        Path env = root.resolve("etc/smtp-doctor/relay.env");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env))).isEqualTo("rw-------");
+    }
+
+    @Test
     void a_relative_config_or_a_strange_user_is_refused() {
         assertThat(Cli.run("relay", "install-service", "--print", "--config", "relay.yaml").err()).contains("an absolute path");
         assertThat(Cli.run("relay", "install-service", "--print", "--user", "Root;rm").err()).contains("a system user name");

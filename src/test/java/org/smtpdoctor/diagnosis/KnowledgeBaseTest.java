@@ -169,4 +169,26 @@ class KnowledgeBaseTest {
         assertThat(d.ruleId()).isEqualTo("m365.auth.unsuccessful");
         assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
     }
+
+    /**
+     * rules/fallback.yaml: an example that no rule decides is still unknown, but carries the
+     * candidates of its catch-all; a Microsoft-only candidate only for Microsoft's evidence.
+     */
+    @Test
+    void anExampleNoRuleKnowsGetsItsFallbacksCandidates() {
+        Explainer explainer = new Explainer(KB);
+        assertThat(KB.fallbackRules()).isNotEmpty();
+        for (Rule rule : KB.fallbackRules()) {
+            assertThat(rule.examples()).as(rule.id()).isNotEmpty();
+            Rule.Example e = rule.examples().get(0);
+            Diagnosis d = e.phase().isEmpty() ? explainer.explain(e.text())
+                    : KB.decide(Evidence.reply(e.phase(), Reply.of(Integer.parseInt(e.text().substring(0, 3)),
+                            e.text().substring(4)), Vendor.OTHER, Map.of())).diagnosis();
+            assertThat(d.cause()).as(rule.id()).isEqualTo(Cause.UNKNOWN);
+            assertThat(d.candidates()).as(rule.id()).isNotEmpty();
+            assertThat(d.candidates().get(0).cause().id()).as(rule.id()).isEqualTo(rule.candidates().get(0).cause());
+        }
+        Diagnosis other = explainer.explain("Sending the email to mail.example.org:587 fails");
+        assertThat(other.candidates()).noneMatch(c -> c.cause().microsoftOnly());
+    }
 }

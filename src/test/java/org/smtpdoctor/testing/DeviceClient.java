@@ -24,9 +24,23 @@ public final class DeviceClient implements AutoCloseable {
     private OutputStream out;
 
     public DeviceClient(int port) throws IOException {
+        this("127.0.0.1", port);
+    }
+
+    /**
+     * From another local address: any of 127.0.0.0/8 is this machine too, so a test can be a
+     * client the relay does not know (127.0.0.2) without leaving loopback.
+     */
+    public DeviceClient(String localAddress, int port) throws IOException {
         Socket s = new Socket();
+        s.bind(new InetSocketAddress(localAddress, 0));
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         use(s);
+    }
+
+    /** Over a socket the test connected itself (and may also write to directly). */
+    public DeviceClient(Socket connected) throws IOException {
+        use(connected);
     }
 
     private void use(Socket s) throws IOException {

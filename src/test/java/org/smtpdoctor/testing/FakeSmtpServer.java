@@ -22,7 +22,7 @@ import java.util.function.Function;
 public final class FakeSmtpServer implements AutoCloseable {
 
     /** What the server does at one point of the session. */
-    public sealed interface Action permits Send, Close, Stall {}
+    public sealed interface Action permits Send, Close, Stall, Trickle, Reset {}
 
     /** Sends these bytes (use CRLF yourself) and goes on. */
     public record Send(String raw) implements Action {}
@@ -32,6 +32,12 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     /** Says nothing in answer, keeps the connection open (the client must time out). */
     public record Stall() implements Action {}
+
+    /** Sends these bytes one at a time, {@code every} apart (a peer that never idles long enough to time out a read). */
+    public record Trickle(String raw, java.time.Duration every) implements Action {}
+
+    /** Resets the connection (SO_LINGER 0: an RST, not a FIN), as a crashing server or a middlebox does. */
+    public record Reset() implements Action {}
 
     public static Action reply(String... lines) {
         StringBuilder raw = new StringBuilder();
@@ -96,13 +102,13 @@ public final class FakeSmtpServer implements AutoCloseable {
         try (socket) {
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            if (!perform(greeting, out)) {
+            if (!perform(greeting, socket, out)) {
                 return;
             }
             String line;
             while ((line = in.readLine()) != null) {
                 received.add(line);
-                if (!perform(script.apply(line), out)) {
+                if (!perform(script.apply(line), socket, out)) {
                     return;
                 }
             }
@@ -112,11 +118,28 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     /** Returns false when the session should end. */
-    private boolean perform(Action action, OutputStream out) throws IOException {
+    private boolean perform(Action action, Socket socket, OutputStream out) throws IOException {
         if (action instanceof Send send) {
             out.write(send.raw().getBytes(StandardCharsets.UTF_8));
             out.flush();
             return true;
+        }
+        if (action instanceof Trickle trickle) {
+            for (byte b : trickle.raw().getBytes(StandardCharsets.UTF_8)) {
+                out.write(b);
+                out.flush();
+                try {
+                    Thread.sleep(trickle.every().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (action instanceof Reset) {
+            socket.setSoLinger(true, 0);
+            return false; // serve's try-with-resources closes it: with linger 0, an RST
         }
         // A stall sends nothing and keeps reading, holding the connection open.
         return action instanceof Stall;

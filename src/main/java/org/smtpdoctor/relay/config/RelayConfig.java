@@ -21,11 +21,12 @@ import org.smtpdoctor.relay.spool.SpoolReserve;
  * @param spoolReserve how much of the spool's volume stays free (below it, no new mail is taken)
  * @param admin      the admin console and /metrics, when configured
  * @param alerts     when mail counts as stuck, and who hears of it
+ * @param auth       how failed device logins slow down and lock out, and how many password checks run at once
  */
 public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                           List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                           Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard,
-                          SpoolReserve spoolReserve, Optional<AdminConfig> admin, AlertsConfig alerts) {
+                          SpoolReserve spoolReserve, Optional<AdminConfig> admin, AlertsConfig alerts, AuthLimits auth) {
 
     public static final String DEFAULT_HOST_NAME = "smtp-doctor-relay";
     /** Five days, Postfix's {@code maximal_queue_lifetime} default. */
@@ -45,14 +46,14 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
     }
 
-    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}). */
+    /** A configuration with the default spool reserve ({@link SpoolReserve#DEFAULT}) and AUTH limits. */
     public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                        List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                        Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard) {
         this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, SpoolReserve.DEFAULT);
     }
 
-    /** A configuration without a console, with the default alerts. */
+    /** A configuration without a console, with the default alerts and AUTH limits. */
     public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
                        List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
                        Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve) {
@@ -60,22 +61,37 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
                 Optional.empty(), AlertsConfig.DEFAULTS);
     }
 
+    /** A configuration with the default AUTH limits ({@link AuthLimits#DEFAULTS}). */
+    public RelayConfig(String hostName, List<ListenerConfig> listeners, List<DeviceRule> devices,
+                       List<String> recipientDomains, List<UpstreamUrl> upstreams, Path spoolDir,
+                       Pacing pacing, Duration retryMaxAge, Optional<String> bouncesTo, NetworkGuard guard, SpoolReserve spoolReserve,
+                       Optional<AdminConfig> admin, AlertsConfig alerts) {
+        this(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard, spoolReserve,
+                admin, alerts, AuthLimits.DEFAULTS);
+    }
+
     /** The same configuration with other listeners (e.g. --legacy-tls's TLS versions). */
     public RelayConfig withListeners(List<ListenerConfig> replaced) {
         return new RelayConfig(hostName, replaced, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve, admin, alerts);
+                spoolReserve, admin, alerts, auth);
     }
 
     /** The same configuration with another console setting ({@code --admin}). */
     public RelayConfig withAdmin(Optional<AdminConfig> replaced) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                spoolReserve, replaced, alerts);
+                spoolReserve, replaced, alerts, auth);
     }
 
     /** The same configuration with another spool reserve (the --spool-reserve flag). */
     public RelayConfig withSpoolReserve(SpoolReserve reserve) {
         return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
-                reserve, admin, alerts);
+                reserve, admin, alerts, auth);
+    }
+
+    /** The same configuration with other AUTH limits (tests). */
+    public RelayConfig withAuth(AuthLimits limits) {
+        return new RelayConfig(hostName, listeners, devices, recipientDomains, upstreams, spoolDir, pacing, retryMaxAge, bouncesTo, guard,
+                spoolReserve, admin, alerts, limits);
     }
 
     /**
@@ -104,6 +120,9 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
         }
         if (!retryMaxAge.equals(other.retryMaxAge) || !bouncesTo.equals(other.bouncesTo)) {
             changed.add("retry");
+        }
+        if (!auth.equals(other.auth)) {
+            changed.add("auth");
         }
         if (!admin.equals(other.admin)) {
             changed.add("admin");
@@ -211,7 +230,8 @@ public record RelayConfig(String hostName, List<ListenerConfig> listeners, List<
                 base == null ? List.of() : base.recipientDomains(), upstreams, spoolDir,
                 base == null ? Pacing.M365_DEFAULTS : base.pacing(), base == null ? DEFAULT_RETRY_MAX_AGE : base.retryMaxAge(),
                 base == null ? Optional.empty() : base.bouncesTo(), guard, base == null ? SpoolReserve.DEFAULT : base.spoolReserve(),
-                base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts());
+                base == null ? Optional.empty() : base.admin(), base == null ? AlertsConfig.DEFAULTS : base.alerts(),
+                base == null ? AuthLimits.DEFAULTS : base.auth());
     }
 
     /** {@code HOST:PORT}, {@code [v6]:PORT} or {@code PORT} (then 127.0.0.1). */

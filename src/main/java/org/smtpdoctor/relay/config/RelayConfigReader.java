@@ -51,7 +51,7 @@ public final class RelayConfigReader {
     private RelayConfig config(ConfigNode root) throws ConfigException {
         ConfigNode.Mapping top = mapping(root, "");
         keys(top, "", Set.of("host-name", "listeners", "devices", "recipient-domains", "upstream", "spool", "spool-reserve", "pacing",
-                "retry", "widest-network", NetworkGuard.OVERRIDE, "admin", "alerts"));
+                "retry", "auth", "widest-network", NetworkGuard.OVERRIDE, "admin", "alerts"));
         String hostName = optionalString(top, "host-name", "").orElse(RelayConfig.DEFAULT_HOST_NAME);
         if (!hostName.matches("[A-Za-z0-9.-]+")) {
             throw error(top, "", "host-name", "must be a host name (letters, digits, dots, hyphens)");
@@ -128,6 +128,20 @@ public final class RelayConfigReader {
                 bouncesTo = Optional.of(to);
             }
         }
+        AuthLimits auth = AuthLimits.DEFAULTS;
+        if (top.entries().containsKey("auth")) {
+            ConfigNode.Mapping a = mapping(top.entries().get("auth"), "auth");
+            keys(a, "auth", Set.of("slow-down-after", "max-delay", "lock-out-after", "lock-out-for", "concurrent-checks"));
+            auth = new AuthLimits(
+                    integer(a, "slow-down-after", "auth.", AuthLimits.DEFAULTS.slowDownAfter(), 1, 1000),
+                    duration(a, "max-delay", "auth.", AuthLimits.DEFAULTS.maxDelay()),
+                    integer(a, "lock-out-after", "auth.", AuthLimits.DEFAULTS.lockOutAfter(), 1, 100_000),
+                    duration(a, "lock-out-for", "auth.", AuthLimits.DEFAULTS.lockOutFor()),
+                    integer(a, "concurrent-checks", "auth.", AuthLimits.DEFAULTS.concurrentChecks(), 1, 1000));
+            if (auth.maxDelay().compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+                throw error(a, "auth.", "max-delay", "at most 5m: a device waits for the answer, and a longer wait only holds its connection");
+            }
+        }
         if (listeners.isEmpty()) {
             throw ConfigException.at(file, top.line(), "listeners", "at least one listener is needed");
         }
@@ -146,7 +160,7 @@ public final class RelayConfigReader {
             alerts = alerts(mapping(top.entries().get("alerts"), "alerts"));
         }
         return new RelayConfig(hostName, listeners, devices, domains, upstreams, spoolDir, pacing, maxAge, bouncesTo, guard, reserve,
-                admin, alerts);
+                admin, alerts, auth);
     }
 
     private AdminConfig admin(ConfigNode.Mapping m) throws ConfigException {

@@ -95,8 +95,11 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
         if (colon < 0) {
             throw new IllegalArgumentException("'" + redacted(t) + "' is not an upstream URL; examples: " + EXAMPLES);
         }
-        Scheme scheme = Scheme.named(t.substring(0, colon)).orElseThrow(() -> new IllegalArgumentException(
-                "unknown upstream scheme '" + t.substring(0, colon) + "'; use one of m365-oauth, m365-graph, smtp, smtp+starttls, smtps, mx"));
+        String named = t.substring(0, colon);
+        Scheme scheme = Scheme.named(named).orElseThrow(() -> new IllegalArgumentException(
+                (named.matches("[A-Za-z][A-Za-z0-9+.-]{0,30}") ? "unknown upstream scheme '" + named + "'"
+                        : "'" + redacted(t) + "' does not start with an upstream scheme")
+                        + "; use one of m365-oauth, m365-graph, smtp, smtp+starttls, smtps, mx"));
         URI uri;
         try {
             // '@' in an m365-oauth mailbox is the user-info separator to URI: parse the
@@ -291,11 +294,11 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
             }
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (key.endsWith("-env") && !TextInput.isVariableName(value)) {
-                throw new IllegalArgumentException("'" + redacted(url) + "': " + key + " takes the NAME of an environment variable"
+                throw new IllegalArgumentException("'" + redacted(url) + "': " + shown(key) + " takes the NAME of an environment variable"
                         + " (letters, digits, _), not its value; what was given is not shown (it may be the secret itself)");
             }
             if (out.put(key, value) != null) {
-                throw new IllegalArgumentException("'" + redacted(url) + "': parameter " + key + " is given twice");
+                throw new IllegalArgumentException("'" + redacted(url) + "': parameter " + shown(key) + " is given twice");
             }
         }
         return out;
@@ -304,14 +307,23 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
     private static void unknown(Map<String, String> parameters, Set<String> known, String url) {
         for (String key : parameters.keySet()) {
             if (!known.contains(key)) {
-                throw new IllegalArgumentException("'" + redacted(url) + "': unknown parameter '" + key + "' (known: "
+                throw new IllegalArgumentException("'" + redacted(url) + "': unknown parameter '" + shown(key) + "' (known: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
 
+    /** A parameter's name for a message: itself when it is one, else not shown (it may be a pasted secret). */
+    private static String shown(String key) {
+        return key.matches("[A-Za-z0-9_-]{1,40}") ? key : "(a name that is not one; not shown)";
+    }
+
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a % must be followed by two hexadecimal digits (percent-encoding), as in %40 for @");
+        }
     }
 
     /**
@@ -320,22 +332,54 @@ public record UpstreamUrl(Scheme scheme, String host, int port, Optional<String>
      * {@code -file} path or a {@code -env} variable name), replaced with {@code ***}.
      */
     static String redacted(String url) {
-        String out = url.replaceAll("(://[^:/@?#]*):[^@/?#]*@", "$1:***@");
+        String out = withoutUserPassword(url);
         Matcher m = PARAMETER.matcher(out);
         StringBuilder b = new StringBuilder();
-        while (m.find()) {
+        int from = 0;
+        while (m.find(from)) {
             String key = m.group(2).toLowerCase(Locale.ROOT);
-            String value = m.group(3);
-            boolean harmless = key.endsWith("-file") || (key.endsWith("-env") && TextInput.isVariableName(decode(value)))
-                    || !SECRETISH.matcher(key).find();
-            m.appendReplacement(b, Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + (harmless ? value : "***")));
+            // A secret's value runs to the next & or #, whatever it holds; a file name or a variable
+            // name also ends at a ?, so that a parameter typed after a second ? is looked at too.
+            boolean nameOnly = key.endsWith("-file") || key.endsWith("-env");
+            int end = m.end();
+            while (end < out.length() && "&# \t".indexOf(out.charAt(end)) < 0 && !(nameOnly && out.charAt(end) == '?')) {
+                end++;
+            }
+            String value = out.substring(m.end(), end);
+            boolean harmless = key.endsWith("-file") || (key.endsWith("-env") && TextInput.isVariableName(value));
+            b.append(out, from, m.end()).append(harmless ? value : "***");
+            from = end;
         }
-        m.appendTail(b);
+        b.append(out.substring(from));
         return b.toString();
     }
 
-    private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#]+)=([^&#]*)");
-    private static final Pattern SECRETISH = Pattern.compile("pass|secret|token|key|credential|pwd");
+    /**
+     * {@code user:***@host}: everything from the first colon that is not a scheme's {@code ://}
+     * (the scheme may be missing, or mistyped after the password) to the last {@code @} is a
+     * password's place.
+     * A password may hold {@code @}, {@code /}, {@code ?} or {@code :} (users do not percent-encode
+     * them), so no narrower rule is safe; a URL with an {@code @} in its query after a port is
+     * shown with more hidden than needed, which only an error message of a refused URL can show.
+     */
+    private static String withoutUserPassword(String url) {
+        int colon = url.indexOf(':');
+        while (colon >= 0 && url.startsWith("//", colon + 1)) {
+            colon = url.indexOf(':', colon + 1); // the scheme's "://", wherever it is
+        }
+        int at = url.lastIndexOf('@');
+        if (colon < 0 || at < colon) {
+            return url;
+        }
+        return url.substring(0, colon + 1) + "***" + url.substring(at);
+    }
+
+    /**
+     * The name of a parameter that could hold a secret, wherever it stands (also after a mistyped
+     * separator, such as a second {@code ?}), up to its {@code =}.
+     */
+    private static final Pattern PARAMETER = Pattern.compile(
+            "(^|[^A-Za-z0-9_-])([A-Za-z0-9_-]*(?i:pass|secret|token|key|credential|pwd)[A-Za-z0-9_-]*)=");
 
     @Override
     public String toString() {

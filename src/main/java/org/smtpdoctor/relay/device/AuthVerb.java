@@ -2,6 +2,8 @@ package org.smtpdoctor.relay.device;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,6 +23,14 @@ import org.subethamail.smtp.server.Session;
  * </ul>
  * Continuation lines are read here, so SubEthaSMTP never sees or logs them; nothing here
  * logs a password or a payload. Three failures close the connection.
+ * <p>
+ * Password guessing ({@link AuthThrottle}, {@link org.smtpdoctor.relay.config.AuthLimits}): an
+ * address locked out after too many failures gets {@code 421 4.7.0} at once, before any
+ * challenge and without a password check; past the first failures, the answer to each failure
+ * waits, doubling (the session counts as waiting for its device meanwhile, so a shutdown does not
+ * wait for it). Checks run through the relay's {@link PasswordChecks}: one that gets no turn
+ * within {@link PasswordChecks#WAIT} is answered {@code 454 4.7.0} (RFC 4954 §6), the password
+ * not judged either way.
  */
 final class AuthVerb extends RelayVerb {
 
@@ -35,18 +45,21 @@ final class AuthVerb extends RelayVerb {
     @Override
     void handle(String argument, Session smtp, DeviceSession session) throws IOException {
         if (session.isAuthenticated()) {
-            smtp.sendResponse(RelayReplies.ALREADY_AUTHENTICATED);
+            refuse(smtp, session, RelayReplies.ALREADY_AUTHENTICATED, "auth.refused", "reason", "already authenticated");
             return;
         }
         if (session.transaction().isPresent()) {
-            smtp.sendResponse("503 5.5.1 AUTH not allowed during a mail transaction");
+            refuse(smtp, session, "503 5.5.1 AUTH not allowed during a mail transaction", "auth.refused",
+                    "reason", "AUTH inside a mail transaction");
             return;
         }
         String[] parts = argument.split("\\s+", 2);
         String mechanism = parts[0].toUpperCase(Locale.ROOT);
         Optional<String> initial = parts.length > 1 ? Optional.of(parts[1]) : Optional.empty();
         if (!mechanism.equals("PLAIN") && !mechanism.equals("LOGIN")) {
-            smtp.sendResponse(argument.isEmpty() ? RelayReplies.ARGUMENT_SYNTAX : RelayReplies.AUTH_MECHANISM_UNKNOWN);
+            refuse(smtp, session, argument.isEmpty() ? RelayReplies.ARGUMENT_SYNTAX : RelayReplies.AUTH_MECHANISM_UNKNOWN, "auth.refused",
+                    "mechanism", mechanism.isEmpty() ? null : mechanism, "reason", argument.isEmpty() ? "no mechanism"
+                            : "only PLAIN and LOGIN are offered (the relay keeps password hashes, which other mechanisms cannot use)");
             return;
         }
         if (!listener.offersAuth(session)) {
@@ -54,10 +67,16 @@ final class AuthVerb extends RelayVerb {
             String reason = noAccounts
                     ? "no device accounts are configured; turn AUTH off on the device (its address decides)"
                     : "AUTH before TLS; the device should use STARTTLS, or set allow-plaintext-auth on this listener";
-            RelayEvents.warn("auth.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", session.device().map(DeviceRule::name).orElse(null), "reason", reason);
             listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "auth.refused", reason);
-            smtp.sendResponse(session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED);
+            refuse(smtp, session, session.isTls() || noAccounts ? RelayReplies.AUTH_MECHANISM_UNKNOWN : RelayReplies.ENCRYPTION_REQUIRED,
+                    "auth.refused", "mechanism", mechanism, "reason", reason);
+            return;
+        }
+        Optional<Instant> locked = listener.authThrottle().lockedOut(session.client());
+        if (locked.isPresent()) {
+            refuse(smtp, session, RelayReplies.AUTH_LOCKED_OUT, "auth.locked-out", "mechanism", mechanism,
+                    "address", ClientBlock.describe(ClientBlock.of(session.client())), "until", locked.get().truncatedTo(ChronoUnit.SECONDS));
+            smtp.quit();
             return;
         }
         Optional<Credentials> credentials = mechanism.equals("PLAIN") ? plain(initial, smtp, session) : login(initial, smtp, session);
@@ -65,8 +84,16 @@ final class AuthVerb extends RelayVerb {
             return; // cancelled or undecodable, already answered
         }
         String user = credentials.get().user();
-        Optional<DeviceRule> device = listener.policy().authenticate(session.client(), user, credentials.get().password());
+        Optional<Optional<DeviceRule>> checked = listener.passwordChecks().run(
+                () -> listener.policy().authenticate(session.client(), user, credentials.get().password()));
+        if (checked.isEmpty()) {
+            refuse(smtp, session, RelayReplies.AUTH_TEMPORARY_FAILURE, "auth.refused", "user", user, "mechanism", mechanism,
+                    "reason", "too many password checks at once (auth.concurrent-checks); the device should try again");
+            return;
+        }
+        Optional<DeviceRule> device = checked.get();
         if (device.isPresent()) {
+            listener.authThrottle().succeeded(session.client());
             session.authenticated(device.get(), user);
             RelayEvents.info("auth.succeeded", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
                     "user", user, "device", device.get().name(), "mechanism", mechanism);
@@ -74,22 +101,32 @@ final class AuthVerb extends RelayVerb {
             smtp.sendResponse(RelayReplies.AUTH_OK);
             return;
         }
+        failed(smtp, session, user, mechanism);
+    }
+
+    /** A wrong user or password: counted for the connection and the address, the answer slowed down or the address locked out. */
+    private void failed(Session smtp, DeviceSession session, String user, String mechanism) throws IOException {
         int failures = session.authFailed();
-        RelayEvents.warn("auth.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                "user", user, "mechanism", mechanism, "failures", failures);
         listener.observer().authFailed(listener.peer(session), user);
-        if (failures >= MAX_FAILURES) {
-            smtp.sendResponse(RelayReplies.TOO_MANY_AUTH_FAILURES);
-            smtp.quit();
+        AuthThrottle.Failure f = listener.authThrottle().failed(session.client());
+        String reply = f.lockedUntil().isPresent() ? RelayReplies.AUTH_LOCKED_OUT
+                : failures >= MAX_FAILURES ? RelayReplies.TOO_MANY_AUTH_FAILURES : RelayReplies.AUTH_INVALID;
+        if (!f.delay().isZero() && f.lockedUntil().isEmpty() && session.pause(f.delay())) {
+            smtp.quit(); // the relay is stopping and answered 421 while the answer waited
             return;
         }
-        smtp.sendResponse(RelayReplies.AUTH_INVALID);
+        refuse(smtp, session, reply, "auth.failed", "user", user, "mechanism", mechanism, "failures", failures,
+                "address_failures", f.count(), "delay", f.delay().isZero() ? null : f.delay().toMillis() + "ms",
+                "locked_until", f.lockedUntil().map(t -> t.truncatedTo(ChronoUnit.SECONDS)).orElse(null));
+        if (!reply.equals(RelayReplies.AUTH_INVALID)) {
+            smtp.quit();
+        }
     }
 
     /** RFC 4616: [authzid] NUL authcid NUL passwd; an authzid other than the user is refused. */
     private Optional<Credentials> plain(Optional<String> initial, Session smtp, DeviceSession session) throws IOException {
         Optional<String> payload = initial.isPresent() && !initial.get().equals("=")
-                ? decode(initial.get(), smtp)
+                ? decode(initial.get(), smtp, session)
                 : initial.isPresent() ? Optional.of("") : challenge(RelayReplies.AUTH_EMPTY_CHALLENGE, smtp, session);
         if (payload.isEmpty()) {
             return Optional.empty();
@@ -102,7 +139,7 @@ final class AuthVerb extends RelayVerb {
     }
 
     private Optional<Credentials> login(Optional<String> initial, Session smtp, DeviceSession session) throws IOException {
-        Optional<String> user = initial.isPresent() ? decode(initial.get(), smtp) : challenge(RelayReplies.AUTH_LOGIN_USERNAME, smtp, session);
+        Optional<String> user = initial.isPresent() ? decode(initial.get(), smtp, session) : challenge(RelayReplies.AUTH_LOGIN_USERNAME, smtp, session);
         if (user.isEmpty()) {
             return Optional.empty();
         }
@@ -126,17 +163,17 @@ final class AuthVerb extends RelayVerb {
             return Optional.empty();
         }
         if (line.strip().equals("*")) {
-            smtp.sendResponse(RelayReplies.AUTH_CANCELLED);
+            refuse(smtp, session, RelayReplies.AUTH_CANCELLED, "auth.refused", "reason", "cancelled by the client");
             return Optional.empty();
         }
-        return decode(line, smtp);
+        return decode(line, smtp, session);
     }
 
-    private Optional<String> decode(String base64, Session smtp) throws IOException {
+    private Optional<String> decode(String base64, Session smtp, DeviceSession session) throws IOException {
         try {
             return Optional.of(new String(Base64.getMimeDecoder().decode(base64.strip()), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            smtp.sendResponse(RelayReplies.AUTH_BAD_BASE64);
+            refuse(smtp, session, RelayReplies.AUTH_BAD_BASE64, "auth.refused", "reason", "a response that is not base64");
             return Optional.empty();
         }
     }

@@ -41,12 +41,14 @@ final class DataVerb extends RelayVerb {
     void handle(String argument, Session smtp, DeviceSession session) throws IOException {
         Optional<MailTransaction> open = session.transaction();
         if (open.isEmpty()) {
-            smtp.sendResponse(RelayReplies.NEED_MAIL);
+            refuse(smtp, session, RelayReplies.NEED_MAIL, "command.refused", "command", "DATA", "reason", "no MAIL first");
             return;
         }
         MailTransaction transaction = open.get();
         if (transaction.recipients().isEmpty()) {
-            smtp.sendResponse(transaction.refusedRecipients() > 0 ? RelayReplies.NO_VALID_RECIPIENTS : RelayReplies.NEED_RCPT);
+            boolean refused = transaction.refusedRecipients() > 0;
+            refuse(smtp, session, refused ? RelayReplies.NO_VALID_RECIPIENTS : RelayReplies.NEED_RCPT, "command.refused",
+                    "command", "DATA", "sender", transaction.sender(), "reason", refused ? "every recipient was refused" : "no RCPT first");
             return;
         }
         smtp.sendResponse(RelayReplies.START_MAIL_INPUT);
@@ -54,17 +56,19 @@ final class DataVerb extends RelayVerb {
         DeviceInputStream device = ((DeviceSocket) smtp.getSocket()).deviceInput();
         try (MessageBuffer content = new MessageBuffer()) {
             boolean complete;
+            if (session.awaiting(DeviceSession.Phase.DATA)) {
+                // The relay began stopping between the 354 and here: the device hears 421 now rather than after an idle timeout.
+                incomplete(session, transaction, content, SHUTDOWN);
+                listener.sayShutdown(smtp, session);
+                smtp.quit();
+                return;
+            }
             try {
                 device.content(true);
-                if (session.awaiting(DeviceSession.Phase.DATA)) {
-                    // The relay began stopping between the 354 and here: nothing of the message was read.
-                    listener.sayShutdown(smtp, session);
-                    incomplete(session, transaction, content, SHUTDOWN);
-                    return;
-                }
                 complete = read(smtp.getRawInput(), content, listener.config().maxMessageBytes());
             } catch (SocketTimeoutException e) {
-                incomplete(session, transaction, content, "idle timeout before the final '.'");
+                incomplete(session, transaction, content, e instanceof DeviceInputStream.TooSlow
+                        ? "too slow: " + e.getMessage() : "idle timeout before the final '.'");
                 throw e;
             } catch (IOException e) {
                 incomplete(session, transaction, content, session.toldShutdown() ? SHUTDOWN
@@ -135,27 +139,23 @@ final class DataVerb extends RelayVerb {
     private String finish(DeviceSession session, MailTransaction transaction, MessageBuffer content) throws IOException {
         DeviceRule device = session.device().orElseThrow(); // RCPT accepted someone: it is a device
         if (content.oversized()) {
-            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", transaction.sender(), "size", content.declaredSize(), "reason", "too big");
             refused(session, device, "too big: " + content.declaredSize() + " bytes");
-            return RelayReplies.MESSAGE_TOO_BIG;
+            return logRefusal(session, RelayReplies.MESSAGE_TOO_BIG, "message.refused", "sender", transaction.sender(),
+                    "size", content.declaredSize(), "reason", "too big");
         }
         Instant now = Instant.now();
         byte[] head = content.head();
         MessagePreparer.Headers headers = MessagePreparer.headers(head);
         if (headers.truncated(head)) {
-            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", transaction.sender(), "reason", "header section too big");
             refused(session, device, "header section too big");
-            return RelayReplies.HEADER_TOO_BIG;
+            return logRefusal(session, RelayReplies.HEADER_TOO_BIG, "message.refused", "sender", transaction.sender(),
+                    "reason", "header section too big");
         }
         Optional<OriginatorCheck.Refusal> refusal = OriginatorCheck.refusal(headers, device);
         if (refusal.isPresent()) {
-            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", transaction.sender(), "from", refusal.get().address().orElse(null),
-                    "reason", refusal.get().reason());
             refused(session, device, refusal.get().reason());
-            return refusal.get().reply();
+            return logRefusal(session, refusal.get().reply(), "message.refused", "sender", transaction.sender(),
+                    "from", refusal.get().address().orElse(null), "reason", refusal.get().reason());
         }
         MessagePreparer.Prepared prepared = listener.preparer().prepare(headers, device.rewriteFrom(), now.atZone(ZoneId.systemDefault()));
         Optional<String> fromAddress = prepared.originalFrom().flatMap(MessagePreparer::address);
@@ -168,15 +168,13 @@ final class DataVerb extends RelayVerb {
                 content.from(Math.min(prepared.bodyOffset(), head.length)))) {
             queueId = listener.sink().accept(envelope, message);
         } catch (SpoolFullException e) {
-            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", sender, "reason", "spool full", "detail", e.getMessage());
             refused(session, device, "spool full: " + e.getMessage());
-            return RelayReplies.SPOOL_FULL;
+            return logRefusal(session, RelayReplies.SPOOL_FULL, "message.refused", "sender", sender, "reason", "spool full",
+                    "detail", e.getMessage());
         } catch (IOException e) {
-            RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "device", device.name(), "sender", sender, "reason", "storage failed", "detail", e.getMessage());
             refused(session, device, "storage failed: " + e.getMessage());
-            return RelayReplies.STORAGE_FAILED;
+            return logRefusal(session, RelayReplies.STORAGE_FAILED, "message.refused", "sender", sender, "reason", "storage failed",
+                    "detail", e.getMessage());
         }
         RelayEvents.info("message.queued", "listener", listener.name(), "session", session.id(), "queue_id", queueId,
                 "client", session.clientIp(), "device", device.name(), "user", session.authUser().orElse(null),

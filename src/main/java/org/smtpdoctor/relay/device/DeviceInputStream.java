@@ -2,7 +2,13 @@ package org.smtpdoctor.relay.device;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * What a device sends, with every line end made CRLF, read beneath SubEthaSMTP's session.
@@ -28,12 +34,44 @@ import java.util.Arrays;
  * <p>
  * Raw bytes are buffered here; {@link #takeBuffered()} hands the unread ones to the TLS
  * layer at STARTTLS. Confined to its session's thread.
+ * <p>
+ * Deadlines ({@link Deadlines}; slowloris): the idle timeout bounds each wait for bytes, which a
+ * client sending one byte a second never trips. So a command line (also an AUTH response) must
+ * arrive whole within the idle timeout of the relay starting to wait for it, and a message's
+ * content within the idle timeout plus one second per {@link Deadlines#minDataRate} bytes received
+ * (Postfix's {@code smtpd_per_request_deadline} and {@code smtpd_min_data_rate}). Past it, a read
+ * throws {@link TooSlow}, a {@code SocketTimeoutException}: the session ends as on an idle timeout.
+ * Deadlines are checked only when bytes must be waited for, and need no thread of their own.
  */
 final class DeviceInputStream extends InputStream {
 
     /** Told when a TLS handshake arrives where plain SMTP was expected. */
     interface ClientHelloListener {
         void clientHelloOnPlainPort();
+    }
+
+    /**
+     * How long a device may take, and where to set the socket's read timeout.
+     *
+     * @param socket       the socket whose read timeout bounds each wait (under any TLS)
+     * @param line         a command line's deadline, and the allowance a message's content starts with
+     * @param idle         the listener's idle timeout: the read timeout outside the last part of a deadline
+     * @param minDataRate  bytes per second a message's content must keep up, on average
+     * @param clock        {@link System#nanoTime} (tests pass another)
+     * @param expired      told what took too long, once, when a deadline passes (the log)
+     */
+    record Deadlines(Socket socket, Duration line, Duration idle, long minDataRate, LongSupplier clock, Consumer<String> expired) {
+        /** The same deadlines on another socket (the TLS one after STARTTLS). */
+        Deadlines on(Socket s) {
+            return new Deadlines(s, line, idle, minDataRate, clock, expired);
+        }
+    }
+
+    /** A deadline passed: the device sent too slowly. */
+    static final class TooSlow extends SocketTimeoutException {
+        TooSlow(String message) {
+            super(message);
+        }
     }
 
     private static final int TLS_HANDSHAKE_RECORD = 0x16;
@@ -52,18 +90,37 @@ final class DeviceInputStream extends InputStream {
     private boolean pendingLf;
     /** Reading message content (DATA) rather than command lines. */
     private boolean content;
+    private final Deadlines deadlines;
+    /** The next byte read begins a line. */
+    private boolean atLineStart = true;
+    /** When the relay began waiting for the current line, or for the current content (nanoTime). */
+    private long begun;
+    private long contentBytes;
 
     /** @param clientHello null where TLS is already spoken (after STARTTLS, implicit TLS) */
     DeviceInputStream(InputStream in, ClientHelloListener clientHello) {
+        this(in, clientHello, null);
+    }
+
+    /** @param deadlines null for none (tests) */
+    DeviceInputStream(InputStream in, ClientHelloListener clientHello, Deadlines deadlines) {
         this.in = in;
         this.clientHello = clientHello;
+        this.deadlines = deadlines;
     }
 
     @Override
     public int read() throws IOException {
         if (pendingLf) {
             pendingLf = false;
+            atLineStart = true;
             return '\n';
+        }
+        if (atLineStart) {
+            atLineStart = false;
+            if (deadlines != null && !content) {
+                begun = deadlines.clock().getAsLong();
+            }
         }
         while (true) {
             if (position == limit && !fill()) {
@@ -112,6 +169,10 @@ final class DeviceInputStream extends InputStream {
     /** Between DATA's 354 and the final ".": bytes pass unchanged (line ends excepted). */
     void content(boolean on) {
         content = on;
+        contentBytes = 0;
+        if (on && deadlines != null) {
+            begun = deadlines.clock().getAsLong();
+        }
     }
 
     /**
@@ -144,13 +205,16 @@ final class DeviceInputStream extends InputStream {
         if (ended) {
             return false;
         }
-        int n = in.read(buffer, 0, buffer.length);
+        int n = deadlines == null ? in.read(buffer, 0, buffer.length) : readBeforeDeadline();
         if (n <= 0) {
             ended = true;
             return false;
         }
         position = 0;
         limit = n;
+        if (content) {
+            contentBytes += n;
+        }
         if (!started) {
             started = true;
             if (clientHello != null && looksLikeTlsHandshake(n)) {
@@ -161,6 +225,40 @@ final class DeviceInputStream extends InputStream {
             }
         }
         return true;
+    }
+
+    /** One read, waiting no longer than the idle timeout nor past the deadline. */
+    private int readBeforeDeadline() throws IOException {
+        long deadline = begun + deadlines.line().toNanos()
+                + (content && deadlines.minDataRate() > 0 ? TimeUnit.SECONDS.toNanos(1) * contentBytes / deadlines.minDataRate() : 0);
+        long left = deadline - deadlines.clock().getAsLong();
+        if (left <= 0) {
+            throw tooSlow();
+        }
+        if (left >= deadlines.idle().toNanos()) {
+            return in.read(buffer, 0, buffer.length); // the idle timeout comes first
+        }
+        Socket socket = deadlines.socket();
+        int idle = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        try {
+            return in.read(buffer, 0, buffer.length);
+        } catch (SocketTimeoutException e) {
+            throw tooSlow();
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(idle);
+            }
+        }
+    }
+
+    private TooSlow tooSlow() {
+        String what = content
+                ? "the message's content did not arrive within " + deadlines.line().toSeconds() + " s plus 1 s per "
+                        + deadlines.minDataRate() + " bytes (" + contentBytes + " bytes arrived)"
+                : "a command line did not arrive whole within " + deadlines.line().toSeconds() + " s";
+        deadlines.expired().accept(what);
+        return new TooSlow(what);
     }
 
     private boolean looksLikeTlsHandshake(int n) {

@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.RelayObserver;
@@ -39,6 +42,13 @@ import org.subethamail.smtp.server.SessionHandler;
  * from client.} on idle timeout (no enhanced status code), {@code 500} for unknown verbs,
  * HELP, and {@code 501} for command lines longer than 998 characters.
  * <p>
+ * Abuse (docs/hostile.md): connections are counted per client address ({@link ClientBlock}: an
+ * IPv6 client per /64), and a TLS listener refuses a client over its share before the handshake
+ * (that costs CPU); reads keep deadlines ({@link DeviceInputStream.Deadlines}), and a TLS handshake
+ * must finish within the idle timeout ({@link #closeIfLate}); failed AUTHs are counted per address
+ * relay-wide ({@link AuthThrottle}) and password checks bounded ({@link PasswordChecks}), both
+ * shared by all listeners of a relay.
+ * <p>
  * Lifecycle: {@link #start} binds; {@link #close} stops: new connections get
  * {@code 421 4.3.2}, sessions waiting for their device get {@code 421 4.3.2} and are closed,
  * sessions at work (a command, a message whose final "." arrived) finish it, answer, then get
@@ -53,6 +63,8 @@ final class DeviceListener implements AutoCloseable {
     private final MessageSink sink;
     private final ListenerTls tls;
     private final MessagePreparer preparer;
+    private final AuthThrottle authThrottle;
+    private final PasswordChecks passwordChecks;
     private final RelayObserver observer;
     private final Map<Session, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
@@ -61,11 +73,13 @@ final class DeviceListener implements AutoCloseable {
     private final Object ended = new Object();
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService threads;
+    /** Closes sockets whose TLS handshake overruns; one thread per listener, idle nearly always. */
+    private final ScheduledExecutorService watchdog;
     private volatile boolean closing;
     private SMTPServer smtp;
 
     private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                           RelayObserver observer) {
+                           AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) {
         this.observer = observer;
         this.config = config;
         this.hostName = hostName;
@@ -73,6 +87,13 @@ final class DeviceListener implements AutoCloseable {
         this.sink = sink;
         this.tls = tls;
         this.preparer = new MessagePreparer(hostName);
+        this.authThrottle = authThrottle;
+        this.passwordChecks = passwordChecks;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "smtp-doctor-relay-" + config.port() + "-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "smtp-doctor-relay-" + config.port() + "-" + n.incrementAndGet());
@@ -81,10 +102,15 @@ final class DeviceListener implements AutoCloseable {
         });
     }
 
-    /** @param tls null for a plain listener */
+    /**
+     * @param tls null for a plain listener
+     * @param authThrottle   the relay's failed-AUTH registry (shared by its listeners)
+     * @param passwordChecks the relay's bound on concurrent password checks (shared)
+     * @param observer       told what devices do here (the console, metrics)
+     */
     static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                                RelayObserver observer) throws IOException {
-        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, observer);
+                                AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, authThrottle, passwordChecks, observer);
         SMTPServer smtp = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
                 .hostName(hostName)
@@ -108,6 +134,7 @@ final class DeviceListener implements AutoCloseable {
             smtp.start();
         } catch (RuntimeException e) {
             listener.threads.shutdownNow();
+            listener.watchdog.shutdownNow();
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -132,8 +159,14 @@ final class DeviceListener implements AutoCloseable {
         handler.addCommand(new EnvelopeVerbs.Quit(this));
         handler.addCommand(new RelayVerb.Fixed(this, "NOOP", RelayReplies.OK));
         handler.addCommand(new RelayVerb.Fixed(this, "VRFY", "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery"));
-        handler.addCommand(new RelayVerb.Fixed(this, "EXPN", RelayReplies.NOT_IMPLEMENTED));
-        handler.addCommand(new RelayVerb.Fixed(this, "BDAT", RelayReplies.NOT_IMPLEMENTED)); // CHUNKING is not offered
+        handler.addCommand(RelayVerb.Fixed.refused(this, "EXPN", "mailing lists are not expanded for anyone"));
+        handler.addCommand(RelayVerb.Fixed.refused(this, "BDAT", "CHUNKING is not offered (RFC 3030)"));
+        String trust = "never honoured: the relay decides by the connection's own address, and trusts no client to name another";
+        handler.addCommand(RelayVerb.Fixed.refused(this, "XCLIENT", trust));
+        handler.addCommand(RelayVerb.Fixed.refused(this, "XFORWARD", trust));
+        handler.addCommand(RelayVerb.Fixed.refused(this, "ETRN", "the relay runs its queue itself (RFC 1985 is not offered)"));
+        handler.addCommand(RelayVerb.Fixed.refused(this, "TURN", "role reversal is never offered (RFC 821)"));
+        handler.addCommand(RelayVerb.Fixed.refused(this, "ATRN", "role reversal is never offered (RFC 2645)"));
     }
 
     int port() {
@@ -187,6 +220,57 @@ final class DeviceListener implements AutoCloseable {
         return new RelayObserver.Peer(name(), session.id(), session.clientIp());
     }
 
+    AuthThrottle authThrottle() {
+        return authThrottle;
+    }
+
+    PasswordChecks passwordChecks() {
+        return passwordChecks;
+    }
+
+    /** A socket's deadline from {@link #closeIfLate}: cancel it when the work it bounds is over. */
+    static final class Deadline {
+        private final java.util.concurrent.atomic.AtomicBoolean passed = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile ScheduledFuture<?> timer;
+
+        void cancel() {
+            timer.cancel(false);
+        }
+
+        /** Whether it passed and the socket was closed for it. */
+        boolean passed() {
+            return passed.get();
+        }
+    }
+
+    /**
+     * Closes {@code socket} unless the returned deadline is cancelled within the idle timeout: for
+     * a TLS handshake, which reads the socket itself (a client feeding it a byte at a time never
+     * trips the read timeout).
+     */
+    Deadline closeIfLate(Socket socket) {
+        Deadline d = new Deadline();
+        d.timer = watchdog.schedule(() -> {
+            d.passed.set(true);
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        }, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return d;
+    }
+
+    /** Postfix's smtpd_min_data_rate default: a message's content must arrive at 500 bytes a second on average. */
+    static final long MIN_DATA_RATE = 500;
+
+    /** The read deadlines of a connection from {@code client} (see {@link DeviceInputStream}). */
+    private DeviceInputStream.Deadlines deadlines(Socket socket, String client) {
+        return new DeviceInputStream.Deadlines(socket, config.idleTimeout(), config.idleTimeout(), MIN_DATA_RATE, System::nanoTime,
+                what -> RelayEvents.warn("connection.too-slow", "listener", name(), "client", client, "reason", what,
+                        "reply", "421 Timeout waiting for data from client."));
+    }
+
     /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
     boolean offersAuth(DeviceSession session) {
         return policy.hasAccounts() && (session.isTls() || config.allowPlaintextAuth());
@@ -234,6 +318,7 @@ final class DeviceListener implements AutoCloseable {
             }
         } finally {
             threads.shutdownNow();
+            watchdog.shutdownNow();
         }
     }
 
@@ -270,14 +355,14 @@ final class DeviceListener implements AutoCloseable {
             public SessionAcceptance accept(Session smtp) {
                 InetAddress client = smtp.getRemoteAddress().getAddress();
                 int all = total.incrementAndGet();
-                int fromIp = perIp.merge(client, 1, Integer::sum);
+                int fromIp = perIp.merge(ClientBlock.of(client), 1, Integer::sum);
                 String reason = closing ? RelayReplies.SHUTTING_DOWN
                         : all > config.maxConnections() ? RelayReplies.TOO_MANY_CONNECTIONS
                         : fromIp > config.maxConnectionsPerIp() ? RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP : null;
                 if (reason != null) {
                     // SubEthaSMTP calls onSessionEnd only for sessions it accepted
                     total.decrementAndGet();
-                    perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+                    perIp.computeIfPresent(ClientBlock.of(client), (k, n) -> n <= 1 ? null : n - 1);
                     RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
                             "client", client.getHostAddress(), "reason", reason.substring(6),
                             "connections", all, "from_client", fromIp);
@@ -296,7 +381,7 @@ final class DeviceListener implements AutoCloseable {
             public void onSessionEnd(Session smtp) {
                 InetAddress client = smtp.getRemoteAddress().getAddress();
                 total.decrementAndGet();
-                perIp.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+                perIp.computeIfPresent(ClientBlock.of(client), (k, n) -> n <= 1 ? null : n - 1);
                 DeviceSession gone = sessions.remove(smtp);
                 if (gone != null) {
                     RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
@@ -321,15 +406,38 @@ final class DeviceListener implements AutoCloseable {
 
         @Override
         public Socket accept() throws IOException {
-            Socket raw = super.accept();
-            try {
-                if (config.mode() == ListenerMode.TLS) {
+            while (true) {
+                Socket raw = super.accept();
+                InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
+                String client = remote.getAddress().getHostAddress();
+                Consumer<IOException> unread = e -> RelayEvents.warn("connection.replies-unread", "listener", name(), "client", client,
+                        "reason", e.getMessage(), "action", "no more replies; the commands already received are carried out");
+                try {
+                    if (config.mode() != ListenerMode.TLS) {
+                        return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
+                                "client", client, "cause", "the device started a TLS handshake on a "
+                                        + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " port; set it to STARTTLS (or no"
+                                        + " encryption) for this port, or point it at an implicit-TLS listener"),
+                                deadlines(raw, client), unread);
+                    }
+                    int fromIp = perIp.getOrDefault(ClientBlock.of(remote.getAddress()), 0);
+                    if (fromIp >= config.maxConnectionsPerIp()) {
+                        // Over its share: closed before the TLS handshake, which would cost a CPU's worth of work per
+                        // connection (no 421 can be said in plain text on a TLS port anyway).
+                        RelayEvents.warn("connection.refused", "listener", name(), "client", client,
+                                "reason", RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP.substring(6), "from_client", fromIp + 1,
+                                "action", "closed before the TLS handshake");
+                        observer.connectionRefused(name(), client, RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP.substring(6));
+                        raw.close();
+                        continue;
+                    }
                     SSLSocket tlsSocket = tls.serverSocket(raw, new byte[0]);
-                    String client = ((InetSocketAddress) raw.getRemoteSocketAddress()).getAddress().getHostAddress();
+                    Deadline late = closeIfLate(raw);
                     // The handshake runs on the banner's first write, in the session's thread, not here in the accept loop.
                     return new DeviceSocket(tlsSocket, raw, null, new DeviceSocket.HandshakeListener() {
                         @Override
                         public void completed(javax.net.ssl.SSLSession s) {
+                            late.cancel();
                             RelayEvents.info("tls.started", "listener", name(), "client", client, "protocol", s.getProtocol(),
                                     "cipher", s.getCipherSuite());
                             observer.tlsStarted(name(), client, new RelayObserver.Tls(s.getProtocol(), s.getCipherSuite()));
@@ -338,20 +446,16 @@ final class DeviceListener implements AutoCloseable {
                         @Override
                         public void failed(IOException e) {
                             String hint = ListenerTls.hint(config, e);
-                            RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", e.getMessage(),
-                                    "hint", hint);
-                            observer.tlsFailed(name(), client, String.valueOf(e.getMessage()), Optional.ofNullable(hint));
+                            String reason = late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage();
+                            RelayEvents.warn("tls.failed", "listener", name(), "client", client, "reason", reason, "hint", hint);
+                            observer.tlsFailed(name(), client, String.valueOf(reason), Optional.ofNullable(hint));
+                            late.cancel();
                         }
-                    });
+                    }, deadlines(tlsSocket, client), unread);
+                } catch (IOException | RuntimeException e) {
+                    raw.close();
+                    throw e;
                 }
-                InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
-                return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
-                        "client", remote.getAddress().getHostAddress(), "cause",
-                        "the device started a TLS handshake on a " + config.mode().name().toLowerCase(java.util.Locale.ROOT)
-                                + " port; set it to STARTTLS (or no encryption) for this port, or point it at an implicit-TLS listener"));
-            } catch (IOException | RuntimeException e) {
-                raw.close();
-                throw e;
             }
         }
     }

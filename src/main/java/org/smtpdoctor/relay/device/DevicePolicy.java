@@ -16,7 +16,7 @@ import org.smtpdoctor.relay.config.PasswordHash;
 final class DevicePolicy {
 
     /** Why a recipient is refused, or empty when it is accepted. */
-    enum Refusal { NOT_A_DEVICE_AUTH_POSSIBLE, NOT_A_DEVICE, DOMAIN_NOT_ALLOWED }
+    enum Refusal { NOT_A_DEVICE_AUTH_POSSIBLE, NOT_A_DEVICE, DOMAIN_NOT_ALLOWED, SENDER_ROUTING }
 
     private final List<DeviceRule> rules;
     private final List<String> recipientDomains;
@@ -70,7 +70,24 @@ final class DevicePolicy {
         }
         int at = recipient.lastIndexOf('@');
         String domain = at < 0 ? "" : recipient.substring(at + 1).toLowerCase(Locale.ROOT);
-        return recipientDomains.contains(domain) ? Optional.empty() : Optional.of(Refusal.DOMAIN_NOT_ALLOWED);
+        if (!recipientDomains.contains(domain)) {
+            return Optional.of(Refusal.DOMAIN_NOT_ALLOWED);
+        }
+        return routed(recipient.substring(0, Math.max(0, at))) ? Optional.of(Refusal.SENDER_ROUTING) : Optional.empty();
+    }
+
+    /**
+     * Whether a local part routes the mail on by itself: the %-hack ({@code user%elsewhere@here}),
+     * a bang path ({@code elsewhere!user@here}), or an address inside quotes ({@code
+     * "user@elsewhere"@here}). An allowed domain is only a limit if what comes before it cannot
+     * name another: many MTAs an upstream may be (Postfix with {@code allow_percent_hack} and
+     * {@code swap_bangpath}, sendmail) forward such addresses to the other host, and Postfix's own
+     * relay check refuses them from untrusted clients for the same reason ({@code
+     * allow_untrusted_routing = no}). A source route ({@code @a:user@b}) never gets here: {@link
+     * MailPath} drops it, as RFC 5321 appendix C allows.
+     */
+    static boolean routed(String localPart) {
+        return localPart.indexOf('%') >= 0 || localPart.indexOf('!') >= 0 || localPart.indexOf('@') >= 0;
     }
 
     private static boolean inNetworks(DeviceRule rule, InetAddress client) {

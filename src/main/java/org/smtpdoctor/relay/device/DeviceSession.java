@@ -59,6 +59,7 @@ final class DeviceSession {
     private DeviceRule authenticated;
     private String authUser;
     private int authFailures;
+    private int errors;
     private MailTransaction transaction;
 
     private final Object lock = new Object();
@@ -153,6 +154,39 @@ final class DeviceSession {
         return ++authFailures;
     }
 
+    /** Counts a permanent refusal; returns how many this connection got. */
+    int error() {
+        return ++errors;
+    }
+
+    /**
+     * Session thread, inside a command: waits {@code delay} before answering (a failed AUTH slowed
+     * down), as if waiting for the device, so that a shutdown answers 421 at once instead of waiting
+     * for the pause. True when the shutdown did (as {@link #awaiting}): do not answer. No pause once
+     * the relay is stopping.
+     */
+    boolean pause(java.time.Duration delay) {
+        long until = System.nanoTime() + delay.toNanos();
+        synchronized (lock) {
+            if (shuttingDown) {
+                return false; // no pause: the answer goes now, and the 421 after it (endCommand)
+            }
+            phase = Phase.WAITING;
+            try {
+                for (long left = until - System.nanoTime(); left > 0 && !told; left = until - System.nanoTime()) {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (told) {
+                return true;
+            }
+            phase = Phase.COMMAND;
+            return false;
+        }
+    }
+
     void begin(String sender) {
         transaction = MailTransaction.from(sender);
     }
@@ -232,6 +266,7 @@ final class DeviceSession {
     boolean shutdown() {
         synchronized (lock) {
             shuttingDown = true;
+            lock.notifyAll(); // a paused session answers nothing more
             if (!told && (phase == Phase.WAITING || phase == Phase.DATA)) {
                 told = true;
                 return true;

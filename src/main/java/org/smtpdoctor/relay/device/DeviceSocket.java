@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.smtpdoctor.net.DelegatingSocket;
@@ -17,6 +18,15 @@ import org.smtpdoctor.net.DelegatingSocket;
  * <p>
  * Delegates everything the session uses to {@code inner}; {@link #raw()} is the TCP
  * socket under any TLS, which {@link DeviceSession#abort()} closes from another thread.
+ * <p>
+ * Replies that cannot be written: some devices and scripts write the whole session (HELO to
+ * QUIT, the message included) and close without reading a reply; the replies they leave unread
+ * make their kernel answer with a reset, and the relay's next write fails. What the device sent
+ * before the reset can still be read, and the session goes on carrying it out: a message whose
+ * final "." arrived is stored (and logged as queued) though its 250 is never read. SubEthaSMTP's
+ * writer already ignores write errors, and Java's {@code SSLSocket} keeps reading after one; this
+ * socket makes it explicit: the first failed write is reported once ({@code unread}, which logs
+ * it), and later replies are dropped instead of written to a dead connection.
  */
 final class DeviceSocket extends DelegatingSocket {
 
@@ -28,20 +38,30 @@ final class DeviceSocket extends DelegatingSocket {
     }
 
     private final Socket raw;
+    private final DeviceInputStream.Deadlines deadlines;
+    private final Consumer<IOException> unread;
     private final DeviceInputStream input;
     private final OutputStream output;
 
-    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello) throws IOException {
-        this(inner, raw, clientHello, null);
+    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, DeviceInputStream.Deadlines deadlines,
+                 Consumer<IOException> unread) throws IOException {
+        this(inner, raw, clientHello, null, deadlines, unread);
     }
 
-    /** @param handshake for an implicit-TLS socket whose handshake has not run yet, else null */
-    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake)
-            throws IOException {
+    /**
+     * @param handshake for an implicit-TLS socket whose handshake has not run yet, else null
+     * @param deadlines how long the device may take; applied to {@code inner}'s read timeout
+     * @param unread    told once, at the first reply that could not be written
+     */
+    DeviceSocket(Socket inner, Socket raw, DeviceInputStream.ClientHelloListener clientHello, HandshakeListener handshake,
+                 DeviceInputStream.Deadlines deadlines, Consumer<IOException> unread) throws IOException {
         super(inner);
         this.raw = raw;
-        this.input = new DeviceInputStream(inner.getInputStream(), clientHello);
-        OutputStream out = inner.getOutputStream();
+        this.deadlines = deadlines;
+        this.unread = unread;
+        this.input = new DeviceInputStream(inner.getInputStream(), clientHello, deadlines == null ? null : deadlines.on(inner));
+        // Under the handshake's filter: a failed handshake still ends the session; only reply writes are dropped.
+        OutputStream out = new Replies(inner.getOutputStream(), inner, unread);
         this.output = handshake == null || !(inner instanceof SSLSocket tls) ? out : new FilterOutputStream(out) {
             private boolean done;
 
@@ -82,6 +102,16 @@ final class DeviceSocket extends DelegatingSocket {
         return raw;
     }
 
+    /** Who hears of replies that cannot be written (kept when STARTTLS replaces this socket). */
+    Consumer<IOException> unread() {
+        return unread;
+    }
+
+    /** The deadlines this connection's reads keep (null: none). */
+    DeviceInputStream.Deadlines deadlines() {
+        return deadlines;
+    }
+
     DeviceInputStream deviceInput() {
         return input;
     }
@@ -99,5 +129,53 @@ final class DeviceSocket extends DelegatingSocket {
     @Override
     public OutputStream getOutputStream() {
         return output;
+    }
+
+    /** The reply stream: after the first failed write (the device reset the connection), drops what follows. */
+    private static final class Replies extends FilterOutputStream {
+        private final Socket socket;
+        private final Consumer<IOException> unread;
+        private boolean failed;
+
+        Replies(OutputStream out, Socket socket, Consumer<IOException> unread) {
+            super(out);
+            this.socket = socket;
+            this.unread = unread;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (!failed) {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (!failed) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    failed(e);
+                }
+            }
+        }
+
+        private void failed(IOException e) throws IOException {
+            if (socket.isClosed()) {
+                throw e; // closed here (a shutdown, a deadline): there is nothing left to read either
+            }
+            failed = true;
+            unread.accept(e);
+        }
     }
 }

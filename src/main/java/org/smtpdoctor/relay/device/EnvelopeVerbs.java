@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.smtpdoctor.relay.RelayEvents;
 import org.smtpdoctor.relay.config.DeviceRule;
 import org.subethamail.smtp.server.Session;
 
@@ -34,36 +33,33 @@ final class EnvelopeVerbs {
         @Override
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
             if (session.transaction().isPresent()) {
-                smtp.sendResponse(RelayReplies.SENDER_ALREADY);
+                refuse(smtp, session, RelayReplies.SENDER_ALREADY, "command.refused", "command", "MAIL", "reason", "a transaction is open");
                 return;
             }
             Optional<MailPath.Parsed> path = MailPath.reversePath(argument);
             if (path.isEmpty()) {
-                smtp.sendResponse(RelayReplies.SENDER_SYNTAX);
+                refuse(smtp, session, RelayReplies.SENDER_SYNTAX, "sender.refused", "argument", argument, "reason", "not a reverse-path");
                 return;
             }
             Optional<String> sender = Optional.of(path.get().address());
             Matcher size = SIZE.matcher(path.get().parameters());
             if (size.find() && Long.parseLong(size.group(1)) > listener.config().maxMessageBytes()) {
-                smtp.sendResponse(RelayReplies.MESSAGE_TOO_BIG);
+                refuse(smtp, session, RelayReplies.MESSAGE_TOO_BIG, "message.refused", "sender", sender.get(), "phase", "mail",
+                        "size", size.group(1), "reason", "too big");
                 return;
             }
             Optional<String> noRoom = listener.sink().refusal();
             if (noRoom.isPresent()) {
                 // Said at MAIL, before the device sends its content (452 is a reply to MAIL: RFC 5321 §4.3.2; 4.3.1: RFC 3463).
-                RelayEvents.warn("message.refused", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                        "device", session.device().map(DeviceRule::name).orElse(null), "sender", sender.get(), "phase", "mail",
+                refuse(smtp, session, RelayReplies.SPOOL_FULL, "message.refused", "sender", sender.get(), "phase", "mail",
                         "reason", "spool low", "detail", noRoom.get());
-                smtp.sendResponse(RelayReplies.SPOOL_FULL);
                 return;
             }
             Optional<DeviceRule> device = session.device();
             if (device.isPresent() && !DevicePolicy.senderAllowed(device.get(), sender.get())) {
-                RelayEvents.warn("sender.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                        "device", device.get().name(), "sender", sender.get());
                 listener.observer().refused(listener.peer(session), Optional.of(device.get().name()), "sender.denied",
                         "sender " + sender.get() + " is not one this device may use");
-                smtp.sendResponse(RelayReplies.SENDER_DENIED);
+                refuse(smtp, session, RelayReplies.SENDER_DENIED, "sender.denied", "sender", sender.get());
                 return;
             }
             session.begin(sender.get());
@@ -80,32 +76,33 @@ final class EnvelopeVerbs {
         void handle(String argument, Session smtp, DeviceSession session) throws IOException {
             Optional<MailTransaction> transaction = session.transaction();
             if (transaction.isEmpty()) {
-                smtp.sendResponse(RelayReplies.NEED_MAIL);
+                refuse(smtp, session, RelayReplies.NEED_MAIL, "command.refused", "command", "RCPT", "argument", argument,
+                        "reason", "no MAIL first");
                 return;
             }
             Optional<String> recipient = MailPath.forwardPath(argument).map(MailPath.Parsed::address).filter(r -> !r.isEmpty());
             if (recipient.isEmpty()) {
-                smtp.sendResponse(RelayReplies.RECIPIENT_SYNTAX);
+                refuse(smtp, session, RelayReplies.RECIPIENT_SYNTAX, "recipient.refused", "sender", transaction.get().sender(),
+                        "argument", argument, "reason", "not a forward-path");
                 return;
             }
             if (transaction.get().recipients().size() >= MAX_RECIPIENTS) {
-                smtp.sendResponse(RelayReplies.TOO_MANY_RECIPIENTS);
+                refuse(smtp, session, RelayReplies.TOO_MANY_RECIPIENTS, "recipient.refused", "sender", transaction.get().sender(),
+                        "recipient", recipient.get(), "reason", "more than " + MAX_RECIPIENTS + " recipients");
                 return;
             }
             Optional<DevicePolicy.Refusal> refusal = listener.policy().recipient(session.device(), session.client(), recipient.get());
             if (refusal.isPresent()) {
                 session.replace(transaction.get().withRefusal());
-                RelayEvents.warn("relay.denied", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                        "device", session.device().map(DeviceRule::name).orElse(null), "user", session.authUser().orElse(null),
-                        "sender", transaction.get().sender(), "recipient", recipient.get(),
-                        "reason", refusal.get().name().toLowerCase(java.util.Locale.ROOT));
                 listener.observer().refused(listener.peer(session), session.device().map(DeviceRule::name), "relay.denied",
                         refusal.get().name().toLowerCase(java.util.Locale.ROOT) + ": " + recipient.get());
-                smtp.sendResponse(switch (refusal.get()) {
+                refuse(smtp, session, switch (refusal.get()) {
                     case NOT_A_DEVICE_AUTH_POSSIBLE -> RelayReplies.AUTH_REQUIRED;
                     case NOT_A_DEVICE -> RelayReplies.RELAY_DENIED;
                     case DOMAIN_NOT_ALLOWED -> RelayReplies.RECIPIENT_DOMAIN_DENIED;
-                });
+                    case SENDER_ROUTING -> RelayReplies.SENDER_ROUTING_DENIED;
+                }, "relay.denied", "user", session.authUser().orElse(null), "sender", transaction.get().sender(),
+                        "recipient", recipient.get(), "reason", refusal.get().name().toLowerCase(java.util.Locale.ROOT));
                 return;
             }
             session.replace(transaction.get().withRecipient(recipient.get()));

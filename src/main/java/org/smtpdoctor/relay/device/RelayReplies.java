@@ -24,6 +24,12 @@ final class RelayReplies {
     /** To a session the relay closes as it stops (RFC 5321 §3.8: 421 before closing). */
     static final String SHUTDOWN = "421 " + SHUTTING_DOWN;
     static final String TOO_MANY_AUTH_FAILURES = "421 4.7.0 Too many failed authentications, closing connection";
+    /** To a client address locked out after too many failed AUTHs (its password is not checked). */
+    static final String AUTH_LOCKED_OUT = "421 4.7.0 Too many failed authentications from your address, try again later";
+    /** Postfix's smtpd_hard_error_limit: a client that keeps getting errors is not a device that works. */
+    static final String TOO_MANY_ERRORS = "421 4.7.0 Too many errors, closing connection";
+    /** RFC 4954 §6: the password could not be checked now (too many checks at once). */
+    static final String AUTH_TEMPORARY_FAILURE = "454 4.7.0 Temporary authentication failure, try again later";
     static final String TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients";
     static final String SPOOL_FULL = "452 4.3.1 Insufficient system storage";
     static final String STORAGE_FAILED = "451 4.3.0 Local error in processing, try again later";
@@ -46,6 +52,7 @@ final class RelayReplies {
     static final String ENCRYPTION_REQUIRED = "538 5.7.11 Encryption required for requested authentication mechanism";
     static final String RELAY_DENIED = "550 5.7.1 Relaying denied";
     static final String RECIPIENT_DOMAIN_DENIED = "550 5.7.1 Relaying to this domain is not allowed";
+    static final String SENDER_ROUTING_DENIED = "550 5.7.1 Relaying denied: %, ! or @ in the local part would route the mail elsewhere";
     static final String SENDER_DENIED = "550 5.7.1 Sender address not allowed for this device";
     static final String FROM_HEADER_DENIED = "550 5.7.1 From address not allowed for this device";
     static final String FROM_HEADER_UNREADABLE = "550 5.7.1 From address cannot be checked: the header is not RFC 5322";

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,9 +36,23 @@ import org.smtpdoctor.relay.spool.MessageSink;
 public final class RelayServer implements AutoCloseable {
 
     private final List<DeviceListener> listeners;
+    private final AuthThrottle authThrottle;
+    private final PasswordChecks passwordChecks;
 
-    private RelayServer(List<DeviceListener> listeners) {
+    private RelayServer(List<DeviceListener> listeners, AuthThrottle authThrottle, PasswordChecks passwordChecks) {
         this.listeners = List.copyOf(listeners);
+        this.authThrottle = authThrottle;
+        this.passwordChecks = passwordChecks;
+    }
+
+    /** The failed-AUTH registry shared by the listeners. */
+    AuthThrottle authThrottle() {
+        return authThrottle;
+    }
+
+    /** The bound on password checks shared by the listeners. */
+    PasswordChecks passwordChecks() {
+        return passwordChecks;
     }
 
     /**
@@ -59,6 +74,15 @@ public final class RelayServer implements AutoCloseable {
 
     /** The same, telling {@code observer} what the devices do (the console, metrics). */
     public static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer) throws ConfigException, IOException {
+        return start(config, sink, observer, Clock.systemUTC(), PasswordChecks.WAIT);
+    }
+
+    /**
+     * @param clock for the failed-AUTH registry (tests move it)
+     * @param checkWait how long a password check may wait for its turn ({@link PasswordChecks#WAIT})
+     */
+    static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer, Clock clock, Duration checkWait)
+            throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(observer, "observer");
         // No device may hand over what no upstream could send (Graph with large=refuse: one 4 MB request).
@@ -71,12 +95,15 @@ public final class RelayServer implements AutoCloseable {
             tls.add(l.mode() == ListenerMode.PLAIN ? null : ListenerTls.of(l, config.hostName()));
         }
         DevicePolicy policy = new DevicePolicy(config.devices(), config.recipientDomains());
+        AuthThrottle authThrottle = new AuthThrottle(config.auth(), clock);
+        PasswordChecks passwordChecks = new PasswordChecks(config.auth().concurrentChecks(), checkWait);
         List<DeviceListener> started = new ArrayList<>();
         try {
             for (int i = 0; i < config.listeners().size(); i++) {
                 ListenerConfig l = config.listeners().get(i);
                 try {
-                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), observer));
+                    started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), authThrottle, passwordChecks,
+                            observer));
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " (" + bindFailure(e, l.port()) + ")", e);
                 }
@@ -85,7 +112,7 @@ public final class RelayServer implements AutoCloseable {
             started.forEach(DeviceListener::close);
             throw e;
         }
-        return new RelayServer(started);
+        return new RelayServer(started, authThrottle, passwordChecks);
     }
 
     /**

@@ -26,32 +26,38 @@ final class StartTlsVerb extends RelayVerb {
     @Override
     void handle(String argument, Session smtp, DeviceSession session) throws IOException {
         if (listener.config().mode() != ListenerMode.STARTTLS) {
-            smtp.sendResponse(RelayReplies.NOT_IMPLEMENTED);
+            refuse(smtp, session, RelayReplies.NOT_IMPLEMENTED, "command.refused", "command", "STARTTLS",
+                    "reason", "not a STARTTLS listener (" + listener.config().mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
             return;
         }
         if (session.isTls()) {
-            smtp.sendResponse(RelayReplies.ALREADY_TLS);
+            refuse(smtp, session, RelayReplies.ALREADY_TLS, "command.refused", "command", "STARTTLS", "reason", "TLS is already on");
             return;
         }
         if (!argument.isEmpty()) {
-            smtp.sendResponse(RelayReplies.ARGUMENT_SYNTAX);
+            refuse(smtp, session, RelayReplies.ARGUMENT_SYNTAX, "command.refused", "command", "STARTTLS", "reason", "an argument");
             return;
         }
         smtp.sendResponse(RelayReplies.READY_TO_START_TLS);
         DeviceSocket plain = (DeviceSocket) smtp.getSocket();
         SSLSocket tls;
+        // A handshake trickled in a byte at a time would never trip the read timeout: it gets the idle timeout in all.
+        DeviceListener.Deadline late = listener.closeIfLate(plain.raw());
         try {
             tls = listener.tls().serverSocket(plain.raw(), plain.deviceInput().takeBuffered());
             tls.startHandshake();
         } catch (IOException e) {
             String hint = ListenerTls.hint(listener.config(), e);
+            String reason = late.passed() ? "the handshake did not finish within the idle timeout" : e.getMessage();
             RelayEvents.warn("tls.failed", "listener", listener.name(), "session", session.id(), "client", session.clientIp(),
-                    "reason", e.getMessage(), "hint", hint);
-            listener.observer().tlsFailed(listener.name(), session.clientIp(), String.valueOf(e.getMessage()), Optional.ofNullable(hint));
+                    "reason", reason, "hint", hint);
+            listener.observer().tlsFailed(listener.name(), session.clientIp(), String.valueOf(reason), Optional.ofNullable(hint));
             smtp.quit();
             return;
+        } finally {
+            late.cancel();
         }
-        smtp.setSocket(new DeviceSocket(tls, plain.raw(), null));
+        smtp.setSocket(new DeviceSocket(tls, plain.raw(), null, plain.deadlines(), plain.unread()));
         smtp.resetSmtpProtocol();
         smtp.setTlsStarted(true);
         session.tlsStarted(tls.getSession().getProtocol(), plain.raw());

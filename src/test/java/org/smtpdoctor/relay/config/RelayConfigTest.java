@@ -260,4 +260,17 @@ class RelayConfigTest {
         assertThatThrownBy(() -> UpstreamUrl.parse("smtp+starttls://u@h?password-env=hunter2%21"))
                 .hasMessageContaining("password-env takes the NAME of an environment variable").hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void a_password_typed_where_no_url_has_one_is_never_shown_in_the_error() {
+        // Found by UpstreamUrlFuzzTest: the scheme forgotten, mistyped, or a second '?' before a secret.
+        for (String url : List.of("scanner:hunter2@smtp.example.com:587", "smtp+sta rttls://scanner:hunter2@h",
+                "smtp://u@h?pass=/x&helo=[1.2.3.4]?token=hunter2",
+                "smtp://u@h?password-smtp://u:hunter2@h=1", "smtp://u:hun@ter/2@h")) {
+            assertThatThrownBy(() -> UpstreamUrl.parse(url)).as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("hunter2").hasMessageNotContaining("ter/2");
+        }
+        // A file name may hold a '?'; as logs show the URL, what follows it is still hidden.
+        assertThat(UpstreamUrl.parse("smtp://u@h?password-file=/p?client-secret=hunter2")).asString().doesNotContain("hunter2");
+    }
 }

@@ -26,7 +26,11 @@ public final class ScriptedSmtp implements AutoCloseable {
         }
     }
 
-    /** Answers a command; null for the default. {@code n} counts that verb across sessions, from 1. */
+    /**
+     * Answers a command; null for the default. {@code n} counts that verb across sessions, from 1.
+     * Besides a reply: {@code CLOSE} (a FIN), {@code RESET} (an RST), {@code STALL} (no answer,
+     * the connection held), {@code TRICKLE <reply>} (the reply a byte a second).
+     */
     public interface Policy extends BiFunction<String, Integer, String> {}
 
     private final FakeSmtpServer server;
@@ -49,6 +53,17 @@ public final class ScriptedSmtp implements AutoCloseable {
         this.server = new FakeSmtpServer(reply("220 fake.test ESMTP"), this::answer);
     }
 
+    private volatile Policy body;
+
+    /**
+     * Also asks {@code p} about each message line ({@code n} counts them across sessions): CLOSE
+     * or RESET there breaks the session mid-message. Returns this.
+     */
+    public ScriptedSmtp onMessageLines(Policy p) {
+        this.body = p;
+        return this;
+    }
+
     public int port() {
         return server.port();
     }
@@ -61,11 +76,20 @@ public final class ScriptedSmtp implements AutoCloseable {
         Session s = session.get();
         if (s.inData) {
             if (!line.equals(".")) {
+                String broken = body == null ? null : body.apply(line, counts.computeIfAbsent("BODY", k -> new AtomicInteger())
+                        .incrementAndGet());
+                if (broken != null) {
+                    s.inData = false;
+                    return action(broken);
+                }
                 s.lines.add(line.startsWith("..") ? line.substring(1) : line);
                 return new FakeSmtpServer.Send("");
             }
             s.inData = false;
             String r = custom(".", ".");
+            if (r != null && !r.matches("[0-9]{3}.*")) {
+                return action(r);
+            }
             if (r == null) {
                 r = "250 2.0.0 Ok: queued";
                 messages.add(new Message(s.sender, List.copyOf(s.rcpts), List.copyOf(s.lines)));
@@ -83,10 +107,7 @@ public final class ScriptedSmtp implements AutoCloseable {
         }
         String custom = custom(verb, line);
         if (custom != null) {
-            if (custom.equals("CLOSE")) {
-                return new FakeSmtpServer.Close();
-            }
-            return send(custom);
+            return action(custom);
         }
         return switch (verb) {
             case "EHLO" -> reply("250-fake.test", "250-PIPELINING", "250-8BITMIME", "250 AUTH PLAIN LOGIN");
@@ -114,6 +135,18 @@ public final class ScriptedSmtp implements AutoCloseable {
     private String custom(String verb, String line) {
         int n = counts.computeIfAbsent(verb, k -> new AtomicInteger()).incrementAndGet();
         return policy.apply(line, n);
+    }
+
+    private static FakeSmtpServer.Action action(String custom) {
+        if (custom.startsWith("TRICKLE ")) {
+            return new FakeSmtpServer.Trickle(custom.substring(8) + "\r\n", java.time.Duration.ofSeconds(1));
+        }
+        return switch (custom) {
+            case "CLOSE" -> new FakeSmtpServer.Close();
+            case "RESET" -> new FakeSmtpServer.Reset();
+            case "STALL" -> new FakeSmtpServer.Stall();
+            default -> send(custom);
+        };
     }
 
     private static FakeSmtpServer.Action send(String r) {

@@ -27,14 +27,27 @@ public final class LogCapture implements AutoCloseable {
 
     /** Formatted messages (and any exception text) of all events so far. */
     public List<String> lines() {
-        return appender.list.stream().map(e -> e.getLoggerName() + " " + e.getFormattedMessage()
+        return snapshot().stream().map(e -> e.getLoggerName() + " " + e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
     }
 
     /** The relay's event lines starting with {@code event=NAME}. */
     public List<String> events(String name) {
-        return appender.list.stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER))
+        return snapshot().stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER))
                 .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("event=" + name + " ")).toList();
+    }
+
+    /** The relay's event lines logged at WARN: its refusals and failures. */
+    List<String> warnings() {
+        return snapshot().stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER) && e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The events so far, copied under the appender's lock (the relay logs from its own threads meanwhile). */
+    private List<ILoggingEvent> snapshot() {
+        synchronized (appender) { // AppenderBase.doAppend holds it while adding
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override

@@ -69,6 +69,10 @@ final class RecordingSink implements MessageSink {
         return List.copyOf(accepted);
     }
 
+    void clear() {
+        accepted.clear();
+    }
+
     Accepted only() {
         if (accepted.size() != 1) {
             throw new AssertionError("expected one message, got " + accepted.size());

@@ -1,5 +1,8 @@
 package org.smtpdoctor.relay.device;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,5 +49,38 @@ final class TestRelay {
 
     static RelayConfig config(ListenerMode mode, DeviceRule... devices) {
         return config(List.of(listener(mode)), List.of(devices), List.of());
+    }
+
+    /** A client connected from {@code from} (a loopback address) to the relay's {@code port}, with a 15 s read timeout. */
+    static Socket client(String from, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(15_000);
+        return s;
+    }
+
+    /** The same, with TLS at once (an implicit-TLS listener), trusting any certificate. */
+    static Socket tlsClient(String from, int port) throws Exception {
+        return tlsOver(client(from, port), port);
+    }
+
+    /** TLS over {@code raw}, connected to the relay's {@code port}, handshake done. */
+    static javax.net.ssl.SSLSocket tlsOver(Socket raw, int port) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(raw, "localhost", port, true);
+        tls.startHandshake();
+        return tls;
     }
 }
