@@ -291,7 +291,9 @@ public final class SmtpClient implements AutoCloseable {
         /** The last byte written was a CR (written as CRLF): an LF right after it is that same line end. */
         private boolean afterCr;
         private long lines;
-        private final java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+        /** The line being shown so far (a plain array: ByteArrayOutputStream locks on every byte). */
+        private byte[] shown = new byte[256];
+        private int shownLength;
 
         DotStuffer(Wire wire, Transcript transcript, boolean tls) {
             this.wire = wire;
@@ -343,15 +345,18 @@ public final class SmtpClient implements AutoCloseable {
         }
 
         private void show(byte b) {
-            if (lines < SHOWN_LINES && shown.size() < SHOWN_LINE_MAX) {
-                shown.write(b);
+            if (lines < SHOWN_LINES && shownLength < SHOWN_LINE_MAX) {
+                if (shownLength == shown.length) {
+                    shown = java.util.Arrays.copyOf(shown, Math.min(shown.length * 2, SHOWN_LINE_MAX));
+                }
+                shown[shownLength++] = b;
             }
         }
 
         private void endLine() {
             if (lines < SHOWN_LINES) {
-                transcript.sent(shown.toString(StandardCharsets.UTF_8), tls);
-                shown.reset();
+                transcript.sent(new String(shown, 0, shownLength, StandardCharsets.UTF_8), tls);
+                shownLength = 0;
             }
             lines++;
         }
