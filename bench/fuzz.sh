@@ -38,7 +38,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 [ ${#targets[@]} -gt 0 ] || die "no fuzz targets found"
 
-logs="$(mktemp -d /tmp/smtp-doctor-fuzz.XXXXXX)"
+logs="$(mktemp -d /var/tmp/smtp-doctor-fuzz.XXXXXX)"   # not /tmp: tmp cleaners must not take the logs mid-run
 echo "fuzz: ${#targets[@]} targets, $RUNS runs each, logs in $logs" >&2
 mvn -B -q -o test-compile >/dev/null 2>&1 || mvn -B -q test-compile >/dev/null
 

@@ -85,3 +85,15 @@ relay_jar() { # prints the relay jar: $RELAY_JAR, else $repo/target/smtp-doctor.
   fi
   echo "$jar"
 }
+
+remove_dir() { # remove_dir RC: deletes the caller's $dir, or keeps it (and says so) when RC != 0 and BENCH_KEEP_DIR=1
+  [ -n "$dir" ] || return 0
+  if [ "$1" != 0 ] && [ "${BENCH_KEEP_DIR:-}" = 1 ]; then log "kept $dir for inspection"; else rm -rf "$dir"; fi
+}
+
+on_exit() { # on_exit FUNCTION: FUNCTION runs when the script exits; INT, TERM and HUP make it exit with 128+N
+  trap "$1" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}

@@ -75,19 +75,10 @@ cleanup() {
     [ -n "$postfix_master" ] && stop_tree "$postfix_master" postfix 200
   fi
   [ -n "$sink_pid" ] && stop_tree "$sink_pid" term 200
-  if [ -n "$dir" ]; then
-    if [ "$rc" != 0 ] && [ "${BENCH_KEEP_DIR:-}" = 1 ]; then
-      log "kept $dir for inspection"
-    else
-      rm -rf "$dir"
-    fi
-  fi
+  remove_dir "$rc"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+on_exit cleanup
 
 dir="$(mktemp -d /tmp/sdrelaybench-XXXXXX)"
 chmod 0755 "$dir"

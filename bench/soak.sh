@@ -47,6 +47,7 @@ done
 # shellcheck source=bench/procs.sh
 . "$here/procs.sh"
 jar="$(relay_jar)" || exit 1
+commit="$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$repo" && git diff --quiet HEAD -- src/main pom.xml 2>/dev/null || echo ' (with uncommitted changes)')"
 
 dir=""
 sink_pid=""
@@ -60,15 +61,10 @@ cleanup() {
   [ -n "$devices_pid" ] && stop_tree "$devices_pid" term 50
   [ -n "$relay_pid" ] && stop_tree "$relay_pid" term 200
   [ -n "$sink_pid" ] && stop_tree "$sink_pid" term 50
-  if [ -n "$dir" ]; then
-    if [ "$rc" != 0 ] && [ "${BENCH_KEEP_DIR:-}" = 1 ]; then log "kept $dir for inspection"; else rm -rf "$dir"; fi
-  fi
+  remove_dir "$rc"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+on_exit cleanup
 
 dir="$(mktemp -d /var/tmp/sdsoak-XXXXXX)"   # not /tmp: tmp cleaners must not eat the spool mid-run
 chmod 0755 "$dir"
@@ -206,7 +202,7 @@ report() {
   echo "# Soak: devices -> relay -> sink, with kill -9"
   echo
   echo "Written by \`bench/soak.sh\` on $(date -u +%Y-%m-%dT%H:%M:%SZ) ($(nproc) CPUs, $(uname -sr),"
-  echo "$(java -version 2>&1 | head -n1)), commit $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')."
+  echo "$(java -version 2>&1 | head -n1)), commit $commit (at the start)."
   echo "DURATION=$DURATION KILL_EVERY=$KILL_EVERY RATE=$RATE THREADS=$THREADS SIZE=$SIZE SAMPLE=$SAMPLE DRAIN=$DRAIN,"
   echo "relay JVM: \`$RELAY_JAVA_OPTS\`. Load average before: $load_before; after: $load_after. Wall time ${elapsed} s."
   echo
