@@ -317,7 +317,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private Duration step(Lane lane) throws IOException {
         Instant now = options.clock().instant();
         Instant before = lastStep.getAndSet(now);
-        if (before.minus(CLOCK_JUMP).isAfter(now)) {
+        if (now.plus(CLOCK_JUMP).isBefore(before)) {
             clockWentBack(before, now);
         }
         Route route = null;
