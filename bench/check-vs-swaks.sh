@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # check-vs-swaks.sh: wall time of `smtp-doctor check` (through RCPT TO) against the equivalent
 # `swaks --quit-after RCPT --tls --auth`, both talking to the same private Postfix + Dovecot on
-# 127.0.0.1. Prints the medians and the ratio smtp-doctor/swaks and writes bench/RESULTS.md.
+# 127.0.0.1, and of `smtp-doctor check --lab oauth-healthy` (the lab and its Entra started in the
+# same process). Prints the medians and the ratio smtp-doctor/swaks, the runnable jar's size,
+# and writes bench/RESULTS.md.
 #
 # Usage (as root, from anywhere):  bench/check-vs-swaks.sh [--serve]
 #   RUNS=10            timed runs per command (after one untimed warm-up each)
-#   BENCH_KEEP_JSA=1   keep an existing target/smtp-doctor.jsa (default: delete it so that the
+#   BENCH_KEEP_JSA=1   keep an existing target/smtp-doctor.jsa or .aot (default: delete it so that the
 #                      warm-up `check` creates the CDS archive from the path being measured)
 #   BENCH_RESULTS=FILE where to write the results (default: bench/RESULTS.md; "-" = do not write)
 #   --serve            only start the private Postfix, print how to reach it, and wait (Ctrl-C
@@ -256,7 +258,14 @@ fi
 # ------------------------------------------------------------------ timing
 cd "$repo"
 jar="$repo/target/smtp-doctor.jar"
-jsa="$repo/target/smtp-doctor.jsa"
+# The launcher's archive: the AOT cache on JDK 24+ (read from java's release file as it does), else AppCDS.
+java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+java_feature="$(sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9][0-9]*\).*/\2/p' "$java_home/release" 2>/dev/null | head -n 1)"
+if [ "${java_feature:-0}" -ge 24 ]; then
+  jsa="$repo/target/smtp-doctor.aot"; archive_kind="AOT cache"; archive_use=(-XX:AOTMode=on -XX:AOTCache="$jsa")
+else
+  jsa="$repo/target/smtp-doctor.jsa"; archive_kind="CDS archive"; archive_use=(-Xshare:on -XX:SharedArchiveFile="$jsa")
+fi
 out="$dir/last-output"
 
 # The launcher builds the jar when it is missing or older than the sources (build output: stderr).
@@ -293,7 +302,9 @@ median() { # median of the numbers in file $1 (mean of the two middle ones for a
 spread() { sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%d-%d", lo, hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-series=(check_cds check_nocds swaks version_cds version_nocds)
+lab_cmd=(./smtp-doctor check --lab oauth-healthy --no-color)
+
+series=(check_cds check_nocds swaks version_cds version_nocds lab_oauth)
 run_one() {
   case "$1" in
     check_cds)     run_timed check_cds 0 -- "${sd_cmd[@]}" ;;
@@ -301,6 +312,7 @@ run_one() {
     swaks)         run_timed swaks 0 -- "${swaks_cmd[@]}" ;;
     version_cds)   run_timed version_cds 0 -- ./smtp-doctor --version ;;
     version_nocds) run_timed version_nocds 0 SMTP_DOCTOR_NO_CDS=1 -- ./smtp-doctor --version ;;
+    lab_oauth)     run_timed lab_oauth 0 -- "${lab_cmd[@]}" ;;
   esac
 }
 
@@ -312,8 +324,8 @@ warm_check_cds="$(cat "$dir/times.check_cds")"
 cds_state="used"
 if [ ! -f "$jsa" ]; then
   cds_state="NOT CREATED"; log "warning: the launcher did not create $jsa: the CDS series runs without AppCDS"
-elif ! java -Xshare:on -XX:SharedArchiveFile="$jsa" -Xlog:disable -jar "$jar" --version >/dev/null 2>&1; then
-  cds_state="REJECTED by the JVM"; log "warning: $jsa is not usable (java -Xshare:on fails): the CDS series runs without AppCDS"
+elif ! java "${archive_use[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -jar "$jar" --version >/dev/null 2>&1; then
+  cds_state="REJECTED by the JVM"; log "warning: $jsa is not usable (java ${archive_use[0]} fails): the CDS series runs without it"
 fi
 rm -f "$dir"/times.*
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -332,6 +344,9 @@ grep -qE 'PASS +rcpt-to' "$out" || log "warning: check did not pass rcpt-to:"$'\
 
 m_cds=$(median "$dir/times.check_cds"); m_nocds=$(median "$dir/times.check_nocds"); m_swaks=$(median "$dir/times.swaks")
 m_vcds=$(median "$dir/times.version_cds"); m_vnocds=$(median "$dir/times.version_nocds")
+m_lab=$(median "$dir/times.lab_oauth")
+jar_bytes=$(stat -c %s "$jar")
+jar_mb=$(awk -v b="$jar_bytes" 'BEGIN { printf "%.1f", b / 1000000 }')
 r_cds=$(ratio "$m_cds" "$m_swaks"); r_nocds=$(ratio "$m_nocds" "$m_swaks")
 fastest() { sort -n "$1" | head -1; }
 rmin_cds=$(ratio "$(fastest "$dir/times.check_cds")" "$(fastest "$dir/times.swaks")")
@@ -348,10 +363,13 @@ printf '%-34s %6s ms %12s %18s\n' "smtp-doctor check (no CDS)" "$m_nocds" "$(spr
 printf '%-34s %6s ms %12s %18s\n' "swaks --quit-after RCPT" "$m_swaks" "$(spread "$dir/times.swaks")" "1.00"
 printf '%-34s %6s ms %12s\n' "smtp-doctor --version (CDS)" "$m_vcds" "$(spread "$dir/times.version_cds")"
 printf '%-34s %6s ms %12s\n' "smtp-doctor --version (no CDS)" "$m_vnocds" "$(spread "$dir/times.version_nocds")"
-printf '\nratio smtp-doctor/swaks (medians) = %s with CDS, %s without; target: at most 2\n' "$r_cds" "$r_nocds"
+printf '%-34s %6s ms %12s\n' "check --lab oauth-healthy (CDS)" "$m_lab" "$(spread "$dir/times.lab_oauth")"
+printf '\nratio smtp-doctor/swaks (medians) = %s with CDS, %s without; target: at most 2.5\n' "$r_cds" "$r_nocds"
 printf 'ratio of the fastest runs          = %s with CDS, %s without\n' "$rmin_cds" "$rmin_nocds"
 printf 'load average %s at the start, %s at the end (%s CPUs)\n' "$load_start" "$load" "$(nproc)"
-printf 'first check run (creates the CDS archive): %s ms; archive %s\n' "$warm_check_cds" "$jsa_size"
+printf 'first check run (creates the %s): %s ms; archive %s\n' "$archive_kind" "$warm_check_cds" "$jsa_size"
+printf 'check --lab oauth-healthy (median) = %s ms; target: under 1500\n' "$m_lab"
+printf 'runnable jar target/smtp-doctor.jar = %s MB (%s bytes); target: at most 15 MB\n' "$jar_mb" "$jar_bytes"
 
 if [ "$RESULTS" != "-" ]; then
   {
@@ -368,8 +386,8 @@ if [ "$RESULTS" != "-" ]; then
     echo "| machine | $(nproc) CPUs${cpu:+ ($cpu)}; load average $load_start at the start of the timed runs, $load at the end |"
     echo "| java | $java_version |"
     echo "| swaks | $(swaks --version 2>/dev/null | head -1) |"
-    echo "| launcher JVM options | \`$launcher_opts\` (+ \`-XX:SharedArchiveFile=target/smtp-doctor.jsa\` unless \`SMTP_DOCTOR_NO_CDS=1\`) |"
-    echo "| CDS archive | target/smtp-doctor.jsa, $jsa_size, $cds_state; dumped by the warm-up check run, which took $warm_check_cds ms |"
+    echo "| launcher JVM options | \`$launcher_opts\` (+ the archive unless \`SMTP_DOCTOR_NO_CDS=1\`: \`-XX:SharedArchiveFile=target/smtp-doctor.jsa\` on JDK 17-23, \`-XX:AOTCache=target/smtp-doctor.aot\` on JDK 24+) |"
+    echo "| $archive_kind | target/$(basename "$jsa"), $jsa_size, $cds_state; made by the warm-up check run, which took $warm_check_cds ms |"
     echo
     echo "| command | median ms | min-max ms | ratio vs swaks |"
     echo "|---|---:|---:|---:|"
@@ -378,9 +396,13 @@ if [ "$RESULTS" != "-" ]; then
     echo "| \`swaks ... --quit-after RCPT\` | $m_swaks | $(spread "$dir/times.swaks") | 1.00 |"
     echo "| \`smtp-doctor --version\` (CDS) | $m_vcds | $(spread "$dir/times.version_cds") | |"
     echo "| \`smtp-doctor --version\` with \`SMTP_DOCTOR_NO_CDS=1\` | $m_vnocds | $(spread "$dir/times.version_nocds") | |"
+    echo "| \`smtp-doctor check --lab oauth-healthy\` (CDS; lab, its Entra and XOAUTH2 in one process) | $m_lab | $(spread "$dir/times.lab_oauth") | |"
     echo
-    echo "Ratio of the medians (the figure to track; target: at most 2): **$r_cds** with CDS, $r_nocds without."
+    echo "Ratio of the medians (the figure to track; target: at most 2.5): **$r_cds** with CDS, $r_nocds without."
     echo "Ratio of the fastest runs (less sensitive to other load on the machine): $rmin_cds with CDS, $rmin_nocds without."
+    echo
+    echo "\`check --lab oauth-healthy\` (target: under 1.5 s): **$m_lab ms** median. Runnable jar (target: at most 15 MB):"
+    echo "**$jar_mb MB** ($jar_bytes bytes, target/smtp-doctor.jar)."
     echo
     echo "Commands (port, certificate and password vary per run):"
     echo
@@ -390,6 +412,7 @@ if [ "$RESULTS" != "-" ]; then
     echo "swaks --server 127.0.0.1:PORT --tls --auth LOGIN --auth-user $BENCH_USER --auth-password ... \\"
     echo "    --from $BENCH_USER --to $RCPT --quit-after RCPT"
     echo "./smtp-doctor --version"
+    echo "./smtp-doctor check --lab oauth-healthy --no-color"
     echo '```'
   } >"$RESULTS.tmp.$$"
   # Keep a hand-written part below the marker line, if there is one.

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """idle-connections.py HOST PORT N: open N TCP connections to an SMTP server, read each
 banner line (must start with 220), print "ready N" and hold them all open, idle, until
-stdin closes or SIGTERM arrives. Used by relay-vs-postfix.sh to measure the relay's RSS
-with N idle device connections. Exit 1 (with a message) if a connection or banner fails."""
+stdin closes or SIGTERM arrives. Used by relay-vs-postfix.sh and idle-connections.sh to
+measure the relay's RSS with N idle device connections (N up to several thousand: the
+caller raises the file descriptor limit). stdin must be a pipe or terminal (not a file). Exit 1 (with a message) if a connection or banner fails."""
 import selectors
 import signal
 import socket

@@ -16,6 +16,7 @@
 #   RELAY_JAR=FILE     run this jar instead of target/smtp-doctor.jar (to compare builds)
 #   BENCH_RESULTS=FILE where to write (default bench/RESULTS.md; "-" = do not write)
 #   BENCH_KEEP_DIR=1   keep the temp dir (logs, spool, maillog) after a failure
+#   RELAY_JFR=FILE     record the relay with Java Flight Recorder (settings=profile) into FILE
 # Nothing leaves 127.0.0.1: Postfix and the relay relay only to the smtp-sink.
 set -euo pipefail
 
@@ -85,6 +86,10 @@ chmod 0755 "$dir"
 now_ns() { date +%s%N; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+clk_tck="$(getconf CLK_TCK)"
+cpu_ticks() { # user + system CPU of PID so far, in clock ticks (/proc/PID/stat fields 14 and 15)
+  sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
 
 # ------------------------------------------------------------------ smtp-sink (the upstream of both)
 sink_port="$(free_port)"
@@ -195,8 +200,10 @@ pacing:
   recipients-per-day: 100000000
   connections: 20
 EOF
+jfr_opt=""
+[ -n "${RELAY_JFR:-}" ] && jfr_opt="-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RELAY_JFR"
 # shellcheck disable=SC2086
-java $RELAY_JAVA_OPTS -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
+java $RELAY_JAVA_OPTS $jfr_opt -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
 relay_pid=$!
 wait_banner "$relay_port" "the relay"
 listener_is "$relay_port" "$relay_pid" || die "port $relay_port is not (only) the relay's"
@@ -211,6 +218,8 @@ run_one() {
   base="$(sink_count)"
   err="$dir/source.$name.$s.err"
   local l0; l0="$(loadavg)"
+  local c0=0 c1=0
+  [ "$name" = relay ] && c0="$(cpu_ticks "$relay_pid")"
   t0="$(now_ns)"
   smtp-source -s "$s" -m "$n" -l "$SIZE" -f "$FROM" -t "$RCPT" "$HOST:$port" >/dev/null 2>"$err" \
     || die "smtp-source against $name failed: $(head -3 "$err")"
@@ -226,11 +235,14 @@ run_one() {
     sleep 0.02
   done
   t2="$(now_ns)"
+  [ "$name" = relay ] && c1="$(cpu_ticks "$relay_pid")"
   sleep 0.5
   got="$(sink_count)"
   (( got - base == n )) || die "$name, $s sessions: the sink received $((got - base)) messages, expected $n (duplicates?)"
-  awk -v n="$n" -v a="$((t1 - t0))" -v e="$((t2 - t0))" -v l0="$l0" -v l1="$(loadavg)" \
-    'BEGIN { printf "%.1f %.1f %d %d %s|%s\n", n / (a / 1e9), n / (e / 1e9), a / 1e6, e / 1e6, l0, l1 }'
+  # The relay's CPU (user+sys) from the start of smtp-source until the sink has them all:
+  # accept and delivery of these messages, per message. "-" for the others.
+  awk -v n="$n" -v a="$((t1 - t0))" -v e="$((t2 - t0))" -v l0="$l0" -v l1="$(loadavg)" -v c="$((c1 - c0))" -v hz="$clk_tck" -v who="$name" \
+    'BEGIN { printf "%.1f %.1f %d %d %s|%s %s\n", n / (a / 1e9), n / (e / 1e9), a / 1e6, e / 1e6, l0, l1, who == "relay" ? sprintf("%.0f", c / hz * 1e6 / n) : "-" }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -257,7 +269,7 @@ for round in $(seq "$ROUNDS"); do
       case "$who" in sink) p="$sink_port" ;; relay) p="$relay_port" ;; postfix) p="$postfix_port" ;; esac
       r="$(run_one "$who" "$p" "$s" "$n")"
       echo "$round $who $s $n $r" >>"$dir/runs"
-      log "round $round: $who, $s sessions, $n messages: $(awk '{printf "accepted %s/s, end to end %s/s (%s ms, %s ms), load %s %s %s", $1, $2, $3, $4, $5, $6, $7}' <<<"$r")"
+      log "round $round: $who, $s sessions, $n messages: $(awk '{printf "accepted %s/s, end to end %s/s (%s ms, %s ms), load %s %s %s, relay CPU %s us/message", $1, $2, $3, $4, $5, $6, $7, $NF}' <<<"$r")"
     done
   done
 done
@@ -289,12 +301,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 mb() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.0f MB", k / 1024 }'; }
 table="$dir/table"
 {
-  echo "| sessions | messages | relay accepted/s | Postfix accepted/s | **ratio** | relay end-to-end/s | Postfix end-to-end/s | **ratio** |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| sessions | messages | relay accepted/s | Postfix accepted/s | **ratio** | relay end-to-end/s | Postfix end-to-end/s | **ratio** | relay CPU µs/message |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for s in $SESSIONS; do
     n="$COUNT"; [ "$s" = 1 ] && n="$COUNT_1"
     ra="$(fig relay "$s" 1)"; pa="$(fig postfix "$s" 1)"; re="$(fig relay "$s" 2)"; pe="$(fig postfix "$s" 2)"
-    echo "| $s | $n | $ra | $pa | **$(ratio "$ra" "$pa")** | $re | $pe | **$(ratio "$re" "$pe")** |"
+    rc="$(awk -v s="$s" '$2 == "relay" && $3 == s { print $NF }' "$dir/runs" | median)"
+    echo "| $s | $n | $ra | $pa | **$(ratio "$ra" "$pa")** | $re | $pe | **$(ratio "$re" "$pe")** | $rc |"
   done
 } >"$table"
 cat "$table" >&2
@@ -336,7 +349,10 @@ section="$dir/section"
   echo
   echo "Targets (issue 6): accepted ratio >= 1.5 at 20 sessions; end-to-end ratio >= 1.0; RSS < 256 MB at 1,000 connections."
   echo
-  echo "Every run (round, system, sessions, messages, accepted/s, end-to-end/s, smtp-source ms, until-sink ms, load before|after):"
+  echo "*Relay CPU* = the relay process's user+system CPU (\`/proc/PID/stat\`) from the start of smtp-source until"
+  echo "the sink has every message, divided by the messages: accept and delivery together."
+  echo
+  echo "Every run (round, system, sessions, messages, accepted/s, end-to-end/s, smtp-source ms, until-sink ms, load before|after, relay CPU µs/message):"
   echo
   echo '```'
   cat "$dir/runs"

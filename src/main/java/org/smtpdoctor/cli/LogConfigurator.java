@@ -15,7 +15,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * line tool a noticeable part of its start-up. Logs go to stderr so that stdout stays the
  * report; the level comes from SMTP_DOCTOR_LOG (default WARN). SubEthaSMTP stays at ERROR
  * whatever the level, because at DEBUG it logs every client line, AUTH payloads included;
- * the lab's OAuth server is silenced for the same reason.
+ * mock-oauth2-server (the tests' OAuth server, not in the runnable jar) is silenced for the same reason.
  * <p>
  * Each line starts with the date, time and UTC offset (ISO 8601, {@code 2026-11-28T10:00:03.120+01:00}):
  * a relay runs for years, and a log line without its date or zone cannot be matched with a
@@ -44,8 +44,9 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         root.setLevel(Level.toLevel(wanted, Level.WARN));
         root.addAppender(stderr);
         context.getLogger("org.subethamail").setLevel(Level.ERROR);
-        // The lab's OAuth server logs request bodies (client secrets) at DEBUG and its own
-        // stack traces at ERROR; it reports failures to its HTTP clients, so it stays silent.
+        // mock-oauth2-server, which the tests run as a real OAuth server, logs request bodies
+        // (client secrets) at DEBUG and its own stack traces at ERROR; it reports failures to its
+        // HTTP clients, so it stays silent.
         for (String quiet : new String[] {"no.nav", "mu", "okhttp3", "io.netty", "freemarker"}) {
             context.getLogger(quiet).setLevel(Level.OFF);
         }

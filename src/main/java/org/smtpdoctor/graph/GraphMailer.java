@@ -117,11 +117,9 @@ public final class GraphMailer {
      * @param inflight the exchange in progress, for an abort from another thread; may be null
      */
     public Outcome send(byte[] content, List<String> recipients, AtomicReference<CompletableFuture<?>> inflight) {
-        if (content.length > settings.maxMessageBytes()) {
-            return new Unsendable("size", Why.TOO_LARGE, "the message is " + content.length + " bytes; the Graph upstream takes at most "
-                    + settings.maxMessageBytes() + (settings.large() == Large.REFUSE
-                    ? " (one 4 MB request; large=upload sends larger ones by upload session, with Mail.ReadWrite)"
-                    : " (Exchange Online's largest message)"));
+        Optional<Outcome> tooLarge = tooLarge(content.length);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get();
         }
         GraphMessage.Addressed addressed = GraphMessage.address(content, recipients);
         byte[] mime = addressed.content();
@@ -134,6 +132,17 @@ public final class GraphMailer {
             return new Sent("sendmail", "sendMail (MIME, " + mime.length + " bytes)" + addressed.change().map(x -> "; " + x).orElse(""));
         }
         return viaDraft(mime, addressed.change(), inflight);
+    }
+
+    /** The outcome for a message of {@code size} bytes that these settings cannot send at all; empty when they can. */
+    public Optional<Outcome> tooLarge(long size) {
+        if (size <= settings.maxMessageBytes()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Unsendable("size", Why.TOO_LARGE, "the message is " + size + " bytes; the Graph upstream takes at most "
+                + settings.maxMessageBytes() + (settings.large() == Large.REFUSE
+                ? " (one 4 MB request; large=upload sends larger ones by upload session, with Mail.ReadWrite)"
+                : " (Exchange Online's largest message)")));
     }
 
     private Outcome viaDraft(byte[] mime, Optional<String> change, AtomicReference<CompletableFuture<?>> inflight) {

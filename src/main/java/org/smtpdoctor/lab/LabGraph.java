@@ -128,12 +128,7 @@ public final class LabGraph implements AutoCloseable {
         GraphTokenValidator tokens = new GraphTokenValidator(oauth.fetchKeys(), oauth.issuer(),
                 List.of("https://graph.microsoft.com", org.smtpdoctor.oauth.MicrosoftCloud.GRAPH_APP_ID), clock);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port), 50);
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "smtp-doctor-lab-graph-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads = Executors.newCachedThreadPool(LabServer.daemonThreads("smtp-doctor-lab-graph"));
         server.setExecutor(threads);
         LabGraph graph = new LabGraph(server, threads, tokens, directory);
         server.createContext("/", graph::handle);

@@ -178,7 +178,7 @@ public final class LabServer implements AutoCloseable {
                 "smtp.office365.com", names, List.of(InetAddress.getByAddress(new byte[] {127, 0, 0, 1})), clock);
         String token = demoToken(scenario.mailbox(), clock.instant());
         LabContext context = new LabContext(scenario, fault, token, entraTokens, clock, directory);
-        ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name()));
+        ExecutorService sessions = Executors.newCachedThreadPool(daemonThreads("smtp-doctor-lab-" + scenario.name() + "-session"));
 
         SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}))
@@ -349,10 +349,11 @@ public final class LabServer implements AutoCloseable {
                 + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(signature);
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ...: a lab never keeps the JVM alive. */
+    static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return runnable -> {
-            Thread t = new Thread(runnable, prefix + "-session-" + n.incrementAndGet());
+            Thread t = new Thread(runnable, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

@@ -14,7 +14,7 @@
  * transaction is an immutable value. The {@code starttls-stripped} scenario puts a model
  * of a firewall's SMTP inspection ({@code InspectingFirewall}) between client and lab.
  * The {@code oauth-*} scenarios run the lab's own Entra ID ({@link org.smtpdoctor.lab.LabOAuth},
- * mock-oauth2-server on 127.0.0.1) and judge XOAUTH2 tokens as Exchange Online does
+ * the JDK's HTTP server on 127.0.0.1, tokens signed with Nimbus JOSE) and judge XOAUTH2 tokens as Exchange Online does
  * ({@code ExchangeTokenValidator}: signature, lifetime, issuer, audience, SMTP permission,
  * mailbox permission), answering every refusal with Exchange's {@code 535 5.7.3}.
  */

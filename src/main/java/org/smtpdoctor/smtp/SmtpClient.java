@@ -1,5 +1,8 @@
 package org.smtpdoctor.smtp;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -215,36 +218,155 @@ public final class SmtpClient implements AutoCloseable {
      * was not given, else the reply to the message.
      */
     public Reply data(byte[] message) throws TransportException {
+        try {
+            return data(new java.io.ByteArrayInputStream(message));
+        } catch (TransportException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading an array cannot fail", e);
+        }
+    }
+
+    /**
+     * {@link #data(byte[])} for a message read from {@code message} while it is sent: dot-stuffed
+     * on the fly, in chunks, so memory does not grow with the message. When reading
+     * {@code message} fails, the connection is closed before the final dot (the server then
+     * discards what it got, RFC 5321 section 4.1.1.4) and that failure is thrown.
+     *
+     * @throws TransportException when the wire breaks
+     * @throws IOException        (any other) when {@code message} cannot be read
+     */
+    public Reply data(InputStream message) throws IOException {
         require(State.IN_RCPT);
         Reply go = command("DATA");
         if (go.code() != 354) {
             return go;
         }
-        byte[] wire = dotStuff(message);
-        // The transcript shows the first 40 lines. Only those are decoded: decoding and
-        // splitting the whole message was most of the relay's delivery CPU (bench/RESULTS.md).
-        // In the wire form every line ends with CRLF and every LF ends a line.
-        int lines = 0;
-        int start = 0;
-        for (int i = 0; i < wire.length; i++) {
-            if (wire[i] == '\n') {
-                if (lines < 40) {
-                    connection.transcript().sent(new String(wire, start, i - 1 - start, StandardCharsets.UTF_8), connection.isTls());
-                }
-                lines++;
-                start = i + 1;
+        DotStuffer stuffer = new DotStuffer(connection::writePart, connection.transcript(), connection.isTls());
+        byte[] chunk = new byte[DotStuffer.CHUNK];
+        int n;
+        while (true) {
+            try {
+                n = message.read(chunk);
+            } catch (IOException e) {
+                close(); // no final dot: the server must not take a message cut short
+                throw e;
             }
+            if (n < 0) {
+                break;
+            }
+            stuffer.write(chunk, n);
         }
-        if (lines > 40) {
-            connection.transcript().info((lines - 40) + " more message lines not shown", connection.isTls());
-        }
+        stuffer.finish();
         connection.transcript().sent(".", connection.isTls());
-        connection.write(wire);
         connection.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         Reply reply = connection.readReply();
         // After the final reply, whatever it was, a new transaction may start (RFC 5321 section 4.1.1.4).
         state = State.READY;
         return reply;
+    }
+
+    /**
+     * Dot-stuffing and CRLF normalisation of a message written in chunks (the same wire bytes as
+     * {@link #dotStuff}), and the transcript's view of it: the first 40 lines, then how many more.
+     * Only those lines are decoded: decoding and splitting the whole message was most of the
+     * relay's delivery CPU (bench/RESULTS.md).
+     */
+    static final class DotStuffer {
+        /** Where the wire bytes go (the connection, unflushed). */
+        interface Wire {
+            void write(byte[] bytes, int off, int len) throws TransportException;
+        }
+
+        /** Read and written in pieces of this size: small enough not to cost a 10 KB message more than it is. */
+        static final int CHUNK = 16 * 1024;
+        private static final int SHOWN_LINES = 40;
+        private static final int SHOWN_LINE_MAX = 64 * 1024;
+        private final Wire wire;
+        private final Transcript transcript;
+        private final boolean tls;
+        private final byte[] out = new byte[CHUNK * 2 + 8];
+        private int n;
+        private boolean lineStart = true;
+        /** The last byte written was a CR (written as CRLF): an LF right after it is that same line end. */
+        private boolean afterCr;
+        private long lines;
+        /** The line being shown so far (a plain array: ByteArrayOutputStream locks on every byte). */
+        private byte[] shown = new byte[256];
+        private int shownLength;
+
+        DotStuffer(Wire wire, Transcript transcript, boolean tls) {
+            this.wire = wire;
+            this.transcript = transcript;
+            this.tls = tls;
+        }
+
+        void write(byte[] chunk, int len) throws TransportException {
+            for (int i = 0; i < len; i++) {
+                if (out.length - n < 3) {
+                    flushPart();
+                }
+                byte b = chunk[i];
+                if (afterCr) {
+                    afterCr = false;
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                if (b == '\r' || b == '\n') {
+                    out[n++] = '\r';
+                    out[n++] = '\n';
+                    afterCr = b == '\r';
+                    lineStart = true;
+                    endLine();
+                    continue;
+                }
+                if (lineStart && b == '.') {
+                    out[n++] = '.';
+                    show((byte) '.');
+                }
+                out[n++] = b;
+                show(b);
+                lineStart = false;
+            }
+            flushPart();
+        }
+
+        void finish() throws TransportException {
+            if (!lineStart) {
+                out[n++] = '\r';
+                out[n++] = '\n';
+                endLine();
+            }
+            flushPart();
+            if (lines > SHOWN_LINES) {
+                transcript.info((lines - SHOWN_LINES) + " more message lines not shown", tls);
+            }
+        }
+
+        private void show(byte b) {
+            if (lines < SHOWN_LINES && shownLength < SHOWN_LINE_MAX) {
+                if (shownLength == shown.length) {
+                    shown = java.util.Arrays.copyOf(shown, Math.min(shown.length * 2, SHOWN_LINE_MAX));
+                }
+                shown[shownLength++] = b;
+            }
+        }
+
+        private void endLine() {
+            if (lines < SHOWN_LINES) {
+                transcript.sent(new String(shown, 0, shownLength, StandardCharsets.UTF_8), tls);
+                shownLength = 0;
+            }
+            lines++;
+        }
+
+        private void flushPart() throws TransportException {
+            if (n > 0) {
+                wire.write(out, 0, n);
+                n = 0;
+            }
+        }
     }
 
     public Reply rset() throws TransportException {

@@ -139,6 +139,18 @@ public final class SmtpConnection implements AutoCloseable {
         send(line, line);
     }
 
+    /**
+     * Writes raw bytes (part of a message body) without flushing: a message streamed in chunks
+     * is flushed once, by the last {@link #write(byte[])}. The caller records what it wants shown.
+     */
+    public void writePart(byte[] bytes, int off, int len) throws TransportException {
+        try {
+            out.write(bytes, off, len);
+        } catch (IOException e) {
+            throw fail(deadlinePassed.get() ? Kind.OVERALL_TIMEOUT : TcpConnector.classify(e, "").kind(), "while sending", e);
+        }
+    }
+
     /** Writes raw bytes (a message body); the caller records what it wants shown. */
     public void write(byte[] bytes) throws TransportException {
         try {

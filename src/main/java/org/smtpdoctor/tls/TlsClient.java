@@ -142,7 +142,9 @@ public final class TlsClient {
         X509Certificate[] array = chain.toArray(new X509Certificate[0]);
         String type = authType == null ? "UNKNOWN" : authType;
         // Explicitly trusted certificates first: loading the JDK's authorities costs start-up time.
-        if (!trustedByExtra(array, type) && !trustedBy(DefaultTrust.MANAGER, array, type)) {
+        // A pinned leaf (--trust-cert with the server's own, usually self-signed, certificate) is
+        // trusted as it is, without building a key store and a PKIX path for it.
+        if (!extraAnchors.contains(leaf) && !trustedByExtra(array, type) && !trustedBy(DefaultTrust.MANAGER, array, type)) {
             return new CertificateVerdict(CertificateVerdict.Kind.UNTRUSTED,
                     "issued by \"" + chain.get(chain.size() - 1).getIssuerX500Principal().getName()
                             + "\", which is not a trusted authority here");

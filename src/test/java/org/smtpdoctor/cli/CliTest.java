@@ -139,4 +139,31 @@ class CliTest {
         JsonNode first = doc.get("transcript").get(0);
         assertThat(first.has("t_ms") && first.has("dir") && first.has("tls") && first.has("text")).isTrue();
     }
+
+    @Test
+    void aCheckCommandLineBuildsOnlyTheCheckCommandAndBehavesAsWithEveryCommand() {
+        java.io.StringWriter prunedOut = new java.io.StringWriter();
+        java.io.StringWriter fullOut = new java.io.StringWriter();
+        java.io.StringWriter prunedErr = new java.io.StringWriter();
+        java.io.StringWriter fullErr = new java.io.StringWriter();
+        java.util.Map<String, String> env = java.util.Map.of("COLUMNS", "100");
+        picocli.CommandLine pruned = SmtpDoctorCommand.commandLine(new java.io.PrintWriter(prunedOut, true),
+                new java.io.PrintWriter(prunedErr, true), env, true, "check", "--help");
+        assertThat(pruned.getSubcommands().keySet()).containsExactly("check");
+        picocli.CommandLine full = SmtpDoctorCommand.commandLine(new java.io.PrintWriter(fullOut, true),
+                new java.io.PrintWriter(fullErr, true), env, true);
+        assertThat(full.getSubcommands().keySet()).contains("check", "relay", "explain", "help");
+        for (String[] args : new String[][] {{"check", "--help"}, {"check", "--frobnicate"}, {"check", "--port", "x"}}) {
+            prunedOut.getBuffer().setLength(0);
+            fullOut.getBuffer().setLength(0);
+            prunedErr.getBuffer().setLength(0);
+            fullErr.getBuffer().setLength(0);
+            assertThat(SmtpDoctorCommand.commandLine(new java.io.PrintWriter(prunedOut, true),
+                    new java.io.PrintWriter(prunedErr, true), env, true, args).execute(args))
+                    .isEqualTo(SmtpDoctorCommand.commandLine(new java.io.PrintWriter(fullOut, true), new java.io.PrintWriter(fullErr, true),
+                            env, true).execute(args));
+            assertThat(prunedOut.toString()).as(String.join(" ", args)).isEqualTo(fullOut.toString());
+            assertThat(prunedErr.toString()).as(String.join(" ", args)).isEqualTo(fullErr.toString());
+        }
+    }
 }

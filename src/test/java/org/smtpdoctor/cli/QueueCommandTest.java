@@ -143,7 +143,7 @@ class QueueCommandTest {
             assertThat(spool.get(fresh)).isEmpty();
             assertThat(spool.list()).hasSize(1);
         }
-        assertThat(dir.resolve("msg").resolve(fresh + ".eml")).doesNotExist();
+        assertThat(dir.resolve("msg").resolve(fresh + ".msg")).doesNotExist();
     }
 
     @Test
@@ -315,9 +315,12 @@ class QueueCommandTest {
     void requeueCorruptPutsBackWhatCanBeReadAndQueueListCountsWhatIsSetAside() throws Exception {
         Path corrupt = dir.resolve("corrupt");
         Path msg = dir.resolve("msg");
-        // A damaged envelope, as a disk might leave it: set aside at the next open.
-        byte[] envelope = Files.readAllBytes(msg.resolve(fresh + ".env"));
-        Files.write(msg.resolve(fresh + ".env"), java.util.Arrays.copyOf(envelope, envelope.length / 2));
+        // A damaged envelope, as a disk might leave it: set aside at the next open. (Spool format 2:
+        // the envelope is the JSON after the content in ID.msg; its first byte is changed.)
+        byte[] envelope = Files.readAllBytes(msg.resolve(fresh + ".msg"));
+        byte[] damaged = envelope.clone();
+        damaged[new String(envelope, java.nio.charset.StandardCharsets.ISO_8859_1).lastIndexOf("{\"format\":2")] = 'x';
+        Files.write(msg.resolve(fresh + ".msg"), damaged);
         assertThat(Cli.run("queue", "list", "--spool", dir.toString()).out())
                 .contains("1 message(s) that cannot be read (" + fresh + "): not shown; the relay sets them aside in corrupt/");
         Spool.open(dir, Spool.Options.defaults().withMinFreeBytes(0)).close();
@@ -327,7 +330,7 @@ class QueueCommandTest {
         assertThat(stays.exit()).as(stays.err()).isZero();
         assertThat(stays.out()).startsWith(fresh + ": stays in corrupt/: ").contains("is not complete JSON");
 
-        Files.write(corrupt.resolve(fresh + ".env"), envelope); // restored
+        Files.write(corrupt.resolve(fresh + ".msg"), envelope); // restored
         assertThat(Cli.run("queue", "list", "--spool", dir.toString(), "--json").out()).contains("\"can_requeue\" : true");
         Cli.Run back = Cli.run("queue", "requeue-corrupt", "--spool", dir.toString());
         assertThat(back.exit()).as(back.err()).isZero();

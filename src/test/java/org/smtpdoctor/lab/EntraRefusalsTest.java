@@ -125,4 +125,27 @@ class EntraRefusalsTest {
         assertThat(TokenRequests.post(entra.authority(), entra.tenant(), "grant_type=client_credentials" + SCOPE,
                 "Authorization", "Basic " + wrongBasic).statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void client_credentials_without_a_scope_or_with_a_named_permission_are_AADSTS90014_and_AADSTS1002012() throws Exception {
+        String base = "grant_type=client_credentials&client_id=" + entra.clientId() + "&client_secret=" + LabOAuth.CLIENT_SECRET;
+        refusal(TokenRequests.post(entra.authority(), entra.tenant(), base), 400, "invalid_request", 90014,
+                "The required field 'scope' is missing from the credential. Ensure that you have all the necessary parameters for "
+                        + "the login request.");
+        refusal(TokenRequests.post(entra.authority(), entra.tenant(), base + "&scope=https%3A%2F%2Foutlook.office365.com%2FSMTP.SendAsApp"),
+                400, "invalid_scope", 1002012, "The provided value for scope https://outlook.office365.com/SMTP.SendAsApp is not valid. "
+                        + "Client credential flows must have a scope value with /.default suffixed to the resource identifier "
+                        + "(application ID URI).");
+    }
+
+    @Test
+    void a_grant_the_confidential_lab_app_cannot_use_is_AADSTS9002313_and_a_GET_AADSTS900561() throws Exception {
+        refusal(TokenRequests.post(entra.authority(), entra.tenant(), "grant_type=password&client_id=" + entra.clientId()
+                + "&username=a%40b.c&password=x" + SCOPE), 400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+        refusal(TokenRequests.post(entra.authority(), entra.tenant(), "client_id=" + entra.clientId() + SCOPE), 400, "invalid_request",
+                9002313, "Invalid request. Request is malformed or invalid.");
+        HttpResponse<String> get = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(entra.tokenEndpoint())).timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        refusal(get, 400, "invalid_request", 900561, "The endpoint only accepts POST, OPTIONS requests. Received a GET request.");
+    }
 }

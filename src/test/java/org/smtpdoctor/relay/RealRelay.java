@@ -72,9 +72,14 @@ final class RealRelay implements AutoCloseable {
 
     /** Starts {@code smtp-doctor relay --config FILE} and waits until its listener is up. */
     static RealRelay start(Path config, Path log) throws IOException, InterruptedException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main",
-                "relay", "--config", config.toString());
+        return start(config, log, List.of());
+    }
+
+    /** {@link #start(Path, Path)} with more JVM options for the relay (a heap bound). */
+    static RealRelay start(Path config, Path log, List<String> jvmOptions) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay", "--config", config.toString()));
         // Files, not pipes: after a SIGKILL we want every line the relay completed.
         Process p = new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".out").toFile()))

@@ -231,7 +231,7 @@ class RelayCrashTest {
             return 0;
         }
         try (Stream<Path> s = Files.list(msg)) {
-            return (int) s.filter(p -> p.getFileName().toString().endsWith(".env")).count();
+            return (int) s.filter(p -> p.getFileName().toString().endsWith(".msg")).count(); // a message file (spool format 2)
         }
     }
 

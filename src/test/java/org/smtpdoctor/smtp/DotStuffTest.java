@@ -26,4 +26,33 @@ class DotStuffTest {
         assertThat(stuff("a.b\r\n")).isEqualTo("a.b\r\n");
         assertThat(stuff("")).isEmpty();
     }
+
+    /** The streamed form (DATA from a spool file, in chunks) sends exactly the bytes of the whole-array form. */
+    @Test
+    void streamingInChunksOfAnySizeSendsTheSameWireBytesAndShowsTheFirst40Lines() throws Exception {
+        java.util.Random random = new java.util.Random(13);
+        byte[] alphabet = ".\r\nab\u00e9".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 300; round++) {
+            byte[] message = new byte[random.nextInt(400)];
+            for (int i = 0; i < message.length; i++) {
+                message[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            Transcript transcript = new Transcript(new Redactor());
+            SmtpClient.DotStuffer stuffer = new SmtpClient.DotStuffer((b, off, len) -> wire.write(b, off, len), transcript, false);
+            for (int at = 0; at < message.length; ) {
+                int len = Math.min(message.length - at, 1 + random.nextInt(7));
+                stuffer.write(java.util.Arrays.copyOfRange(message, at, at + len), len);
+                at += len;
+            }
+            stuffer.finish();
+            byte[] expected = SmtpClient.dotStuff(message);
+            assertThat(wire.toByteArray()).as("round " + round).isEqualTo(expected);
+            String[] lines = new String(expected, StandardCharsets.UTF_8).split("\r\n", -1);
+            java.util.List<String> shown = transcript.entries().stream().map(Transcript.Entry::text).toList();
+            int total = lines.length - 1;
+            assertThat(shown.subList(0, Math.min(40, total))).containsExactly(java.util.Arrays.copyOf(lines, Math.min(40, total)));
+            assertThat(shown).hasSize(total > 40 ? 41 : total);
+        }
+    }
 }

@@ -366,7 +366,7 @@ public final class DeliveryWorker implements AutoCloseable {
         if (using == null) {
             return true; // deferred in session()
         }
-        byte[] content = content(m, now);
+        MessageContent content = content(m);
         Transaction t = using.session().send(m.envelope().sender(), rcpts, content);
         if (using.session().stale(t)) {
             // A reused session the server had closed meanwhile (its idle timeout): not the
@@ -600,16 +600,14 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    /** The content as stored, after a Received line for the device's hop (RFC 5321 section 4.4). */
-    private byte[] content(QueuedMessage m, Instant now) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 1024, m.size() + 512));
-        if (options.addReceived() && !SELF.equals(m.envelope().device())) {
-            out.writeBytes(received(m).getBytes(StandardCharsets.ISO_8859_1));
-        }
-        try (InputStream in = spool.content(m.id())) {
-            in.transferTo(out);
-        }
-        return out.toByteArray();
+    /**
+     * The content as stored, after a Received line for the device's hop (RFC 5321 section 4.4):
+     * read from the spool while it is sent, never held whole.
+     */
+    private MessageContent content(QueuedMessage m) throws IOException {
+        byte[] received = options.addReceived() && !SELF.equals(m.envelope().device())
+                ? received(m).getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+        return new MessageContent(received, spool.stored(m.id()));
     }
 
     /**

@@ -138,9 +138,25 @@ public final class GraphUpstream implements Upstream {
         }
 
         @Override
-        public Transaction send(String sender, List<String> recipients, byte[] content) {
+        public Transaction send(String sender, List<String> recipients, MessageContent content) {
             transactions++;
-            GraphMailer.Outcome o = mailer.send(content, recipients, inflight);
+            // Graph takes the MIME as one base64 body of at most 4 MB (sendMail, so at most 3 MB of
+            // MIME), or split into a draft and attachments (upload sessions) by a MIME parser: both
+            // need the message in memory, once its size was checked (docs/delivery.md, "Memory").
+            GraphMailer.Outcome o;
+            Optional<GraphMailer.Outcome> tooLarge = mailer.tooLarge(content.size());
+            if (tooLarge.isPresent()) {
+                o = tooLarge.get();
+            } else {
+                byte[] bytes;
+                try {
+                    bytes = content.bytes();
+                } catch (java.io.IOException e) {
+                    return Transaction.broken(SessionFailure.event(host(), "data", "spool.read",
+                            "cannot read the message from the spool: " + e.getMessage()));
+                }
+                o = mailer.send(bytes, recipients, inflight);
+            }
             if (o instanceof GraphMailer.Sent sent) {
                 return Transaction.answered(sent.step(), new HttpAnswer(202, "Graph HTTP 202 Accepted: " + sent.how(),
                         Optional.empty(), Optional.empty()));

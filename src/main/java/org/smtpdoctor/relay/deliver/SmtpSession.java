@@ -62,7 +62,7 @@ final class SmtpSession implements UpstreamSession {
      * @param sender the reverse-path, empty for the null sender
      */
     @Override
-    public Transaction send(String sender, List<String> recipients, byte[] content) {
+    public Transaction send(String sender, List<String> recipients, MessageContent content) {
         transactions++;
         Optional<Reply> mail = Optional.empty();
         Map<String, Reply> rcpt = new LinkedHashMap<>();
@@ -79,7 +79,10 @@ final class SmtpSession implements UpstreamSession {
                 client.rset();
                 return new Transaction(mail, rcpt, Optional.empty(), Optional.empty());
             }
-            Reply data = client.data(content);
+            Reply data;
+            try (java.io.InputStream in = content.open()) {
+                data = client.data(in);
+            }
             if (data.isIntermediate()) {
                 // Only a 354 is an invitation; anything else in 3xx is a protocol error.
                 client.close();
@@ -91,6 +94,12 @@ final class SmtpSession implements UpstreamSession {
             client.close();
             return new Transaction(mail, rcpt, Optional.empty(),
                     Optional.of(SessionFailure.event(host, rcpt.isEmpty() ? "mail-from" : "data", SmtpUpstream.event(e), e.getMessage())));
+        } catch (java.io.IOException e) {
+            // The spool could not be read: the connection was cut before the final dot, so the
+            // upstream took nothing; a temporary failure of this delivery, not the upstream's fault.
+            client.close();
+            return new Transaction(mail, rcpt, Optional.empty(),
+                    Optional.of(SessionFailure.event(host, "data", "spool.read", "cannot read the message from the spool: " + e.getMessage())));
         }
     }
 
@@ -99,14 +108,14 @@ final class SmtpSession implements UpstreamSession {
      * its size (RFC 1870, so an oversized message is refused before it is sent), and
      * non-ASCII addresses (RFC 6531).
      */
-    private List<String> parameters(String sender, List<String> recipients, byte[] content) {
+    private List<String> parameters(String sender, List<String> recipients, MessageContent content) {
         org.smtpdoctor.smtp.Capabilities caps = client.capabilities();
         List<String> p = new java.util.ArrayList<>();
-        if (caps.has("8BITMIME") && has8bit(content)) {
+        if (caps.has("8BITMIME") && content.eightBit()) {
             p.add("BODY=8BITMIME");
         }
         if (caps.has("SIZE")) {
-            p.add("SIZE=" + content.length);
+            p.add("SIZE=" + content.size());
         }
         boolean utf8 = !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(sender)
                 || recipients.stream().anyMatch(r -> !java.nio.charset.StandardCharsets.US_ASCII.newEncoder().canEncode(r));
@@ -123,15 +132,6 @@ final class SmtpSession implements UpstreamSession {
     @Override
     public boolean stale(Transaction t) {
         return t.broken().isPresent() && t.mailFrom().isEmpty() && transactions > 1;
-    }
-
-    private static boolean has8bit(byte[] content) {
-        for (byte b : content) {
-            if (b < 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -23,12 +23,13 @@ public interface UpstreamSession extends AutoCloseable {
     boolean usable();
 
     /**
-     * One message to these recipients. Never throws: what the upstream answered, per recipient,
-     * or where it broke, is in the {@link Transaction}.
+     * One message to these recipients, read from {@code content} while it is sent. Never throws:
+     * what the upstream answered, per recipient, or where it broke (also reading the spool), is
+     * in the {@link Transaction}.
      *
      * @param sender the reverse-path, empty for the null sender
      */
-    Transaction send(String sender, List<String> recipients, byte[] content);
+    Transaction send(String sender, List<String> recipients, MessageContent content);
 
     /** Whether a broken transaction deserves one more try at once on a fresh session (a stale reused one). */
     boolean stale(Transaction t);

@@ -79,7 +79,16 @@ final class DeviceInputStream extends InputStream {
 
     private final InputStream in;
     private final ClientHelloListener clientHello;
-    private final byte[] buffer = new byte[8192];
+    /**
+     * Between messages a session mostly waits (an idle device holds its connection for the idle
+     * timeout), and a command line is short: the buffer is {@link #COMMAND_BUFFER} bytes then,
+     * and {@link #CONTENT_BUFFER} only while message content arrives (issue 13: 1,000 idle
+     * devices in little memory).
+     */
+    static final int COMMAND_BUFFER = 512;
+    static final int CONTENT_BUFFER = 8192;
+
+    private byte[] buffer = new byte[COMMAND_BUFFER];
     private int position;
     private int limit;
     private boolean started;
@@ -168,6 +177,13 @@ final class DeviceInputStream extends InputStream {
 
     /** Between DATA's 354 and the final ".": bytes pass unchanged (line ends excepted). */
     void content(boolean on) {
+        if (on && buffer.length < CONTENT_BUFFER) {
+            byte[] larger = new byte[CONTENT_BUFFER];
+            System.arraycopy(buffer, position, larger, 0, limit - position);
+            limit -= position;
+            position = 0;
+            buffer = larger;
+        }
         content = on;
         contentBytes = 0;
         if (on && deadlines != null) {
@@ -196,6 +212,11 @@ final class DeviceInputStream extends InputStream {
         return rest;
     }
 
+    /** How many bytes the buffer holds now (tests: small between messages). */
+    int bufferSize() {
+        return buffer.length;
+    }
+
     @Override
     public void close() throws IOException {
         in.close();
@@ -204,6 +225,9 @@ final class DeviceInputStream extends InputStream {
     private boolean fill() throws IOException {
         if (ended) {
             return false;
+        }
+        if (!content && buffer.length > COMMAND_BUFFER) {
+            buffer = new byte[COMMAND_BUFFER]; // drained: the message is in; back to waiting small
         }
         int n = deadlines == null ? in.read(buffer, 0, buffer.length) : readBeforeDeadline();
         if (n <= 0) {

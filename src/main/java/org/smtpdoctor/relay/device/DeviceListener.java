@@ -32,7 +32,7 @@ import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * One listening socket of the relay: SubEthaSMTP's server (accept loop, a thread per
- * connection, command dispatch, idle timeout) with the relay's verbs registered over the
+ * connection ({@link SessionThreads}: virtual on Java 24+), command dispatch, idle timeout) with the relay's verbs registered over the
  * library's, its sockets wrapped ({@link DeviceSocket}) so that device line ends are
  * understood, and its connection limits enforced here (per IP and in total, refused with
  * {@code 421 4.7.0}; SubEthaSMTP's own limit, whose reply has no enhanced status code,
@@ -72,14 +72,17 @@ final class DeviceListener implements AutoCloseable {
     /** Notified whenever a session ends, for {@link #close(Duration)}. */
     private final Object ended = new Object();
     private final SecureRandom random = new SecureRandom();
+    /** Runs the sessions (a thread each, for the connection's life) and the shutdown's 421s. */
     private final ExecutorService threads;
+    private final SessionThreads.Kind sessionThreads;
     /** Closes sockets whose TLS handshake overruns; one thread per listener, idle nearly always. */
     private final ScheduledExecutorService watchdog;
     private volatile boolean closing;
     private SMTPServer smtp;
 
     private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                           AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) {
+                           AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer,
+                           SessionThreads.Kind sessionThreads) {
         this.observer = observer;
         this.config = config;
         this.hostName = hostName;
@@ -94,12 +97,8 @@ final class DeviceListener implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "smtp-doctor-relay-" + config.port() + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.sessionThreads = sessionThreads;
+        this.threads = SessionThreads.executor(sessionThreads, "smtp-doctor-relay-" + config.port() + "-");
     }
 
     /**
@@ -107,10 +106,13 @@ final class DeviceListener implements AutoCloseable {
      * @param authThrottle   the relay's failed-AUTH registry (shared by its listeners)
      * @param passwordChecks the relay's bound on concurrent password checks (shared)
      * @param observer       told what devices do here (the console, metrics)
+     * @param sessionThreads what runs the sessions ({@link SessionThreads})
      */
     static DeviceListener start(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
-                                AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer) throws IOException {
-        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, authThrottle, passwordChecks, observer);
+                                AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer,
+                                SessionThreads.Kind sessionThreads) throws IOException {
+        DeviceListener listener = new DeviceListener(config, hostName, policy, sink, tls, authThrottle, passwordChecks, observer,
+                sessionThreads);
         SMTPServer smtp = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.address())) // an IP literal: no lookup
                 .hostName(hostName)
@@ -143,7 +145,7 @@ final class DeviceListener implements AutoCloseable {
         listener.smtp = smtp;
         RelayEvents.info("listener.started", "listener", listener.name(), "mode", config.mode().name().toLowerCase(java.util.Locale.ROOT),
                 "tls_versions", config.mode() == ListenerMode.PLAIN ? null : config.tlsVersions(),
-                "port", listener.port());
+                "port", listener.port(), "session_threads", sessionThreads.name().toLowerCase(java.util.Locale.ROOT));
         return listener;
     }
 
@@ -353,6 +355,7 @@ final class DeviceListener implements AutoCloseable {
         return new SessionHandler() {
             @Override
             public SessionAcceptance accept(Session smtp) {
+                SessionBuffers.slim(smtp); // before the first reply (the banner, or a 421)
                 InetAddress client = smtp.getRemoteAddress().getAddress();
                 int all = total.incrementAndGet();
                 int fromIp = perIp.merge(ClientBlock.of(client), 1, Integer::sum);

@@ -83,6 +83,18 @@ public final class RelayServer implements AutoCloseable {
      */
     static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer, Clock clock, Duration checkWait)
             throws ConfigException, IOException {
+        SessionThreads.Kind sessionThreads;
+        try {
+            sessionThreads = SessionThreads.chosen();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return start(config, sink, observer, clock, checkWait, sessionThreads);
+    }
+
+    /** @param sessionThreads what runs the device sessions (by default {@link SessionThreads#chosen()}) */
+    static RelayServer start(RelayConfig config, MessageSink sink, RelayObserver observer, Clock clock, Duration checkWait,
+                             SessionThreads.Kind sessionThreads) throws ConfigException, IOException {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(observer, "observer");
         // No device may hand over what no upstream could send (Graph with large=refuse: one 4 MB request).
@@ -103,7 +115,7 @@ public final class RelayServer implements AutoCloseable {
                 ListenerConfig l = config.listeners().get(i);
                 try {
                     started.add(DeviceListener.start(l, config.hostName(), policy, sink, tls.get(i), authThrottle, passwordChecks,
-                            observer));
+                            observer, sessionThreads));
                 } catch (IOException e) {
                     throw new IOException("cannot listen on " + l.address() + ":" + l.port() + " (" + bindFailure(e, l.port()) + ")", e);
                 }

@@ -58,6 +58,7 @@ final class StartTlsVerb extends RelayVerb {
             late.cancel();
         }
         smtp.setSocket(new DeviceSocket(tls, plain.raw(), null, plain.deadlines(), plain.unread()));
+        SessionBuffers.slim(smtp);
         smtp.resetSmtpProtocol();
         smtp.setTlsStarted(true);
         session.tlsStarted(tls.getSession().getProtocol(), plain.raw());

@@ -2,6 +2,7 @@ package org.smtpdoctor.relay.spool;
 
 import static org.smtpdoctor.relay.spool.SpoolFormat.CONTENT;
 import static org.smtpdoctor.relay.spool.SpoolFormat.ENVELOPE;
+import static org.smtpdoctor.relay.spool.SpoolFormat.MESSAGE;
 import static org.smtpdoctor.relay.spool.SpoolFormat.STATE;
 
 import java.io.IOException;
@@ -38,15 +39,16 @@ import org.slf4j.LoggerFactory;
 import org.smtpdoctor.relay.RelayEvents;
 
 /**
- * The relay's durable queue: one directory, one message = a content file, an envelope file
- * and (once anything happened to it) a state file. Layout, format and the durability
- * argument are in docs/spool.md; in short, every file is written to {@code tmp/}, fsync'd,
- * renamed into {@code msg/}, and the rename made durable by an fsync of {@code msg/} that
- * concurrent callers share ({@link GroupCommit}). A message exists exactly when its envelope
- * file is in {@code msg/}; that rename is the commit point of {@link #accept}.
+ * The relay's durable queue: one directory, one message = one file holding its content and
+ * envelope ({@code ID.msg}, format 2) and, once anything happened to it, a state file. Layout,
+ * format and the durability argument are in docs/spool.md; in short, every file is written to
+ * {@code tmp/}, fsync'd, renamed into {@code msg/}, and the rename made durable by an fsync of
+ * {@code msg/} that concurrent callers share ({@link GroupCommit}). A message exists exactly when
+ * its message file is in {@code msg/}; that rename is the commit point of {@link #accept}.
  *
  * <p>Lifecycle: {@link #open} takes the spool's lock (one owner per spool, across processes),
- * recovers what a crash left, and loads an index of all messages; {@link #close} releases it.
+ * migrates a format-1 spool, recovers what a crash left, and loads an index of all messages and
+ * a due-queue (messages by the time they next have something to do); {@link #close} releases it.
  * While open, a background thread applies the requests of {@code smtp-doctor queue retry|delete}
  * run from another process ({@code requests/}).
  *
@@ -138,8 +140,15 @@ public final class Spool implements MessageSink, AutoCloseable {
      * @param requeued        messages whose content and envelope are whole but whose state file
      *                        could not be read, each with the reason: queued again for every
      *                        recipient (the damaged state file goes to {@code corrupt/})
+     * @param migrated        format-1 messages rewritten as format-2 files
      */
-    public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined, List<String> requeued) {}
+    public record Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined, List<String> requeued,
+                           int migrated) {
+
+        public Recovery(int messages, int tempFilesDeleted, int orphansDeleted, List<String> quarantined, List<String> requeued) {
+            this(messages, tempFilesDeleted, orphansDeleted, quarantined, requeued, 0);
+        }
+    }
 
     /**
      * What {@link #requeueCorrupt} did with one message of {@code corrupt/}.
@@ -160,6 +169,12 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final GroupCommit commit;
     private final QueueId ids;
     private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
+    /**
+     * The due-queue: every message once, by the time it next has something to do (the later of
+     * its recipients' due time and the end of its lease), then by id (oldest first). Guarded by
+     * itself; a caller may hold an entry's monitor when it takes this lock, never the other way.
+     */
+    private final java.util.TreeSet<Slot> dueQueue = new java.util.TreeSet<>();
     private final ScheduledExecutorService poller;
     private final Recovery recovery;
     private final long reserveBytes;
@@ -167,28 +182,62 @@ public final class Spool implements MessageSink, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * One message in the index. Fields other than the finals are guarded by the entry's monitor;
-     * {@code leasedUntil} and {@code removed} are also volatile, so that {@link #due} can skip a
-     * leased or removed entry without waiting for its monitor (which a worker holds across the
-     * fsyncs of a state change or a removal).
+     * One message in the index. Changes to {@code recipients} and {@code removed} are made under
+     * the entry's monitor (a worker holds it across the fsyncs of a state change or a removal);
+     * both are volatile, so that {@link #due} and readers need no monitor. {@code leasedUntil} and
+     * {@code slot} are guarded by the due-queue's lock.
      */
     private static final class Entry {
         final String id;
         final Envelope envelope;
         final long size;
-        List<RecipientState> recipients;
+        final boolean eightBit;
+        volatile List<RecipientState> recipients;
         volatile Instant leasedUntil;
         volatile boolean removed;
+        /** A state file may exist (one was written, or found at open): only then does removal delete it. Guarded by the monitor. */
+        boolean stateFile;
+        Slot slot;
 
-        Entry(QueuedMessage m) {
+        Entry(QueuedMessage m, boolean eightBit) {
             this.id = m.id();
             this.envelope = m.envelope();
             this.size = m.size();
+            this.eightBit = eightBit;
             this.recipients = m.recipients();
         }
 
         QueuedMessage snapshot() {
             return new QueuedMessage(id, envelope, size, recipients);
+        }
+
+        /**
+         * When the message next has something to do: at once when a recipient is pending or every
+         * recipient is final (the worker removes it), else at the earliest deferred recipient's next attempt.
+         */
+        Instant dueAt() {
+            Instant at = null;
+            boolean open = false;
+            for (RecipientState r : recipients) {
+                if (r.status().isFinal()) {
+                    continue;
+                }
+                open = true;
+                Instant t = r.status() == RecipientState.Status.PENDING ? Instant.MIN : r.nextAttempt().orElse(Instant.MIN);
+                if (at == null || t.isBefore(at)) {
+                    at = t;
+                }
+            }
+            return open ? at : Instant.MIN;
+        }
+    }
+
+    /** A place in the due-queue. */
+    private record Slot(Instant at, String id) implements Comparable<Slot> {
+        @Override
+        public int compareTo(Slot o) {
+            int c = at.compareTo(o.at);
+            return c != 0 ? c : id.compareTo(o.id);
         }
     }
 
@@ -347,10 +396,11 @@ public final class Spool implements MessageSink, AutoCloseable {
     }
 
     /**
-     * Stores the message durably (content and envelope fsync'd and committed by an atomic
-     * rename whose directory entry is fsync'd) and returns its queue id; every recipient
-     * starts {@link RecipientState.Status#PENDING}. On any exception nothing of the message
-     * remains visible.
+     * Stores the message durably (content and envelope written to one file, fsync'd, and committed
+     * by an atomic rename whose directory entry is fsync'd) and returns its queue id; every
+     * recipient starts {@link RecipientState.Status#PENDING}. On any exception nothing of the
+     * message remains visible. The directory fsync may be shared with concurrent callers
+     * ({@link GroupCommit}), but this returns only after one that covers this message's rename.
      *
      * @throws SpoolFullException when the disk is full or below the {@link Options#reserve}
      */
@@ -362,45 +412,38 @@ public final class Spool implements MessageSink, AutoCloseable {
             throw new SpoolFullException(full.get());
         }
         String id = ids.next();
-        Path tmpContent = tmp.resolve(id + CONTENT);
-        Path tmpEnvelope = tmp.resolve(id + ENVELOPE);
+        Path temp = tmp.resolve(id + MESSAGE);
         boolean committed = false;
         try {
-            long size = SpoolFormat.writeSynced(tmpContent, content);
-            SpoolFormat.writeSynced(tmpEnvelope, SpoolFormat.envelope(id, envelope, size));
-            Files.move(tmpContent, msg.resolve(id + CONTENT), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(tmpEnvelope, msg.resolve(id + ENVELOPE), StandardCopyOption.ATOMIC_MOVE);
+            SpoolFormat.StoredEnvelope stored = SpoolFormat.writeMessage(temp, id, envelope, content);
+            Files.move(temp, msg.resolve(id + MESSAGE), StandardCopyOption.ATOMIC_MOVE);
             committed = true;
             commit.sync();
-            index.put(id, new Entry(new QueuedMessage(id, envelope, size, SpoolFormat.initialState(envelope))));
+            add(new Entry(new QueuedMessage(id, envelope, stored.size(), SpoolFormat.initialState(envelope)), stored.eightBit()));
             return id;
         } catch (IOException e) {
-            forget(id, tmpContent, tmpEnvelope, committed);
+            forget(id, temp, committed);
             throw SpoolFormat.translate(e);
         } catch (RuntimeException e) {
-            forget(id, tmpContent, tmpEnvelope, committed);
+            forget(id, temp, committed);
             throw e;
         }
     }
 
     /** Undoes a failed accept: not acknowledged, so not kept (the sender will try again). */
-    private void forget(String id, Path tmpContent, Path tmpEnvelope, boolean committed) {
-        quietly(() -> Files.deleteIfExists(tmpEnvelope));
+    private void forget(String id, Path temp, boolean committed) {
+        quietly(() -> Files.deleteIfExists(temp));
         if (committed) {
-            quietly(() -> Files.deleteIfExists(msg.resolve(id + ENVELOPE)));
+            quietly(() -> Files.deleteIfExists(msg.resolve(id + MESSAGE)));
         }
-        quietly(() -> Files.deleteIfExists(tmpContent));
-        quietly(() -> Files.deleteIfExists(msg.resolve(id + CONTENT)));
     }
 
     /** Every message, oldest first (a snapshot). */
     public List<QueuedMessage> list() {
         List<QueuedMessage> out = new ArrayList<>();
         for (Entry e : index.values()) {
-            synchronized (e) {
-                if (!e.removed) {
-                    out.add(e.snapshot());
-                }
+            if (!e.removed) {
+                out.add(e.snapshot());
             }
         }
         return out;
@@ -408,12 +451,7 @@ public final class Spool implements MessageSink, AutoCloseable {
 
     public Optional<QueuedMessage> get(String id) {
         Entry e = id == null ? null : index.get(id);
-        if (e == null) {
-            return Optional.empty();
-        }
-        synchronized (e) {
-            return e.removed ? Optional.empty() : Optional.of(e.snapshot());
-        }
+        return e == null || e.removed ? Optional.empty() : Optional.of(e.snapshot());
     }
 
     /**
@@ -423,10 +461,36 @@ public final class Spool implements MessageSink, AutoCloseable {
      * @throws NoSuchFileException when there is no such message
      */
     public InputStream content(String id) throws IOException {
-        if (get(id).isEmpty()) {
+        return stored(id).open();
+    }
+
+    /**
+     * A message's content, to be streamed (as often as needed) rather than held: delivery reads
+     * it from the file while it sends it.
+     *
+     * @throws NoSuchFileException when there is no such message
+     */
+    public StoredContent stored(String id) throws IOException {
+        Entry e = id == null ? null : index.get(id);
+        if (e == null || e.removed) {
             throw new NoSuchFileException("no message " + id + " in the spool");
         }
-        return Files.newInputStream(msg.resolve(id + CONTENT));
+        return new StoredContent() {
+            @Override
+            public long size() {
+                return e.size;
+            }
+
+            @Override
+            public boolean eightBit() {
+                return e.eightBit;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return SpoolFormat.content(msg, e.id, e.size);
+            }
+        };
     }
 
     /** Messages with something to do at {@code now}, oldest first, each leased to the caller. */
@@ -437,31 +501,32 @@ public final class Spool implements MessageSink, AutoCloseable {
     /**
      * At most {@code limit} messages with something to do at {@code now} (a recipient pending or
      * deferred until no later than {@code now}, or all recipients final and the message not yet
-     * removed), oldest first. Each is leased until {@code now + lease}: no other call returns it
-     * before it is released, removed or the lease ends.
+     * removed), those due first first, then oldest first. Each is leased until {@code now + lease}:
+     * no other call returns it before it is released, removed or the lease ends. Takes them off
+     * the head of the due-queue: the cost does not grow with the messages that are not due.
      */
     public List<QueuedMessage> due(Instant now, int limit) {
         List<QueuedMessage> out = new ArrayList<>();
-        for (Entry e : index.values()) {
-            if (out.size() >= limit) {
-                break;
-            }
-            // Unlocked first look: a leased entry is usually one a worker is delivering, and it
-            // holds the monitor while it fsyncs; waiting for it here serialised the workers
-            // (bench/RESULTS.md). The decision is still made under the monitor below.
-            Instant leased = e.leasedUntil;
-            if (e.removed || leased != null && leased.isAfter(now)) {
-                continue;
-            }
-            synchronized (e) {
-                if (e.removed || e.leasedUntil != null && e.leasedUntil.isAfter(now)) {
+        synchronized (dueQueue) {
+            while (out.size() < limit && !dueQueue.isEmpty()) {
+                Slot head = dueQueue.first();
+                if (head.at().isAfter(now)) {
+                    break;
+                }
+                dueQueue.pollFirst();
+                Entry e = index.get(head.id());
+                if (e == null || e.slot != head) {
+                    continue; // removed, or a stale slot
+                }
+                e.slot = null;
+                if (e.removed) {
                     continue;
                 }
                 QueuedMessage m = e.snapshot();
-                if (m.isDue(now)) {
-                    e.leasedUntil = now.plus(options.lease());
-                    out.add(m);
-                }
+                e.leasedUntil = now.plus(options.lease());
+                e.slot = new Slot(e.leasedUntil, e.id); // handed out again if the lease ends without news
+                dueQueue.add(e.slot);
+                out.add(m);
             }
         }
         return out;
@@ -471,10 +536,36 @@ public final class Spool implements MessageSink, AutoCloseable {
     public void release(String id) {
         Entry e = index.get(id);
         if (e != null) {
-            synchronized (e) {
+            synchronized (dueQueue) {
                 e.leasedUntil = null;
+                place(e);
             }
         }
+    }
+
+    /** Indexes and queues a new message. */
+    private void add(Entry e) {
+        index.put(e.id, e);
+        synchronized (dueQueue) {
+            place(e);
+        }
+    }
+
+    /** (Re)places the entry in the due-queue by its recipients and lease; out of it once removed. Holds the queue's lock. */
+    private void place(Entry e) {
+        if (e.slot != null) {
+            dueQueue.remove(e.slot);
+            e.slot = null;
+        }
+        if (e.removed) {
+            return;
+        }
+        Instant at = e.dueAt();
+        if (e.leasedUntil != null && e.leasedUntil.isAfter(at)) {
+            at = e.leasedUntil;
+        }
+        e.slot = new Slot(at, e.id);
+        dueQueue.add(e.slot);
     }
 
     /**
@@ -576,20 +667,10 @@ public final class Spool implements MessageSink, AutoCloseable {
      */
     public List<Requeued> requeueCorrupt(String by) throws IOException {
         ensureOpen();
-        List<String> ids = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(corrupt, "*" + ENVELOPE)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                String id = name.substring(0, name.length() - ENVELOPE.length());
-                if (QueueId.isValid(id)) {
-                    ids.add(id);
-                }
-            }
-        }
-        ids.sort(null);
+        List<String> ids = SpoolReader.ids(corrupt);
         List<Requeued> out = new ArrayList<>();
         for (String id : ids) {
-            if (index.containsKey(id) || Files.exists(msg.resolve(id + ENVELOPE))) {
+            if (index.containsKey(id) || Files.exists(msg.resolve(id + MESSAGE)) || Files.exists(msg.resolve(id + ENVELOPE))) {
                 out.add(new Requeued(id, Optional.empty(), "a message with this id is in the queue already"));
                 continue;
             }
@@ -600,18 +681,21 @@ public final class Spool implements MessageSink, AutoCloseable {
                 out.add(new Requeued(id, Optional.empty(), e.getMessage()));
                 continue;
             }
-            for (String suffix : List.of(CONTENT, ENVELOPE)) {
-                Path t = tmp.resolve(id + suffix);
-                try (InputStream in = Files.newInputStream(corrupt.resolve(id + suffix))) {
-                    Files.deleteIfExists(t);
-                    SpoolFormat.writeSynced(t, in);
-                }
-                Files.move(t, msg.resolve(id + suffix), StandardCopyOption.ATOMIC_MOVE);
+            // Written anew as accept writes (set aside in format 1 or 2, it goes back in format 2).
+            Path t = tmp.resolve(id + MESSAGE);
+            Files.deleteIfExists(t);
+            SpoolFormat.StoredEnvelope written;
+            try (InputStream in = SpoolFormat.content(corrupt, id, env.size())) {
+                written = SpoolFormat.writeMessage(t, id, env.envelope(), in);
+            } catch (IOException e) {
+                quietly(() -> Files.deleteIfExists(t));
+                throw SpoolFormat.translate(e);
             }
+            Files.move(t, msg.resolve(id + MESSAGE), StandardCopyOption.ATOMIC_MOVE);
             commit.sync();
-            QueuedMessage m = new QueuedMessage(id, env.envelope(), env.size(), SpoolFormat.initialState(env.envelope()));
-            index.put(id, new Entry(m));
-            for (String suffix : List.of(ENVELOPE, CONTENT, STATE)) {
+            QueuedMessage m = new QueuedMessage(id, env.envelope(), written.size(), SpoolFormat.initialState(env.envelope()));
+            add(new Entry(m, written.eightBit()));
+            for (String suffix : List.of(MESSAGE, ENVELOPE, CONTENT, STATE)) {
                 Files.deleteIfExists(corrupt.resolve(id + suffix));
             }
             SpoolLayout.syncDirectory(corrupt);
@@ -652,14 +736,18 @@ public final class Spool implements MessageSink, AutoCloseable {
             if (onlyFinished && !m.isFinished()) {
                 throw new IllegalStateException("message " + id + " still has recipients to deliver to");
             }
-            // The envelope first, made durable: from then on the message does not exist, and a
-            // crash leaves at most orphans that open() deletes (never a message that looks new).
-            Files.deleteIfExists(msg.resolve(id + ENVELOPE));
+            // The message file first, made durable: from then on the message does not exist, and a
+            // crash leaves at most a state file that open() deletes (never a message that looks new).
+            Files.deleteIfExists(msg.resolve(id + MESSAGE));
             commit.sync();
             e.removed = true;
             index.remove(id);
-            Files.deleteIfExists(msg.resolve(id + STATE));
-            Files.deleteIfExists(msg.resolve(id + CONTENT));
+            synchronized (dueQueue) {
+                place(e);
+            }
+            if (e.stateFile) {
+                Files.deleteIfExists(msg.resolve(id + STATE));
+            }
             return Optional.of(m);
         }
     }
@@ -688,6 +776,7 @@ public final class Spool implements MessageSink, AutoCloseable {
                 return true;
             }
             Path t = tmp.resolve(id + STATE);
+            e.stateFile = true; // from here one may exist, even if this write fails half way
             try {
                 SpoolFormat.writeSyncedReplacing(t, SpoolFormat.state(next));
                 Files.move(t, msg.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
@@ -697,12 +786,30 @@ public final class Spool implements MessageSink, AutoCloseable {
                 throw SpoolFormat.translate(ex);
             }
             e.recipients = next;
+            synchronized (dueQueue) {
+                place(e);
+            }
             return true;
         }
     }
 
+    /**
+     * Brings the spool to a state where every message is whole and indexed (docs/spool.md,
+     * "Recovery" and "Migration from format 1"). A format-1 spool is migrated here: FORMAT is
+     * made to say 2 first; each format-1 message (envelope and content files) is copied into one
+     * format-2 file in {@code tmp/}, fsync'd and renamed into {@code msg/}; only when {@code msg/}
+     * has been fsync'd are the format-1 files deleted. Cut short anywhere, the next open finds
+     * each message once: as format-1 files (copied again), or as a whole format-2 file (the
+     * format-1 files beside it, if any, are deleted).
+     */
     private Recovery recover() throws IOException {
         int temps = SpoolLayout.deleteContents(tmp);
+        Path dir = msg.getParent();
+        boolean wasFormat1 = SpoolLayout.isFormat1(dir);
+        if (wasFormat1) {
+            // From here on format-1 code refuses the spool, which may soon hold format-2 files.
+            SpoolLayout.writeFormat(dir);
+        }
         Map<String, TreeSet<String>> files = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(msg)) {
             for (Path p : ds) {
@@ -714,47 +821,125 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
         }
         int orphans = 0;
+        int migrated = 0;
+        List<Path> migratedFrom = new ArrayList<>();
         List<String> quarantined = new ArrayList<>();
         List<String> requeued = new ArrayList<>();
         for (Map.Entry<String, TreeSet<String>> f : files.entrySet()) {
             String id = f.getKey();
+            TreeSet<String> suffixes = f.getValue();
             if (!QueueId.isValid(id)) {
                 continue; // not ours: left alone
             }
-            if (!f.getValue().contains(ENVELOPE)) {
-                for (String suffix : f.getValue()) {
+            boolean format2 = suffixes.contains(MESSAGE);
+            boolean format1 = suffixes.contains(ENVELOPE);
+            if (!format2 && !format1) {
+                // A content file of an accept cut short (format 1), or a state file of a removal cut short.
+                for (String suffix : suffixes) {
                     Files.deleteIfExists(msg.resolve(id + suffix));
                     orphans++;
                 }
                 continue;
             }
+            if (format2 && format1) {
+                // A migration cut short after this message's file was renamed into msg/. It was
+                // fsync'd before the rename, so it is whole unless a disk or a hand damaged it; then
+                // the format-1 files, still here, are the message.
+                try {
+                    SpoolFormat.readMessageFile(msg.resolve(id + MESSAGE), id);
+                    migratedFrom.add(msg.resolve(id + ENVELOPE));
+                    migratedFrom.add(msg.resolve(id + CONTENT));
+                } catch (IOException damaged) {
+                    Files.delete(msg.resolve(id + MESSAGE));
+                    format2 = false;
+                }
+            }
+            if (!format2) {
+                SpoolFormat.StoredEnvelope env;
+                try {
+                    env = SpoolFormat.readCommitted(msg, id);
+                } catch (IOException e) {
+                    quarantine(id, suffixes, e, quarantined);
+                    continue;
+                }
+                // A failure to write (a full disk) fails the open; the format-1 files stay as they were.
+                migrate(id, env);
+                migratedFrom.add(msg.resolve(id + ENVELOPE));
+                migratedFrom.add(msg.resolve(id + CONTENT));
+                migrated++;
+            }
             try {
-                QueuedMessage m = SpoolFormat.readMessage(msg, id);
-                index.put(id, new Entry(m));
+                SpoolFormat.Stored m = SpoolFormat.readStored(msg, id);
+                Entry entry = new Entry(m.message(), m.envelope().eightBit());
+                entry.stateFile = suffixes.contains(STATE);
+                add(entry);
             } catch (SpoolFormat.DamagedStateException d) {
                 // Content and envelope are whole: deliver again to every recipient rather than never
                 // (duplicates, never losses). The damaged file is kept for whoever wants to look.
                 Files.move(msg.resolve(id + STATE), corrupt.resolve(id + STATE), StandardCopyOption.REPLACE_EXISTING);
-                index.put(id, new Entry(d.requeued));
+                add(new Entry(d.requeued, d.stored.eightBit()));
                 requeued.add(id + ": " + d.getMessage());
                 Envelope e = d.requeued.envelope();
                 options.audit().warn("spool.state-damaged", "id", id, "device", e.device(), "sender", e.sender(),
                         "rcpt", e.recipients(), "reason", d.getMessage(),
                         "action", "queued again for every recipient (some may get it twice); the damaged state file is in corrupt/");
             } catch (IOException e) {
-                for (String suffix : f.getValue()) {
-                    Files.move(msg.resolve(id + suffix), corrupt.resolve(id + suffix), StandardCopyOption.REPLACE_EXISTING);
-                }
-                quarantined.add(id + ": " + e.getMessage());
-                options.audit().warn("spool.corrupt", "id", id, "reason", e.getMessage(), "kept_in", corrupt,
-                        "action", "never delivered as it is; smtp-doctor queue requeue-corrupt puts it back once it can be read");
+                TreeSet<String> all = new TreeSet<>(suffixes);
+                all.add(MESSAGE);
+                quarantine(id, all, e, quarantined);
             }
         }
-        if (orphans > 0 || !quarantined.isEmpty() || !requeued.isEmpty()) {
+        if (!migratedFrom.isEmpty()) {
+            // The format-2 files are renamed into msg/: made durable before the format-1 files go.
+            commit.sync();
+            for (Path p : migratedFrom) {
+                Files.deleteIfExists(p);
+            }
+        }
+        if (orphans > 0 || !quarantined.isEmpty() || !requeued.isEmpty() || !migratedFrom.isEmpty()) {
             commit.sync();
             SpoolLayout.syncDirectory(corrupt);
         }
-        return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined), List.copyOf(requeued));
+        if (wasFormat1 || migrated > 0) {
+            options.audit().info("spool.migrated", "from", "format 1", "to", "format " + SpoolFormat.VERSION, "messages", migrated,
+                    "set_aside", quarantined.size());
+        }
+        return new Recovery(index.size(), temps, orphans, List.copyOf(quarantined), List.copyOf(requeued), migrated);
+    }
+
+    /**
+     * Copies a format-1 message (envelope and content files in {@code msg/}) into one format-2
+     * file, fsync'd and renamed into {@code msg/}; the format-1 files stay until the caller has
+     * made the rename durable.
+     *
+     * @throws IOException when it cannot be written
+     */
+    private void migrate(String id, SpoolFormat.StoredEnvelope env) throws IOException {
+        Path t = tmp.resolve(id + MESSAGE);
+        Files.deleteIfExists(t);
+        try (InputStream in = SpoolFormat.content(msg, id, env.size())) {
+            SpoolFormat.StoredEnvelope written = SpoolFormat.writeMessage(t, id, env.envelope(), in);
+            if (written.size() != env.size()) {
+                throw new IOException(msg.resolve(id + CONTENT) + " changed while it was migrated");
+            }
+        } catch (IOException e) {
+            quietly(() -> Files.deleteIfExists(t));
+            throw SpoolFormat.translate(e);
+        }
+        Files.move(t, msg.resolve(id + MESSAGE), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Moves a message's files to {@code corrupt/}: never delivered as they are, never deleted. */
+    private void quarantine(String id, java.util.Collection<String> suffixes, IOException why, List<String> quarantined) throws IOException {
+        for (String suffix : suffixes) {
+            Path p = msg.resolve(id + suffix);
+            if (Files.exists(p)) {
+                Files.move(p, corrupt.resolve(id + suffix), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        quarantined.add(id + ": " + why.getMessage());
+        options.audit().warn("spool.corrupt", "id", id, "reason", why.getMessage(), "kept_in", corrupt,
+                "action", "never delivered as it is; smtp-doctor queue requeue-corrupt puts it back once it can be read");
     }
 
     private void pollRequests() {

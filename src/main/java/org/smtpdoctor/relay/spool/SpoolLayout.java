@@ -182,9 +182,27 @@ final class SpoolLayout {
         } catch (NoSuchFileException e) {
             throw new IOException(dir + " is not an smtp-doctor spool (it has no " + FORMAT_FILE + " file)");
         }
-        if (!line.equals(FORMAT_LINE)) {
-            throw new IOException(dir + " holds '" + line + "'; this smtp-doctor reads '" + FORMAT_LINE + "'");
+        if (!line.equals(FORMAT_LINE) && !line.equals(SpoolFormat.FORMAT_LINE_1)) {
+            throw new IOException(dir + " holds '" + line + "'; this smtp-doctor reads '" + FORMAT_LINE + "' (and '"
+                    + SpoolFormat.FORMAT_LINE_1 + "', which it migrates)");
         }
+    }
+
+    /** Whether the spool's FORMAT file names format 1 (not yet migrated, or migration cut short). */
+    static boolean isFormat1(Path dir) throws IOException {
+        return Files.readString(dir.resolve(FORMAT_FILE), StandardCharsets.US_ASCII).strip().equals(SpoolFormat.FORMAT_LINE_1);
+    }
+
+    /**
+     * Makes the FORMAT file name this format, durably (temp, fsync, rename, fsync of {@code dir}).
+     * Done first when a format-1 spool is migrated, so that format-1 code refuses a spool that may
+     * already hold format-2 files.
+     */
+    static void writeFormat(Path dir) throws IOException {
+        Path t = dir.resolve(SpoolFormat.TMP).resolve(FORMAT_FILE);
+        SpoolFormat.writeSyncedReplacing(t, (FORMAT_LINE + "\n").getBytes(StandardCharsets.US_ASCII));
+        Files.move(t, dir.resolve(FORMAT_FILE), StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir);
     }
 
     /**

@@ -13,8 +13,9 @@ import java.util.OptionalLong;
 
 /**
  * A read-only look at a spool that may be open in a running relay: takes no lock, changes
- * nothing, recovers nothing. It sees only committed messages (envelope in {@code msg/}) and
- * each file whole, because every file there was renamed into place complete; a message
+ * nothing, recovers nothing. It sees only committed messages (a message file in {@code msg/},
+ * or a format-1 envelope: it reads a format-1 spool not yet migrated, and one being migrated)
+ * and each file whole, because every file there was renamed into place complete; a message
  * removed while it is being read is left out. For {@code smtp-doctor queue list|show}.
  * Thread-safe (no state besides the path).
  */
@@ -119,20 +120,26 @@ public final class SpoolReader {
         return new Damage(setAside, unreadable, stateUnreadable);
     }
 
-    /** The queue ids of the envelopes in {@code dir}, in order (oldest first). */
-    private static List<String> ids(Path dir) throws IOException {
-        List<String> ids = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SpoolFormat.ENVELOPE)) {
+    /**
+     * The queue ids of the messages in {@code dir} ({@code msg/} or {@code corrupt/}): a message
+     * file, or a format-1 envelope; each once, in order (oldest first).
+     */
+    static List<String> ids(Path dir) throws IOException {
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                String id = name.substring(0, name.length() - SpoolFormat.ENVELOPE.length());
-                if (QueueId.isValid(id)) {
-                    ids.add(id);
+                for (String suffix : List.of(SpoolFormat.MESSAGE, SpoolFormat.ENVELOPE)) {
+                    if (name.endsWith(suffix)) {
+                        String id = name.substring(0, name.length() - suffix.length());
+                        if (QueueId.isValid(id)) {
+                            ids.add(id);
+                        }
+                    }
                 }
             }
         }
-        ids.sort(null);
-        return ids;
+        return new ArrayList<>(ids);
     }
 
     /** The content as received; the caller closes the stream. */
@@ -140,7 +147,8 @@ public final class SpoolReader {
         if (!QueueId.isValid(id)) {
             throw new NoSuchFileException("no message " + id);
         }
-        return Files.newInputStream(msg.resolve(id + SpoolFormat.CONTENT));
+        SpoolFormat.StoredEnvelope env = SpoolFormat.readCommitted(msg, id);
+        return SpoolFormat.content(msg, id, env.size());
     }
 
     /**
@@ -154,8 +162,8 @@ public final class SpoolReader {
 
     /** How many messages were set aside in {@code corrupt/} (never delivered; see docs/spool.md). */
     public long corruptMessages() throws IOException {
-        try (var s = Files.list(corrupt)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SpoolFormat.ENVELOPE)).count();
+        try {
+            return ids(corrupt).size();
         } catch (NoSuchFileException e) {
             return 0;
         }

@@ -59,14 +59,19 @@ class DeliverReceivedLineTest {
                     new ByteArrayInputStream(Fixtures.message("kept").getBytes(StandardCharsets.UTF_8)));
             spoolDir = dir.resolve("spool");
         }
-        Path env = spoolDir.resolve("msg").resolve(id + ".env");
-        assertThat(Files.readString(env)).contains("\"esmtp\" : true", "\"tls\" : \"TLSv1.3\"");
+        Path file = spoolDir.resolve("msg").resolve(id + ".msg");
+        assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).contains("\"esmtp\":true,\"tls\":\"TLSv1.3\"");
         try (Spool spool = Spool.open(spoolDir, Spool.Options.defaults().withMinFreeBytes(0))) {
             assertThat(spool.get(id).orElseThrow().envelope().protocol()).isEqualTo("ESMTPSA");
         }
-        // As an older relay wrote it: no esmtp, no tls.
-        Files.writeString(env, Files.readString(env).replaceAll(",\\s*\"esmtp\" : true,\\s*\"tls\" : \"TLSv1.3\"", ""));
-        assertThat(Files.readString(env)).doesNotContain("esmtp");
+        // As an older relay wrote it (spool format 1, before esmtp and tls were kept): no esmtp, no tls.
+        byte[] content = Fixtures.message("kept").getBytes(StandardCharsets.UTF_8);
+        Files.delete(file);
+        Files.write(spoolDir.resolve("msg").resolve(id + ".eml"), content);
+        Files.writeString(spoolDir.resolve("msg").resolve(id + ".env"), "{\n  \"format\" : 1,\n  \"id\" : \"" + id + "\",\n"
+                + "  \"received_at\" : \"2026-11-28T10:00:00Z\",\n  \"size\" : " + content.length + ",\n  \"device\" : \"printer\",\n"
+                + "  \"client_address\" : \"192.0.2.7\",\n  \"helo\" : \"nas\",\n  \"auth_user\" : \"nas01\",\n"
+                + "  \"sender\" : \"scanner@contoso.com\",\n  \"recipients\" : [ \"bob@contoso.com\" ]\n}");
         try (Spool spool = Spool.open(spoolDir, Spool.Options.defaults().withMinFreeBytes(0))) {
             assertThat(spool.recovery().quarantined()).isEmpty();
             assertThat(spool.get(id).orElseThrow().envelope().session()).isEmpty();

@@ -48,20 +48,30 @@ class SpoolTest {
         try (Spool spool = open()) {
             id = spool.accept(envelope("scanner@lan.test", "a@contoso.test", "b@contoso.test"), stream(content("1")));
         }
-        assertThat(Files.readString(dir.resolve("FORMAT"))).isEqualTo("smtp-doctor spool 1\n");
-        assertThat(Files.readString(dir.resolve("msg/" + id + ".eml"))).isEqualTo(content("1"));
-        JsonNode env = new ObjectMapper().readTree(dir.resolve("msg/" + id + ".env").toFile());
-        assertThat(env.get("format").asInt()).isEqualTo(1);
+        assertThat(Files.readString(dir.resolve("FORMAT"))).isEqualTo("smtp-doctor spool 2\n");
+        // Format 2: one file, the content as received, then the envelope (one JSON line), then the trailer.
+        byte[] file = Files.readAllBytes(dir.resolve("msg/" + id + ".msg"));
+        String text = new String(file, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).startsWith(content("1"));
+        String trailer = text.substring(text.length() - SpoolFormat.TRAILER_LENGTH);
+        assertThat(trailer).matches("\nsmtp-doctor envelope \\d{10}\n");
+        int envLength = Integer.parseInt(trailer.substring(22, 32));
+        assertThat(content("1").length() + envLength + SpoolFormat.TRAILER_LENGTH).isEqualTo(file.length);
+        JsonNode env = new ObjectMapper().readTree(text.substring(content("1").length(), content("1").length() + envLength));
+        assertThat(env.get("format").asInt()).isEqualTo(2);
         assertThat(env.get("id").asText()).isEqualTo(id);
         assertThat(env.get("size").asLong()).isEqualTo(content("1").length());
+        assertThat(env.get("8bit").asBoolean()).isFalse();
         assertThat(env.get("sender").asText()).isEqualTo("scanner@lan.test");
         assertThat(env.get("recipients").toString()).isEqualTo("[\"a@contoso.test\",\"b@contoso.test\"]");
         assertThat(env.get("received_at").asText()).isEqualTo("2026-11-28T10:00:00Z");
         assertThat(env.get("auth_user").isNull()).isTrue();
-        assertThat(dir.resolve("msg/" + id + ".state")).as("no state until something happens").doesNotExist();
+        try (var files = Files.list(dir.resolve("msg"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("one file, no state until something happens").containsExactly(id + ".msg");
+        }
         assertThat(dir.resolve("tmp")).isEmptyDirectory();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("msg/" + id + ".eml")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("msg/" + id + ".msg")))).isEqualTo("rw-------");
     }
 
     @Test
@@ -254,8 +264,8 @@ class SpoolTest {
         assertThat(notSpool.resolve("passwd")).hasContent("root:x:0:0");
 
         Path newer = Files.createDirectories(tmp.resolve("newer"));
-        Files.writeString(newer.resolve("FORMAT"), "smtp-doctor spool 2\n");
-        assertThatThrownBy(() -> Spool.open(newer)).hasMessageContaining("holds 'smtp-doctor spool 2'; this smtp-doctor reads 'smtp-doctor spool 1'");
+        Files.writeString(newer.resolve("FORMAT"), "smtp-doctor spool 3\n");
+        assertThatThrownBy(() -> Spool.open(newer)).hasMessageContaining("holds 'smtp-doctor spool 3'; this smtp-doctor reads 'smtp-doctor spool 2'");
 
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Spool.open(empty).close();
