@@ -70,7 +70,7 @@ class DeliverSlowUpstreamTest {
     @Test
     void an_upstream_that_answers_a_byte_a_second_is_cut_at_the_connection_deadline_and_the_message_goes_later() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("MAIL") && n == 1 ? "TRICKLE 250 2.1.0 Ok" : null)) {
-            deliverAfterOneDeferral(up, upstream(up), "reply=\"the session exceeded its overall time limit\"");
+            deliverAfterOneDeferral(up, upstream(up), "reply=\"the session exceeded its overall time limit");
         }
     }
 
