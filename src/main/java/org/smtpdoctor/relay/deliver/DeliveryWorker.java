@@ -297,9 +297,29 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
+    /** A step back of the wall clock larger than this is a jump (not two lanes' readings a moment apart). */
+    private static final Duration CLOCK_JUMP = Duration.ofMinutes(1);
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastStep = new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
+
+    /**
+     * The wall clock went back (NTP, a resumed VM, an administrator): the retry times and back-offs
+     * set before it lie in the future by the size of the jump. Rather than let mail wait for the
+     * clock to catch up, every deferred recipient is due now and every route open: one early
+     * attempt each, nothing lost or sent twice.
+     */
+    private void clockWentBack(Instant before, Instant now) throws IOException {
+        int due = spool.retryAll();
+        routes.forEach(r -> r.clockWentBack(now));
+        RelayEvents.warn("clock-went-back", "from", before, "to", now, "retried_now", due);
+    }
+
     /** Handles one message; returns how long to wait when there was nothing to do (zero when there was). */
     private Duration step(Lane lane) throws IOException {
         Instant now = options.clock().instant();
+        Instant before = lastStep.getAndSet(now);
+        if (before.minus(CLOCK_JUMP).isAfter(now)) {
+            clockWentBack(before, now);
+        }
         Route route = null;
         Instant soonest = Instant.MAX;
         for (Route r : routes) {

@@ -100,6 +100,20 @@ public final class Pacer {
     }
 
     private void expire(Instant now) {
+        // The wall clock went back (NTP, a resumed VM): what was sent "later than now" no longer
+        // counts, or the budget would stay spent until the clock caught up (an hour, a day).
+        if (!messages.isEmpty() && messages.peekLast().isAfter(now)) {
+            messages.removeIf(t -> t.isAfter(now));
+        }
+        if (!recipients.isEmpty() && recipients.peekLast().at().isAfter(now)) {
+            for (java.util.Iterator<Sent> it = recipients.iterator(); it.hasNext(); ) {
+                Sent r = it.next();
+                if (r.at().isAfter(now)) {
+                    recipientsInDay -= r.recipients();
+                    it.remove();
+                }
+            }
+        }
         while (!messages.isEmpty() && !messages.peekFirst().plus(MINUTE).isAfter(now)) {
             messages.removeFirst();
         }

@@ -58,6 +58,13 @@ final class Route {
         return blockedUntil;
     }
 
+    /** The wall clock went back: a back-off counted from a later time ends now. */
+    synchronized void clockWentBack(Instant now) {
+        if (blockedUntil.isAfter(now)) {
+            blockedUntil = now;
+        }
+    }
+
     synchronized void succeeded() {
         consecutive = 0;
     }

@@ -65,4 +65,16 @@ class DeliverPacingTest {
             assertThat(log.events("paced").get(0)).contains("id=" + second, "rcpt=c@contoso.com,d@contoso.com");
         }
     }
+
+    @Test
+    void a_clock_that_went_back_does_not_keep_the_budget_spent_until_it_catches_up() {
+        Pacer pacer = new Pacer(new Pacing(2, 5, 1));
+        Instant t = Instant.parse("2026-12-06T10:00:00Z");
+        assertThat(pacer.tryAcquire(t, 2)).isEmpty();
+        assertThat(pacer.tryAcquire(t, 3)).isEmpty();
+        assertThat(pacer.tryAcquire(t, 1)).as("minute and day both full").isPresent();
+        Instant back = t.minus(Duration.ofHours(1));
+        assertThat(pacer.budget(back)).isEqualTo(new Pacer.Budget(2, 5));
+        assertThat(pacer.tryAcquire(back, 5)).isEmpty();
+    }
 }

@@ -95,10 +95,13 @@ class SpoolReaderFuzzTest {
             }
             reader.corruptMessages();
 
-            List<String> envelopes = names(msg, SpoolFormat.ENVELOPE);
+            List<String> envelopes = ids(msg, SpoolFormat.ENVELOPE);
             try (Spool spool = Spool.open(dir, options())) {
-                List<String> afterwards = new ArrayList<>(names(msg, SpoolFormat.ENVELOPE));
-                afterwards.addAll(names(dir.resolve(SpoolFormat.CORRUPT), SpoolFormat.ENVELOPE));
+                // Opening migrates a whole format-1 pair (.env, .eml) into one format-2 file (.msg).
+                List<String> afterwards = new ArrayList<>(ids(msg, SpoolFormat.ENVELOPE));
+                afterwards.addAll(ids(msg, SpoolFormat.MESSAGE));
+                afterwards.addAll(ids(dir.resolve(SpoolFormat.CORRUPT), SpoolFormat.ENVELOPE));
+                afterwards.addAll(ids(dir.resolve(SpoolFormat.CORRUPT), SpoolFormat.MESSAGE));
                 assertThat(afterwards).as("recovery loses no message").containsAll(envelopes);
                 for (QueuedMessage m : spool.list()) {
                     readWhole(spool.content(m.id()), m.size());
@@ -168,6 +171,14 @@ class SpoolReaderFuzzTest {
         try (in) {
             assertThat(in.readAllBytes()).hasSize((int) size);
         }
+    }
+
+    /** The ids of the files in {@code dir} with this suffix (none when there is no such directory). */
+    private static List<String> ids(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        return names(dir, suffix).stream().map(n -> n.substring(0, n.length() - suffix.length())).toList();
     }
 
     private static List<String> names(Path dir, String suffix) throws IOException {
