@@ -61,7 +61,11 @@ for t in "${targets[@]}"; do
   done_line="$(grep -a -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n1 || true)"
   execs="$(sed -E 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\1/' <<<"$done_line")"
   secs="$(sed -E 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\2/' <<<"$done_line")"
-  [ -n "$execs" ] || { execs=0; secs=$((end - start)); }
+  if [ -z "$execs" ]; then # no "Done" line: a finding (or a kill) ended it; the last progress line has the count
+    execs="$(grep -a -E '^#[0-9]+' "$log" | tail -n1 | sed -E 's/^#([0-9]+).*/\1/' || true)"
+    execs="${execs:-0}"
+    secs=$((end - start))
+  fi
   rate=$(( secs > 0 ? execs / secs : execs ))
   findings="$(grep -a -c 'Test unit written to' "$log" || true)"
   cov="$(grep -a -E '^#[0-9]+.*cov: ' "$log" | tail -n1 | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+).*/\1 edges, \3 inputs/' || true)"

@@ -93,6 +93,15 @@ class RelayConfigTest {
     }
 
     @Test
+    void collections_nested_deeper_than_any_relay_yaml_are_refused_before_the_yaml_scanner_slows_down() {
+        // The shape of RelayConfigFuzzTest's timeout finding: flow sequences opened and never closed.
+        assertThatThrownBy(() -> parse("a: " + "[".repeat(2000))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML: Document nesting depth (" + (ConfigNode.MAX_NESTING + 1) + ") exceeds the maximum allowed ("
+                        + ConfigNode.MAX_NESTING);
+        assertThatThrownBy(() -> parse(MINIMAL + "pacing: " + "{a: ".repeat(40))).hasMessageContaining("nesting depth");
+    }
+
+    @Test
     void a_bad_value_names_its_line_and_key() {
         assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    mode: ssl")))
                 .hasMessage("relay.yaml:3: listeners[0].mode: expected plain, starttls or tls, got 'ssl'");
