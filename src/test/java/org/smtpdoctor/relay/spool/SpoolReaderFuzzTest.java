@@ -65,9 +65,11 @@ class SpoolReaderFuzzTest {
                 ids.add(id);
                 writeMessage(data, msg, id);
             }
+            String deleteRequested = null;
             if (data.consumeBoolean()) {
                 String name = data.pickValue(List.of(ids.get(0) + ".retry", ids.get(0) + ".delete", "corrupt.requeue", "all.retry"));
                 Files.write(dir.resolve(SpoolFormat.REQUESTS).resolve(name), new byte[0]);
+                deleteRequested = name.endsWith(".delete") ? ids.get(0) : null;
             }
             if (data.consumeBoolean()) {
                 Files.write(dir.resolve(SpoolFormat.TMP).resolve(ids.get(0) + SpoolFormat.STATE), data.consumeBytes(64));
@@ -95,7 +97,9 @@ class SpoolReaderFuzzTest {
             }
             reader.corruptMessages();
 
-            List<String> envelopes = ids(msg, SpoolFormat.ENVELOPE);
+            List<String> envelopes = new ArrayList<>(ids(msg, SpoolFormat.ENVELOPE));
+            // A deletion an administrator asked for (queue delete) is no loss, whenever the spool's poller carries it out.
+            envelopes.remove(deleteRequested);
             try (Spool spool = Spool.open(dir, options())) {
                 // Opening migrates a whole format-1 pair (.env, .eml) into one format-2 file (.msg).
                 List<String> afterwards = new ArrayList<>(ids(msg, SpoolFormat.ENVELOPE));
@@ -106,7 +110,9 @@ class SpoolReaderFuzzTest {
                 for (QueuedMessage m : spool.list()) {
                     readWhole(spool.content(m.id()), m.size());
                 }
-                assertThat(spool.list().stream().map(QueuedMessage::id)).containsAll(whole);
+                List<String> kept = new ArrayList<>(whole);
+                kept.remove(deleteRequested);
+                assertThat(spool.list().stream().map(QueuedMessage::id)).containsAll(kept);
                 spool.due(Instant.now());
             }
         } finally {
