@@ -15,13 +15,15 @@ public final class DiagnosisText {
     }
 
     public static void print(PrintWriter out, TerminalStyle style, Diagnosis d, String heading) {
-        out.println(style.bold(heading) + d.title()
+        // Titles, explanations and fixes can carry values from the evidence (a user name, a host),
+        // and the evidence is what was pasted or received: shown with its control characters made visible.
+        out.println(style.bold(heading) + TerminalText.safe(d.title())
                 + style.dim("  [" + d.cause().id() + ", " + d.confidence().id() + " confidence]"));
         if (!d.explanation().isBlank()) {
             wrap(out, "Why: " + d.explanation(), "  ", "       ");
         }
         if (!d.matchedText().isBlank()) {
-            out.println("  Evidence: " + d.matchedText() + style.dim("  (rule " + d.ruleId() + ")"));
+            out.println("  Evidence: " + TerminalText.safe(d.matchedText()) + style.dim("  (rule " + d.ruleId() + ")"));
         }
         if (d.ambiguous() && !d.candidates().isEmpty()) {
             List<Candidate> candidates = d.candidates();
@@ -53,6 +55,7 @@ public final class DiagnosisText {
 
     /** Wraps prose at {@value #WIDTH} columns; long tokens (commands, links) are never split. */
     static void wrap(PrintWriter out, String text, String first, String rest) {
+        text = TerminalText.safe(text);
         StringBuilder line = new StringBuilder(first);
         for (String word : text.split(" ")) {
             if (line.length() + word.length() + 1 > WIDTH && line.length() > rest.length() + 1) {
