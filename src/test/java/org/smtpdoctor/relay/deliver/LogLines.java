@@ -23,7 +23,7 @@ final class LogLines implements AutoCloseable {
 
     /** Every event's logger, message and exception text. */
     List<String> all() {
-        synchronized (appender.list) {
+        synchronized (appender) { // AppenderBase.doAppend holds it while adding
             return appender.list.stream().map(e -> e.getLoggerName() + " " + e.getFormattedMessage()
                     + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
         }
@@ -31,7 +31,7 @@ final class LogLines implements AutoCloseable {
 
     /** The relay's event lines {@code event=NAME ...}. */
     List<String> events(String name) {
-        synchronized (appender.list) {
+        synchronized (appender) { // AppenderBase.doAppend holds it while adding
             return appender.list.stream().filter(e -> e.getLoggerName().equals(RelayEvents.LOGGER))
                     .map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("event=" + name + " ")).toList();
         }
