@@ -182,11 +182,16 @@ public final class Explainer {
         return reply;
     }
 
-    /** The chosen decision's candidates, then those of the other failures and of the text rules; each cause once. */
+    /**
+     * The chosen decision's candidates, then (unless it is sure) those of the other failures and of
+     * the text rules, then what else gives the chosen evidence ({@link KnowledgeBase.Decision#related()});
+     * each cause once.
+     */
     private static List<Candidate> merge(KnowledgeBase.Decision chosen, List<Ranked> replies, KnowledgeBase.Decision text) {
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         chosen.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
         if (chosen.namesCause() && chosen.confidence() == Confidence.HIGH) {
+            chosen.related().forEach(c -> out.putIfAbsent(c.cause(), c));
             return new ArrayList<>(out.values());
         }
         List<KnowledgeBase.Decision> others = new ArrayList<>();
@@ -200,6 +205,7 @@ public final class Explainer {
                 }
             }
         }
+        chosen.related().forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }
 

@@ -166,6 +166,11 @@ public final class KnowledgeBase {
         return rules.stream().map(Rule.Compiled::rule).toList();
     }
 
+    /** The same knowledge without the rules the filter names (to measure what the others would say). */
+    KnowledgeBase without(Predicate<Rule> drop) {
+        return new KnowledgeBase(rules().stream().filter(drop.negate()).toList(), decideBy, wording, fallbackRules());
+    }
+
     /** The catch-alls of rules/fallback.yaml, consulted only when no rule matches. */
     List<Rule> fallbackRules() {
         return fallback.stream().map(Rule.Compiled::rule).toList();
@@ -193,6 +198,8 @@ public final class KnowledgeBase {
         private Diagnosis diagnosis;
         private final int specificity;
         private final List<Candidate> candidates;
+        private final java.util.function.Supplier<List<Candidate>> relatedSource;
+        private List<Candidate> related;
         private final boolean overrides;
         private final boolean clientRule;
         private final boolean known;
@@ -200,13 +207,15 @@ public final class KnowledgeBase {
         private final Confidence confidence;
 
         Decision(java.util.function.Supplier<Diagnosis> build, Cause cause, Confidence confidence, boolean known,
-                 int specificity, List<Candidate> candidates, boolean overrides, boolean clientRule) {
+                 int specificity, List<Candidate> candidates, java.util.function.Supplier<List<Candidate>> related,
+                 boolean overrides, boolean clientRule) {
             this.build = build;
             this.cause = cause;
             this.confidence = confidence;
             this.known = known;
             this.specificity = specificity;
             this.candidates = candidates;
+            this.relatedSource = related;
             this.overrides = overrides;
             this.clientRule = clientRule;
         }
@@ -236,8 +245,20 @@ public final class KnowledgeBase {
             return specificity;
         }
 
+        /** The matching rules' candidates, best first (for a rule that says unknown: its ranking). */
         public List<Candidate> candidates() {
             return candidates;
+        }
+
+        /**
+         * What else gives this same evidence, by its kind (the catch-alls of rules/fallback.yaml that
+         * fit it): ranked after every rule's own candidates. Made when first asked for.
+         */
+        public List<Candidate> related() {
+            if (related == null) {
+                related = relatedSource.get();
+            }
+            return related;
         }
 
         /** The deciding rule shows that the replies in a paste mislead. */
@@ -256,31 +277,47 @@ public final class KnowledgeBase {
         return new Decision(() -> Diagnosis.unknown(evidence.text(),
                 "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
                         + ". The server's own documentation for the code, or its logs for this session, would decide."),
-                Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), false, false);
+                Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), List::of, false, false);
     }
 
     /**
      * No rule matched: still unknown (and not a decision: known() stays false, so it outranks
-     * nothing), but with the candidates of the first catch-all of rules/fallback.yaml that fits
-     * the evidence (a reply's class and phase, or the words of a paste), so that an honest
+     * nothing), but with the candidates of the catch-alls of rules/fallback.yaml that fit the
+     * evidence (a reply's code, class and phase, or the words of a paste), so that an honest
      * "unknown" still says what to look at.
      */
     private Decision unmatched(Evidence evidence) {
         Decision none = noRule(evidence);
+        List<Candidate> ranked = related(evidence, List.of());
+        if (ranked.isEmpty()) {
+            return none;
+        }
+        return new Decision(() -> none.diagnosis().withCandidates(ranked), Cause.UNKNOWN, Confidence.LOW, false, 0,
+                ranked, List::of, false, false);
+    }
+
+    /**
+     * The causes of every catch-all of rules/fallback.yaml that fits the evidence, in file order
+     * (the most specific kinds first), low confidence, each cause once and none already in
+     * {@code before}; Microsoft-only causes for Microsoft's evidence only.
+     */
+    List<Candidate> related(Evidence evidence, List<Candidate> before) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        before.forEach(c -> out.put(c.cause(), c));
         for (Rule.Compiled f : fallback) {
+            if (out.size() >= before.size() + Diagnosis.MAX_CANDIDATES) {
+                break;
+            }
             if (f.matches(evidence)) {
-                List<Candidate> ranked = new ArrayList<>();
                 for (Rule.CompiledAlternative a : f.alternatives()) {
                     if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
-                        ranked.add(new Candidate(a.cause(), Confidence.LOW, a.why(),
+                        out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
                                 decideBy(a.decideBy(), a.cause(), evidence.vendor())));
                     }
                 }
-                return new Decision(() -> none.diagnosis().withCandidates(ranked), Cause.UNKNOWN, Confidence.LOW, false, 0,
-                        List.copyOf(ranked), false, false);
             }
         }
-        return none;
+        return List.copyOf(out.values()).subList(before.size(), out.size());
     }
 
     /** Like {@link #diagnose}, with the winning rule's specificity and the candidates, to compare decisions. */
@@ -321,24 +358,25 @@ public final class KnowledgeBase {
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
         List<Candidate> candidates = candidates(matching, evidence.vendor());
-        return new Decision(() -> new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values),
-                fill(r.explanation(), values),
-                r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
-                r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), candidates),
-                best.cause(), best.confidence(), true, best.specificity(evidence), candidates, best.overrides(),
+        java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of : () -> related(evidence, candidates);
+        return new Decision(() -> {
+            List<Candidate> all = new ArrayList<>(candidates);
+            all.addAll(related.get());
+            return new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
+                    r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
+                    r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), all);
+        }, best.cause(), best.confidence(), true, best.specificity(evidence), candidates, related, best.overrides(),
                 best.match().clientText());
     }
 
     /**
      * The ranked candidates of matching rules: the best rule's cause and the alternatives it
-     * lists, then what the other matching rules say; each cause once, Microsoft-only causes
-     * only for Microsoft's evidence.
+     * lists, then what the other matching rules say (also when the best is sure: the same reply
+     * may mean what they say); each cause once, Microsoft-only causes only for Microsoft's evidence.
      */
     private List<Candidate> candidates(List<Rule.Compiled> matching, Vendor vendor) {
         Map<Cause, Candidate> out = new LinkedHashMap<>();
-        // A rule sure of its cause lists only its own alternatives; the less specific rules it
-        // beat add nothing.
-        int considered = sure(matching.get(0)) ? 1 : matching.size();
+        int considered = alone(matching.get(0)) ? 1 : matching.size();
         for (int i = 0; i < considered; i++) {
             Rule.Compiled r = matching.get(i);
             if (r.cause() != Cause.UNKNOWN && (!r.cause().microsoftOnly() || vendor == Vendor.MICROSOFT)) {
@@ -358,8 +396,9 @@ public final class KnowledgeBase {
         return List.copyOf(out.values());
     }
 
-    static boolean sure(Rule.Compiled r) {
-        return r.cause() != Cause.UNKNOWN && r.confidence() == Confidence.HIGH;
+    /** A rule that lists no candidates at all ({@code candidates: []}) says its words leave no other reading. */
+    private static boolean alone(Rule.Compiled r) {
+        return r.rule().candidates() != null && r.rule().candidates().isEmpty();
     }
 
     private String decideBy(String given, Cause cause, Vendor vendor) {

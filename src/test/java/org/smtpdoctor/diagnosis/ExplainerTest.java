@@ -248,6 +248,21 @@ class ExplainerTest {
     }
 
     @Test
+    void aDecidedAnswerStillNamesWhatElseGivesTheSameKindOfEvidence() {
+        Diagnosis sender = EXPLAINER.explain("553 5.7.1 <a@example.org>: Sender address rejected: not owned by user b@example.org");
+        assertThat(sender.cause()).isEqualTo(Cause.SENDER_NOT_AUTHORIZED_SENDAS);
+        assertThat(sender.candidates()).hasSize(3).extracting(Candidate::cause)
+                .startsWith(Cause.SENDER_NOT_AUTHORIZED_SENDAS).doesNotHaveDuplicates().noneMatch(Cause::microsoftOnly);
+        assertThat(sender.candidates().subList(1, 3)).allSatisfy(c -> {
+            assertThat(c.confidence()).isEqualTo(Confidence.LOW);
+            assertThat(c.why()).isNotBlank();
+            assertThat(c.decideBy()).isNotBlank();
+        });
+        Diagnosis dns = EXPLAINER.explain("Error: getaddrinfo ENOTFOUND smtp.example.org");
+        assertThat(dns.candidates()).extracting(Candidate::cause).startsWith(Cause.DNS_RESOLUTION, Cause.CONFIG_HOST_OR_PORT);
+    }
+
+    @Test
     void aTranscriptShowsWhatNoReplySays() {
         // AUTH PLAIN without credentials refused at once: the password was never checked.
         Diagnosis d = EXPLAINER.explain("> AUTH PLAIN\n< 535 Incorrect authentication data\ncurl: (67) Login denied");
