@@ -45,7 +45,29 @@ public final class SmtpDoctorCommand implements Runnable {
     public static int execute(String... args) {
         // The lab's Entra key is generated beside picocli's start, not after it (bench/RESULTS.md).
         org.smtpdoctor.lab.LabOAuth.prepareFor(args);
+        if (warmsTlsUp(args)) {
+            org.smtpdoctor.tls.TlsClient.warmUpInBackground();
+        }
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
+    }
+
+    /**
+     * Whether this command line is a {@code check} that will speak modern TLS, so that TLS can be
+     * set up beside the parsing ({@link org.smtpdoctor.tls.TlsClient#warmUpInBackground}). Not for
+     * help or version, not with {@code --device-tls} (TLS 1.0/1.1 must be allowed before any TLS
+     * use), not with an argument file ({@code @FILE}) that could hold either.
+     */
+    static boolean warmsTlsUp(String... args) {
+        if (args.length == 0 || !args[0].equals("check")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.startsWith("--device-tls") || a.startsWith("@") || a.equals("-h") || a.equals("--help")
+                    || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs the command line with these streams and this environment (tests give their own). */
