@@ -38,6 +38,7 @@ class GeneralizationTest {
     private static final String DEV = "/explain/generalization/dev.jsonl";
     private static final String TEST = "/explain/generalization/test.jsonl";
     private static final String FRESH = "/explain/generalization/fresh.jsonl";
+    private static final String FRESH2 = "/explain/generalization/fresh2.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -162,6 +163,24 @@ class GeneralizationTest {
                 .noneMatch(i -> devGroups.contains(i.group()));
         Figures f = report("fresh", run(fresh));
         assertThat(f.total()).isEqualTo(121);
+        assertThat(f.microsoftOnOther()).isZero();
+    }
+
+    /**
+     * The second fresh set (fresh2.jsonl, README "The second fresh set"): 195 messages collected
+     * and labelled by a helper who never read the rules, before explain ever ran on them. Printed
+     * with its misses; no floor (its figures before and after tuning on it are in docs/rules.md).
+     */
+    @Test
+    void theFresh2SetFigures() throws IOException {
+        List<Item> fresh2 = read(FRESH2);
+        Set<String> otherGroups = new HashSet<>();
+        read(DEV).forEach(i -> otherGroups.add(i.group()));
+        read(FRESH).forEach(i -> otherGroups.add(i.group()));
+        assertThat(fresh2).as("fresh2 groups also in the development part or the fresh set")
+                .noneMatch(i -> otherGroups.contains(i.group()));
+        Figures f = report("fresh2", run(fresh2));
+        assertThat(f.total()).isEqualTo(195);
         assertThat(f.microsoftOnOther()).isZero();
     }
 
