@@ -48,14 +48,14 @@ public final class Explainer {
      * {@code Detail: text SMTP code: 552 [Additional SMTP info: 5.3.4]}, MailKit's
      * {@code AuthenticationException: 535: text}, Rust lettre's {@code permanent error (535): text},
      * curl's {@code Access denied: 535}, PEAR Net_SMTP's {@code (code: 535, response: text)},
-     * the word order of other languages ({@code Error SMTP (451): text}) and old PHPMailer's
-     * {@code SMTP -> FROM SERVER:421 text}.
+     * the word order of other languages ({@code Error SMTP (451): text}), old PHPMailer's
+     * {@code SMTP -> FROM SERVER:421 text} and node's sendmail package's {@code SMTP code:530 msg:530 text}.
      */
     private static final Pattern CODE_APART = Pattern.compile(
             "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
-                    + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)");
+                    + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
      * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
@@ -318,7 +318,8 @@ public final class Explainer {
                 code = Integer.parseInt(apart.group(6));
                 body = (apart.group(7) == null ? "" : apart.group(7) + " ") + apart.group(5);
             } else {
-                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : apart.group(12) != null ? 12 : 14;
+                int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : apart.group(12) != null ? 12
+                        : apart.group(14) != null ? 14 : 16;
                 code = Integer.parseInt(apart.group(g));
                 body = apart.group(g + 1);
             }

@@ -167,6 +167,10 @@ class ExplainerTest {
                 Arguments.of("gmail-535-no-wrapper", "wrong_credentials",
                         "Failed: 535-5.7.8 Username and Password not accepted. For more information, go to\n"
                                 + "535 5.7.8 https://support.google.com/mail/?p=BadCredentials - gsmtp"),
+                // node's sendmail package prints the reply after "msg:".
+                Arguments.of("node-sendmail-code-msg", "client_not_authenticated",
+                        "Error: SMTP code:530 msg:530 SMTP authentication is required.\n"
+                                + "      at response (node_modules/sendmail/sendmail.js:217:24)"),
                 Arguments.of("phpmailer-client-server", "sender_not_authorized_sendas",
                         "2019-03-01 10:00:00\tCLIENT -> SERVER: MAIL FROM:<info@example.org>\n"
                                 + "2019-03-01 10:00:00\tSERVER -> CLIENT: 553 5.7.1 <info@example.org>: Sender address rejected: "
