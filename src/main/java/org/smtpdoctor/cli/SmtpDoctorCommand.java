@@ -72,6 +72,19 @@ public final class SmtpDoctorCommand implements Runnable {
 
     /** Runs the command line with these streams and this environment (tests give their own). */
     static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        CheckCommand check = CheckLine.read(args);
+        if (check != null) {
+            check.out = out;
+            check.err = err;
+            try {
+                return check.call();
+            } catch (Exception e) {
+                return failed(e, out, err, check.json);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         return commandLine(out, err, env, colorOff(TerminalStyle.detect(env), args), args).execute(args);
     }
 
@@ -126,26 +139,28 @@ public final class SmtpDoctorCommand implements Runnable {
             c.getErr().flush();
             return ExitCode.USAGE;
         });
-        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-            boolean json = JsonError.requested(c.getParseResult());
-            if (ex instanceof UsageException) {
-                if (json) {
-                    return JsonError.print(c.getOut(), ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
-                }
-                c.getErr().println("smtp-doctor: " + ex.getMessage());
-                c.getErr().flush();
-                return ExitCode.USAGE;
-            }
-            String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
-            if (json) {
-                return JsonError.print(c.getOut(), internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
-            }
-            c.getErr().println("smtp-doctor: " + internal);
-            c.getErr().println("This is a bug; please report it with the command you ran (secrets removed).");
-            c.getErr().flush();
-            return ExitCode.INTERNAL;
-        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> failed(ex, c.getOut(), c.getErr(), JsonError.requested(c.getParseResult())));
         return cmd;
+    }
+
+    /** A command that failed while running: a usage error in words, anything else an internal error (JSON with --json). */
+    static int failed(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
+        if (ex instanceof UsageException) {
+            if (json) {
+                return JsonError.print(out, ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
+            }
+            err.println("smtp-doctor: " + ex.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        if (json) {
+            return JsonError.print(out, internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
+        }
+        err.println("smtp-doctor: " + internal);
+        err.println("This is a bug; please report it with the command you ran (secrets removed).");
+        err.flush();
+        return ExitCode.INTERNAL;
     }
 
     /**
