@@ -302,13 +302,18 @@ public final class KnowledgeBase {
      * {@code before}; Microsoft-only causes for Microsoft's evidence only.
      */
     List<Candidate> related(Evidence evidence, List<Candidate> before) {
+        if (before.size() >= Diagnosis.MAX_CANDIDATES) {
+            return List.of();   // no place left: a diagnosis shows only the first three
+        }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         before.forEach(c -> out.put(c.cause(), c));
+        String text = evidence.text();
+        String lower = text.toLowerCase(Locale.ROOT);
         for (Rule.Compiled f : fallback) {
-            if (out.size() >= before.size() + Diagnosis.MAX_CANDIDATES) {
+            if (out.size() >= Diagnosis.MAX_CANDIDATES) {
                 break;
             }
-            if (f.matches(evidence)) {
+            if (f.matches(evidence, text, lower)) {
                 for (Rule.CompiledAlternative a : f.alternatives()) {
                     if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
                         out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
