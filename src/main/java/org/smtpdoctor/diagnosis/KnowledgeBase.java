@@ -44,6 +44,8 @@ public final class KnowledgeBase {
     private final LiteralIndex literals;
     /** Where each rule's alternatives start among all rules' alternatives (the automaton's ids). */
     private final int[] firstBranch;
+    /** The same for the catch-alls, whose alternatives follow the rules' in the automaton. */
+    private final int[] fallbackFirstBranch;
     /** Indices of the rules each kind of evidence can match, in file order. */
     private final int[] eventRules;
     private final int[] rawRules;
@@ -72,6 +74,13 @@ public final class KnowledgeBase {
         for (int i = 0; i < this.rules.size(); i++) {
             firstBranch[i] = branchLiterals.size();
             for (Prefilter.Branch b : this.rules.get(i).branches()) {
+                branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
+            }
+        }
+        this.fallbackFirstBranch = new int[this.fallback.size()];
+        for (int i = 0; i < this.fallback.size(); i++) {
+            fallbackFirstBranch[i] = branchLiterals.size();
+            for (Prefilter.Branch b : this.fallback.get(i).branches()) {
                 branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
             }
         }
@@ -198,8 +207,7 @@ public final class KnowledgeBase {
         private Diagnosis diagnosis;
         private final int specificity;
         private final List<Candidate> candidates;
-        private final java.util.function.Supplier<List<Candidate>> relatedSource;
-        private List<Candidate> related;
+        private final java.util.function.Supplier<List<Candidate>> related;
         private final boolean overrides;
         private final boolean clientRule;
         private final boolean known;
@@ -215,7 +223,7 @@ public final class KnowledgeBase {
             this.known = known;
             this.specificity = specificity;
             this.candidates = candidates;
-            this.relatedSource = related;
+            this.related = related;
             this.overrides = overrides;
             this.clientRule = clientRule;
         }
@@ -255,10 +263,7 @@ public final class KnowledgeBase {
          * fit it): ranked after every rule's own candidates. Made when first asked for.
          */
         public List<Candidate> related() {
-            if (related == null) {
-                related = relatedSource.get();
-            }
-            return related;
+            return related.get();
         }
 
         /** The deciding rule shows that the replies in a paste mislead. */
@@ -286,9 +291,9 @@ public final class KnowledgeBase {
      * evidence (a reply's code, class and phase, or the words of a paste), so that an honest
      * "unknown" still says what to look at.
      */
-    private Decision unmatched(Evidence evidence) {
+    private Decision unmatched(Evidence evidence, java.util.BitSet branches) {
         Decision none = noRule(evidence);
-        List<Candidate> ranked = related(evidence, List.of());
+        List<Candidate> ranked = related(evidence, List.of(), branches);
         if (ranked.isEmpty()) {
             return none;
         }
@@ -301,19 +306,16 @@ public final class KnowledgeBase {
      * (the most specific kinds first), low confidence, each cause once and none already in
      * {@code before}; Microsoft-only causes for Microsoft's evidence only.
      */
-    List<Candidate> related(Evidence evidence, List<Candidate> before) {
+    private List<Candidate> related(Evidence evidence, List<Candidate> before, java.util.BitSet branches) {
         if (before.size() >= Diagnosis.MAX_CANDIDATES) {
             return List.of();   // no place left: a diagnosis shows only the first three
         }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         before.forEach(c -> out.put(c.cause(), c));
         String text = evidence.text();
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (Rule.Compiled f : fallback) {
-            if (out.size() >= Diagnosis.MAX_CANDIDATES) {
-                break;
-            }
-            if (f.matches(evidence, text, lower)) {
+        for (int i = 0; i < fallback.size() && out.size() < Diagnosis.MAX_CANDIDATES; i++) {
+            Rule.Compiled f = fallback.get(i);
+            if (f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
                 for (Rule.CompiledAlternative a : f.alternatives()) {
                     if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
                         out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
@@ -356,14 +358,15 @@ public final class KnowledgeBase {
             }
         }
         if (matching.isEmpty()) {
-            return which == ANY ? unmatched(evidence) : noRule(evidence);
+            return which == ANY ? unmatched(evidence, branches) : noRule(evidence);
         }
         matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
         List<Candidate> candidates = candidates(matching, evidence.vendor());
-        java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of : () -> related(evidence, candidates);
+        java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of
+                : once(() -> related(evidence, candidates, branches));
         return new Decision(() -> {
             List<Candidate> all = new ArrayList<>(candidates);
             all.addAll(related.get());
@@ -399,6 +402,21 @@ public final class KnowledgeBase {
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /** The supplier's value, made on the first call only. */
+    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> make) {
+        return new java.util.function.Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** A rule that lists no candidates at all ({@code candidates: []}) says its words leave no other reading. */

@@ -132,19 +132,14 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         }
 
         boolean matches(Evidence e) {
-            String text = e.text();
-            return matches(e, text, text.toLowerCase(Locale.ROOT));
-        }
-
-        /** {@link #matches(Evidence)} with the evidence's text and its lower case, made once by the caller. */
-        boolean matches(Evidence e, String text, String lower) {
+            String lower = e.text().toLowerCase(Locale.ROOT);
             java.util.BitSet found = new java.util.BitSet();
             for (int b = 0; b < branches.size(); b++) {
                 if (branches.get(b).mayMatch(lower)) {
                     found.set(b);
                 }
             }
-            return matches(e, text, found, 0);
+            return matches(e, e.text(), found, 0);
         }
 
         /** The pattern finds a match: one of its alternatives whose literal is in the text does. */
