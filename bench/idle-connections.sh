@@ -16,6 +16,9 @@
 #   JAVA=PATH          the java to run the relay with (default: java on PATH)
 #   BENCH_RESULTS=FILE where to write (default bench/RESULTS.md; "-" = do not write)
 #   BENCH_KEEP_DIR=1   keep the temp dir (relay.log) after a failure
+#   RELAY_NMT=FILE     where the relay's RSS goes: run it with -XX:NativeMemoryTracking=summary and
+#                      write into FILE, after the warm-up and with each count open, the JVM's native
+#                      memory summary (jcmd VM.native_memory) and /proc/PID/smaps_rollup
 # Nothing leaves 127.0.0.1.
 set -euo pipefail
 
@@ -26,6 +29,7 @@ WARM="${WARM:-2000}"
 RESULTS="${BENCH_RESULTS:-$here/RESULTS.md}"
 RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m}"
 JAVA="${JAVA:-java}"
+RELAY_NMT="${RELAY_NMT:-}"
 HOST="127.0.0.1"
 
 die() { echo "idle-connections: $*" >&2; exit 1; }
@@ -105,8 +109,20 @@ pacing:
   recipients-per-day: 100000000
   connections: 20
 EOF
+nmt_opts=()
+if [ -n "$RELAY_NMT" ]; then
+  nmt_opts=(-XX:NativeMemoryTracking=summary)
+  : >"$RELAY_NMT"
+fi
+# nmt WHEN: appends the relay's native memory summary and smaps_rollup to $RELAY_NMT (if set)
+nmt() {
+  [ -n "$RELAY_NMT" ] || return 0
+  { echo "=== $1: VmRSS $(status "$relay_pid" VmRSS) kB, $(status "$relay_pid" Threads) threads"
+    "$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd" "$relay_pid" VM.native_memory summary scale=KB 2>&1 | sed 1d
+    cat "/proc/$relay_pid/smaps_rollup"; } >>"$RELAY_NMT"
+}
 # shellcheck disable=SC2086
-"$JAVA" $RELAY_JAVA_OPTS -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
+"$JAVA" $RELAY_JAVA_OPTS "${nmt_opts[@]}" -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
 relay_pid=$!
 wait_banner "$relay_port" "the relay"
 listener_is "$relay_port" "$relay_pid" || die "port $relay_port is not (only) the relay's"
@@ -125,6 +141,7 @@ if (( WARM > 0 )); then
 fi
 rss_warm="$(status "$relay_pid" VmRSS)"
 log "after $WARM messages: RSS $(mb "$rss_warm") MB"
+nmt "after $WARM messages"
 
 # one_message: a whole SMTP session on a new connection; prints the reply to the final "."
 one_message() {
@@ -162,6 +179,7 @@ for n in $CONNS; do
   rss="$(status "$relay_pid" VmRSS)"
   threads="$(status "$relay_pid" Threads)"
   fds="$(find "/proc/$relay_pid/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+  nmt "$n idle connections"
   served="$(one_message)"
   [[ "$served" == 250* ]] || die "with $n idle connections, a new device's message: $served"
   eval "exec ${IDLE[1]}>&-"
