@@ -39,6 +39,7 @@ class PackagingTest {
         Files.writeString(base.resolve("relay.yaml"), CONFIG);
         String arguments = text(xml, "arguments").replace("%BASE%", base.toString()).replace("%ProgramData%", dir.resolve("ProgramData").toString())
                 .replace('\\', '/');
+        assertThat(arguments).startsWith(RelayInstallServiceCommand.JVM_OPTIONS + " -jar ");
         List<String> args = relayArguments(split(arguments));
         assertThat(args.get(0)).isEqualTo("relay");
         args.add("--check-config");
@@ -55,6 +56,7 @@ class PackagingTest {
         List<String> entry = json(last(docker, "ENTRYPOINT"));
         List<String> cmd = json(last(docker, "CMD"));
         assertThat(entry).startsWith("java").contains("-jar", "/opt/smtp-doctor/smtp-doctor.jar");
+        assertThat(String.join(" ", entry)).isEqualTo("java " + RelayInstallServiceCommand.JVM_OPTIONS + " -jar /opt/smtp-doctor/smtp-doctor.jar");
         assertThat(cmd).containsSequence("--spool", "/var/lib/smtp-doctor/spool");
         assertThat(json(last(docker, "HEALTHCHECK").replaceFirst("^.*CMD ", ""))).containsSequence("relay", "status", "--spool",
                 "/var/lib/smtp-doctor/spool");
