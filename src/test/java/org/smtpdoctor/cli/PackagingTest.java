@@ -69,6 +69,14 @@ class PackagingTest {
         assertThat(r.exit()).as(r.err()).isZero();
     }
 
+    @Test
+    void the_benchmarks_start_the_relay_with_the_options_it_is_installed_with() throws Exception {
+        assertThat(Files.readString(Path.of("bench/procs.sh"))).contains("\nRELAY_JVM_OPTIONS=\"" + RelayInstallServiceCommand.JVM_OPTIONS + "\"\n");
+        for (String script : List.of("bench/relay-vs-postfix.sh", "bench/idle-connections.sh", "bench/soak.sh")) {
+            assertThat(Files.readString(Path.of(script))).as(script).contains("RELAY_JAVA_OPTS=\"${RELAY_JAVA_OPTS:-$RELAY_JVM_OPTIONS}\"");
+        }
+    }
+
     private static String text(Document xml, String tag) {
         return xml.getElementsByTagName(tag).item(0).getTextContent().strip();
     }
