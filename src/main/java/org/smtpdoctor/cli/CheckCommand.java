@@ -68,6 +68,14 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * Set instead of {@link #spec} when {@link CheckLine} read the command line: its streams and
+     * the options given (every name of each).
+     */
+    PrintWriter out;
+    PrintWriter err;
+    java.util.Set<String> given;
+
     @Option(names = "--preset", paramLabel = "NAME",
             description = "Fill host, port and security for a known service: ${COMPLETION-CANDIDATES}. "
                     + "m365 = smtp.office365.com:587 STARTTLS.", completionCandidates = PresetNames.class)
@@ -181,7 +189,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (passwordOnCommandLine != null || spec.commandLine().getParseResult().hasMatchedOption("--password")) {
+        if (passwordOnCommandLine != null || given("--password")) {
             // The value is not repeated: it would land in logs and terminals' scrollback.
             throw new UsageException("passwords are never taken on the command line (they show in process lists and "
                     + "shell history): use --password-env VAR, --password-file FILE, or the prompt");
@@ -192,7 +200,7 @@ public final class CheckCommand implements Callable<Integer> {
             // Must precede this process's first TLS use, the lab's included (see LegacyTls).
             LegacyTls.allow();
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec != null ? spec.commandLine().getOut() : this.out;
         LabServer labServer = null;
         try {
             Scenario scenario = null;
@@ -258,7 +266,7 @@ public final class CheckCommand implements Callable<Integer> {
         boolean password = passwordEnv != null || passwordFile != null;
         boolean token = accessTokenEnv != null || oauth.requested();
         if (noAuth) {
-            List<String> auth = new ArrayList<>(Inputs.given(spec.commandLine().getParseResult(), "--user", "--password-env", "--password-file",
+            List<String> auth = new ArrayList<>(Inputs.given(this::given, "--user", "--password-env", "--password-file",
                     "--access-token-env", "--tenant", "--client-id", "--client-secret-env", "--client-secret-file", "--client-cert",
                     "--device-code", "--auth-mechanism", "--allow-plaintext-auth"));
             if (tenantDiagnostics) {
@@ -286,7 +294,16 @@ public final class CheckCommand implements Callable<Integer> {
         if (deviceTls != null && security != null && security.equalsIgnoreCase("none")) {
             throw new UsageException("--device-tls says which TLS to speak, --security none says to speak none: drop one");
         }
-        oauth.refuseContradictions(spec.commandLine().getParseResult());
+        oauth.refuseContradictions(this::given);
+    }
+
+    /** Whether this option (any of its names) was on the command line. */
+    private boolean given(String name) {
+        return spec != null ? spec.commandLine().getParseResult().hasMatchedOption(name) : given.contains(name);
+    }
+
+    private PrintWriter err() {
+        return spec != null ? spec.commandLine().getErr() : err;
     }
 
     /**
@@ -372,9 +389,9 @@ public final class CheckCommand implements Callable<Integer> {
             if (labServer != null) {
                 LabOAuth entra = labServer.oauth().orElseThrow(() -> new UsageException("the lab's Entra runs only in the oauth-… "
                         + "scenarios (smtp-doctor lab --list): --tenant, --client-id and client credentials go with those"));
-                token = Optional.of(oauth.againstLab(entra, timeout, spec.commandLine().getErr()));
+                token = Optional.of(oauth.againstLab(entra, timeout, err()));
             } else {
-                token = Optional.of(oauth.source(timeout, spec.commandLine().getErr(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
+                token = Optional.of(oauth.source(timeout, err(), p.flatMap(Preset::cloud).orElse(MicrosoftCloud.GLOBAL)));
             }
         }
         Optional<String> f = Optional.ofNullable(from);

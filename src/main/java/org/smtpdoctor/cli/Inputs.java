@@ -30,8 +30,8 @@ final class Inputs {
     }
 
     /** Which of these options the command line gave, in this order. */
-    static List<String> given(picocli.CommandLine.ParseResult parsed, String... names) {
-        return java.util.Arrays.stream(names).filter(parsed::hasMatchedOption).toList();
+    static List<String> given(java.util.function.Predicate<String> matched, String... names) {
+        return java.util.Arrays.stream(names).filter(matched).toList();
     }
 
     /** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, from the command line. */

@@ -77,7 +77,7 @@ final class OAuthOptions {
     boolean noCache;
 
     /** Options that only mean something together, or not together. */
-    void refuseContradictions(picocli.CommandLine.ParseResult parsed) {
+    void refuseContradictions(java.util.function.Predicate<String> given) {
         if (noCache && cacheFile != null) {
             throw new UsageException("--no-token-cache keeps no cache, --token-cache says where to keep it: drop one");
         }
@@ -89,7 +89,7 @@ final class OAuthOptions {
                     + " is the password of --client-cert, which is not given");
         }
         if (!requested()) {
-            List<String> alone = Inputs.given(parsed, "--authority", "--cloud", "--token-cache", "--no-token-cache");
+            List<String> alone = Inputs.given(given, "--authority", "--cloud", "--token-cache", "--no-token-cache");
             if (!alone.isEmpty()) {
                 throw new UsageException(String.join(", ", alone) + " only go" + (alone.size() == 1 ? "es" : "")
                         + " with getting a token: --tenant and --client-id");

@@ -16,6 +16,8 @@ import java.util.concurrent.BlockingQueue;
  * Through {@code sun.misc.Signal} (module jdk.unsupported), looked up by reflection: a runtime
  * without it, a signal the platform lacks (HUP on Windows) or one the JVM keeps for itself
  * ({@code -Xrs}) is simply not installed, and the caller keeps its shutdown hook for those.
+ * Neither is a signal this process was started with set to ignore ({@code nohup} does that to
+ * SIGHUP): the JVM leaves it ignored and answers that the previous handler was SIG_IGN.
  */
 final class ProcessSignals {
 
@@ -29,6 +31,7 @@ final class ProcessSignals {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
             Method handle = signal.getMethod("handle", signal, handlerType);
+            Object ignored = handlerType.getField("SIG_IGN").get(null);
             for (String name : names) {
                 Object handler = Proxy.newProxyInstance(ProcessSignals.class.getClassLoader(), new Class<?>[] {handlerType},
                         (proxy, method, args) -> switch (method.getName()) {
@@ -41,8 +44,9 @@ final class ProcessSignals {
                             default -> "signal handler for " + name;
                         });
                 try {
-                    handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler);
-                    installed.add(name);
+                    if (handle.invoke(null, signal.getConstructor(String.class).newInstance(name), handler) != ignored) {
+                        installed.add(name);
+                    }
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     // not on this platform, or reserved by the JVM: the shutdown hook covers it
                 }

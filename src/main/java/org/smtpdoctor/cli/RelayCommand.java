@@ -238,6 +238,15 @@ public final class RelayCommand implements Callable<Integer> {
         }
         out.println("Stop with Ctrl-C or SIGTERM" + (handled.contains("HUP") && config != null ? "; SIGHUP re-reads " + config : "") + ".");
         out.flush();
+        if (config != null && !handled.contains("HUP") && !System.getProperty("os.name", "").startsWith("Windows")) {
+            // nohup (and some process managers) start a process with SIGHUP ignored, and the JVM keeps it so.
+            RelayEvents.warn("signals.hup_ignored", "cause", "this process was started with SIGHUP ignored (nohup?)",
+                    "action", "restart the relay to apply changes to " + config + ", or start it through ./smtp-doctor (which"
+                            + " restores SIGHUP), setsid or systemd");
+            err.println("smtp-doctor relay: WARNING: SIGHUP is ignored in this process (started with nohup?), so it cannot"
+                    + " re-read " + config + "; restart the relay to apply changes");
+            err.flush();
+        }
         List<String> listening = new ArrayList<>();
         for (int i = 0; i < relay.ports().size(); i++) {
             listening.add(relay.config().listeners().get(i).address() + ":" + relay.ports().get(i));

@@ -45,11 +45,46 @@ public final class SmtpDoctorCommand implements Runnable {
     public static int execute(String... args) {
         // The lab's Entra key is generated beside picocli's start, not after it (bench/RESULTS.md).
         org.smtpdoctor.lab.LabOAuth.prepareFor(args);
+        if (warmsTlsUp(args)) {
+            org.smtpdoctor.tls.TlsClient.warmUpInBackground();
+        }
         return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args);
+    }
+
+    /**
+     * Whether this command line is a {@code check} that will speak modern TLS, so that TLS can be
+     * set up beside the parsing ({@link org.smtpdoctor.tls.TlsClient#warmUpInBackground}). Not for
+     * help or version, not with {@code --device-tls} (TLS 1.0/1.1 must be allowed before any TLS
+     * use), not with an argument file ({@code @FILE}) that could hold either.
+     */
+    static boolean warmsTlsUp(String... args) {
+        if (args.length == 0 || !args[0].equals("check")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.startsWith("--device-tls") || a.startsWith("@") || a.equals("-h") || a.equals("--help")
+                    || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs the command line with these streams and this environment (tests give their own). */
     static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        CheckCommand check = CheckLine.read(args);
+        if (check != null) {
+            check.out = out;
+            check.err = err;
+            try {
+                return check.call();
+            } catch (Exception e) {
+                return failed(e, out, err, check.json);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         return commandLine(out, err, env, colorOff(TerminalStyle.detect(env), args), args).execute(args);
     }
 
@@ -104,26 +139,28 @@ public final class SmtpDoctorCommand implements Runnable {
             c.getErr().flush();
             return ExitCode.USAGE;
         });
-        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-            boolean json = JsonError.requested(c.getParseResult());
-            if (ex instanceof UsageException) {
-                if (json) {
-                    return JsonError.print(c.getOut(), ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
-                }
-                c.getErr().println("smtp-doctor: " + ex.getMessage());
-                c.getErr().flush();
-                return ExitCode.USAGE;
-            }
-            String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
-            if (json) {
-                return JsonError.print(c.getOut(), internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
-            }
-            c.getErr().println("smtp-doctor: " + internal);
-            c.getErr().println("This is a bug; please report it with the command you ran (secrets removed).");
-            c.getErr().flush();
-            return ExitCode.INTERNAL;
-        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> failed(ex, c.getOut(), c.getErr(), JsonError.requested(c.getParseResult())));
         return cmd;
+    }
+
+    /** A command that failed while running: a usage error in words, anything else an internal error (JSON with --json). */
+    static int failed(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
+        if (ex instanceof UsageException) {
+            if (json) {
+                return JsonError.print(out, ex.getMessage(), JsonError.USAGE, ExitCode.USAGE);
+            }
+            err.println("smtp-doctor: " + ex.getMessage());
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        String internal = "internal error: " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        if (json) {
+            return JsonError.print(out, internal + " (a bug; please report it)", JsonError.INTERNAL, ExitCode.INTERNAL);
+        }
+        err.println("smtp-doctor: " + internal);
+        err.println("This is a bug; please report it with the command you ran (secrets removed).");
+        err.flush();
+        return ExitCode.INTERNAL;
     }
 
     /**

@@ -86,7 +86,7 @@ public final class TenantCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        oauth.refuseContradictions(spec.commandLine().getParseResult());
+        oauth.refuseContradictions(spec.commandLine().getParseResult()::hasMatchedOption);
         if (days < 1 || days > 30) {
             throw new UsageException("--days must be 1 to 30 (Entra keeps sign-ins 30 days)");
         }

@@ -81,7 +81,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        oauth.refuseContradictions(spec.commandLine().getParseResult());
+        oauth.refuseContradictions(spec.commandLine().getParseResult()::hasMatchedOption);
         Secret token;
         try {
             token = read();

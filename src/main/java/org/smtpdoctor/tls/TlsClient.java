@@ -96,6 +96,40 @@ public final class TlsClient {
     }
 
     /**
+     * Starts, in a daemon thread, what the first handshake of this process would otherwise do
+     * first: the JSSE provider's set-up and a client hello with its key shares (in a throw-away
+     * engine, nothing is sent). A one-shot {@code check} calls it before picocli parses its
+     * command line, so that this work runs beside the parsing on a second core (bench/RESULTS.md).
+     * Not where TLS 1.0/1.1 may be wanted: the JDK reads its disabled algorithms once, and
+     * {@link LegacyTls#allow()} must come before any TLS use.
+     */
+    public static void warmUpInBackground() {
+        Thread warm = new Thread(() -> {
+            try {
+                warmUp();
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                // only a head start: the real handshake reports whatever is wrong
+            }
+        }, "tls-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
+    /** The work of {@link #warmUpInBackground()}: a client hello made and dropped. */
+    static void warmUp() throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
+        SSLEngine engine = context.createSSLEngine("warm-up.invalid", 25);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(MODERN.toArray(new String[0]));
+        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
+        if (hello.position() == 0) {
+            throw new IOException("no client hello was made");
+        }
+    }
+
+    /**
      * Wraps a connected socket in TLS and completes the handshake within the timeout.
      *
      * @param host the name the client meant (used for SNI and the host name check)

@@ -23,6 +23,20 @@ class CliTest {
     }
 
     @Test
+    void onlyAModernTlsCheckSetsTlsUpBesideTheParsing() {
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "--host", "mail.example.org", "--no-auth")).isTrue();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "--lab", "oauth-healthy")).isTrue();
+        // TLS 1.0/1.1 must be allowed before any TLS use in the process (LegacyTls)
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "--lab", "healthy", "--device-tls", "1.0")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "--lab", "healthy", "--device-tls=1.1")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "@options.txt")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "--help")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("check", "-V")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp("tls", "--host", "mail.example.org")).isFalse();
+        assertThat(SmtpDoctorCommand.warmsTlsUp()).isFalse();
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertUsageError(Cli.run("check", "--lab", "healthy", "--frobnicate"), "unknown option '--frobnicate'");
     }

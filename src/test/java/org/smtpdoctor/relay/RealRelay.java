@@ -77,7 +77,13 @@ final class RealRelay implements AutoCloseable {
 
     /** {@link #start(Path, Path)} with more JVM options for the relay (a heap bound). */
     static RealRelay start(Path config, Path log, List<String> jvmOptions) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
+        return start(config, log, jvmOptions, List.of());
+    }
+
+    /** {@link #start(Path, Path, List)} run through a wrapper command ({@code nohup}). */
+    static RealRelay start(Path config, Path log, List<String> jvmOptions, List<String> wrapper) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay", "--config", config.toString()));
         // Files, not pipes: after a SIGKILL we want every line the relay completed.

@@ -104,7 +104,8 @@ class RelaySignalsTest {
         int port = RealRelay.freePort();
         Path config = config(port);
         String original = Files.readString(config);
-        try (RealRelay relay = RealRelay.start(config, dir.resolve("relay.log"))) {
+        // SIGHUP as it is by default, also when Maven itself was started with nohup (the child would inherit it ignored)
+        try (RealRelay relay = RealRelay.start(config, dir.resolve("relay.log"), List.of(), List.of("env", "--default-signal=HUP"))) {
             try (DeviceClient c = new DeviceClient(port)) {
                 assertThat(c.reply()).startsWith("220");
                 assertThat(c.send("MAIL FROM:<scan@lan.test>")).startsWith("250");
@@ -133,6 +134,25 @@ class RelaySignalsTest {
                 assertThat(c.send("MAIL FROM:<scan@lan.test>")).startsWith("250");
                 assertThat(c.send("RCPT TO:<b@fabrikam.test>")).startsWith("550 ");
             }
+            relay.process.destroy();
+            assertThat(exit(relay)).isZero();
+        }
+    }
+
+    @Test
+    void startedWithSighupIgnoredItSaysThatSighupCannotReloadAndKeepsRunning() throws Exception {
+        int port = RealRelay.freePort();
+        Path config = config(port);
+        try (RealRelay relay = RealRelay.start(config, dir.resolve("relay.log"), List.of(), List.of("nohup"))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> log(relay).contains("event=signals.hup_ignored "));
+            assertThat(log(relay)).contains("WARNING: SIGHUP is ignored in this process (started with nohup?), so it cannot re-read "
+                    + config);
+            String out = Files.readString(dir.resolve("relay.log.out"), StandardCharsets.UTF_8);
+            assertThat(out).contains("Stop with Ctrl-C or SIGTERM.").doesNotContain("SIGHUP re-reads");
+            signal(relay, "HUP");
+            Thread.sleep(500);
+            assertThat(relay.process.isAlive()).isTrue();
+            assertThat(log(relay)).doesNotContain("event=config.reloaded");
             relay.process.destroy();
             assertThat(exit(relay)).isZero();
         }

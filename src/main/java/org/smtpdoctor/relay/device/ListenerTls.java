@@ -136,9 +136,18 @@ final class ListenerTls {
     }
 
     /**
-     * Re-enables TLS 1.0/1.1 and 3DES in this process for listeners configured with them.
-     * Process-wide and effective only before the process's first TLS use (see
-     * {@link LegacyTls}); every socket the relay makes pins its own protocols and suites.
+     * What a legacy listener takes off {@code jdk.tls.disabledAlgorithms} besides TLS 1.0/1.1:
+     * 3DES, and what JDK 24 added to the list, RSA key exchange ({@code TLS_RSA_*}, often the only
+     * kind an old device has) and SHA-1 handshake signatures. What JDK 17 allows for such a device,
+     * on every JDK.
+     */
+    static final java.util.Set<String> LEGACY_ENTRIES = java.util.Set.of("3DES_EDE_CBC", "TLS_RSA_*",
+            "rsa_pkcs1_sha1 usage HandshakeSignature", "ecdsa_sha1 usage HandshakeSignature");
+
+    /**
+     * Re-enables TLS 1.0/1.1 and the suites of {@link #LEGACY_ENTRIES} in this process for
+     * listeners configured with them. Process-wide and effective only before the process's first
+     * TLS use (see {@link LegacyTls}); every socket the relay makes pins its own protocols and suites.
      */
     static synchronized void allowLegacyInProcess() {
         LegacyTls.allow();
@@ -147,7 +156,7 @@ final class ListenerTls {
         if (current != null) {
             List<String> kept = new ArrayList<>();
             for (String entry : current.split(",")) {
-                if (!entry.trim().equals("3DES_EDE_CBC")) {
+                if (!LEGACY_ENTRIES.contains(entry.trim().replaceAll("\\s+", " "))) {
                     kept.add(entry.trim());
                 }
             }
