@@ -108,7 +108,7 @@ class CheckLineTest {
 
     @Test
     void anything_unusual_is_left_to_picocli() {
-        for (List<String> line : List.of(
+        for (List<String> line : List.<List<String>>of(
                 List.of("check", "--help"), List.of("check", "-h"), List.of("check", "--version"), List.of("check", "-V"),
                 List.of("check", "--password", "hunter2"), List.of("check", "-p"), List.of("check", "--frobnicate"),
                 List.of("check", "--host", "a", "--host", "b"), List.of("check", "-u", "a", "--user", "b"),
