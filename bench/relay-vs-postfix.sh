@@ -343,7 +343,7 @@ section="$dir/section"
   echo "Relay RSS (VmRSS): **$(mb "$rss_idle_start")** idle after start, $(mb "$rss_idle_after") idle after the runs,"
   echo "**$(mb "$rss_conns")** with $IDLE_CONNS idle device connections (each read the banner, then idles;${threads_conns:+ $threads_conns threads})."
   echo
-  echo "Targets (issue 6): accepted ratio >= 1.5 at 20 sessions; end-to-end ratio >= 1.0; RSS < 256 MB at 1,000 connections."
+  echo "Targets (issue 13): at 20 sessions accepted ratio >= 1.5 and end-to-end ratio >= 2; at 100 sessions the relay no slower than at 20; RSS <= 128 MB with 1,000 idle connections (bench/idle-connections.sh, after fewer messages)."
   echo
   echo "*Relay CPU* = the relay process's user+system CPU (\`/proc/PID/stat\`) from the start of smtp-source until"
   echo "the sink has every message, divided by the messages: accept and delivery together."
