@@ -10,12 +10,16 @@
 # Usage (as root for smtp-sink -u; from anywhere):  bench/idle-connections.sh
 #   CONNS="1000 5000"  idle connection counts, each held in turn by a fresh set of clients
 #   WARM=2000          messages through the relay before the first count (0 = none); smtp-source
-#   RELAY_JAVA_OPTS    JVM options for the relay (default: the launcher's, plus -Xmx128m as in
-#                      relay-vs-postfix.sh)
+#   RELAY_JAVA_OPTS    JVM options for the relay (default: the relay's own, $RELAY_JVM_OPTIONS in
+#                      bench/procs.sh, as the launchers and service units start it)
 #   RELAY_JAR=FILE     run this jar instead of target/smtp-doctor.jar (to compare builds)
 #   JAVA=PATH          the java to run the relay with (default: java on PATH)
 #   BENCH_RESULTS=FILE where to write (default bench/RESULTS.md; "-" = do not write)
 #   BENCH_KEEP_DIR=1   keep the temp dir (relay.log) after a failure
+#   RELAY_NMT=FILE     where the relay's RSS goes: run it with -XX:NativeMemoryTracking=summary and
+#                      write into FILE, after the warm-up and with each count open, the heap's
+#                      generations (jcmd GC.heap_info), the JVM's native memory summary
+#                      (jcmd VM.native_memory) and /proc/PID/smaps_rollup
 # Nothing leaves 127.0.0.1.
 set -euo pipefail
 
@@ -24,8 +28,8 @@ repo="$(cd "$here/.." && pwd)"
 CONNS="${CONNS:-1000 5000}"
 WARM="${WARM:-2000}"
 RESULTS="${BENCH_RESULTS:-$here/RESULTS.md}"
-RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m}"
 JAVA="${JAVA:-java}"
+RELAY_NMT="${RELAY_NMT:-}"
 HOST="127.0.0.1"
 
 die() { echo "idle-connections: $*" >&2; exit 1; }
@@ -47,6 +51,7 @@ ulimit -n $(( max * 2 + 1000 > 20000 ? max * 2 + 1000 : 20000 )) 2>/dev/null || 
 
 # shellcheck source=bench/procs.sh
 . "$here/procs.sh"
+RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-$RELAY_JVM_OPTIONS}"
 jar="$(relay_jar)" || exit 1
 
 dir=""
@@ -105,8 +110,23 @@ pacing:
   recipients-per-day: 100000000
   connections: 20
 EOF
+nmt_opts=()
+if [ -n "$RELAY_NMT" ]; then
+  nmt_opts=(-XX:NativeMemoryTracking=summary)
+  : >"$RELAY_NMT"
+fi
+# nmt WHEN: appends the relay's native memory summary and smaps_rollup to $RELAY_NMT (if set)
+nmt() {
+  [ -n "$RELAY_NMT" ] || return 0
+  { echo "=== $1: VmRSS $(status "$relay_pid" VmRSS) kB, $(status "$relay_pid" Threads) threads"
+    local jcmd
+    jcmd="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd"
+    "$jcmd" "$relay_pid" GC.heap_info 2>&1 | sed 1d
+    "$jcmd" "$relay_pid" VM.native_memory summary scale=KB 2>&1 | sed 1d
+    cat "/proc/$relay_pid/smaps_rollup"; } >>"$RELAY_NMT"
+}
 # shellcheck disable=SC2086
-"$JAVA" $RELAY_JAVA_OPTS -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
+"$JAVA" $RELAY_JAVA_OPTS "${nmt_opts[@]}" -jar "$jar" relay --config "$dir/relay.yaml" >"$dir/relay.log" 2>&1 &
 relay_pid=$!
 wait_banner "$relay_port" "the relay"
 listener_is "$relay_port" "$relay_pid" || die "port $relay_port is not (only) the relay's"
@@ -125,6 +145,7 @@ if (( WARM > 0 )); then
 fi
 rss_warm="$(status "$relay_pid" VmRSS)"
 log "after $WARM messages: RSS $(mb "$rss_warm") MB"
+nmt "after $WARM messages"
 
 # one_message: a whole SMTP session on a new connection; prints the reply to the final "."
 one_message() {
@@ -162,6 +183,7 @@ for n in $CONNS; do
   rss="$(status "$relay_pid" VmRSS)"
   threads="$(status "$relay_pid" Threads)"
   fds="$(find "/proc/$relay_pid/fd" -mindepth 1 -maxdepth 1 | wc -l)"
+  nmt "$n idle connections"
   served="$(one_message)"
   [[ "$served" == 250* ]] || die "with $n idle connections, a new device's message: $served"
   eval "exec ${IDLE[1]}>&-"

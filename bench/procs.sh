@@ -2,6 +2,11 @@
 # pid and parent pid, never by name: other programs on the machine may run the same tools.
 # stop_tree uses the caller's $dir (the postfix config is $dir/etc) and log().
 
+# The relay's JVM options, as the launchers (for `relay`), the service units and the container start it
+# (RelayInstallServiceCommand.JVM_OPTIONS; PackagingTest holds this line to them). The scripts' default
+# for RELAY_JAVA_OPTS.
+RELAY_JVM_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError"
+
 pid_alive() { # alive and not a zombie
   local s
   [ -r "/proc/$1/stat" ] || return 1

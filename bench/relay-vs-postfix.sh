@@ -12,7 +12,7 @@
 #   SIZE=10240         message size in bytes (smtp-source -l)
 #   ROUNDS=1           repeat everything; medians are reported
 #   IDLE_CONNS=1000    idle device connections for the RSS figure (0 = skip)
-#   RELAY_JAVA_OPTS    JVM options for the relay (default below, see bench/README.md)
+#   RELAY_JAVA_OPTS    JVM options for the relay (default: the relay's own, $RELAY_JVM_OPTIONS in bench/procs.sh)
 #   RELAY_JAR=FILE     run this jar instead of target/smtp-doctor.jar (to compare builds)
 #   BENCH_RESULTS=FILE where to write (default bench/RESULTS.md; "-" = do not write)
 #   BENCH_KEEP_DIR=1   keep the temp dir (logs, spool, maillog) after a failure
@@ -29,12 +29,6 @@ SIZE="${SIZE:-10240}"
 ROUNDS="${ROUNDS:-1}"
 IDLE_CONNS="${IDLE_CONNS:-1000}"
 RESULTS="${BENCH_RESULTS:-$here/RESULTS.md}"
-# The launcher's options (C1 only, Serial GC) plus a bounded heap. On these 2 shared cores C2
-# cost the relay 50-80% more CPU per message for minutes after start (its compiler threads
-# compete with the relay), and without -Xmx Serial GC let the heap, and RSS, grow to ~240 MB
-# after 8,000 messages (-Xmx256m: 382 MB with 1,000 connections; -Xmx128m: ~250 MB).
-# -Xmx128m suits small messages only; see bench/README.md for sizing.
-RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m}"
 FROM="bench@lab.test"
 RCPT="someone@example.org"
 HOST="127.0.0.1"
@@ -55,6 +49,8 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # shellcheck source=bench/procs.sh
 . "$(dirname "$0")/procs.sh"
+# The relay's own options (bench/procs.sh, the same as the launchers and service units; why: bench/README.md).
+RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-$RELAY_JVM_OPTIONS}"
 jar="$(relay_jar)" || exit 1
 
 # ------------------------------------------------------------------ cleanup
@@ -347,7 +343,7 @@ section="$dir/section"
   echo "Relay RSS (VmRSS): **$(mb "$rss_idle_start")** idle after start, $(mb "$rss_idle_after") idle after the runs,"
   echo "**$(mb "$rss_conns")** with $IDLE_CONNS idle device connections (each read the banner, then idles;${threads_conns:+ $threads_conns threads})."
   echo
-  echo "Targets (issue 6): accepted ratio >= 1.5 at 20 sessions; end-to-end ratio >= 1.0; RSS < 256 MB at 1,000 connections."
+  echo "Targets (issue 13): at 20 sessions accepted ratio >= 1.5 and end-to-end ratio >= 2; at 100 sessions the relay no slower than at 20; RSS <= 128 MB with 1,000 idle connections (bench/idle-connections.sh, after fewer messages)."
   echo
   echo "*Relay CPU* = the relay process's user+system CPU (\`/proc/PID/stat\`) from the start of smtp-source until"
   echo "the sink has every message, divided by the messages: accept and delivery together."

@@ -13,7 +13,7 @@
 #   SIZE=4096        message body bytes
 #   SAMPLE=15        seconds between samples of RSS, fds and threads
 #   DRAIN=180        seconds the relay gets after the load to deliver what it holds
-#   RELAY_JAVA_OPTS  (default the launcher's: C1 only, Serial GC, -Xmx128m)
+#   RELAY_JAVA_OPTS  (default the relay's own, $RELAY_JVM_OPTIONS in bench/procs.sh)
 #   BENCH_RESULTS=FILE  where to write the report (default bench/RESULTS-soak.md; "-" = only print)
 #   BENCH_KEEP_DIR=1 keep the temp dir (logs, spool, sink dumps) when the soak fails
 # Nothing leaves 127.0.0.1. bench/README.md says more; bench/SOAK.md has a recorded run.
@@ -28,7 +28,6 @@ THREADS="${THREADS:-8}"
 SIZE="${SIZE:-4096}"
 SAMPLE="${SAMPLE:-15}"
 DRAIN="${DRAIN:-180}"
-RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m}"
 RESULTS="${BENCH_RESULTS:-$here/RESULTS-soak.md}"
 HOST=127.0.0.1
 
@@ -46,6 +45,7 @@ done
 
 # shellcheck source=bench/procs.sh
 . "$here/procs.sh"
+RELAY_JAVA_OPTS="${RELAY_JAVA_OPTS:-$RELAY_JVM_OPTIONS}"
 jar="$(relay_jar)" || exit 1
 commit="$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$repo" && git diff --quiet HEAD -- src/main pom.xml 2>/dev/null || echo ' (with uncommitted changes)')"
 

@@ -56,6 +56,18 @@ public final class RelayInstallServiceCommand implements Callable<Integer> {
     static final String DEFAULT_CONFIG = "/etc/smtp-doctor/relay.yaml";
     static final String DEFAULT_USER = "smtp-doctor";
     static final String ENV_FILE = "/etc/smtp-doctor/relay.env";
+    /**
+     * The JVM options of a long-running relay, the same in every way it is started (the launchers
+     * for {@code relay}, this unit, packaging/Dockerfile, packaging/windows; PackagingTest holds them
+     * to it). Measured in bench/RESULTS.md: C1 only (C2's compiler threads and code cost the relay
+     * ~30 MB of RSS and, on 2 shared cores, more CPU than they save); Serial GC (no GC threads, the
+     * smallest footprint); a young generation of 8 MB, which all of is touched between two
+     * collections (the default, a third of the heap, made ~35 MB of RSS); a heap of at most 128 MB
+     * (5,000 idle devices need ~70 MB on Java 25) that starts at 8 MB, so its old generation can give
+     * memory back after a full collection; and an exit on running out, for the service manager to
+     * restart the relay (its spool keeps every accepted message).
+     */
+    static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError";
 
     @Spec
     CommandSpec spec;
@@ -86,7 +98,7 @@ public final class RelayInstallServiceCommand implements Callable<Integer> {
     static String unit(String java, String jar, String config, String user) {
         try (InputStream in = RelayInstallServiceCommand.class.getResourceAsStream(UNIT)) {
             String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return template.replace("@JAVA@", java).replace("@JAR@", jar).replace("@CONFIG@", config).replace("@USER@", user);
+            return template.replace("@JAVA@", java).replace("@JVM_OPTIONS@", JVM_OPTIONS).replace("@JAR@", jar).replace("@CONFIG@", config).replace("@USER@", user);
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException(UNIT + " is missing from the build", e);
         }

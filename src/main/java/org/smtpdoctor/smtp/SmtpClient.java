@@ -257,9 +257,8 @@ public final class SmtpClient implements AutoCloseable {
             }
             stuffer.write(chunk, n);
         }
-        stuffer.finish();
-        connection.transcript().sent(".", connection.isTls());
-        connection.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        stuffer.finish(true);
+        connection.flush();
         Reply reply = connection.readReply();
         // After the final reply, whatever it was, a new transaction may start (RFC 5321 section 4.1.1.4).
         state = State.READY;
@@ -270,7 +269,8 @@ public final class SmtpClient implements AutoCloseable {
      * Dot-stuffing and CRLF normalisation of a message written in chunks (the same wire bytes as
      * {@link #dotStuff}), and the transcript's view of it: the first 40 lines, then how many more.
      * Only those lines are decoded: decoding and splitting the whole message was most of the
-     * relay's delivery CPU (bench/RESULTS.md).
+     * relay's delivery CPU (bench/RESULTS.md). Bytes reach the wire when the buffer is full and at
+     * {@link #finish}: a message of up to 32 KB is one write, its final dot included.
      */
     static final class DotStuffer {
         /** Where the wire bytes go (the connection, unflushed). */
@@ -294,67 +294,108 @@ public final class SmtpClient implements AutoCloseable {
         /** The line being shown so far (a plain array: ByteArrayOutputStream locks on every byte). */
         private byte[] shown = new byte[256];
         private int shownLength;
+        /** Whether the transcript records: a discarding one is shown nothing (no copy, no decoding). */
+        private final boolean shows;
+        private static final byte[] DOT = {'.'};
 
         DotStuffer(Wire wire, Transcript transcript, boolean tls) {
             this.wire = wire;
             this.transcript = transcript;
             this.tls = tls;
+            this.shows = transcript.recording();
         }
 
         void write(byte[] chunk, int len) throws TransportException {
-            for (int i = 0; i < len; i++) {
-                if (out.length - n < 3) {
-                    flushPart();
-                }
+            int i = 0;
+            while (i < len) {
                 byte b = chunk[i];
                 if (afterCr) {
                     afterCr = false;
                     if (b == '\n') {
+                        i++;
                         continue;
                     }
                 }
                 if (b == '\r' || b == '\n') {
+                    room(2);
                     out[n++] = '\r';
                     out[n++] = '\n';
                     afterCr = b == '\r';
                     lineStart = true;
                     endLine();
+                    i++;
                     continue;
                 }
                 if (lineStart && b == '.') {
+                    room(1);
                     out[n++] = '.';
-                    show((byte) '.');
+                    show(DOT, 0, 1);
                 }
-                out[n++] = b;
-                show(b);
+                // the rest of the line (or of the chunk) as it is: one copy, not a step per byte
+                int end = i + 1;
+                while (end < len && chunk[end] != '\r' && chunk[end] != '\n') {
+                    end++;
+                }
+                show(chunk, i, end - i);
+                while (i < end) {
+                    room(1);
+                    int k = Math.min(end - i, out.length - n);
+                    System.arraycopy(chunk, i, out, n, k);
+                    n += k;
+                    i += k;
+                }
                 lineStart = false;
             }
-            flushPart();
+            // not written yet: the next chunk, or finish, fills the rest of out (fewer writes, the final dot included)
         }
 
         void finish() throws TransportException {
+            finish(false);
+        }
+
+        /** Ends the last line; with {@code dot}, the final "." line follows in the same write (one system call, one segment). */
+        void finish(boolean dot) throws TransportException {
             if (!lineStart) {
+                room(2);
                 out[n++] = '\r';
                 out[n++] = '\n';
                 endLine();
             }
+            if (dot) {
+                room(3);
+                out[n++] = '.';
+                out[n++] = '\r';
+                out[n++] = '\n';
+            }
             flushPart();
-            if (lines > SHOWN_LINES) {
+            if (shows && lines > SHOWN_LINES) {
                 transcript.info((lines - SHOWN_LINES) + " more message lines not shown", tls);
+            }
+            if (dot) {
+                transcript.sent(".", tls);
             }
         }
 
-        private void show(byte b) {
-            if (lines < SHOWN_LINES && shownLength < SHOWN_LINE_MAX) {
-                if (shownLength == shown.length) {
-                    shown = java.util.Arrays.copyOf(shown, Math.min(shown.length * 2, SHOWN_LINE_MAX));
+        private void show(byte[] bytes, int off, int len) {
+            if (shows && lines < SHOWN_LINES && shownLength < SHOWN_LINE_MAX) {
+                int k = Math.min(len, SHOWN_LINE_MAX - shownLength);
+                if (shown.length - shownLength < k) {
+                    shown = java.util.Arrays.copyOf(shown, Math.min(Math.max(shown.length * 2, shownLength + k), SHOWN_LINE_MAX));
                 }
-                shown[shownLength++] = b;
+                System.arraycopy(bytes, off, shown, shownLength, k);
+                shownLength += k;
+            }
+        }
+
+        /** Makes room for {@code k} more bytes (at most 3) in {@link #out}. */
+        private void room(int k) throws TransportException {
+            if (out.length - n < k) {
+                flushPart();
             }
         }
 
         private void endLine() {
-            if (lines < SHOWN_LINES) {
+            if (shows && lines < SHOWN_LINES) {
                 transcript.sent(new String(shown, 0, shownLength, StandardCharsets.UTF_8), tls);
                 shownLength = 0;
             }

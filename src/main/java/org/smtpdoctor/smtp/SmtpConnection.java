@@ -151,6 +151,15 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
+    /** Flushes what {@link #writePart} wrote. */
+    public void flush() throws TransportException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw fail(deadlinePassed.get() ? Kind.OVERALL_TIMEOUT : TcpConnector.classify(e, "").kind(), "while sending", e);
+        }
+    }
+
     /** Writes raw bytes (a message body); the caller records what it wants shown. */
     public void write(byte[] bytes) throws TransportException {
         try {

@@ -11,6 +11,10 @@ import java.util.function.Consumer;
  * Secrets never enter: callers record what may be shown (AUTH payloads are replaced
  * by a marker before {@link #sent}), and every text also passes the {@link Redactor}
  * as a second line of defence. Thread-safe.
+ * <p>
+ * A {@link #discarding} transcript keeps nothing: for a long-lived connection whose transcript
+ * nobody reads (the relay's upstream sessions, reused for up to 100 messages each, would otherwise
+ * hold every command, reply and the first 40 lines of every message they carried).
  */
 public final class Transcript {
 
@@ -33,6 +37,7 @@ public final class Transcript {
     private final Redactor redactor;
     private final List<Entry> entries = new ArrayList<>();
     private final Consumer<Entry> observer;
+    private final boolean recording;
 
     /**
      * @param observer sees each entry, already redacted, as it is recorded (a debug log,
@@ -40,10 +45,25 @@ public final class Transcript {
      *                 framework costs a short-lived tool noticeable start-up time)
      */
     public Transcript(Clock clock, Redactor redactor, Consumer<Entry> observer) {
+        this(clock, redactor, observer, true);
+    }
+
+    private Transcript(Clock clock, Redactor redactor, Consumer<Entry> observer, boolean recording) {
         this.clock = clock;
         this.startMillis = clock.millis();
         this.redactor = redactor;
         this.observer = observer;
+        this.recording = recording;
+    }
+
+    /** A transcript that records nothing and tells no observer; its {@link #redactor()} still serves the connection. */
+    public static Transcript discarding(Redactor redactor) {
+        return new Transcript(Clock.systemUTC(), redactor, entry -> { }, false);
+    }
+
+    /** False for a {@link #discarding} transcript: callers may skip preparing what it would show. */
+    public boolean recording() {
+        return recording;
     }
 
     public Transcript(Redactor redactor) {
@@ -67,6 +87,9 @@ public final class Transcript {
     }
 
     private synchronized void add(Direction dir, boolean tls, String text) {
+        if (!recording) {
+            return;
+        }
         Entry entry = new Entry(clock.millis() - startMillis, dir, tls, redactor.redact(text));
         entries.add(entry);
         observer.accept(entry);

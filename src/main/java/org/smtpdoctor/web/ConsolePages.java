@@ -54,12 +54,22 @@ final class ConsolePages {
     private final ConsoleRelay relay;
     private final ConsoleAuth auth;
     private final Clock clock;
-    private final Explainer explainer = new Explainer(KnowledgeBase.bundled());
+    /** Made for the first reply the console explains: the rules are ~8 MB of heap a relay with no failure need not hold. */
+    private volatile Explainer explainer;
 
     ConsolePages(ConsoleRelay relay, ConsoleAuth auth, Clock clock) {
         this.relay = relay;
         this.auth = auth;
         this.clock = clock;
+    }
+
+    private Explainer explainer() {
+        Explainer e = explainer;
+        if (e == null) {
+            e = new Explainer(KnowledgeBase.bundled()); // a race makes two, over the same rules: harmless
+            explainer = e;
+        }
+        return e;
     }
 
     // ---- login
@@ -215,7 +225,7 @@ final class ConsolePages {
 
     /** The cause with its fix: the diagnosis given, else the knowledge base's reading of the reply text. */
     private void diagnosis(Html h, Optional<String> causeId, Optional<Diagnosis> given, String reply) {
-        Diagnosis d = given.orElseGet(() -> explainer.explain(reply));
+        Diagnosis d = given.orElseGet(() -> explainer().explain(reply));
         String id = causeId.orElse(d.cause().id());
         h.raw("<div class=\"diagnosis\"><p><strong>Cause:</strong> <code class=\"cause\">").text(id).raw("</code> ")
                 .text(Cause.byId(id).map(Cause::meaning).orElse("")).raw("</p>");
@@ -381,7 +391,7 @@ final class ConsolePages {
             h.raw("</td><td class=\"reply\">").text(r.lastReply().orElse("")).raw("</td><td>");
             if (r.lastReply().isPresent() && r.status() != RecipientState.Status.DELIVERED && r.status() != RecipientState.Status.PENDING) {
                 Optional<Activity.Attempt> a = attempts.stream().filter(x -> x.recipients().contains(r.recipient())).reduce((x, y) -> y);
-                String cause = a.flatMap(Activity.Attempt::cause).orElseGet(() -> explainer.explain(r.lastReply().get()).cause().id());
+                String cause = a.flatMap(Activity.Attempt::cause).orElseGet(() -> explainer().explain(r.lastReply().get()).cause().id());
                 h.el("code", "cause", cause);
             }
             h.raw("</td></tr>");

@@ -167,6 +167,17 @@ class LauncherArchiveTest {
     }
 
     @Test
+    void a_relay_gets_the_relay_jvm_options_with_JAVA_OPTS_after_them_and_other_commands_do_not() throws Exception {
+        Path jdk17 = jdk("17.0.15", 0);
+        String relay = launch(jdk17, "relay --config relay.yaml", "JAVA_OPTS", "-Xmx200m").javaRuns().get(0);
+        assertThat(relay).startsWith(RelayInstallServiceCommand.JVM_OPTIONS + " ").endsWith("-Xmx200m -jar " + jar + " relay --config relay.yaml");
+        for (String other : List.of("check --lab healthy", "--version", "queue list --spool s", "explain --batch f")) {
+            assertThat(launch(jdk17, other).javaRuns().get(0)).as(other).startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC ")
+                    .doesNotContain("-Xmx", "-Xmn", "-Xms", "ExitOnOutOfMemoryError");
+        }
+    }
+
+    @Test
     void a_jdk_whose_version_cannot_be_read_gets_the_cds_archive() throws Exception {
         Path jdk = jdk("17.0.15", 0);
         Files.delete(dir.resolve("jdk-17.0.15/release"));
@@ -184,7 +195,7 @@ class LauncherArchiveTest {
             assertThat(bash).as("bash launcher").contains(same);
             assertThat(cmd).as("Windows launcher").contains(same);
         }
-        assertThat(bash).contains("-ge 24");
-        assertThat(cmd).contains("GEQ 24");
+        assertThat(bash).contains("-ge 24", "= relay ]", "opts=(" + RelayInstallServiceCommand.JVM_OPTIONS + ")");
+        assertThat(cmd).contains("GEQ 24", "\"%~1\"==\"relay\" set \"OPTS=" + RelayInstallServiceCommand.JVM_OPTIONS + "\"");
     }
 }

@@ -39,6 +39,7 @@ class PackagingTest {
         Files.writeString(base.resolve("relay.yaml"), CONFIG);
         String arguments = text(xml, "arguments").replace("%BASE%", base.toString()).replace("%ProgramData%", dir.resolve("ProgramData").toString())
                 .replace('\\', '/');
+        assertThat(arguments).startsWith(RelayInstallServiceCommand.JVM_OPTIONS + " -jar ");
         List<String> args = relayArguments(split(arguments));
         assertThat(args.get(0)).isEqualTo("relay");
         args.add("--check-config");
@@ -55,6 +56,7 @@ class PackagingTest {
         List<String> entry = json(last(docker, "ENTRYPOINT"));
         List<String> cmd = json(last(docker, "CMD"));
         assertThat(entry).startsWith("java").contains("-jar", "/opt/smtp-doctor/smtp-doctor.jar");
+        assertThat(String.join(" ", entry)).isEqualTo("java " + RelayInstallServiceCommand.JVM_OPTIONS + " -jar /opt/smtp-doctor/smtp-doctor.jar");
         assertThat(cmd).containsSequence("--spool", "/var/lib/smtp-doctor/spool");
         assertThat(json(last(docker, "HEALTHCHECK").replaceFirst("^.*CMD ", ""))).containsSequence("relay", "status", "--spool",
                 "/var/lib/smtp-doctor/spool");
@@ -65,6 +67,14 @@ class PackagingTest {
         args.add("--check-config");
         Cli.Run r = Cli.run(args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    @Test
+    void the_benchmarks_start_the_relay_with_the_options_it_is_installed_with() throws Exception {
+        assertThat(Files.readString(Path.of("bench/procs.sh"))).contains("\nRELAY_JVM_OPTIONS=\"" + RelayInstallServiceCommand.JVM_OPTIONS + "\"\n");
+        for (String script : List.of("bench/relay-vs-postfix.sh", "bench/idle-connections.sh", "bench/soak.sh")) {
+            assertThat(Files.readString(Path.of(script))).as(script).contains("RELAY_JAVA_OPTS=\"${RELAY_JAVA_OPTS:-$RELAY_JVM_OPTIONS}\"");
+        }
     }
 
     private static String text(Document xml, String tag) {

@@ -79,7 +79,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private boolean begun; // guarded by this
 
     private DeliveryWorker(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
-                           KnowledgeBase rules, DoubleSupplier random, RelayObserver observer) {
+                           java.util.function.Supplier<KnowledgeBase> rules, DoubleSupplier random, RelayObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("no upstream to deliver to");
@@ -134,7 +134,7 @@ public final class DeliveryWorker implements AutoCloseable {
     public static DeliveryWorker prepare(RelayConfig config, Spool spool, List<Upstream> upstreams, DeliveryOptions options,
                                          RelayObserver observer) {
         return new DeliveryWorker(spool, Optional.of(config.spoolDir()), upstreams, options,
-                KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble(), observer);
+                KnowledgeBase::bundled, () -> ThreadLocalRandom.current().nextDouble(), observer);
     }
 
     public static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options) {
@@ -143,8 +143,10 @@ public final class DeliveryWorker implements AutoCloseable {
 
     public static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                                        RelayObserver observer) {
-        return start(spool, statusDir, upstreams, options, KnowledgeBase.bundled(), () -> ThreadLocalRandom.current().nextDouble(),
-                observer);
+        DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, KnowledgeBase::bundled,
+                () -> ThreadLocalRandom.current().nextDouble(), observer);
+        w.begin();
+        return w;
     }
 
     static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
@@ -154,7 +156,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     static DeliveryWorker start(Spool spool, Optional<Path> statusDir, List<Upstream> upstreams, DeliveryOptions options,
                                 KnowledgeBase rules, DoubleSupplier random, RelayObserver observer) {
-        DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, rules, random, observer);
+        DeliveryWorker w = new DeliveryWorker(spool, statusDir, upstreams, options, () -> rules, random, observer);
         w.begin();
         return w;
     }

@@ -176,14 +176,15 @@ public final class SmtpUpstream implements Upstream {
         }
         // Every reply is redacted where it is read (SmtpConnection), before any log, state file,
         // status file or DSN can see it: a server that echoes the relay's password must not put
-        // it on disk. The token joins the list when it is presented (authenticate).
+        // it on disk. The token joins the list when it is presented (authenticate). The transcript
+        // itself keeps nothing: nobody reads it, and a session carries up to 100 messages.
         Redactor redactor = new Redactor();
         if (credentials instanceof Credentials.Password p) {
             redactor.register(p.password().reveal());
         }
         SmtpClient client;
         try {
-            client = new SmtpClient(new SmtpConnection(socket, timeouts, new Transcript(clock, redactor, e -> { })));
+            client = new SmtpClient(new SmtpConnection(socket, timeouts, Transcript.discarding(redactor)));
         } catch (java.io.IOException e) {
             TcpConnector.closeQuietly(socket);
             return new Refused(SessionFailure.event(t.host(), "tcp", "tcp.failed", String.valueOf(e.getMessage())));

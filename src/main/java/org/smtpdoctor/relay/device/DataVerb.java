@@ -112,10 +112,20 @@ final class DataVerb extends RelayVerb {
             if (n < 0) {
                 return false;
             }
-            for (int i = 0; i < n; i++) {
-                byte c = chunk[i];
-                line[length++] = c;
-                boolean endOfLine = c == '\n';
+            for (int i = 0; i < n; ) {
+                // up to and including the next LF, as much as the line buffer takes: one copy
+                int end = i;
+                int most = Math.min(n, i + line.length - length);
+                while (end < most && chunk[end] != '\n') {
+                    end++;
+                }
+                boolean endOfLine = end < most;
+                if (endOfLine) {
+                    end++;
+                }
+                System.arraycopy(chunk, i, line, length, end - i);
+                length += end - i;
+                i = end;
                 if (!endOfLine && length < line.length) {
                     continue;
                 }

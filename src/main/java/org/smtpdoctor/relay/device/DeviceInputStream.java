@@ -163,7 +163,10 @@ final class DeviceInputStream extends InputStream {
         }
         // At most one line per call: SubEthaSMTP reads through a BufferedInputStream, and
         // bytes past "STARTTLS<CRLF>" must stay here for takeBuffered(), not sit there.
-        int n = 0;
+        int n = content ? copyRun(b, off, len) : 0;
+        if (n == len || (n > 0 && position == limit)) {
+            return n;
+        }
         int c;
         do {
             c = read();
@@ -173,6 +176,34 @@ final class DeviceInputStream extends InputStream {
             b[off + n++] = (byte) c;
         } while (n < len && c != '\n' && (pendingLf || position < limit));
         return n;
+    }
+
+    /**
+     * Message content: the buffered bytes up to the next CR or LF, in one copy (what {@link #read()}
+     * would return for them one call per byte). 0 when the next byte is a line end, or none is buffered.
+     */
+    private int copyRun(byte[] b, int off, int len) {
+        if (pendingLf) {
+            return 0;
+        }
+        if (skipLf && position < limit) {
+            skipLf = false;
+            if (buffer[position] == '\n') {
+                position++;
+            }
+        }
+        int end = position;
+        int max = position + Math.min(len, limit - position);
+        while (end < max && buffer[end] != '\r' && buffer[end] != '\n') {
+            end++;
+        }
+        int run = end - position;
+        if (run > 0) {
+            System.arraycopy(buffer, position, b, off, run);
+            position = end;
+            atLineStart = false;
+        }
+        return run;
     }
 
     /** Between DATA's 354 and the final ".": bytes pass unchanged (line ends excepted). */

@@ -44,6 +44,20 @@ class DeliverPolicyTest {
     }
 
     @Test
+    void theRulesAreAskedForAtTheFirstFailureAndNeverForADelivery() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Classifier lazy = new Classifier(() -> {
+            asked.incrementAndGet();
+            return KnowledgeBase.bundled();
+        });
+        assertThat(lazy.ofReply("smtp.example.com", "data", Reply.of(250, "2.0.0 OK queued")).action()).isEqualTo(Classifier.Action.DELIVERED);
+        assertThat(asked).hasValue(0);
+        assertThat(lazy.ofReply("smtp.example.com", "data", Reply.of(451, "4.3.0 Temporary server error")).action())
+                .isEqualTo(Classifier.Action.RETRY);
+        assertThat(asked).hasValue(1);
+    }
+
+    @Test
     void theDailyQuotaIsThrottlingNotABounce() {
         Classifier.Verdict v = CLASSIFIER.ofReply(Vendor.MICROSOFT, "smtp.office365.com", "data",
                 Reply.of(554, "5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message"));
