@@ -48,6 +48,39 @@ class LauncherTest {
         assertThat(usage.err()).contains("unknown option '--frobnicate'");
     }
 
+    @Test
+    void aRelayStartedWithNohupThroughTheLauncherStillReloadsOnSighup(@TempDir Path dir) throws Exception {
+        Path app = Files.createDirectories(dir.resolve("opt/smtp-doctor"));
+        Files.copy(Path.of("smtp-doctor"), app.resolve("smtp-doctor"), StandardCopyOption.COPY_ATTRIBUTES);
+        writeLauncherJar(Files.createDirectories(app.resolve("target")).resolve("smtp-doctor.jar"));
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("relay.yaml"), String.join("\n",
+                "listeners:", "  - address: 127.0.0.1", "    port: " + port, "    mode: plain",
+                "devices:", "  - name: lan", "    networks: [127.0.0.1/32]",
+                "upstream:", "  - \"smtp://127.0.0.1:9\"", "spool: " + dir.resolve("spool"), ""));
+        Path log = dir.resolve("relay.log");
+        ProcessBuilder pb = new ProcessBuilder("nohup", app.resolve("smtp-doctor").toString(), "relay", "--config", config.toString())
+                .redirectOutput(dir.resolve("relay.out").toFile()).redirectError(log.toFile());
+        pb.environment().put("SMTP_DOCTOR_NO_CDS", "1");
+        Process relay = pb.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> Files.readString(log, StandardCharsets.UTF_8).contains("event=relay.started"));
+            Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(relay.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> Files.readString(log, StandardCharsets.UTF_8).contains("event=config.reload"));
+            assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("signals.hup_ignored");
+            assertThat(Files.readString(dir.resolve("relay.out"), StandardCharsets.UTF_8)).contains("SIGHUP re-reads " + config);
+        } finally {
+            relay.destroy();
+            assertThat(relay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     /** A jar with only a manifest: Main-Class, and the test class path as absolute file URLs. */
     private static void writeLauncherJar(Path jar) throws Exception {
         Manifest manifest = new Manifest();

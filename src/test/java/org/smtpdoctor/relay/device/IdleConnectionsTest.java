@@ -110,7 +110,8 @@ class IdleConnectionsTest {
                 // A platform thread per connection would be IDLE more; JVM threads come and go (JIT, GC): a margin.
                 assertThat(held).as("platform threads added by %d idle sessions", IDLE).isLessThan(30);
             } else {
-                assertThat(held).as("platform threads added by %d idle sessions", IDLE).isGreaterThanOrEqualTo(IDLE);
+                // the JVM's own threads come and go too (compiler threads are stopped when idle): a margin below one per session
+                assertThat(held).as("platform threads added by %d idle sessions", IDLE).isGreaterThanOrEqualTo(IDLE - 20);
             }
             assertThat(logs.events("connection.refused")).isEmpty();
             assertThat(logs.events("listener.started")).singleElement().asString()
