@@ -42,7 +42,7 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the second round, the test part is at 85.0% exact, 86.4% truth among candidates,
+     * end of the third round, the test part is at 85.4% exact, 88.3% truth among candidates,
      * 4.7% wrong specific, 0 Microsoft-only causes on another vendor's message (docs/rules.md,
      * "Tests"). The suite checks the regression floors below instead, until these are reached.
      */
@@ -51,8 +51,8 @@ class GeneralizationTest {
     static final double ISSUE_MAX_WRONG_SPECIFIC = 0.03;
 
     /** Regression floors at what was measured (rounded down; the wrong-specific ceiling rounded up). */
-    static final double MIN_EXACT = 0.84;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.86;
+    static final double MIN_EXACT = 0.85;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.88;
     static final double MAX_WRONG_SPECIFIC = 0.05;
 
     /** Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md). */
