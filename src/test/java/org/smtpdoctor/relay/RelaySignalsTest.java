@@ -90,7 +90,8 @@ class RelaySignalsTest {
         assertThat(RelayStatus.read(dir.resolve("spool")).orElseThrow().running()).isFalse();
 
         // The next start says what it found: the complete message, never the half one.
-        try (RealRelay again = RealRelay.start(config, dir.resolve("relay-2.log"))) {
+        // SIGINT as it is by default: a shell starts a background job (Maven with '&') with SIGINT ignored, and the child inherits it
+        try (RealRelay again = RealRelay.start(config, dir.resolve("relay-2.log"), List.of(), List.of("env", "--default-signal=INT"))) {
             assertThat(log(again)).contains("event=spool.recovered spool=" + dir.resolve("spool") + " messages=1 ");
             signal(again, "INT");
             assertThat(exit(again)).as("Ctrl-C too").isZero();
