@@ -89,27 +89,8 @@ wait_banner "$sink_port" smtp-sink
 
 relay_port="$(free_port "$sink_port")"
 limit=$(( max + 100 ))
-cat >"$dir/relay.yaml" <<EOF
-# relay for idle-connections.sh: every client is 127.0.0.1, so both connection limits are raised
-host-name: lab.test
-listeners:
-  - address: $HOST
-    port: $relay_port
-    mode: plain
-    max-connections: $limit
-    max-connections-per-ip: $limit
-    idle-timeout: 5m
-devices:
-  - name: bench
-    networks: [127.0.0.0/8]
-upstream:
-  - "smtp://$HOST:$sink_port"
-spool: $dir/spool
-pacing:
-  messages-per-minute: 100000
-  recipients-per-day: 100000000
-  connections: 20
-EOF
+# every client is 127.0.0.1: both connection limits are raised above the count
+bench_relay_config "$dir/relay.yaml" lab.test "$relay_port" "$limit" 5m "$sink_port" 20
 nmt_opts=()
 if [ -n "$RELAY_NMT" ]; then
   nmt_opts=(-XX:NativeMemoryTracking=summary)

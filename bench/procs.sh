@@ -102,3 +102,29 @@ on_exit() { # on_exit FUNCTION: FUNCTION runs when the script exits; INT, TERM a
   trap 'exit 143' TERM
   trap 'exit 129' HUP
 }
+
+bench_relay_config() { # bench_relay_config FILE HOST-NAME PORT CONNECTION-LIMIT IDLE-TIMEOUT SINK-PORT DELIVERY-CONNECTIONS
+  # One plain listener on 127.0.0.1 whose limits (total and per address) are both the given one (every client of a
+  # bench is 127.0.0.1), devices on 127.0.0.0/8, the sink as the upstream, the spool in $dir, pacing far above
+  # Microsoft's (the sink is not Microsoft).
+  cat >"$1" <<EOF
+host-name: $2
+listeners:
+  - address: 127.0.0.1
+    port: $3
+    mode: plain
+    max-connections: $4
+    max-connections-per-ip: $4
+    idle-timeout: $5
+devices:
+  - name: bench
+    networks: [127.0.0.0/8]
+upstream:
+  - "smtp://127.0.0.1:$6"
+spool: $dir/spool
+pacing:
+  messages-per-minute: 100000
+  recipients-per-day: 100000000
+  connections: $7
+EOF
+}

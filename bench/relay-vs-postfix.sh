@@ -173,29 +173,8 @@ listener_is "$postfix_port" "$postfix_master" || die "port $postfix_port is not 
 # ------------------------------------------------------------------ the relay
 relay_port="$(free_port "$sink_port" "$postfix_port")"
 conn_limit=$(( IDLE_CONNS + 200 > 1200 ? IDLE_CONNS + 200 : 1200 ))
-cat >"$dir/relay.yaml" <<EOF
-# relay for relay-vs-postfix.sh: all load comes from 127.0.0.1, so the connection limits are
-# raised; pacing is raised far above Microsoft's (the sink is not Microsoft), with 20
-# delivery connections like Postfix's default_destination_concurrency_limit.
-host-name: $HOSTNAME_
-listeners:
-  - address: $HOST
-    port: $relay_port
-    mode: plain
-    max-connections: $conn_limit
-    max-connections-per-ip: $conn_limit
-    idle-timeout: 5m
-devices:
-  - name: bench
-    networks: [127.0.0.0/8]
-upstream:
-  - "smtp://$HOST:$sink_port"
-spool: $dir/spool
-pacing:
-  messages-per-minute: 100000
-  recipients-per-day: 100000000
-  connections: 20
-EOF
+# 20 delivery connections, like Postfix's default_destination_concurrency_limit
+bench_relay_config "$dir/relay.yaml" "$HOSTNAME_" "$relay_port" "$conn_limit" 5m "$sink_port" 20
 jfr_opt=""
 [ -n "${RELAY_JFR:-}" ] && jfr_opt="-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RELAY_JFR"
 # shellcheck disable=SC2086

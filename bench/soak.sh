@@ -81,27 +81,7 @@ listener_is "$sink_port" "$sink_pid" || die "port $sink_port is not (only) smtp-
 
 # ------------------------------------------------------------------ the relay
 relay_port="$(free_port "$sink_port")"
-cat >"$dir/relay.yaml" <<EOF
-# relay for soak.sh: devices on 127.0.0.0/8, the sink as the upstream, pacing far above Microsoft's.
-host-name: soak.test
-listeners:
-  - address: $HOST
-    port: $relay_port
-    mode: plain
-    max-connections: 200
-    max-connections-per-ip: 200
-    idle-timeout: 1m
-devices:
-  - name: soak
-    networks: [127.0.0.0/8]
-upstream:
-  - "smtp://$HOST:$sink_port"
-spool: $dir/spool
-pacing:
-  messages-per-minute: 100000
-  recipients-per-day: 100000000
-  connections: 4
-EOF
+bench_relay_config "$dir/relay.yaml" soak.test "$relay_port" 200 1m "$sink_port" 4
 
 incarnation=0
 relay_started=0
