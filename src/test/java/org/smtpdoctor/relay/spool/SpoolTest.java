@@ -8,6 +8,7 @@ import static org.smtpdoctor.relay.spool.TestMessages.envelope;
 import static org.smtpdoctor.relay.spool.TestMessages.read;
 import static org.smtpdoctor.relay.spool.TestMessages.stream;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -20,15 +21,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.spool.RecipientState.Status;
+import org.smtpdoctor.testing.SettableClock;
 
 class SpoolTest {
 
@@ -130,6 +135,56 @@ class SpoolTest {
         assertThat(muchLater).isGreaterThan(seen.get(seen.size() - 1));
         assertThat(QueueId.isValid("../../etc/passw")).isFalse();
         assertThat(QueueId.isValid("0123456789ABCDEF")).as("lowercase only").isFalse();
+    }
+
+    @Test
+    void queueIdsTakenByManyThreadsAtOnceAreUniqueAndIncreaseInEachThread() throws Exception {
+        SettableClock clock = new SettableClock(NOW);
+        QueueId ids = new QueueId(clock);
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<String>>> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                all.add(pool.submit(() -> {
+                    start.await();
+                    List<String> mine = new ArrayList<>();
+                    for (int i = 0; i < 5_000; i++) {
+                        if (i % 7 == 0) { // ids both count up within a millisecond and start new ones
+                            clock.advance(Duration.ofMillis(1));
+                        }
+                        mine.add(ids.next());
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            Set<String> every = new HashSet<>();
+            for (Future<List<String>> f : all) {
+                List<String> mine = f.get();
+                assertThat(mine).as("one thread's ids").isSorted().doesNotHaveDuplicates().allMatch(QueueId::isValid);
+                every.addAll(mine);
+            }
+            assertThat(every).as("ids of all threads").hasSize(threads * 5_000);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void eachNewMillisecondGetsRandomBitsNotUsedBefore() {
+        SettableClock clock = new SettableClock(NOW);
+        QueueId ids = new QueueId(clock);
+        // Every id in a millisecond of its own, so every one draws a random part: many more than one
+        // block of them (a block handed out twice would repeat its values).
+        List<String> random = new ArrayList<>();
+        for (int i = 0; i < QueueId.BLOCK * 5; i++) {
+            clock.advance(Duration.ofMillis(1));
+            random.add(ids.next().substring(9));
+        }
+        // 320 values of 34 random bits: a repeat by chance has odds of about 3 in a million.
+        assertThat(random).doesNotHaveDuplicates();
     }
 
     @Test
@@ -252,7 +307,7 @@ class SpoolTest {
                 "-cp", System.getProperty("java.class.path"), SpoolLockProbe.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out;
     }
 
