@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -171,10 +172,13 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
     /**
      * The due-queue: every message once, by the time it next has something to do (the later of
-     * its recipients' due time and the end of its lease), then by id (oldest first). Guarded by
-     * itself; a caller may hold an entry's monitor when it takes this lock, never the other way.
+     * its recipients' due time and the end of its lease), then by id (oldest first). A concurrent
+     * set, not a set behind one lock: every accepting session adds to it, and with 100 of them on
+     * 2 CPUs a lock held for a few microseconds convoyed (a holder descheduled inside it, the rest
+     * parked behind it; bench/RESULTS.md). Which slot is an entry's is decided under that entry's
+     * {@link Entry#queueLock}, so callers serialise only on the same message.
      */
-    private final java.util.TreeSet<Slot> dueQueue = new java.util.TreeSet<>();
+    private final ConcurrentSkipListSet<Slot> dueQueue = new ConcurrentSkipListSet<>();
     private final ScheduledExecutorService poller;
     private final Recovery recovery;
     private final long reserveBytes;
@@ -185,7 +189,9 @@ public final class Spool implements MessageSink, AutoCloseable {
      * One message in the index. Changes to {@code recipients} and {@code removed} are made under
      * the entry's monitor (a worker holds it across the fsyncs of a state change or a removal);
      * both are volatile, so that {@link #due} and readers need no monitor. {@code leasedUntil} and
-     * {@code slot} are guarded by the due-queue's lock.
+     * {@code slot} are guarded by {@code queueLock}, held only while the entry's slot is swapped in
+     * the due-queue (never across I/O); a caller may hold the entry's monitor when it takes it,
+     * never the other way.
      */
     private static final class Entry {
         final String id;
@@ -193,7 +199,8 @@ public final class Spool implements MessageSink, AutoCloseable {
         final long size;
         final boolean eightBit;
         volatile List<RecipientState> recipients;
-        volatile Instant leasedUntil;
+        final Object queueLock = new Object();
+        Instant leasedUntil;
         volatile boolean removed;
         /** A state file may exist (one was written, or found at open): only then does removal delete it. Guarded by the monitor. */
         boolean stateFile;
@@ -507,17 +514,25 @@ public final class Spool implements MessageSink, AutoCloseable {
      */
     public List<QueuedMessage> due(Instant now, int limit) {
         List<QueuedMessage> out = new ArrayList<>();
-        synchronized (dueQueue) {
-            while (out.size() < limit && !dueQueue.isEmpty()) {
-                Slot head = dueQueue.first();
-                if (head.at().isAfter(now)) {
-                    break;
+        while (out.size() < limit) {
+            Slot head = first(dueQueue);
+            if (head == null || head.at().isAfter(now)) {
+                break;
+            }
+            Entry e = index.get(head.id());
+            if (e == null) {
+                dueQueue.remove(head); // removed (its discard takes the slot out too)
+                continue;
+            }
+            synchronized (e.queueLock) {
+                // Another caller of due, or a change to the message, may have moved it since head
+                // was read. Compared by value: a change may have put it back at the same place, as
+                // a new Slot equal to head (then it is due, and the set's remove takes either).
+                if (!head.equals(e.slot)) {
+                    dueQueue.remove(head); // gone already, unless stale: then it must not stay at the head
+                    continue;
                 }
-                dueQueue.pollFirst();
-                Entry e = index.get(head.id());
-                if (e == null || e.slot != head) {
-                    continue; // removed, or a stale slot
-                }
+                dueQueue.remove(e.slot);
                 e.slot = null;
                 if (e.removed) {
                     continue;
@@ -532,11 +547,19 @@ public final class Spool implements MessageSink, AutoCloseable {
         return out;
     }
 
+    private static Slot first(ConcurrentSkipListSet<Slot> set) {
+        try {
+            return set.first();
+        } catch (java.util.NoSuchElementException empty) {
+            return null;
+        }
+    }
+
     /** Ends the lease {@link #due} gave, so the next {@code due} can hand the message out again. */
     public void release(String id) {
         Entry e = index.get(id);
         if (e != null) {
-            synchronized (dueQueue) {
+            synchronized (e.queueLock) {
                 e.leasedUntil = null;
                 place(e);
             }
@@ -546,12 +569,12 @@ public final class Spool implements MessageSink, AutoCloseable {
     /** Indexes and queues a new message. */
     private void add(Entry e) {
         index.put(e.id, e);
-        synchronized (dueQueue) {
+        synchronized (e.queueLock) {
             place(e);
         }
     }
 
-    /** (Re)places the entry in the due-queue by its recipients and lease; out of it once removed. Holds the queue's lock. */
+    /** (Re)places the entry in the due-queue by its recipients and lease; out of it once removed. Holds the entry's {@code queueLock}. */
     private void place(Entry e) {
         if (e.slot != null) {
             dueQueue.remove(e.slot);
@@ -742,7 +765,7 @@ public final class Spool implements MessageSink, AutoCloseable {
             commit.sync();
             e.removed = true;
             index.remove(id);
-            synchronized (dueQueue) {
+            synchronized (e.queueLock) {
                 place(e);
             }
             if (e.stateFile) {
@@ -786,7 +809,7 @@ public final class Spool implements MessageSink, AutoCloseable {
                 throw SpoolFormat.translate(ex);
             }
             e.recipients = next;
-            synchronized (dueQueue) {
+            synchronized (e.queueLock) {
                 place(e);
             }
             return true;

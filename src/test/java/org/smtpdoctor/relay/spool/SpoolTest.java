@@ -21,8 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.spool.RecipientState.Status;
@@ -185,6 +190,101 @@ class SpoolTest {
         }
         // 320 values of 34 random bits: a repeat by chance has odds of about 3 in a million.
         assertThat(random).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void dueHandsEachMessageToOneWorkerAtATimeWhileOthersAreAcceptedChangedAndDeleted() throws Exception {
+        int acceptors = 8;
+        int perAcceptor = 150;
+        int workers = 6;
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        Set<String> holding = ConcurrentHashMap.newKeySet();
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        Set<String> deleted = ConcurrentHashMap.newKeySet();
+        Map<String, Integer> handedOut = new ConcurrentHashMap<>();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean acceptingDone = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(acceptors + workers + 1);
+        try (Spool spool = Spool.open(tmp.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0))) {
+            List<Future<?>> acceptTasks = new ArrayList<>();
+            for (int t = 0; t < acceptors; t++) {
+                int thread = t;
+                acceptTasks.add(pool.submit(() -> {
+                    for (int i = 0; i < perAcceptor; i++) {
+                        accepted.add(spool.accept(envelope(thread + "-" + i + "@lan.test", "a@contoso.test"), stream(content("" + i))));
+                    }
+                    return null;
+                }));
+            }
+            BooleanSupplier finished = () -> acceptingDone.get()
+                    && delivered.size() + deleted.size() == acceptors * perAcceptor;
+            List<Future<?>> others = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                others.add(pool.submit(() -> {
+                    while (!finished.getAsBoolean()) {
+                        Instant now = Instant.now();
+                        for (QueuedMessage m : spool.due(now, 2)) {
+                            String id = m.id();
+                            if (!holding.add(id)) {
+                                wrong.add(id + " handed to two workers at once");
+                            }
+                            int times = handedOut.merge(id, 1, Integer::sum);
+                            // A third of the messages is deferred once (due again at once), a third only
+                            // released once, the rest delivered at the first attempt.
+                            int kind = Math.floorMod(id.hashCode(), 3);
+                            if (kind == 0 && times == 1) {
+                                spool.markDeferred(id, "a@contoso.test", "421 4.3.2 try again", now);
+                                holding.remove(id);
+                                spool.release(id);
+                            } else if (kind == 1 && times == 1) {
+                                holding.remove(id);
+                                spool.release(id);
+                            } else {
+                                boolean marked = spool.markDelivered(id, "a@contoso.test", "250 OK");
+                                holding.remove(id);
+                                if (marked && spool.remove(id) && !delivered.add(id)) {
+                                    wrong.add(id + " removed twice");
+                                }
+                                spool.release(id);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            others.add(pool.submit(() -> { // an administrator deleting now and then, whatever the message's state
+                Random r = new Random(13);
+                while (!finished.getAsBoolean()) {
+                    List<QueuedMessage> queued = spool.list();
+                    if (!queued.isEmpty()) {
+                        spool.delete(queued.get(r.nextInt(queued.size())).id()).ifPresent(m -> deleted.add(m.id()));
+                    }
+                    Thread.sleep(2);
+                }
+                return null;
+            }));
+            for (Future<?> f : acceptTasks) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            acceptingDone.set(true);
+            for (Future<?> f : others) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(wrong).isEmpty();
+            assertThat(accepted).hasSize(acceptors * perAcceptor);
+            assertThat(delivered).as("delivered and deleted: each message once").doesNotContainAnyElementsOf(deleted);
+            Set<String> gone = new HashSet<>(delivered);
+            gone.addAll(deleted);
+            assertThat(gone).isEqualTo(accepted);
+            assertThat(spool.list()).as("nothing left behind").isEmpty();
+            assertThat(spool.due(Instant.now().plus(Duration.ofDays(1)))).isEmpty();
+            for (String id : delivered) {
+                int expected = Math.floorMod(id.hashCode(), 3) == 2 ? 1 : 2;
+                assertThat(handedOut.get(id)).as("times %s was handed out", id).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
