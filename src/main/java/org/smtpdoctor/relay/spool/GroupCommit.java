@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Phaser;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Makes renames in one directory durable, many callers sharing one fsync of the directory.
@@ -19,8 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe, with no lock: every accepting session calls it, and with 100 of them on 2
  * CPUs a lock here (even one held only to count) convoyed, each fsync's waiters re-taking it
  * one after the other (bench/RESULTS.md). Callers take a ticket from a counter; whoever wins
- * {@code syncing} runs the fsync for every ticket taken before it started; the others wait for
- * the end of an fsync on a {@link Phaser} that advances once after each one, then look again.
+ * {@code syncing} runs the fsync for every ticket taken before it started; the others queue
+ * their thread in {@code waiting} and park, and the fsync's runner unparks every queued thread
+ * when it is done; each then looks again. (A {@link java.util.concurrent.Phaser} advanced by
+ * each runner is not safe here: two runners ending close together arrive at once, and its
+ * arrival is two steps, so the second one fails.) A thread may be unparked once more than it
+ * parked, which {@link LockSupport#park} allows for.
  */
 final class GroupCommit implements Closeable {
 
@@ -37,8 +42,8 @@ final class GroupCommit implements Closeable {
     /** Every ticket up to this one is covered by an fsync that succeeded. */
     private final AtomicLong synced = new AtomicLong();
     private final AtomicBoolean syncing = new AtomicBoolean();
-    /** Advances once at the end of each fsync, whether it succeeded or not. */
-    private final Phaser finished = new Phaser(1);
+    /** Threads waiting for the end of the running fsync; a thread may be in it more than once, or after it stopped waiting. */
+    private final ConcurrentLinkedQueue<Thread> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicLong fsyncs = new AtomicLong();
 
     GroupCommit(Path directory) throws IOException {
@@ -64,10 +69,12 @@ final class GroupCommit implements Closeable {
         }
         long ticket = requested.incrementAndGet();
         while (synced.get() < ticket) {
-            // Read before looking at syncing: an fsync that ends after this look advances it.
-            int phase = finished.getPhase();
             if (!syncing.compareAndSet(false, true)) {
-                finished.awaitAdvance(phase);
+                waiting.add(Thread.currentThread());
+                // Looked at after queueing: a runner seen here unparks this thread when it ends.
+                if (syncing.get() && synced.get() < ticket) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             long covers = requested.get(); // every ticket so far was taken after its caller's rename
@@ -81,7 +88,10 @@ final class GroupCommit implements Closeable {
                 }
                 fsyncs.incrementAndGet();
                 syncing.set(false);
-                finished.arrive(); // on failure a waiter runs its own fsync (and sees the error itself)
+                // On failure a waiter runs its own fsync (and sees the error itself).
+                for (Thread t = waiting.poll(); t != null; t = waiting.poll()) {
+                    LockSupport.unpark(t);
+                }
             }
         }
     }
