@@ -272,4 +272,66 @@ class FollowUpProbesTest {
             assertThat(auths(server)).isEqualTo(1);
         }
     }
+
+    // ------------------------------------------------------------ deciding again: never a new cause
+
+    private static Diagnosis catchAll() {
+        return new Diagnosis(Cause.UNKNOWN, Confidence.LOW, "catch-all", "the reply does not say", List.of("look it up"), List.of(),
+                "test.catch-all", "535 5.7.3 Authentication unsuccessful", List.of(
+                        new Candidate(Cause.WRONG_CREDENTIALS, Confidence.MEDIUM, "often", "sign-in log"),
+                        new Candidate(Cause.AUTH_MECHANISM_UNSUPPORTED, Confidence.LOW, "maybe", "EHLO"),
+                        new Candidate(Cause.SERVICE_UNAVAILABLE_TRANSIENT, Confidence.LOW, "passing", "retry")));
+    }
+
+    private static Probe probe(Optional<Cause> confirmed, List<Cause> out, List<Cause> last) {
+        return new Probe("test", StepId.AUTH, Duration.ZERO, "what it saw", List.of(), confirmed, out, last,
+                "What the probe showed", "Do this");
+    }
+
+    private static Diagnosis redecide(Probe p) {
+        org.smtpdoctor.diagnosis.Evidence evidence = org.smtpdoctor.diagnosis.Evidence.event("auth", "test.no-rule",
+                org.smtpdoctor.diagnosis.Vendor.OTHER, java.util.Map.of());
+        return FollowUps.redecide(catchAll(), evidence, List.of(p), KnowledgeBase.bundled());
+    }
+
+    @Test
+    void aProbeThatConfirmsACauseOutsideTheCandidatesChangesNothingButWhatItRulesOut() {
+        Diagnosis d = redecide(probe(Optional.of(Cause.OAUTH_TOKEN_INVALID), List.of(Cause.WRONG_CREDENTIALS), List.of()));
+        assertThat(d.cause()).isEqualTo(Cause.AUTH_MECHANISM_UNSUPPORTED);
+        assertThat(d.confidence()).isEqualTo(Confidence.LOW);
+        assertThat(d.candidates()).extracting(Candidate::cause)
+                .containsExactly(Cause.AUTH_MECHANISM_UNSUPPORTED, Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+    }
+
+    @Test
+    void aConfirmedCandidateComesFirstWithHighConfidenceAndTheProbesWordsWhenNoRuleNamesIt() {
+        Diagnosis d = redecide(probe(Optional.of(Cause.AUTH_MECHANISM_UNSUPPORTED), List.of(Cause.WRONG_CREDENTIALS), List.of()));
+        assertThat(d.cause()).isEqualTo(Cause.AUTH_MECHANISM_UNSUPPORTED);
+        assertThat(d.confidence()).isEqualTo(Confidence.HIGH);
+        assertThat(d.title()).isEqualTo("What the probe showed");
+        assertThat(d.remedies()).containsExactly("Do this");
+        assertThat(d.explanation()).startsWith("the reply does not say Follow-up probe (test): what it saw; it confirms "
+                + "auth_mechanism_unsupported; rules out wrong_credentials.");
+        assertThat(d.candidates()).extracting(Candidate::cause)
+                .containsExactly(Cause.AUTH_MECHANISM_UNSUPPORTED, Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+    }
+
+    @Test
+    void aDemotedCandidateGoesLastAndTheNextOneLeadsAtItsOwnConfidenceWithTheHedgingRulesFixes() {
+        Diagnosis d = redecide(probe(Optional.empty(), List.of(), List.of(Cause.WRONG_CREDENTIALS)));
+        assertThat(d.cause()).isEqualTo(Cause.AUTH_MECHANISM_UNSUPPORTED);
+        assertThat(d.confidence()).isEqualTo(Confidence.LOW);
+        assertThat(d.title()).isEqualTo("Client and server share no AUTH mechanism");
+        assertThat(d.remedies()).containsExactly("look it up");
+        assertThat(d.candidates()).extracting(Candidate::cause).containsExactly(Cause.AUTH_MECHANISM_UNSUPPORTED,
+                Cause.SERVICE_UNAVAILABLE_TRANSIENT, Cause.WRONG_CREDENTIALS);
+    }
+
+    @Test
+    void ruledOutEveryCandidateLeavesAnHonestUnknown() {
+        Diagnosis d = redecide(probe(Optional.empty(), List.of(Cause.WRONG_CREDENTIALS, Cause.AUTH_MECHANISM_UNSUPPORTED,
+                Cause.SERVICE_UNAVAILABLE_TRANSIENT), List.of()));
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).isEmpty();
+    }
 }
