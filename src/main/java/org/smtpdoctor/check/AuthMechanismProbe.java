@@ -1,6 +1,5 @@
 package org.smtpdoctor.check;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,40 +74,36 @@ final class AuthMechanismProbe implements FollowUps.FollowUp {
         try {
             Optional<FollowUps.Broke> broke = FollowUps.connect(p, StepId.AUTH, false);
             if (broke.isPresent()) {
-                return Probe.undecided(ID, failed, took(start), "a new connection failed at " + broke.get().step().id()
+                return Probe.undecided(ID, failed, FollowUps.since(start), "a new connection failed at " + broke.get().step().id()
                         + ": " + broke.get().outcome().summary(), List.of());
             }
             Reply reply;
             try {
                 reply = other.equals("PLAIN") ? p.client.authPlain(user, password) : p.client.authLogin(user, password);
             } catch (TransportException e) {
-                return Probe.undecided(ID, failed, took(start), "AUTH " + other + ": " + e.getMessage(), List.of());
+                return Probe.undecided(ID, failed, FollowUps.since(start), "AUTH " + other + ": " + e.getMessage(), List.of());
             }
             String summary = "AUTH " + other + " with the same credentials: " + StepSupport.shorten(reply.oneLine());
             List<String> details = List.of("AUTH " + first.mechanism + ": " + refused.oneLine(), "AUTH " + other + ": " + reply.oneLine());
             if (reply.code() == 235) {
-                return new Probe(ID, failed, took(start), summary, details, Optional.of(Cause.AUTH_MECHANISM_UNSUPPORTED),
+                return new Probe(ID, failed, FollowUps.since(start), summary, details, Optional.of(Cause.AUTH_MECHANISM_UNSUPPORTED),
                         FollowUps.among(d, ANY_MECHANISM), List.of(),
                         "The server refuses AUTH " + first.mechanism + " for this account but accepts AUTH " + other
                                 + " with the same credentials",
                         "Configure the client to authenticate with AUTH " + other + " (the mechanism the server accepted).");
             }
             if (FollowUps.sameRefusal(refused, reply)) {
-                return new Probe(ID, failed, took(start), summary + " (the same refusal)", details, Optional.empty(),
+                return new Probe(ID, failed, FollowUps.since(start), summary + " (the same refusal)", details, Optional.empty(),
                         List.of(Cause.AUTH_MECHANISM_UNSUPPORTED), List.of(), summary, "");
             }
             Diagnosis own = knowledge.diagnose(p.reply(StepId.AUTH, reply));
             if (own.confidence() == Confidence.HIGH && FollowUps.has(d, own.cause()) && own.cause() != Cause.UNKNOWN) {
-                return new Probe(ID, failed, took(start), summary, details, Optional.of(own.cause()), List.of(), List.of(),
+                return new Probe(ID, failed, FollowUps.since(start), summary, details, Optional.of(own.cause()), List.of(), List.of(),
                         own.title(), own.remedies().isEmpty() ? "" : own.remedies().get(0));
             }
-            return Probe.undecided(ID, failed, took(start), summary + " (another refusal that decides nothing)", details);
+            return Probe.undecided(ID, failed, FollowUps.since(start), summary + " (another refusal that decides nothing)", details);
         } finally {
             FollowUps.close(p);
         }
-    }
-
-    private static Duration took(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

@@ -186,6 +186,11 @@ final class FollowUps {
         return Optional.empty();
     }
 
+    /** The time since {@code start} ({@link System#nanoTime()}). */
+    static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     /** Ends a probe's connection: QUIT when it is still open. */
     static void close(CheckSession p) {
         if (p.client != null) {

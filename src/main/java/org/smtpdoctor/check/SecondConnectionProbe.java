@@ -62,7 +62,7 @@ final class SecondConnectionProbe implements FollowUps.FollowUp {
             Thread.sleep(pause.toMillis()); // the point of the probe: does the failure outlast a pause?
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Probe.undecided(ID, failed, took(start), "interrupted during the pause", List.of());
+            return Probe.undecided(ID, failed, FollowUps.since(start), "interrupted during the pause", List.of());
         }
         String after = "after " + pause.toMillis() + " ms, ";
         try {
@@ -70,7 +70,7 @@ final class SecondConnectionProbe implements FollowUps.FollowUp {
             Outcome again;
             if (broke.isPresent()) {
                 if (broke.get().step() != failed) {
-                    return Probe.undecided(ID, failed, took(start), after + "a second connection failed earlier, at "
+                    return Probe.undecided(ID, failed, FollowUps.since(start), after + "a second connection failed earlier, at "
                             + broke.get().step().id() + ": " + broke.get().outcome().summary(), List.of());
                 }
                 again = broke.get().outcome();
@@ -85,7 +85,7 @@ final class SecondConnectionProbe implements FollowUps.FollowUp {
                 List<Cause> passing = FollowUps.among(d, PASSING);
                 Optional<Cause> confirmed = passing.size() == 1 ? Optional.of(passing.get(0)) : Optional.empty();
                 String summary = after + "a second connection passed " + failed.id() + ": the failure did not last";
-                return new Probe(ID, failed, took(start), summary, List.of(), confirmed, lasting, List.of(),
+                return new Probe(ID, failed, FollowUps.since(start), summary, List.of(), confirmed, lasting, List.of(),
                         "The failure passed: a second connection a moment later was served",
                         "Nothing to change: retry later (a device that queues and retries gets through).");
             }
@@ -94,16 +94,12 @@ final class SecondConnectionProbe implements FollowUps.FollowUp {
                     ? FollowUps.sameRefusal(evidence.reply().get(), again.evidence().get().reply().get())
                     : evidence.event().isPresent() && evidence.event().equals(again.evidence().flatMap(Evidence::event));
             if (!same) {
-                return Probe.undecided(ID, failed, took(start), summary + " (another failure: nothing decided)", List.of());
+                return Probe.undecided(ID, failed, FollowUps.since(start), summary + " (another failure: nothing decided)", List.of());
             }
-            return new Probe(ID, failed, took(start), summary + " (the same refusal: it lasts)", List.of(), Optional.empty(),
+            return new Probe(ID, failed, FollowUps.since(start), summary + " (the same refusal: it lasts)", List.of(), Optional.empty(),
                     List.of(), FollowUps.among(d, Set.of(Cause.SERVICE_UNAVAILABLE_TRANSIENT)), summary, "");
         } finally {
             FollowUps.close(p);
         }
-    }
-
-    private static Duration took(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }
