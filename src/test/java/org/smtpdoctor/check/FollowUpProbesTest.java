@@ -334,4 +334,55 @@ class FollowUpProbesTest {
         assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
         assertThat(d.candidates()).isEmpty();
     }
+
+    // ------------------------------------------------------------ second connection at the greeting, scripted
+
+    private static final String BUSY = "421 4.3.2 Service not available, closing transmission channel";
+
+    private static CheckRequest plainRequest(int port) {
+        return new CheckRequest("127.0.0.1", port, Security.NONE, Optional.empty(), "client.test", Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.of(USER), Optional.of("rcpt@example.org"),
+                false, Duration.ofSeconds(2), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, false, Optional.empty());
+    }
+
+    @Test
+    void aGreetingRefusedOnceButNotOnTheSecondConnectionRulesOutTheLastingCauses() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(n -> n == 1 ? reply(BUSY) : reply("220 fake.test ESMTP"),
+                FakeSmtpServer.plainServer())) {
+            CheckResult result = runner().run(plainRequest(server.port()), CheckListener.NONE);
+            assertThat(result.firstFailure().orElseThrow().step()).isEqualTo(StepId.BANNER);
+            assertThat(result.cause()).contains(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+            assertThat(candidates(result)).contains(Cause.THROTTLING_RATE_LIMIT).doesNotContain(Cause.IP_BLOCKED_OR_REPUTATION);
+            // Two passing readings stay: the probe cannot choose between them, so no higher confidence.
+            assertThat(diagnosis(result).confidence()).isEqualTo(Confidence.MEDIUM);
+            assertThat(result.probes()).singleElement().satisfies(p -> {
+                assertThat(p.after()).isEqualTo(StepId.BANNER);
+                assertThat(p.confirmed()).isEmpty();
+                assertThat(p.ruledOut()).containsExactly(Cause.IP_BLOCKED_OR_REPUTATION);
+            });
+        }
+    }
+
+    @Test
+    void aGreetingRefusedEveryTimeRanksThePassingProblemLast() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer(reply(BUSY), FakeSmtpServer.plainServer())) {
+            CheckResult result = runner().run(plainRequest(server.port()), CheckListener.NONE);
+            assertThat(result.cause()).contains(Cause.THROTTLING_RATE_LIMIT);
+            assertThat(candidates(result)).last().isEqualTo(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+            assertThat(result.probes()).singleElement().satisfies(p -> assertThat(p.demoted())
+                    .containsExactly(Cause.SERVICE_UNAVAILABLE_TRANSIENT));
+        }
+    }
+
+    @Test
+    void aSecondConnectionThatBreaksEarlierDecidesNothing() throws Exception {
+        // The first greeting is refused, the second connection gets no greeting at all: not the same failure.
+        try (FakeSmtpServer server = new FakeSmtpServer(n -> n == 1 ? reply(BUSY) : new FakeSmtpServer.Reset(),
+                FakeSmtpServer.plainServer())) {
+            CheckResult result = runner().run(plainRequest(server.port()), CheckListener.NONE);
+            assertThat(result.probes()).singleElement().satisfies(p -> assertThat(p.undecided()).isTrue());
+            assertThat(result.cause()).contains(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+            assertThat(candidates(result)).contains(Cause.IP_BLOCKED_OR_REPUTATION);
+        }
+    }
 }
