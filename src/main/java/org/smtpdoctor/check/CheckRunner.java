@@ -19,8 +19,10 @@ import org.smtpdoctor.smtp.Transcript;
  * it finishes. After a FAIL (or a SKIP that removes a precondition) the remaining
  * steps are SKIP with the reason. WARN and FAIL findings are diagnosed by the
  * {@link KnowledgeBase}. The connection is always closed (RSET and QUIT when open,
- * so no test message is left half-sent). Stateless and thread-safe; each run has
- * its own session.
+ * so no test message is left half-sent). Then, when the first failure's diagnosis
+ * leaves doubt, the follow-up probes its candidates call for run on connections of
+ * their own and the failure is decided again ({@link FollowUps}; none of that is
+ * loaded when nothing failed). Stateless and thread-safe; each run has its own session.
  */
 public final class CheckRunner {
 
