@@ -206,6 +206,12 @@ public final class Explainer {
             }
         }
         chosen.related().forEach(c -> out.putIfAbsent(c.cause(), c));
+        // What no rule decided still ranks: the catch-alls that fit the other failures and the text.
+        for (KnowledgeBase.Decision d : others) {
+            if (d != chosen && !d.known() && out.size() < Diagnosis.MAX_CANDIDATES) {
+                d.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
+            }
+        }
         return new ArrayList<>(out.values());
     }
 

@@ -364,7 +364,9 @@ public final class KnowledgeBase {
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
-        List<Candidate> candidates = candidates(matching, evidence.vendor());
+        List<Candidate> candidates = best.text() == null && !alone(best) && evidence.reply().isPresent()
+                ? wordsFirst(evidence, best, candidates(matching, evidence.vendor()), branches)
+                : candidates(matching, evidence.vendor());
         java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of
                 : once(() -> related(evidence, candidates, branches));
         return new Decision(() -> {
@@ -401,6 +403,33 @@ public final class KnowledgeBase {
                 }
             }
         }
+        return List.copyOf(out.values());
+    }
+
+    /**
+     * A deciding rule that read no words (a code, an enhanced code or a phase alone): what the
+     * reply's words point to (the catch-alls of rules/fallback.yaml with a text pattern that fit)
+     * ranks right after its named cause, before its own alternatives.
+     */
+    private List<Candidate> wordsFirst(Evidence evidence, Rule.Compiled best, List<Candidate> ranked,
+                                       java.util.BitSet branches) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        if (best.cause() != Cause.UNKNOWN && !ranked.isEmpty() && ranked.get(0).cause() == best.cause()) {
+            out.put(best.cause(), ranked.get(0));
+        }
+        String text = evidence.text();
+        for (int i = 0; i < fallback.size(); i++) {
+            Rule.Compiled f = fallback.get(i);
+            if (f.text() != null && f.readsReplies() && f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
+                for (Rule.CompiledAlternative a : f.alternatives()) {
+                    if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
+                        out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
+                                decideBy(a.decideBy(), a.cause(), evidence.vendor())));
+                    }
+                }
+            }
+        }
+        ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return List.copyOf(out.values());
     }
 
