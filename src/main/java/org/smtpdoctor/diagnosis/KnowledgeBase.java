@@ -364,11 +364,30 @@ public final class KnowledgeBase {
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
-        List<Candidate> candidates = best.text() == null && !alone(best) && evidence.reply().isPresent()
-                ? wordsFirst(evidence, best, candidates(matching, evidence.vendor()), branches)
-                : candidates(matching, evidence.vendor());
+        // A rule that read no words (a code, an enhanced code or a phase alone): what the reply's words
+        // point to ranks right after its named cause, before its own alternatives. When the most telling
+        // of those words point only elsewhere, a generic rule's cause is left in doubt (unknown, the
+        // words' causes first); a vendor's own code (Microsoft's 5.7.606...) and "other" stand.
+        List<Candidate> words = best.text() == null && !alone(best) && evidence.reply().isPresent()
+                ? words(evidence, branches) : List.of();
+        boolean contradicted = best.cause() != Cause.UNKNOWN && best.cause() != Cause.OTHER
+                && !best.microsoftOnly() && !words.isEmpty() && contradicts(evidence, branches, best.cause());
+        List<Candidate> ranked = candidates(matching, evidence.vendor());
+        List<Candidate> candidates = words.isEmpty() ? ranked : contradicted ? merged(words, ranked)
+                : merged(best.cause() != Cause.UNKNOWN ? ranked.subList(0, 1) : List.of(), words, ranked);
         java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of
                 : once(() -> related(evidence, candidates, branches));
+        if (contradicted) {
+            return new Decision(() -> {
+                List<Candidate> all = new ArrayList<>(candidates);
+                all.addAll(related.get());
+                return new Diagnosis(Cause.UNKNOWN, Confidence.LOW, "The reply's code and its words disagree",
+                        "The reply's code alone would mean: " + fill(r.title(), values) + ". Its words point elsewhere;"
+                                + " the server's documentation for this reply, or its logs for this session, would decide.",
+                        List.of(), r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best),
+                        all);
+            }, Cause.UNKNOWN, Confidence.LOW, true, best.specificity(evidence), candidates, related, false, false);
+        }
         return new Decision(() -> {
             List<Candidate> all = new ArrayList<>(candidates);
             all.addAll(related.get());
@@ -377,6 +396,32 @@ public final class KnowledgeBase {
                     r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), all);
         }, best.cause(), best.confidence(), true, best.specificity(evidence), candidates, related, best.overrides(),
                 best.match().clientText());
+    }
+
+
+    /**
+     * Whether the most specific catch-all of a reply's words (the first in rules/fallback.yaml that
+     * fits) names causes other than this one only.
+     */
+    private boolean contradicts(Evidence evidence, java.util.BitSet branches, Cause cause) {
+        String text = evidence.text();
+        for (int i = 0; i < fallback.size(); i++) {
+            Rule.Compiled f = fallback.get(i);
+            if (f.text() != null && f.readsReplies() && f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
+                return f.alternatives().stream().noneMatch(a -> a.cause() == cause);
+            }
+        }
+        return false;
+    }
+
+    /** The lists in order, each cause once. */
+    @SafeVarargs
+    private static List<Candidate> merged(List<Candidate>... lists) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        for (List<Candidate> l : lists) {
+            l.forEach(c -> out.putIfAbsent(c.cause(), c));
+        }
+        return List.copyOf(out.values());
     }
 
     /**
@@ -407,16 +452,12 @@ public final class KnowledgeBase {
     }
 
     /**
-     * A deciding rule that read no words (a code, an enhanced code or a phase alone): what the
-     * reply's words point to (the catch-alls of rules/fallback.yaml with a text pattern that fit)
-     * ranks right after its named cause, before its own alternatives.
+     * What a reply's words point to: the causes of the catch-alls of rules/fallback.yaml with a text
+     * pattern that fit it, in file order, low confidence (Microsoft-only causes for Microsoft's
+     * evidence only).
      */
-    private List<Candidate> wordsFirst(Evidence evidence, Rule.Compiled best, List<Candidate> ranked,
-                                       java.util.BitSet branches) {
+    private List<Candidate> words(Evidence evidence, java.util.BitSet branches) {
         Map<Cause, Candidate> out = new LinkedHashMap<>();
-        if (best.cause() != Cause.UNKNOWN && !ranked.isEmpty() && ranked.get(0).cause() == best.cause()) {
-            out.put(best.cause(), ranked.get(0));
-        }
         String text = evidence.text();
         for (int i = 0; i < fallback.size(); i++) {
             Rule.Compiled f = fallback.get(i);
@@ -429,7 +470,6 @@ public final class KnowledgeBase {
                 }
             }
         }
-        ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return List.copyOf(out.values());
     }
 

@@ -301,6 +301,30 @@ class ExplainerTest {
         assertThat(other.candidates()).isNotEmpty().noneMatch(c -> c.cause().microsoftOnly());
     }
 
+    /**
+     * A generic rule that decides by a code alone (5.7.8 to AUTH is wrong credentials) is left in
+     * doubt when the reply's most telling words point only elsewhere; a vendor's own code is not.
+     */
+    @Test
+    void wordsThatPointElsewhereLeaveACodeOnlyAnswerInDoubt() {
+        Diagnosis mechanism = EXPLAINER.explain("535 5.7.8 That mechanism is not for you");
+        assertThat(mechanism.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(mechanism.ruleId()).isEqualTo("smtp.auth.credentials-invalid");
+        assertThat(mechanism.candidates()).extracting(Candidate::cause).startsWith(Cause.AUTH_MECHANISM_UNSUPPORTED,
+                Cause.WRONG_CREDENTIALS);
+        Diagnosis ip = EXPLAINER.explain("550 5.1.1 Client host gets no mail in");
+        assertThat(ip.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(ip.candidates()).extracting(Candidate::cause).startsWith(Cause.IP_BLOCKED_OR_REPUTATION,
+                Cause.RECIPIENT_INVALID);
+        // Words that agree, or none: the code decides.
+        assertThat(EXPLAINER.explain("535 5.7.8 Bad credentials, try again").cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+        assertThat(EXPLAINER.explain("535 5.7.8 Nope").cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+        // Microsoft's documented code stands whatever its link says ("sender.office.com").
+        Diagnosis banned = EXPLAINER.explain("550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal "
+                + "from this list please visit https://sender.office.com/ and follow the directions.");
+        assertThat(banned.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
     /** A positive reply decides nothing: the paste's words still rank the candidates. */
     @Test
     void aPasteWithOnlyAPositiveReplyKeepsTheCandidatesOfItsWords() {
