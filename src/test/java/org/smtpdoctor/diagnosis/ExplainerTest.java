@@ -325,6 +325,24 @@ class ExplainerTest {
         assertThat(banned.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
     }
 
+    /** A client's words that name no cause rank after the words of a server reply that no rule knows. */
+    @Test
+    void anUnknownReplysWordsRankBeforeAClientsVagueWords() {
+        Diagnosis d = EXPLAINER.explain("Could not authenticate. Server said: 551 5.7.0 Encryption needed before this command");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.ruleId()).isEqualTo("client.hidden-auth-failure");
+        assertThat(d.candidates()).extracting(Candidate::cause).startsWith(Cause.TLS_REQUIRED_STARTTLS);
+    }
+
+    /** RFC 3463 X.1.0 is "other address status": the code alone names no cause. */
+    @Test
+    void anUndefinedAddressStatusAloneIsNotARecipientThatDoesNotExist() {
+        Diagnosis d = EXPLAINER.explain("550 5.1.0 Refused by local policy");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause).startsWith(Cause.RECIPIENT_INVALID);
+        assertThat(EXPLAINER.explain("550 5.1.1 Refused by local policy").cause()).isEqualTo(Cause.RECIPIENT_INVALID);
+    }
+
     /** A positive reply decides nothing: the paste's words still rank the candidates. */
     @Test
     void aPasteWithOnlyAPositiveReplyKeepsTheCandidatesOfItsWords() {

@@ -56,7 +56,7 @@ class GeneralizationTest {
     static final double MAX_WRONG_SPECIFIC = 0.05;
 
     /** Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.90;
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.92;
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
