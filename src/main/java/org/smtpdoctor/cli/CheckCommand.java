@@ -48,6 +48,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
             "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
+            "When the failure's reply leaves the cause in doubt, a follow-up probe may settle it on a new",
+            "connection: the same command again after 3 s, or AUTH with the other of PLAIN and LOGIN. A password",
+            "is sent at most once more, and never after a reply that already names its cause (docs/json.md).",
             "",
             "Examples:",
             "  smtp-doctor check --lab security-defaults",
@@ -141,6 +144,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--send", description = "Really send a short test message (otherwise stop after RCPT TO and RSET).")
     boolean send;
 
+    @Option(names = "--no-probes", description = {"Diagnose a failure from its reply alone: no follow-up probe (a second",
+            "connection, or AUTH with the other of PLAIN and LOGIN) after it."})
+    boolean noProbes;
+
     @Option(names = "--ehlo-name", paramLabel = "NAME", description = "Name to announce in EHLO (default: this machine's address literal).")
     String ehloName;
 
@@ -222,6 +229,9 @@ public final class CheckCommand implements Callable<Integer> {
                     ? Optional.of(TenantDiagnostics.reader(this, labServer, request)) : Optional.empty();
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
+            if (noProbes) {
+                runner = runner.withoutProbes();
+            }
             CheckResult result;
             String title = "smtp-doctor check " + request.host() + ":" + request.port() + " (" + request.security().id() + ")"
                     + (scenario != null ? ", lab scenario " + scenario.name() : "");
