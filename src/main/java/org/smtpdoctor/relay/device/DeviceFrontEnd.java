@@ -288,8 +288,26 @@ final class DeviceFrontEnd extends ServerSocket {
         }
     }
 
-    /** A ready key: the listening channel (accept), or a waiting connection (its banner's rest, its first bytes, its end). */
+    /**
+     * A ready key: the listening channel (accept), or a waiting connection (its banner's rest, its
+     * first bytes, its end). A fault in one connection's handling (a bug, an observer that throws)
+     * is logged and costs that connection, not the listener.
+     */
     private void ready(SelectionKey key) {
+        try {
+            handle(key);
+        } catch (RuntimeException e) {
+            RelayEvents.warn("connection.front-end-error", "listener", listener.name(), "reason", String.valueOf(e));
+            if (key.attachment() instanceof Waiting w && waiting.contains(w)) {
+                waiting.remove(w);
+                held.decrementAndGet();
+                closeQuietly(w.channel);
+                listener.waitEnded(w.id, w.client, DeviceListener.WaitEnd.DEVICE_CLOSED);
+            }
+        }
+    }
+
+    private void handle(SelectionKey key) {
         if (key.channel() == server) {
             for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
                 SocketChannel channel;
@@ -338,22 +356,25 @@ final class DeviceFrontEnd extends ServerSocket {
             channel.configureBlocking(false);
             InetAddress client = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             String id = listener.newSessionId();
-            String refusal = listener.admit(id, client);
+            Optional<DeviceRule> device = listener.policy().byAddress(client);
+            String refusal = listener.admit(id, client); // counted from here: nothing may throw before it is waiting
             if (refusal != null) {
                 channel.write(ByteBuffer.wrap(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-                channel.close();
+                closeQuietly(channel);
                 return;
             }
-            Optional<DeviceRule> device = listener.policy().byAddress(client);
-            listener.opened(id, client, device);
-            held.incrementAndGet();
             w = new Waiting(channel, id, client, device, System.nanoTime());
             waiting.add(w);
+            held.incrementAndGet();
+            listener.opened(id, client, device);
             byte[] banner = listener.banner();
             w.said = channel.write(ByteBuffer.wrap(banner));
             channel.register(selector, w.said < banner.length ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ, w);
-        } catch (IOException e) {
-            // Reset before the banner: if it was admitted, it ends like any connection that leaves while waiting.
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RuntimeException) {
+                RelayEvents.warn("connection.front-end-error", "listener", listener.name(), "reason", String.valueOf(e));
+            }
+            // Reset before the banner (or a fault): if it was admitted, it ends like any connection that leaves while waiting.
             if (w != null) {
                 end(w, null, DeviceListener.WaitEnd.DEVICE_CLOSED);
             } else {
