@@ -12,6 +12,17 @@ import socket
 import sys
 
 
+def read_until(s: socket.socket, complete) -> bytes:
+    """What s sends until complete(bytes so far) or the end of the stream."""
+    data = b""
+    while not complete(data):
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def main() -> int:
     host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     ehlo = len(sys.argv) > 4 and sys.argv[4] == "ehlo"
@@ -22,12 +33,7 @@ def main() -> int:
             socks.append(s)
         # read the banners after all connects: the server greets each one in its own thread
         for i, s in enumerate(socks):
-            line = b""
-            while not line.endswith(b"\n"):
-                chunk = s.recv(512)
-                if not chunk:
-                    break
-                line += chunk
+            line = read_until(s, lambda d: d.endswith(b"\n"))
             if not line.startswith(b"220"):
                 print(f"idle-connections: connection {i + 1}: no 220 banner: {line[:80]!r}", file=sys.stderr)
                 return 1
@@ -35,12 +41,7 @@ def main() -> int:
             for s in socks:
                 s.sendall(b"EHLO idle.bench.test\r\n")
             for i, s in enumerate(socks):
-                reply = b""
-                while not (reply.startswith(b"250 ") or b"\n250 " in reply) or not reply.endswith(b"\n"):
-                    chunk = s.recv(4096)
-                    if not chunk:
-                        break
-                    reply += chunk
+                reply = read_until(s, lambda d: d.endswith(b"\n") and (d.startswith(b"250 ") or b"\n250 " in d))
                 if not reply.startswith(b"250"):
                     print(f"idle-connections: connection {i + 1}: EHLO not answered 250: {reply[:80]!r}", file=sys.stderr)
                     return 1
