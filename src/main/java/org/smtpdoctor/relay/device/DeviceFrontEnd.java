@@ -281,6 +281,10 @@ final class DeviceFrontEnd extends ServerSocket {
             }
             try {
                 server.close();
+            } catch (IOException e) {
+                // closing: nothing more to do
+            }
+            try {
                 selector.close();
             } catch (IOException e) {
                 // closing: nothing more to do
