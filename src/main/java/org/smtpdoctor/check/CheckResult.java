@@ -7,14 +7,21 @@ import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.smtp.Transcript;
 
 /**
- * A finished check: every step's finding in order, the redacted transcript, and
- * the diagnosis of the first blocking failure. Immutable.
+ * A finished check: every step's finding in order, the follow-up probes that ran after the
+ * first failure (their verdicts are already in that failure's diagnosis), the redacted
+ * transcript, and the diagnosis of the first blocking failure. Immutable.
  */
-public record CheckResult(CheckRequest request, List<Finding> findings, List<Transcript.Entry> transcript) {
+public record CheckResult(CheckRequest request, List<Finding> findings, List<Probe> probes, List<Transcript.Entry> transcript) {
 
     public CheckResult {
         findings = List.copyOf(findings);
+        probes = List.copyOf(probes);
         transcript = List.copyOf(transcript);
+    }
+
+    /** A check after which no probe ran. */
+    public CheckResult(CheckRequest request, List<Finding> findings, List<Transcript.Entry> transcript) {
+        this(request, findings, List.of(), transcript);
     }
 
     /** FAIL when any step failed, WARN when any warned, else PASS. */

@@ -19,8 +19,10 @@ import org.smtpdoctor.smtp.Transcript;
  * it finishes. After a FAIL (or a SKIP that removes a precondition) the remaining
  * steps are SKIP with the reason. WARN and FAIL findings are diagnosed by the
  * {@link KnowledgeBase}. The connection is always closed (RSET and QUIT when open,
- * so no test message is left half-sent). Stateless and thread-safe; each run has
- * its own session.
+ * so no test message is left half-sent). Then, when the first failure's diagnosis
+ * leaves doubt, the follow-up probes its candidates call for run on connections of
+ * their own and the failure is decided again ({@link FollowUps}; none of that is
+ * loaded when nothing failed). Stateless and thread-safe; each run has its own session.
  */
 public final class CheckRunner {
 
@@ -28,6 +30,15 @@ public final class CheckRunner {
     private final Function<Duration, MailDns> mailDns;
     private final Supplier<KnowledgeBase> knowledge;
     private final java.util.function.Consumer<Transcript.Entry> transcriptObserver;
+    /**
+     * The pause before a second connection (probe {@code second-connection}): long enough for a
+     * passing overload to clear, short enough for a person waiting on the checklist.
+     */
+    static final Duration PROBE_PAUSE = Duration.ofSeconds(3);
+
+    /** Whether follow-up probes run after a failure (held here, not in a type of their own: a passing check loads none of them). */
+    private final boolean probes;
+    private final Duration probePause;
 
     public CheckRunner(Resolver resolver, Supplier<KnowledgeBase> knowledge) {
         this(resolver, knowledge, entry -> { });
@@ -46,6 +57,30 @@ public final class CheckRunner {
         this.mailDns = mailDns;
         this.knowledge = knowledge;
         this.transcriptObserver = transcriptObserver;
+        this.probes = true;
+        this.probePause = PROBE_PAUSE;
+    }
+
+    private CheckRunner(CheckRunner base, boolean probes, Duration probePause) {
+        this.resolver = base.resolver;
+        this.mailDns = base.mailDns;
+        this.knowledge = base.knowledge;
+        this.transcriptObserver = base.transcriptObserver;
+        this.probes = probes;
+        this.probePause = probePause;
+    }
+
+    /**
+     * The same runner without follow-up probes ({@code check --no-probes}): a failure is diagnosed
+     * from its reply alone, and no connection is opened after it.
+     */
+    public CheckRunner withoutProbes() {
+        return new CheckRunner(this, false, Duration.ZERO);
+    }
+
+    /** The same runner, pausing this long before a second connection (tests use a short pause). */
+    CheckRunner withPause(Duration pause) {
+        return new CheckRunner(this, probes, pause);
     }
 
     private record StepDef(StepId id, Step step) {}
@@ -88,6 +123,8 @@ public final class CheckRunner {
         CheckSession session = new CheckSession(request, redactor, transcriptObserver);
         List<Finding> findings = new ArrayList<>();
         String blockedBy = null;
+        int failedAt = -1;
+        org.smtpdoctor.diagnosis.Evidence failedEvidence = null;
         try {
             for (StepDef planned : plan(request.security(), request.token().isPresent() && !request.noAuth())) {
                 listener.started(planned.id());
@@ -99,6 +136,10 @@ public final class CheckRunner {
                         redactor.redact(outcome.summary()), outcome.details().stream().map(redactor::redact).toList(), diagnosis);
                 findings.add(finding);
                 listener.finished(finding);
+                if (failedAt < 0 && outcome.status() == Status.FAIL) {
+                    failedAt = findings.size() - 1;
+                    failedEvidence = outcome.evidence().orElse(null);
+                }
                 if (blockedBy == null && outcome.blocks()) {
                     blockedBy = outcome.status() == Status.FAIL ? planned.id().id() + " failed" : outcome.summary();
                 }
@@ -106,7 +147,23 @@ public final class CheckRunner {
         } finally {
             close(session);
         }
-        return new CheckResult(request, findings, session.transcript.entries());
+        List<Probe> probed = List.of();
+        if (failedAt >= 0 && probes && failedEvidence != null
+                && findings.get(failedAt).diagnosis().map(FollowUps::undecided).orElse(false)) {
+            probed = followUp(session, findings, failedAt, failedEvidence, listener);
+        }
+        return new CheckResult(request, findings, probed, session.transcript.entries());
+    }
+
+    /**
+     * Runs the follow-up probes the failure's candidates call for and puts the failure's finding,
+     * decided again, in its place. Its own method so that a check that passed loads none of it.
+     */
+    private List<Probe> followUp(CheckSession session, List<Finding> findings, int failedAt,
+                                 org.smtpdoctor.diagnosis.Evidence evidence, CheckListener listener) {
+        FollowUps.Settled settled = FollowUps.settle(session, findings.get(failedAt), evidence, knowledge.get(), probePause, listener);
+        findings.set(failedAt, settled.finding());
+        return settled.probes();
     }
 
     private static void close(CheckSession session) {

@@ -47,6 +47,27 @@ final class CheckSession {
         this.host = request.host();
     }
 
+    /**
+     * A session for a follow-up probe's own connection: the same request, transcript and
+     * redactor, the host and addresses the dns step found, the token the token step got; nothing
+     * of the first connection's state.
+     */
+    CheckSession followUp() {
+        CheckSession p = new CheckSession(request, redactor, transcript);
+        p.host = host;
+        p.addresses = addresses;
+        p.accessToken = accessToken;
+        p.tokenClaims = tokenClaims;
+        return p;
+    }
+
+    private CheckSession(CheckRequest request, Redactor redactor, Transcript transcript) {
+        this.request = request;
+        this.redactor = redactor;
+        this.transcript = transcript;
+        this.host = request.host();
+    }
+
     /** Whose server this is, from the host name, the lab, or the server's own words. */
     Vendor vendor() {
         Vendor v = request.lab() ? Vendor.MICROSOFT : Vendor.fromHost(host);

@@ -64,7 +64,7 @@ public final class TenantFold {
             }
         }
         findings.add(step);
-        return new CheckResult(result.request(), findings, result.transcript());
+        return new CheckResult(result.request(), findings, result.probes(), result.transcript());
     }
 
     private static Optional<TenantCheck> signIn(TenantReport tenant) {

@@ -48,6 +48,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Walk the SMTP submission path layer by layer (config, DNS, TCP, banner, EHLO, TLS, certificate, AUTH,",
             "MAIL FROM, RCPT TO, DATA) and name the cause of the first failure with its fix.",
+            "When the failure's reply leaves the cause in doubt, a follow-up probe may settle it on a new",
+            "connection: the same command again after 3 s, or AUTH with the other of PLAIN and LOGIN. A password",
+            "is sent at most once more, and never after a reply that already names its cause (docs/json.md).",
             "",
             "Examples:",
             "  smtp-doctor check --lab security-defaults",

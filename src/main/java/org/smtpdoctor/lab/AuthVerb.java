@@ -54,6 +54,13 @@ final class AuthVerb extends LabVerb {
             return; // the exchange was aborted and already answered, or the client went away
         }
         SubmissionPolicy.AuthOutcome outcome = result.get();
+        if (outcome instanceof SubmissionPolicy.Accepted) {
+            // The credentials are good; the front end still has to reach the mailbox's server.
+            Optional<SubmissionPolicy.Rejected> proxy = lab.policy().proxy(lab.nextLogin());
+            if (proxy.isPresent()) {
+                outcome = proxy.get();
+            }
+        }
         if (outcome instanceof SubmissionPolicy.Accepted accepted) {
             session.authenticated(accepted.identity());
             smtp.sendResponse(M365Replies.AUTH_SUCCESSFUL);

@@ -27,6 +27,13 @@ enum Fault {
     BASIC_AUTH_RETIRED,
     /** More than three concurrent submissions: every message fails after DATA with 432 4.3.2. */
     SENDER_THREAD_LIMIT,
+    /**
+     * The front end cannot reach the mailbox's server for a moment: the first login the lab
+     * accepts is answered 451 4.7.0 ... PRX4 instead; the ones after it work.
+     */
+    PROXY_BUSY_ONCE,
+    /** The account has no licensed mailbox: every login the lab accepts is answered 451 4.7.0 ... PRX4 instead. */
+    MAILBOX_UNLICENSED,
     /** A Cisco ASA/PIX-style ESMTP inspection between client and server masks the banner and strips STARTTLS. */
     INSPECTING_FIREWALL,
     /** The lab runs its own Entra ({@link LabOAuth}); XOAUTH2 takes its tokens, validated as Exchange Online does. Nothing is wrong. */

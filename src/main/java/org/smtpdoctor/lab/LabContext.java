@@ -28,8 +28,12 @@ final class LabContext {
     /** Accepted messages kept for {@link LabServer#receivedMessages()}. */
     static final int MAX_STORED_MESSAGES = 100;
 
-    /** What the lab is now: replaced as a whole when the lab switches scenario. */
-    private record Setup(Scenario scenario, Fault fault, SubmissionPolicy policy) {}
+    /**
+     * What the lab is now: replaced as a whole when the lab switches scenario.
+     *
+     * @param logins logins accepted since the scenario started (see {@link SubmissionPolicy#proxy})
+     */
+    private record Setup(Scenario scenario, Fault fault, SubmissionPolicy policy, java.util.concurrent.atomic.AtomicInteger logins) {}
 
     private final String demoToken;
     private volatile Setup setup;
@@ -55,7 +59,7 @@ final class LabContext {
     /** From the next command on, the lab answers as this scenario (open sessions keep their state). */
     void switchTo(Scenario scenario, Fault fault, Optional<ExchangeTokenValidator> entraTokens) {
         setup = new Setup(Objects.requireNonNull(scenario, "scenario"), Objects.requireNonNull(fault, "fault"),
-                new SubmissionPolicy(scenario, fault, demoToken, entraTokens));
+                new SubmissionPolicy(scenario, fault, demoToken, entraTokens), new java.util.concurrent.atomic.AtomicInteger());
         if (directory != null) {
             directory.switchTo(scenario, fault);
         }
@@ -71,6 +75,11 @@ final class LabContext {
 
     SubmissionPolicy policy() {
         return setup.policy();
+    }
+
+    /** Counts one more accepted login in this scenario and returns its number (from 1). */
+    int nextLogin() {
+        return setup.logins().incrementAndGet();
     }
 
     /** The tenant's directory: the sign-in log that AUTH LOGIN attempts are recorded in. */

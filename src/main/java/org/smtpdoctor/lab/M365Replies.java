@@ -235,6 +235,18 @@ public final class M365Replies {
     public static final String AUTH_BASIC_NOT_SUPPORTED =
             "550 5.7.30 Basic authentication is not supported for Client Submission.";
 
+    /**
+     * The front end could not proxy the login to the mailbox's server (PRX errors). Source:
+     * harishkrupo/oauth2ms#5 (2021, trace: "451 4.7.0 Temporary server error. Please try again
+     * later. PRX4 [...prod.outlook.com] in response to AUTH"), tarickb/sasl-xoauth2#69 (2023);
+     * lasting for months for some accounts: jstedfast/MailKit#566 ("ErrorInProcessing: 4.7.0
+     * Temporary server error. Please try again later. PRX4 [AM5PR0701CA0008...]"). That an
+     * account without a mailbox (no licence) draws it every time is the reading of
+     * Microsoft's NDR article for 451 4.4.x / 4.7.500-699 and of support threads (UNVERIFIED
+     * in a Microsoft source).
+     */
+    public static final String AUTH_PROXY_FAILED = "451 4.7.0 Temporary server error. Please try again later. PRX4";
+
     /** Malformed XOAUTH2 payload. Source: tarickb/sasl-xoauth2#110 (smtp-hve.office365.com, same front end). */
     public static final String AUTH_XOAUTH2_INVALID = "501 5.5.124 Invalid XOAUTH2 auth data";
 

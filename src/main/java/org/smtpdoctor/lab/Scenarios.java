@@ -135,6 +135,21 @@ public final class Scenarios {
                         // Microsoft: SupportArticles-docs smtp-submission-improvements.md; placement after DATA:
                         "timeoff-management/timeoff-management-application#308"),
                 Fault.SENDER_THREAD_LIMIT, "DATA", "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded");
+        // Exchange Online's front end proxies each login to the mailbox's server; when it cannot, AUTH
+        // gets 451 4.7.0 ... PRX4. Whether that passes or lasts is what check's second connection decides.
+        add(map, scenario("auth-server-busy",
+                        "Exchange Online's front end cannot reach the mailbox's server for a moment: the first login"
+                                + " gets 451 4.7.0 Temporary server error ... PRX4, a login a few seconds later works.",
+                        "service_unavailable_transient", PASSWORD, MAILBOX,
+                        "harishkrupo/oauth2ms#5"),
+                Fault.PROXY_BUSY_ONCE, "AUTH", M365Replies.AUTH_PROXY_FAILED);
+        add(map, scenario("mailbox-unlicensed",
+                        "The account has no licensed Exchange Online mailbox: every login gets 451 4.7.0 Temporary"
+                                + " server error ... PRX4, however long the client waits.",
+                        "mailbox_not_licensed", PASSWORD, MAILBOX,
+                        // PRX4 lasting for months for some accounts; the licence reading is UNVERIFIED (M365Replies)
+                        "jstedfast/MailKit#566"),
+                Fault.MAILBOX_UNLICENSED, "AUTH", M365Replies.AUTH_PROXY_FAILED);
         add(map, scenario("starttls-stripped",
                         "A firewall's SMTP inspection masks the banner with asterisks and replaces STARTTLS with"
                                 + " XXXXXXXA, so TLS cannot start and AUTH is never offered.",

@@ -111,6 +111,20 @@ final class SubmissionPolicy {
     }
 
     /**
+     * Exchange Online's front end proxying an accepted login to the mailbox's server: the
+     * refusal when it cannot, for the {@code login}-th login the lab accepted (from 1) since
+     * the scenario started; empty when it can. In {@code auth-server-busy} only the first
+     * login fails (a passing problem); in {@code mailbox-unlicensed} every one does.
+     */
+    Optional<Rejected> proxy(int login) {
+        return switch (fault) {
+            case MAILBOX_UNLICENSED -> Optional.of(new Rejected(M365Replies.AUTH_PROXY_FAILED));
+            case PROXY_BUSY_ONCE -> login == 1 ? Optional.of(new Rejected(M365Replies.AUTH_PROXY_FAILED)) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    /**
      * Judges a complete message after the final "." (or BDAT LAST): empty if accepted,
      * otherwise the reply, which already carries its {@code [Hostname=...]} trace.
      */

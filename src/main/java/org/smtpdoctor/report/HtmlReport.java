@@ -3,7 +3,9 @@ package org.smtpdoctor.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,7 +22,7 @@ import java.util.Set;
 public final class HtmlReport {
 
     private static final Set<String> SHOWN_CHECK = Set.of("tool", "version", "target", "verdict", "cause", "diagnosis", "steps",
-            "transcript");
+            "probes", "transcript");
     private static final Set<String> SHOWN_TLS = Set.of("tool", "version", "target", "protocols", "ciphers", "details", "certificate");
     private static final Set<String> SHOWN_PORTS = Set.of("tool", "version", "host", "address", "duration_ms", "ports");
 
@@ -106,6 +108,35 @@ public final class HtmlReport {
             out.append("</td><td>").append(esc(s.path("duration_ms").asText(""))).append("</td></tr>\n");
         }
         out.append("</table>\n");
+        if (doc.path("probes").size() > 0) {
+            out.append("<h2>Follow-up probes</h2>\n<p class=\"meta\">Run after the failure to tell its candidates apart; "
+                    + "the diagnosis above already counts what they showed.</p>\n<table><tr><th>probe</th><th>after</th>"
+                    + "<th>what was seen</th><th>decided</th><th>ms</th></tr>\n");
+            for (JsonNode p : doc.path("probes")) {
+                List<String> decided = new ArrayList<>();
+                if (!p.path("confirms").isNull() && p.has("confirms")) {
+                    decided.add("confirms " + p.path("confirms").asText());
+                }
+                if (p.path("rules_out").size() > 0) {
+                    decided.add("rules out " + text(p.path("rules_out")));
+                }
+                if (p.path("ranks_last").size() > 0) {
+                    decided.add("makes less likely: " + text(p.path("ranks_last")));
+                }
+                out.append("<tr><td>").append(esc(p.path("id").asText())).append("</td><td>").append(esc(p.path("after").asText()))
+                        .append("</td><td>").append(esc(p.path("summary").asText()));
+                if (p.path("details").size() > 0) {
+                    out.append("<details><summary>details</summary><pre>");
+                    for (JsonNode d : p.path("details")) {
+                        out.append(esc(d.asText())).append('\n');
+                    }
+                    out.append("</pre></details>");
+                }
+                out.append("</td><td>").append(esc(decided.isEmpty() ? "nothing decided" : String.join("; ", decided)))
+                        .append("</td><td>").append(esc(p.path("duration_ms").asText(""))).append("</td></tr>\n");
+            }
+            out.append("</table>\n");
+        }
         if (doc.path("transcript").size() > 0) {
             out.append("<h2>Transcript</h2>\n<p class=\"meta\">-&gt; client, &lt;- server, ~&gt; &lt;~ under TLS, * what smtp-doctor saw; "
                     + "milliseconds from the start.</p>\n<pre>");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.smtpdoctor.check.CheckResult;
 import org.smtpdoctor.check.Finding;
+import org.smtpdoctor.check.Probe;
 import org.smtpdoctor.diagnosis.Candidate;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Reference;
@@ -52,6 +53,21 @@ public final class JsonReport {
             } else {
                 s.putNull("remedy");
             }
+        }
+        ArrayNode probes = root.putArray("probes");
+        for (Probe p : result.probes()) {
+            ObjectNode n = probes.addObject();
+            n.put("id", p.id());
+            n.put("after", p.after().id());
+            n.put("duration_ms", p.duration().toMillis());
+            n.put("summary", p.summary());
+            ArrayNode details = n.putArray("details");
+            p.details().forEach(details::add);
+            p.confirmed().ifPresentOrElse(c -> n.put("confirms", c.id()), () -> n.putNull("confirms"));
+            ArrayNode out = n.putArray("rules_out");
+            p.ruledOut().forEach(c -> out.add(c.id()));
+            ArrayNode demoted = n.putArray("ranks_last");
+            p.demoted().forEach(c -> demoted.add(c.id()));
         }
         ArrayNode transcript = root.putArray("transcript");
         for (Transcript.Entry e : result.transcript()) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.smtpdoctor.check.CheckListener;
 import org.smtpdoctor.check.CheckResult;
 import org.smtpdoctor.check.Finding;
+import org.smtpdoctor.check.Probe;
 import org.smtpdoctor.check.Status;
 import org.smtpdoctor.diagnosis.Cause;
 
@@ -37,6 +38,20 @@ public final class TerminalReport implements CheckListener {
             // The facts behind a problem (addresses tried, other ports, certificate chain), briefly.
             f.details().stream().limit(6).forEach(d -> out.println("                      " + style.dim(d)));
         }
+        out.flush();
+    }
+
+    /**
+     * A follow-up probe, as a line of the checklist after the steps: what it sent, what came back,
+     * and what that decides ("probe  auth-mechanism: AUTH LOGIN ...: 235 ... -> confirms X; rules out Y").
+     */
+    @Override
+    public void probed(Probe p) {
+        String mark = style.unicode() ? "?" : "?   ";
+        String arrow = style.unicode() ? " \u2192 " : " -> ";
+        out.println(String.format("  %s %-16s %s", mark, "probe", p.id() + ": " + p.summary()) + arrow + p.verdict()
+                + "  " + style.dim(p.duration().toMillis() + " ms"));
+        p.details().stream().limit(4).forEach(d -> out.println("                      " + style.dim(d)));
         out.flush();
     }
 

@@ -14,7 +14,7 @@ class ScenariosTest {
         assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly(
                 "healthy", "tenant-smtp-auth-disabled", "mailbox-smtp-auth-disabled", "security-defaults",
                 "conditional-access", "wrong-password", "account-locked", "basic-auth-retired", "sendas-denied",
-                "throttled", "starttls-stripped", "oauth-healthy", "oauth-missing-permission", "oauth-wrong-audience",
+                "throttled", "auth-server-busy", "mailbox-unlicensed", "starttls-stripped", "oauth-healthy", "oauth-missing-permission", "oauth-wrong-audience",
                 "oauth-expired-token", "oauth-no-mailbox-permission", "graph-healthy", "graph-no-mail-send",
                 "graph-mailbox-out-of-scope", "graph-throttled", "graph-least-privilege", "graph-rbac-for-apps");
     }
@@ -32,6 +32,8 @@ class ScenariosTest {
                 org.assertj.core.groups.Tuple.tuple("basic-auth-retired", "basic_auth_retired"),
                 org.assertj.core.groups.Tuple.tuple("sendas-denied", "sender_not_authorized_sendas"),
                 org.assertj.core.groups.Tuple.tuple("throttled", "throttling_rate_limit"),
+                org.assertj.core.groups.Tuple.tuple("auth-server-busy", "service_unavailable_transient"),
+                org.assertj.core.groups.Tuple.tuple("mailbox-unlicensed", "mailbox_not_licensed"),
                 org.assertj.core.groups.Tuple.tuple("starttls-stripped", "smtp_inspection_interference"),
                 org.assertj.core.groups.Tuple.tuple("oauth-healthy", null),
                 org.assertj.core.groups.Tuple.tuple("oauth-missing-permission", "oauth_scope_or_permission"),

@@ -48,13 +48,19 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     private final ServerSocket server;
-    private final Action greeting;
+    private final java.util.function.IntFunction<Action> greeting;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final Function<String, Action> script;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
     public FakeSmtpServer(Action greeting, Function<String, Action> script) throws IOException {
+        this(n -> greeting, script);
+    }
+
+    /** A server whose greeting depends on the connection: {@code greeting} gets its number, from 1. */
+    public FakeSmtpServer(java.util.function.IntFunction<Action> greeting, Function<String, Action> script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.greeting = greeting;
         this.script = script;
@@ -102,7 +108,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         try (socket) {
             OutputStream out = socket.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            if (!perform(greeting, socket, out)) {
+            if (!perform(greeting.apply(connections.incrementAndGet()), socket, out)) {
                 return;
             }
             String line;
