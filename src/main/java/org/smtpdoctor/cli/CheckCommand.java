@@ -144,6 +144,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--send", description = "Really send a short test message (otherwise stop after RCPT TO and RSET).")
     boolean send;
 
+    @Option(names = "--no-probes", description = {"Diagnose a failure from its reply alone: no follow-up probe (a second",
+            "connection, or AUTH with the other of PLAIN and LOGIN) after it."})
+    boolean noProbes;
+
     @Option(names = "--ehlo-name", paramLabel = "NAME", description = "Name to announce in EHLO (default: this machine's address literal).")
     String ehloName;
 
@@ -225,6 +229,9 @@ public final class CheckCommand implements Callable<Integer> {
                     ? Optional.of(TenantDiagnostics.reader(this, labServer, request)) : Optional.empty();
             TerminalStyle style = noColor ? TerminalStyle.PLAIN : TerminalStyle.detect();
             CheckRunner runner = new CheckRunner(new SystemResolver(), KnowledgeBase::bundled, transcriptLog());
+            if (noProbes) {
+                runner = runner.withoutProbes();
+            }
             CheckResult result;
             String title = "smtp-doctor check " + request.host() + ":" + request.port() + " (" + request.security().id() + ")"
                     + (scenario != null ? ", lab scenario " + scenario.name() : "");

@@ -84,7 +84,7 @@ final class CheckLine {
     }
 
     static final Set<String> FLAGS = Set.of("--allow-plaintext-auth", "--no-auth", "--send", "--json", "--transcript",
-            "--no-color", "--tenant-diagnostics", "--device-code", "--no-token-cache");
+            "--no-color", "--tenant-diagnostics", "--device-code", "--no-token-cache", "--no-probes");
 
     static final Set<String> VALUES = Set.of("--preset", "--host", "--domain", "--port", "--security", "--lab", "--user",
             "--password-env", "--password-file", "--access-token-env", "--auth-mechanism", "--from", "--to", "--ehlo-name",
@@ -108,6 +108,7 @@ final class CheckLine {
             case "--tenant-diagnostics" -> c.tenantDiagnostics = true;
             case "--device-code" -> c.oauth.deviceCode = true;
             case "--no-token-cache" -> c.oauth.noCache = true;
+            case "--no-probes" -> c.noProbes = true;
             default -> throw new IllegalArgumentException(name);
         }
     }

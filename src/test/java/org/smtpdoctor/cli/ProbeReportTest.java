@@ -64,6 +64,25 @@ class ProbeReportTest {
         assertThat(HtmlReport.render(healthy, "t", Instant.now())).doesNotContain("Follow-up probes");
     }
 
+    @Test
+    void withNoProbesTheFailureIsDiagnosedFromItsReplyAloneAndNoSecondConnectionIsMade() throws Exception {
+        JsonNode probed = JSON.readTree(Cli.run("check", "--lab", "auth-server-busy", "--json").out());
+        assertThat(probed.get("probes")).hasSize(1);
+        assertThat(probed.get("cause").asText()).isEqualTo("service_unavailable_transient");
+
+        Cli.Run run = Cli.run("check", "--lab", "auth-server-busy", "--json", "--no-probes");
+        JsonNode alone = JSON.readTree(run.out());
+        assertThat(alone.get("probes")).isEmpty();
+        assertThat(alone.get("cause").asText()).isEqualTo("unknown");
+        List<String> sent = new ArrayList<>();
+        alone.get("transcript").forEach(e -> {
+            if (e.get("dir").asText().equals("sent")) {
+                sent.add(e.get("text").asText());
+            }
+        });
+        assertThat(sent).containsOnlyOnce("AUTH LOGIN");
+    }
+
     private static int indexOf(List<String> lines, String prefix) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith(prefix)) {
