@@ -56,6 +56,11 @@ import org.smtpdoctor.relay.config.DeviceRule;
  * answers every waiting connection {@code 421 4.3.2} at once and closes it; new connections are
  * refused with it from then on.
  * <p>
+ * Everything here runs on the selector's one thread, the events it logs included (accepted,
+ * refused, closed): a log sink that blocks (a full pipe) holds up this listener's new connections
+ * until it drains. Out of file descriptors, accepting pauses for a second at a time
+ * ({@link #ACCEPT_PAUSE_NANOS}) rather than retrying at once.
+ * <p>
  * Not for implicit-TLS listeners: their handshake runs at the banner, in the session's thread
  * (DeviceListener's {@code ImplicitTlsServerSocket}), so their connections have a thread from
  * the start.
@@ -102,6 +107,12 @@ final class DeviceFrontEnd extends ServerSocket {
 
     /** How many connections one round of the selector accepts before it turns to the others. */
     private static final int ACCEPTS_PER_ROUND = 64;
+    /**
+     * How long accepting pauses after an accept failed (out of file descriptors): the connection
+     * stays in the kernel's queue, so the listening channel would be ready again at once and this
+     * thread would spin and log without end. SubEthaSMTP's own accept loop sleeps as long.
+     */
+    static final long ACCEPT_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DeviceListener listener;
     private final String threadName;
@@ -119,6 +130,8 @@ final class DeviceFrontEnd extends ServerSocket {
     private final ByteBuffer firstRead = ByteBuffer.allocate(DeviceInputStream.COMMAND_BUFFER);
     private volatile boolean stopping;
     private volatile boolean closed;
+    /** When accepting resumes after a failed accept ({@link System#nanoTime()}); 0: not paused. Selector thread only. */
+    private long acceptPausedUntil;
 
     DeviceFrontEnd(DeviceListener listener, String threadName) throws IOException {
         super();
@@ -263,6 +276,16 @@ final class DeviceFrontEnd extends ServerSocket {
                     long left = waiting.iterator().next().since + listener.config().idleTimeout().toNanos() - System.nanoTime();
                     timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1);
                 }
+                if (acceptPausedUntil != 0) {
+                    long pause = acceptPausedUntil - System.nanoTime();
+                    if (pause <= 0) {
+                        acceptPausedUntil = 0;
+                        server.keyFor(selector).interestOps(SelectionKey.OP_ACCEPT);
+                    } else {
+                        long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pause) + 1);
+                        timeout = timeout == 0 ? ms : Math.min(timeout, ms);
+                    }
+                }
                 selector.select(this::ready, timeout);
                 handOn();
                 expire(System.nanoTime());
@@ -272,21 +295,27 @@ final class DeviceFrontEnd extends ServerSocket {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             RelayEvents.warn("listener.front-end-failed", "listener", listener.name(), "reason", String.valueOf(e),
                     "action", "the connections waiting for their device's first command are closed; the listener accepts no more");
         } finally {
-            for (Waiting w : List.copyOf(waiting)) {
-                end(w, RelayReplies.SHUTDOWN, DeviceListener.WaitEnd.SHUTDOWN);
-            }
+            // The port first, so that no connection is queued where nobody will greet it; then each waiting
+            // connection on its own (one that fails to end does not keep the others open); the selector last.
             try {
                 server.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // closing: nothing more to do
+            }
+            for (Waiting w : List.copyOf(waiting)) {
+                try {
+                    end(w, RelayReplies.SHUTDOWN, DeviceListener.WaitEnd.SHUTDOWN);
+                } catch (RuntimeException e) {
+                    closeQuietly(w.channel);
+                }
             }
             try {
                 selector.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 // closing: nothing more to do
             }
         }
@@ -318,8 +347,12 @@ final class DeviceFrontEnd extends ServerSocket {
                 try {
                     channel = server.accept();
                 } catch (IOException e) {
-                    // Out of file descriptors, or the connection was reset before it was taken: the next round retries.
-                    RelayEvents.warn("connection.accept-failed", "listener", listener.name(), "reason", e.getMessage());
+                    // Out of file descriptors, or the connection was reset before it was taken: accepting pauses
+                    // (ACCEPT_PAUSE_NANOS), then the next round retries; one line a pause, not one a try.
+                    key.interestOps(0);
+                    acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+                    RelayEvents.warn("connection.accept-failed", "listener", listener.name(), "reason", e.getMessage(),
+                            "action", "accepting pauses for 1 s");
                     return;
                 }
                 if (channel == null) {
@@ -403,7 +436,7 @@ final class DeviceFrontEnd extends ServerSocket {
                     w.channel.configureBlocking(true);
                     handedOn.add(listener.deviceSocket(new ChannelSocket(w.channel.socket()),
                             new Greeted(w.id, w.device, listener.banner(), w.said, w.first, w.since)));
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     held.decrementAndGet();
                     closeQuietly(w.channel);
                     listener.waitEnded(w.id, w.client, DeviceListener.WaitEnd.DEVICE_CLOSED);

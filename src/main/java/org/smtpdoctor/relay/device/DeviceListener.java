@@ -289,7 +289,7 @@ final class DeviceListener implements AutoCloseable {
     private DeviceInputStream.Deadlines deadlines(Socket socket, String client) {
         return new DeviceInputStream.Deadlines(socket, config.idleTimeout(), config.idleTimeout(), MIN_DATA_RATE, System::nanoTime,
                 what -> RelayEvents.warn("connection.too-slow", "listener", name(), "client", client, "reason", what,
-                        "reply", "421 Timeout waiting for data from client."));
+                        "reply", RelayReplies.IDLE_TIMEOUT));
     }
 
     /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
