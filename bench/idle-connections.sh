@@ -10,6 +10,7 @@
 # Usage (as root for smtp-sink -u; from anywhere):  bench/idle-connections.sh
 #   CONNS="1000 5000"  idle connection counts, each held in turn by a fresh set of clients
 #   WARM=2000          messages through the relay before the first count (0 = none); smtp-source
+#   IDLE_EHLO=1        the idle clients send EHLO after the banner (idle sessions; default: they never speak)
 #   RELAY_JAVA_OPTS    JVM options for the relay (default: the relay's own, $RELAY_JVM_OPTIONS in
 #                      bench/procs.sh, as the launchers and service units start it)
 #   RELAY_JAR=FILE     run this jar instead of target/smtp-doctor.jar (to compare builds)
@@ -30,6 +31,8 @@ WARM="${WARM:-2000}"
 RESULTS="${BENCH_RESULTS:-$here/RESULTS.md}"
 JAVA="${JAVA:-java}"
 RELAY_NMT="${RELAY_NMT:-}"
+IDLE_EHLO="${IDLE_EHLO:-}"
+if [ -n "$IDLE_EHLO" ]; then idle_say=(ehlo); idle_what="read the banner, say EHLO, and wait"; else idle_say=(); idle_what="read the banner and wait"; fi
 HOST="127.0.0.1"
 
 die() { echo "idle-connections: $*" >&2; exit 1; }
@@ -154,7 +157,7 @@ PY
 for n in $CONNS; do
   l0="$(loadavg)"
   t0="$(date +%s%N)"
-  coproc IDLE { exec python3 "$here/idle-connections.py" "$HOST" "$relay_port" "$n" 2>"$dir/idle.err"; }
+  coproc IDLE { exec python3 "$here/idle-connections.py" "$HOST" "$relay_port" "$n" "${idle_say[@]}" 2>"$dir/idle.err"; }
   idle_pid="$IDLE_PID"
   ready=""
   IFS= read -r -t 120 ready <&"${IDLE[0]}" || true
@@ -191,7 +194,7 @@ section="$dir/section"
   echo "Written by \`bench/idle-connections.sh\` (see bench/README.md). A relay with a plain listener"
   echo "on 127.0.0.1 (both connection limits raised to $limit, idle timeout 5 min) first relays $WARM"
   echo "10 KB messages to an smtp-sink (20 sessions, so its heap has grown as in service); then"
-  echo "\`bench/idle-connections.py\` opens N connections that each read the banner and wait. With them"
+  echo "\`bench/idle-connections.py\` opens N connections that each $idle_what. With them"
   echo "open, RSS (VmRSS), threads and file descriptors are read from /proc, and one more device sends"
   echo "a message, which must get its 250. Any refused connection or error fails the run."
   echo
@@ -212,9 +215,9 @@ section="$dir/section"
   echo "Target (issue 13): 1,000 idle connections in at most 128 MB RSS; 5,000 held without errors."
   echo
   echo '```'
-  echo "CONNS=\"$CONNS\" WARM=$WARM bench/idle-connections.sh"
+  echo "CONNS=\"$CONNS\" WARM=$WARM${IDLE_EHLO:+ IDLE_EHLO=1} bench/idle-connections.sh"
   echo "$JAVA $RELAY_JAVA_OPTS -jar target/smtp-doctor.jar relay --config relay.yaml"
-  echo "python3 bench/idle-connections.py 127.0.0.1 RELAYPORT N; grep -E 'VmRSS|Threads' /proc/RELAYPID/status"
+  echo "python3 bench/idle-connections.py 127.0.0.1 RELAYPORT N${IDLE_EHLO:+ ehlo}; grep -E 'VmRSS|Threads' /proc/RELAYPID/status"
   echo '```'
   echo "<!-- idle-connections.sh: end -->"
 } >"$section"

@@ -189,6 +189,15 @@ public final class Explainer {
      */
     private static List<Candidate> merge(KnowledgeBase.Decision chosen, List<Ranked> replies, KnowledgeBase.Decision text) {
         Map<Cause, Candidate> out = new LinkedHashMap<>();
+        if (!chosen.namesCause() && chosen.clientRule()) {
+            // A client's own words that name no cause say less than a server's reply that no rule
+            // knows: the words of such a reply rank first.
+            replies.forEach(r -> {
+                if (!r.decision().known()) {
+                    r.decision().candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
+                }
+            });
+        }
         chosen.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
         if (chosen.namesCause() && chosen.confidence() == Confidence.HIGH) {
             chosen.related().forEach(c -> out.putIfAbsent(c.cause(), c));
@@ -206,6 +215,12 @@ public final class Explainer {
             }
         }
         chosen.related().forEach(c -> out.putIfAbsent(c.cause(), c));
+        // What no rule decided still ranks: the catch-alls that fit the other failures and the text.
+        for (KnowledgeBase.Decision d : others) {
+            if (d != chosen && !d.known() && out.size() < Diagnosis.MAX_CANDIDATES) {
+                d.candidates().forEach(c -> out.putIfAbsent(c.cause(), c));
+            }
+        }
         return new ArrayList<>(out.values());
     }
 

@@ -46,6 +46,8 @@ public final class KnowledgeBase {
     private final int[] firstBranch;
     /** The same for the catch-alls, whose alternatives follow the rules' in the automaton. */
     private final int[] fallbackFirstBranch;
+    /** Indices of the catch-alls about a reply's words (a text pattern, reading replies), in file order. */
+    private final int[] wordFallback;
     /** Indices of the rules each kind of evidence can match, in file order. */
     private final int[] eventRules;
     private final int[] rawRules;
@@ -85,6 +87,8 @@ public final class KnowledgeBase {
             }
         }
         this.literals = new LiteralIndex(branchLiterals);
+        this.wordFallback = java.util.stream.IntStream.range(0, this.fallback.size())
+                .filter(i -> this.fallback.get(i).text() != null && this.fallback.get(i).readsReplies()).toArray();
         this.eventRules = indices(r -> r.match().events() != null);
         this.rawRules = indices(Rule.Compiled::readsRawText);
         this.replyRulesByCode = new int[600][];
@@ -206,7 +210,7 @@ public final class KnowledgeBase {
         private final java.util.function.Supplier<Diagnosis> build;
         private Diagnosis diagnosis;
         private final int specificity;
-        private final List<Candidate> candidates;
+        private final java.util.function.Supplier<List<Candidate>> candidates;
         private final java.util.function.Supplier<List<Candidate>> related;
         private final boolean overrides;
         private final boolean clientRule;
@@ -215,7 +219,8 @@ public final class KnowledgeBase {
         private final Confidence confidence;
 
         Decision(java.util.function.Supplier<Diagnosis> build, Cause cause, Confidence confidence, boolean known,
-                 int specificity, List<Candidate> candidates, java.util.function.Supplier<List<Candidate>> related,
+                 int specificity, java.util.function.Supplier<List<Candidate>> candidates,
+                 java.util.function.Supplier<List<Candidate>> related,
                  boolean overrides, boolean clientRule) {
             this.build = build;
             this.cause = cause;
@@ -253,9 +258,12 @@ public final class KnowledgeBase {
             return specificity;
         }
 
-        /** The matching rules' candidates, best first (for a rule that says unknown: its ranking). */
+        /**
+         * The matching rules' candidates, best first (for a rule that says unknown: its ranking). Made
+         * when first asked for.
+         */
         public List<Candidate> candidates() {
-            return candidates;
+            return candidates.get();
         }
 
         /**
@@ -282,7 +290,7 @@ public final class KnowledgeBase {
         return new Decision(() -> Diagnosis.unknown(evidence.text(),
                 "No rule knows this " + (evidence.reply().isPresent() ? "reply" : evidence.event().isPresent() ? "event" : "text")
                         + ". The server's own documentation for the code, or its logs for this session, would decide."),
-                Cause.UNKNOWN, Confidence.LOW, false, 0, List.of(), List::of, false, false);
+                Cause.UNKNOWN, Confidence.LOW, false, 0, List::of, List::of, false, false);
     }
 
     /**
@@ -298,7 +306,7 @@ public final class KnowledgeBase {
             return none;
         }
         return new Decision(() -> none.diagnosis().withCandidates(ranked), Cause.UNKNOWN, Confidence.LOW, false, 0,
-                ranked, List::of, false, false);
+                () -> ranked, List::of, false, false);
     }
 
     /**
@@ -364,17 +372,54 @@ public final class KnowledgeBase {
         Rule.Compiled best = matching.get(0);
         Rule r = best.rule();
         Map<String, String> values = evidence.values();
-        List<Candidate> candidates = candidates(matching, evidence.vendor());
+        // A rule that read no words (a code, an enhanced code or a phase alone): what the reply's words
+        // point to ranks right after its named cause, before its own alternatives. When the most telling
+        // of those words point only elsewhere, a generic rule's cause is left in doubt (unknown, the
+        // words' causes first); a vendor's own code (Microsoft's 5.7.606...) and "other" stand. The words
+        // are read at once only where they may leave the cause in doubt, else when the candidates are
+        // first asked for (batch speed: most decisions are compared and dropped).
+        boolean readsNoWords = best.text() == null && !alone(best) && evidence.reply().isPresent();
+        Words read = readsNoWords && best.cause() != Cause.UNKNOWN && best.cause() != Cause.OTHER && !best.microsoftOnly()
+                ? words(evidence, branches) : null;
+        boolean contradicted = read != null && read.contradict(best.cause());
+        java.util.function.Supplier<List<Candidate>> candidates = once(() -> {
+            List<Candidate> ranked = candidates(matching, evidence.vendor());
+            Words w = !readsNoWords ? Words.NONE : read != null ? read : words(evidence, branches);
+            return w.causes().isEmpty() ? ranked : contradicted ? merged(w.causes(), ranked)
+                    : merged(best.cause() != Cause.UNKNOWN ? ranked.subList(0, 1) : List.of(), w.causes(), ranked);
+        });
         java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of
-                : once(() -> related(evidence, candidates, branches));
+                : once(() -> related(evidence, candidates.get(), branches));
+        if (contradicted) {
+            return new Decision(() -> {
+                List<Candidate> all = new ArrayList<>(candidates.get());
+                all.addAll(related.get());
+                return new Diagnosis(Cause.UNKNOWN, Confidence.LOW, "The reply's code and its words disagree",
+                        "The reply's code alone would mean: " + fill(r.title(), values) + ". Its words point elsewhere;"
+                                + " the server's documentation for this reply, or its logs for this session, would decide.",
+                        List.of(), r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best),
+                        all);
+            }, Cause.UNKNOWN, Confidence.LOW, true, best.specificity(evidence), candidates, related, false, false);
+        }
         return new Decision(() -> {
-            List<Candidate> all = new ArrayList<>(candidates);
+            List<Candidate> all = new ArrayList<>(candidates.get());
             all.addAll(related.get());
             return new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
                     r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
                     r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), all);
         }, best.cause(), best.confidence(), true, best.specificity(evidence), candidates, related, best.overrides(),
                 best.match().clientText());
+    }
+
+
+    /** The lists in order, each cause once. */
+    @SafeVarargs
+    private static List<Candidate> merged(List<Candidate>... lists) {
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        for (List<Candidate> l : lists) {
+            l.forEach(c -> out.putIfAbsent(c.cause(), c));
+        }
+        return List.copyOf(out.values());
     }
 
     /**
@@ -402,6 +447,42 @@ public final class KnowledgeBase {
             }
         }
         return List.copyOf(out.values());
+    }
+
+    /**
+     * What a reply's words point to: the causes of the catch-alls of rules/fallback.yaml with a text
+     * pattern that fit it, in file order, low confidence (Microsoft-only causes for Microsoft's
+     * evidence only); and the causes of the first of them, the most specific.
+     */
+    private record Words(List<Candidate> causes, List<Cause> first) {
+        static final Words NONE = new Words(List.of(), List.of());
+
+        /** Whether the most specific words name causes, none of them this one. */
+        boolean contradict(Cause cause) {
+            return !first.isEmpty() && !first.contains(cause);
+        }
+    }
+
+    private Words words(Evidence evidence, java.util.BitSet branches) {
+        Map<Cause, Candidate> out = null;
+        List<Cause> first = List.of();
+        String text = evidence.text();
+        for (int i : wordFallback) {
+            Rule.Compiled f = fallback.get(i);
+            if (f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
+                if (out == null) {
+                    out = new LinkedHashMap<>();
+                    first = f.alternatives().stream().map(Rule.CompiledAlternative::cause).toList();
+                }
+                for (Rule.CompiledAlternative a : f.alternatives()) {
+                    if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
+                        out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
+                                decideBy(a.decideBy(), a.cause(), evidence.vendor())));
+                    }
+                }
+            }
+        }
+        return out == null ? Words.NONE : new Words(List.copyOf(out.values()), first);
     }
 
     /** The supplier's value, made on the first call only. */

@@ -243,6 +243,16 @@ class ExplainerTest {
                 .noneMatch(Cause::microsoftOnly);
     }
 
+    /** SMTP AUTH off in words that do not say where: the two switches are the candidates. */
+    @Test
+    void smtpAuthDisabledOfUnknownScopeOffersTheTenantAndTheMailbox() {
+        Diagnosis d = EXPLAINER.explain("535 5.7.139 Autenticação sem êxito, SmtpClientAuthentication está desabilitado. "
+                + "[CP2P152CA0001.LAMP152.PROD.OUTLOOK.COM]");
+        assertThat(d.cause()).isEqualTo(Cause.SMTP_AUTH_DISABLED_UNKNOWN_SCOPE);
+        assertThat(d.candidates()).extracting(Candidate::cause).containsExactly(Cause.SMTP_AUTH_DISABLED_UNKNOWN_SCOPE,
+                Cause.TENANT_SMTP_AUTH_DISABLED, Cause.MAILBOX_SMTP_AUTH_DISABLED);
+    }
+
     @Test
     void aSureAnswerHasNoOtherCandidates() {
         Diagnosis d = EXPLAINER.explain("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
@@ -264,6 +274,81 @@ class ExplainerTest {
         });
         Diagnosis dns = EXPLAINER.explain("Error: getaddrinfo ENOTFOUND smtp.example.org");
         assertThat(dns.candidates()).extracting(Candidate::cause).startsWith(Cause.DNS_RESOLUTION, Cause.CONFIG_HOST_OR_PORT);
+    }
+
+    /**
+     * A rule that decides by a code alone (smtp.transient for any 4xx, smtp.policy-5-7-1 for a bare
+     * 5.7.1) read none of the reply's words: what the words point to ranks before its own
+     * alternatives (rules/fallback.yaml, fallback.reply-*).
+     */
+    @Test
+    void aReplysWordsRankBeforeWhatItsCodeAloneSuggests() {
+        Diagnosis tls = EXPLAINER.explain("451 4.7.0 Encryption needed before this command");
+        assertThat(tls.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(tls.candidates()).extracting(Candidate::cause).startsWith(Cause.TLS_REQUIRED_STARTTLS);
+        Diagnosis quota = EXPLAINER.explain("550 5.7.1 Outgoing quota of this account used up");
+        assertThat(quota.candidates()).extracting(Candidate::cause).startsWith(Cause.THROTTLING_RATE_LIMIT);
+        Diagnosis login = EXPLAINER.explain("554 5.7.1 Unauthenticated senders go elsewhere");
+        assertThat(login.candidates()).extracting(Candidate::cause).startsWith(Cause.CLIENT_NOT_AUTHENTICATED);
+        // Without such words the code's own ranking stands.
+        Diagnosis bare = EXPLAINER.explain("451 4.3.0 Please wait");
+        assertThat(bare.candidates()).extracting(Candidate::cause).startsWith(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+        // Microsoft's words name its switches; the same words from another server do not.
+        Diagnosis microsoft = EXPLAINER.explain("535 5.7.139 Login disabled for the organisation "
+                + "[AM0PR01CA0001.eurprd01.prod.outlook.com]");
+        assertThat(microsoft.candidates()).extracting(Candidate::cause).startsWith(Cause.TENANT_SMTP_AUTH_DISABLED);
+        Diagnosis other = EXPLAINER.explain("535 5.7.8 Login disabled for the organisation");
+        assertThat(other.candidates()).isNotEmpty().noneMatch(c -> c.cause().microsoftOnly());
+    }
+
+    /**
+     * A generic rule that decides by a code alone (5.7.8 to AUTH is wrong credentials) is left in
+     * doubt when the reply's most telling words point only elsewhere; a vendor's own code is not.
+     */
+    @Test
+    void wordsThatPointElsewhereLeaveACodeOnlyAnswerInDoubt() {
+        Diagnosis mechanism = EXPLAINER.explain("535 5.7.8 That mechanism is not for you");
+        assertThat(mechanism.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(mechanism.ruleId()).isEqualTo("smtp.auth.credentials-invalid");
+        assertThat(mechanism.candidates()).extracting(Candidate::cause).startsWith(Cause.AUTH_MECHANISM_UNSUPPORTED,
+                Cause.WRONG_CREDENTIALS);
+        Diagnosis ip = EXPLAINER.explain("550 5.1.1 Client host gets no mail in");
+        assertThat(ip.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(ip.candidates()).extracting(Candidate::cause).startsWith(Cause.IP_BLOCKED_OR_REPUTATION,
+                Cause.RECIPIENT_INVALID);
+        // Words that agree, or none: the code decides.
+        assertThat(EXPLAINER.explain("535 5.7.8 Bad credentials, try again").cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+        assertThat(EXPLAINER.explain("535 5.7.8 Nope").cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+        // Microsoft's documented code stands whatever its link says ("sender.office.com").
+        Diagnosis banned = EXPLAINER.explain("550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal "
+                + "from this list please visit https://sender.office.com/ and follow the directions.");
+        assertThat(banned.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
+    /** A client's words that name no cause rank after the words of a server reply that no rule knows. */
+    @Test
+    void anUnknownReplysWordsRankBeforeAClientsVagueWords() {
+        Diagnosis d = EXPLAINER.explain("Could not authenticate. Server said: 551 5.7.0 Encryption needed before this command");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.ruleId()).isEqualTo("client.hidden-auth-failure");
+        assertThat(d.candidates()).extracting(Candidate::cause).startsWith(Cause.TLS_REQUIRED_STARTTLS);
+    }
+
+    /** RFC 3463 X.1.0 is "other address status": the code alone names no cause. */
+    @Test
+    void anUndefinedAddressStatusAloneIsNotARecipientThatDoesNotExist() {
+        Diagnosis d = EXPLAINER.explain("550 5.1.0 Refused by local policy");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause).startsWith(Cause.RECIPIENT_INVALID);
+        assertThat(EXPLAINER.explain("550 5.1.1 Refused by local policy").cause()).isEqualTo(Cause.RECIPIENT_INVALID);
+    }
+
+    /** A positive reply decides nothing: the paste's words still rank the candidates. */
+    @Test
+    void aPasteWithOnlyAPositiveReplyKeepsTheCandidatesOfItsWords() {
+        Diagnosis d = EXPLAINER.explain("250 2.1.0 Sender OK\nMail not sent: the x509 chain was refused");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause).contains(Cause.TLS_CERTIFICATE);
     }
 
     @Test

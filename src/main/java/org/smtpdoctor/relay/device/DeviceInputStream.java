@@ -206,6 +206,18 @@ final class DeviceInputStream extends InputStream {
         return run;
     }
 
+    /**
+     * The first line has been waited for since {@code nanos} (the deadlines' clock), not since the
+     * first read: the {@link DeviceFrontEnd} waited for the device's first bytes before this stream
+     * existed. No effect without deadlines.
+     */
+    void waitingSince(long nanos) {
+        if (deadlines != null) {
+            begun = nanos;
+            atLineStart = false;
+        }
+    }
+
     /** Between DATA's 354 and the final ".": bytes pass unchanged (line ends excepted). */
     void content(boolean on) {
         if (on && buffer.length < CONTENT_BUFFER) {
@@ -288,6 +300,9 @@ final class DeviceInputStream extends InputStream {
                 + (content && deadlines.minDataRate() > 0 ? TimeUnit.SECONDS.toNanos(1) * contentBytes / deadlines.minDataRate() : 0);
         long left = deadline - deadlines.clock().getAsLong();
         if (left <= 0) {
+            if (in.available() > 0) {
+                return in.read(buffer, 0, buffer.length); // arrived in time, not yet read (the front end's first bytes)
+            }
             throw tooSlow();
         }
         if (left >= deadlines.idle().toNanos()) {

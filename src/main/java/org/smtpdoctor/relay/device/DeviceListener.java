@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.Charset;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -31,29 +32,40 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /**
- * One listening socket of the relay: SubEthaSMTP's server (accept loop, a thread per
- * connection ({@link SessionThreads}: virtual on Java 24+), command dispatch, idle timeout) with the relay's verbs registered over the
- * library's, its sockets wrapped ({@link DeviceSocket}) so that device line ends are
- * understood, and its connection limits enforced here (per IP and in total, refused with
- * {@code 421 4.7.0}; SubEthaSMTP's own limit, whose reply has no enhanced status code,
- * is set higher as a backstop).
+ * One listening socket of the relay: SubEthaSMTP's server (a thread per session
+ * ({@link SessionThreads}: virtual on Java 24+), command dispatch, the idle timeout of sessions)
+ * with the relay's verbs registered over the library's, its sockets wrapped ({@link DeviceSocket})
+ * so that device line ends are understood, and its connection limits enforced here (per IP and in
+ * total, refused with {@code 421 4.7.0} before the banner; SubEthaSMTP's own limit, whose reply
+ * has no enhanced status code, is set higher as a backstop that connections from the front end
+ * never reach: they are all admitted ones).
  * <p>
- * What is left to SubEthaSMTP as it is: the banner, {@code 421 Timeout waiting for data
- * from client.} on idle timeout (no enhanced status code), {@code 500} for unknown verbs,
- * HELP, and {@code 501} for command lines longer than 998 characters.
+ * Plain and STARTTLS listeners have a front end ({@link DeviceFrontEnd}): one thread and a
+ * selector accept, apply the limits, say the banner and hold each connection until its device
+ * speaks; only then does SubEthaSMTP's accept loop get it and give it a session and a thread. An
+ * idle connection that has not sent its first command costs no thread (a session idle after its
+ * EHLO keeps its thread, as before). Implicit-TLS listeners have no front end: their handshake runs
+ * at the banner in the session's thread ({@link ImplicitTlsServerSocket}), so a connection there
+ * has its thread from the start.
+ * <p>
+ * What is left to SubEthaSMTP as it is: the banner's words (the front end says SubEthaSMTP's
+ * banner, {@link #banner()}, and the session's own is dropped), {@code 421 Timeout waiting for data
+ * from client.} on idle timeout (no enhanced status code; the front end says the same words,
+ * {@link RelayReplies#IDLE_TIMEOUT}), {@code 500} for unknown verbs, HELP, and {@code 501} for
+ * command lines longer than 998 characters.
  * <p>
  * Abuse (docs/hostile.md): connections are counted per client address ({@link ClientBlock}: an
  * IPv6 client per /64), and a TLS listener refuses a client over its share before the handshake
- * (that costs CPU); reads keep deadlines ({@link DeviceInputStream.Deadlines}), and a TLS handshake
- * must finish within the idle timeout ({@link #closeIfLate}); failed AUTHs are counted per address
- * relay-wide ({@link AuthThrottle}) and password checks bounded ({@link PasswordChecks}), both
- * shared by all listeners of a relay.
+ * (that costs CPU); reads keep deadlines ({@link DeviceInputStream.Deadlines}; the first command
+ * line's from the banner), and a TLS handshake must finish within the idle timeout
+ * ({@link #closeIfLate}); failed AUTHs are counted per address relay-wide ({@link AuthThrottle})
+ * and password checks bounded ({@link PasswordChecks}), both shared by all listeners of a relay.
  * <p>
  * Lifecycle: {@link #start} binds; {@link #close} stops: new connections get
- * {@code 421 4.3.2}, sessions waiting for their device get {@code 421 4.3.2} and are closed,
- * sessions at work (a command, a message whose final "." arrived) finish it, answer, then get
- * the 421; after the grace period whatever is left is cut. Thread-safe; the device policy may
- * be replaced while running ({@link #policy(DevicePolicy)}: a configuration reload).
+ * {@code 421 4.3.2}, connections and sessions waiting for their device get {@code 421 4.3.2} and
+ * are closed, sessions at work (a command, a message whose final "." arrived) finish it, answer,
+ * then get the 421; after the grace period whatever is left is cut. Thread-safe; the device policy
+ * may be replaced while running ({@link #policy(DevicePolicy)}: a configuration reload).
  */
 final class DeviceListener implements AutoCloseable {
 
@@ -79,6 +91,10 @@ final class DeviceListener implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private volatile boolean closing;
     private SMTPServer smtp;
+    /** Holds plain and STARTTLS connections until their device speaks; null on an implicit-TLS listener. */
+    private DeviceFrontEnd frontEnd;
+    /** SubEthaSMTP's banner line, as its session writes it. */
+    private byte[] banner;
 
     private DeviceListener(ListenerConfig config, String hostName, DevicePolicy policy, MessageSink sink, ListenerTls tls,
                            AuthThrottle authThrottle, PasswordChecks passwordChecks, RelayObserver observer,
@@ -128,10 +144,13 @@ final class DeviceListener implements AutoCloseable {
                 .executorService(listener.threads)
                 .sessionIdFactory(listener::newSessionId)
                 .sessionHandler(listener.sessionHandler())
-                .serverSocketFactory(() -> listener.new DeviceServerSocket())
+                .serverSocketFactory(() -> config.mode() == ListenerMode.TLS ? listener.new ImplicitTlsServerSocket()
+                        : (listener.frontEnd = new DeviceFrontEnd(listener, "smtp-doctor-relay-" + config.port() + "-front")))
                 .serverThreadName("smtp-doctor-relay-" + config.port() + "-accept")
                 .build();
         listener.register(smtp.getCommandHandler());
+        // Session.runCommandLoop's words, in the charset of the session's writer (SessionBuffers)
+        listener.banner = ("220 " + smtp.getHostName() + " ESMTP " + smtp.getSoftwareName() + "\r\n").getBytes(Charset.defaultCharset());
         try {
             smtp.start();
         } catch (RuntimeException e) {
@@ -270,7 +289,7 @@ final class DeviceListener implements AutoCloseable {
     private DeviceInputStream.Deadlines deadlines(Socket socket, String client) {
         return new DeviceInputStream.Deadlines(socket, config.idleTimeout(), config.idleTimeout(), MIN_DATA_RATE, System::nanoTime,
                 what -> RelayEvents.warn("connection.too-slow", "listener", name(), "client", client, "reason", what,
-                        "reply", "421 Timeout waiting for data from client."));
+                        "reply", RelayReplies.IDLE_TIMEOUT));
     }
 
     /** AUTH is offered when there are accounts, over TLS or where plaintext AUTH is allowed. */
@@ -296,6 +315,9 @@ final class DeviceListener implements AutoCloseable {
      */
     void close(Duration grace) {
         closing = true;
+        if (frontEnd != null) {
+            frontEnd.stopWaiting(); // 421 4.3.2 at once to connections whose device has not spoken, from the front end's thread
+        }
         for (Map.Entry<Session, DeviceSession> e : sessions.entrySet()) {
             if (e.getValue().shutdown()) {
                 // Written from another thread, so that a device that reads nothing cannot hold up the others.
@@ -304,7 +326,7 @@ final class DeviceListener implements AutoCloseable {
         }
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (ended) {
-            while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            while ((!sessions.isEmpty() || (frontEnd != null && frontEnd.waiting() > 0)) && System.nanoTime() < deadline) {
                 try {
                     ended.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 } catch (InterruptedException ie) {
@@ -338,7 +360,12 @@ final class DeviceListener implements AutoCloseable {
                 "reason", "the relay is stopping");
     }
 
-    private String newSessionId() {
+    /** SubEthaSMTP's banner line (CRLF included), which the front end says for it. */
+    byte[] banner() {
+        return banner;
+    }
+
+    String newSessionId() {
         byte[] b = new byte[6];
         random.nextBytes(b);
         return HexFormat.of().formatHex(b);
@@ -347,8 +374,88 @@ final class DeviceListener implements AutoCloseable {
     private DeviceSession newDeviceSession(Session smtp) {
         InetAddress client = smtp.getRemoteAddress().getAddress();
         DeviceSocket socket = (DeviceSocket) smtp.getSocket();
-        return new DeviceSession(smtp.getSessionId(), client, policy.byAddress(client), socket.raw(),
+        DeviceFrontEnd.Greeted greeted = socket.greeted();
+        // A connection from the front end keeps the id and the device match it was accepted (and logged) with.
+        return new DeviceSession(greeted == null ? smtp.getSessionId() : greeted.id(), client,
+                greeted == null ? policy.byAddress(client) : greeted.device(), socket.raw(),
                 config.mode() == ListenerMode.TLS ? socket.tls() : null);
+    }
+
+    /**
+     * Counts a new connection from {@code client}, or refuses it: returns null when admitted,
+     * else the refusal's text after {@code 421 } (counts restored, the refusal logged and
+     * observed). Decided before the banner, on either path.
+     */
+    String admit(String id, InetAddress client) {
+        int all = total.incrementAndGet();
+        int fromIp = perIp.merge(ClientBlock.of(client), 1, Integer::sum);
+        String reason = closing ? RelayReplies.SHUTTING_DOWN
+                : all > config.maxConnections() ? RelayReplies.TOO_MANY_CONNECTIONS
+                : fromIp > config.maxConnectionsPerIp() ? RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP : null;
+        if (reason != null) {
+            release(client);
+            RelayEvents.warn("connection.refused", "listener", name(), "session", id,
+                    "client", client.getHostAddress(), "reason", reason.substring(6),
+                    "connections", all, "from_client", fromIp);
+            observer.connectionRefused(name(), client.getHostAddress(), reason.substring(6));
+        }
+        return reason;
+    }
+
+    /** An admitted connection ends: no longer counted. */
+    private void release(InetAddress client) {
+        total.decrementAndGet();
+        perIp.computeIfPresent(ClientBlock.of(client), (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** An admitted connection is about to be greeted: logged and observed. */
+    void opened(String id, InetAddress client, Optional<DeviceRule> device) {
+        RelayEvents.info("connection.accepted", "listener", name(), "session", id,
+                "client", client.getHostAddress(), "device", device.map(DeviceRule::name).orElse(null),
+                "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
+        observer.connectionOpened(new RelayObserver.Peer(name(), id, client.getHostAddress()), device.map(DeviceRule::name));
+    }
+
+    /** How a connection that never reached a session ended (the {@link DeviceFrontEnd}). */
+    enum WaitEnd {
+        /** It closed or reset the connection. */
+        DEVICE_CLOSED,
+        /** It said nothing for the idle timeout and was told {@link RelayReplies#IDLE_TIMEOUT}. */
+        IDLE_TIMEOUT,
+        /** The relay is stopping and told it {@link RelayReplies#SHUTDOWN}. */
+        SHUTDOWN
+    }
+
+    /** A connection admitted by the front end ended before a session took it: as {@code onSessionEnd} for a session. */
+    void waitEnded(String id, InetAddress client, WaitEnd why) {
+        release(client);
+        if (why == WaitEnd.SHUTDOWN) {
+            RelayEvents.info("connection.shutdown", "listener", name(), "session", id, "client", client.getHostAddress(),
+                    "phase", DeviceSession.Phase.WAITING.name().toLowerCase(java.util.Locale.ROOT), "reply", RelayReplies.SHUTDOWN,
+                    "reason", "the relay is stopping");
+        }
+        RelayEvents.info("connection.closed", "listener", name(), "session", id, "client", client.getHostAddress(),
+                "reason", why == WaitEnd.SHUTDOWN ? "the relay is stopping" : null);
+        observer.connectionClosed(new RelayObserver.Peer(name(), id, client.getHostAddress()), Optional.empty());
+        synchronized (ended) {
+            ended.notifyAll();
+        }
+    }
+
+    /** A plain connection (also on a STARTTLS listener) as its session will read and write it. */
+    DeviceSocket deviceSocket(Socket raw, DeviceFrontEnd.Greeted greeted) throws IOException {
+        String client = raw.getInetAddress().getHostAddress();
+        return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
+                "client", client, "cause", "the device started a TLS handshake on a "
+                        + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " port; set it to STARTTLS (or no"
+                        + " encryption) for this port, or point it at an implicit-TLS listener"),
+                null, greeted, deadlines(raw, client), unread(client));
+    }
+
+    /** Logs the first reply that could not be written to {@code client} (DeviceSocket). */
+    private Consumer<IOException> unread(String client) {
+        return e -> RelayEvents.warn("connection.replies-unread", "listener", name(), "client", client,
+                "reason", e.getMessage(), "action", "no more replies; the commands already received are carried out");
     }
 
     private SessionHandler sessionHandler() {
@@ -357,34 +464,28 @@ final class DeviceListener implements AutoCloseable {
             public SessionAcceptance accept(Session smtp) {
                 SessionBuffers.slim(smtp); // before the first reply (the banner, or a 421)
                 InetAddress client = smtp.getRemoteAddress().getAddress();
-                int all = total.incrementAndGet();
-                int fromIp = perIp.merge(ClientBlock.of(client), 1, Integer::sum);
-                String reason = closing ? RelayReplies.SHUTTING_DOWN
-                        : all > config.maxConnections() ? RelayReplies.TOO_MANY_CONNECTIONS
-                        : fromIp > config.maxConnectionsPerIp() ? RelayReplies.TOO_MANY_CONNECTIONS_FROM_IP : null;
+                DeviceFrontEnd.Greeted greeted = ((DeviceSocket) smtp.getSocket()).greeted();
+                if (greeted != null) {
+                    // admitted, logged and greeted by the front end; its session's banner is dropped (DeviceSocket)
+                    if (closing) {
+                        waitEnded(greeted.id(), client, WaitEnd.SHUTDOWN); // SubEthaSMTP calls onSessionEnd only for sessions it accepted
+                        return SessionAcceptance.failure(421, RelayReplies.SHUTTING_DOWN);
+                    }
+                    session(smtp);
+                    return SessionAcceptance.success();
+                }
+                String reason = admit(smtp.getSessionId(), client);
                 if (reason != null) {
-                    // SubEthaSMTP calls onSessionEnd only for sessions it accepted
-                    total.decrementAndGet();
-                    perIp.computeIfPresent(ClientBlock.of(client), (k, n) -> n <= 1 ? null : n - 1);
-                    RelayEvents.warn("connection.refused", "listener", name(), "session", smtp.getSessionId(),
-                            "client", client.getHostAddress(), "reason", reason.substring(6),
-                            "connections", all, "from_client", fromIp);
-                    observer.connectionRefused(name(), client.getHostAddress(), reason.substring(6));
-                    return SessionAcceptance.failure(421, reason);
+                    return SessionAcceptance.failure(421, reason); // SubEthaSMTP calls onSessionEnd only for sessions it accepted
                 }
                 DeviceSession session = session(smtp);
-                RelayEvents.info("connection.accepted", "listener", name(), "session", smtp.getSessionId(),
-                        "client", client.getHostAddress(), "device", session.device().map(DeviceRule::name).orElse(null),
-                        "tls", config.mode() == ListenerMode.TLS ? "implicit" : null);
-                observer.connectionOpened(peer(session), session.device().map(DeviceRule::name));
+                opened(session.id(), client, session.device());
                 return SessionAcceptance.success();
             }
 
             @Override
             public void onSessionEnd(Session smtp) {
-                InetAddress client = smtp.getRemoteAddress().getAddress();
-                total.decrementAndGet();
-                perIp.computeIfPresent(ClientBlock.of(client), (k, n) -> n <= 1 ? null : n - 1);
+                release(smtp.getRemoteAddress().getAddress());
                 DeviceSession gone = sessions.remove(smtp);
                 if (gone != null) {
                     RelayEvents.info("connection.closed", "listener", name(), "session", gone.id(), "client", gone.clientIp(),
@@ -400,10 +501,14 @@ final class DeviceListener implements AutoCloseable {
         };
     }
 
-    /** Accepts TCP connections as {@link DeviceSocket}s, with TLS first on an implicit-TLS listener. */
-    private final class DeviceServerSocket extends ServerSocket {
+    /**
+     * Accepts an implicit-TLS listener's connections as {@link DeviceSocket}s, their TLS handshake
+     * to run at the banner in the session's thread: such a connection has its thread from the
+     * start (plain and STARTTLS listeners have the {@link DeviceFrontEnd} instead).
+     */
+    private final class ImplicitTlsServerSocket extends ServerSocket {
 
-        DeviceServerSocket() throws IOException {
+        ImplicitTlsServerSocket() throws IOException {
             super();
         }
 
@@ -413,16 +518,7 @@ final class DeviceListener implements AutoCloseable {
                 Socket raw = super.accept();
                 InetSocketAddress remote = (InetSocketAddress) raw.getRemoteSocketAddress();
                 String client = remote.getAddress().getHostAddress();
-                Consumer<IOException> unread = e -> RelayEvents.warn("connection.replies-unread", "listener", name(), "client", client,
-                        "reason", e.getMessage(), "action", "no more replies; the commands already received are carried out");
                 try {
-                    if (config.mode() != ListenerMode.TLS) {
-                        return new DeviceSocket(raw, raw, () -> RelayEvents.warn("tls.clienthello_on_plain_port", "listener", name(),
-                                "client", client, "cause", "the device started a TLS handshake on a "
-                                        + config.mode().name().toLowerCase(java.util.Locale.ROOT) + " port; set it to STARTTLS (or no"
-                                        + " encryption) for this port, or point it at an implicit-TLS listener"),
-                                deadlines(raw, client), unread);
-                    }
                     int fromIp = perIp.getOrDefault(ClientBlock.of(remote.getAddress()), 0);
                     if (fromIp >= config.maxConnectionsPerIp()) {
                         // Over its share: closed before the TLS handshake, which would cost a CPU's worth of work per
@@ -454,7 +550,7 @@ final class DeviceListener implements AutoCloseable {
                             observer.tlsFailed(name(), client, String.valueOf(reason), Optional.ofNullable(hint));
                             late.cancel();
                         }
-                    }, deadlines(tlsSocket, client), unread);
+                    }, null, deadlines(tlsSocket, client), unread(client));
                 } catch (IOException | RuntimeException e) {
                     raw.close();
                     throw e;

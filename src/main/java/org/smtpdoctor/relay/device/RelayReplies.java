@@ -23,6 +23,8 @@ final class RelayReplies {
     static final String SHUTTING_DOWN = "4.3.2 Service shutting down, try again later";
     /** To a session the relay closes as it stops (RFC 5321 §3.8: 421 before closing). */
     static final String SHUTDOWN = "421 " + SHUTTING_DOWN;
+    /** SubEthaSMTP's words on its idle timeout (no enhanced status code), also said by the front end (DeviceFrontEnd). */
+    static final String IDLE_TIMEOUT = "421 Timeout waiting for data from client.";
     static final String TOO_MANY_AUTH_FAILURES = "421 4.7.0 Too many failed authentications, closing connection";
     /** To a client address locked out after too many failed AUTHs (its password is not checked). */
     static final String AUTH_LOCKED_OUT = "421 4.7.0 Too many failed authentications from your address, try again later";

@@ -9,10 +9,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The threads that run device sessions: SubEthaSMTP gives each connection a thread for its
- * whole life, and an idle device (a printer that connects and waits) keeps it the whole idle
- * timeout (5 minutes and more, RFC 5321 §4.5.3.2.7). What one costs decides what 1,000 idle
- * devices cost (bench/idle-connections.sh, bench/RESULTS.md):
+ * The threads that run device sessions: SubEthaSMTP gives each session a thread for its
+ * whole life, and an idle device keeps it the whole idle timeout (5 minutes and more, RFC 5321
+ * §4.5.3.2.7). A connection whose device has not spoken yet (a printer that connects and waits)
+ * has no session and no thread on a plain or STARTTLS listener ({@link DeviceFrontEnd}); one that
+ * has, or any on an implicit-TLS listener, costs what follows (bench/idle-connections.sh,
+ * bench/RESULTS.md):
  * <ul>
  *   <li>{@link Kind#VIRTUAL}: a virtual thread per session (Java 21+). A session waiting for its
  *       device is a parked continuation of a few KB on the heap, and gives its carrier thread
