@@ -29,6 +29,12 @@ public record ListenerConfig(String address, int port, ListenerMode mode, List<S
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 10;
     /** RFC 5321 §4.5.3.2.7: a server should wait at least 5 minutes for the next command. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * The longest idle timeout a listener may have: the front end's deadlines are nanosecond
+     * counts, which overflow near 290 years, and any longer wait only lets silent clients keep
+     * their places.
+     */
+    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofHours(24);
 
     public ListenerConfig {
         tlsVersions = List.copyOf(tlsVersions);

@@ -249,11 +249,15 @@ public final class RelayConfigReader {
         if (m.entries().containsKey("certificate")) {
             certificate = certificate(mapping(m.entries().get("certificate"), p + "certificate"), p + "certificate");
         }
+        Duration idle = duration(m, "idle-timeout", p, ListenerConfig.DEFAULT_IDLE_TIMEOUT);
+        if (idle.compareTo(ListenerConfig.MAX_IDLE_TIMEOUT) > 0) {
+            throw error(m, p, "idle-timeout", "at most 24h: a silent device holds its place (and its file descriptor) that long");
+        }
         return new ListenerConfig(address, port, mode, versions.isEmpty() ? ListenerConfig.DEFAULT_TLS_VERSIONS : versions,
                 certificate, size(m, "max-message-size", p, ListenerConfig.DEFAULT_MAX_MESSAGE_BYTES),
                 integer(m, "max-connections", p, ListenerConfig.DEFAULT_MAX_CONNECTIONS, 1, 100_000),
                 integer(m, "max-connections-per-ip", p, ListenerConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 1, 100_000),
-                duration(m, "idle-timeout", p, ListenerConfig.DEFAULT_IDLE_TIMEOUT),
+                idle,
                 bool(m, "allow-plaintext-auth", p, false));
     }
 

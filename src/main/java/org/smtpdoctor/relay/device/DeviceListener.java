@@ -54,7 +54,7 @@ import org.subethamail.smtp.server.SessionHandler;
  * {@link RelayReplies#IDLE_TIMEOUT}), {@code 500} for unknown verbs, HELP, and {@code 501} for
  * command lines longer than 998 characters.
  * <p>
- * Abuse (docs/hostile.md): connections are counted per client address ({@link ClientBlock}: an
+ * Abuse (each limit and its default: relay-example.yaml, {@code relay --init}): connections are counted per client address ({@link ClientBlock}: an
  * IPv6 client per /64), and a TLS listener refuses a client over its share before the handshake
  * (that costs CPU); reads keep deadlines ({@link DeviceInputStream.Deadlines}; the first command
  * line's from the banner), and a TLS handshake must finish within the idle timeout

@@ -102,13 +102,17 @@ class RelayConfigTest {
     }
 
     @Test
-    void a_bad_value_names_its_line_and_key() {
+    void a_bad_value_names_its_line_and_key() throws Exception {
         assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    mode: ssl")))
                 .hasMessage("relay.yaml:3: listeners[0].mode: expected plain, starttls or tls, got 'ssl'");
         assertThatThrownBy(() -> parse(MINIMAL.replace("192.168.1.0/24", "192.168.1.0/33")))
                 .hasMessageStartingWith("relay.yaml:5: devices[0].networks[0]: '192.168.1.0/33': the prefix length must be 0 to 32");
         assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    idle-timeout: forever")))
                 .hasMessageStartingWith("relay.yaml:3: listeners[0].idle-timeout: expected a duration");
+        assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    idle-timeout: 200000d")))
+                .hasMessageStartingWith("relay.yaml:3: listeners[0].idle-timeout: at most 24h");
+        assertThat(parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    idle-timeout: 24h")).listeners().get(0).idleTimeout())
+                .isEqualTo(java.time.Duration.ofHours(24));
         assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 70000")))
                 .hasMessageStartingWith("relay.yaml:2: listeners[0].port: expected a whole number from 0 to 65535");
         assertThatThrownBy(() -> parse(MINIMAL.replace("  - port: 2525", "  - port: 2525\n    tls-versions: [TLSv1.2, SSLv3]")))
