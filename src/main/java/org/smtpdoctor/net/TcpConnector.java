@@ -2,6 +2,7 @@ package org.smtpdoctor.net;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
@@ -16,6 +17,20 @@ import org.smtpdoctor.smtp.TransportException.Kind;
 public final class TcpConnector {
 
     private TcpConnector() {
+    }
+
+    /**
+     * Loads what the first connection of a process needs: the JDK's socket implementation, its
+     * native libraries and its probes of the socket options, and the address classes. Nothing is
+     * connected or sent. A one-shot {@code check} runs it beside the parsing of its command line.
+     */
+    public static void warmUp() {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            InetAddress.getByName("127.0.0.1");
+        } catch (IOException e) {
+            // only a head start: the real connection reports whatever is wrong
+        }
     }
 
     public static Socket connect(InetSocketAddress address, Duration timeout) throws TransportException {

@@ -27,6 +27,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.smtpdoctor.net.TcpConnector;
 
 /**
  * Client-side TLS for diagnosis: completes the handshake whatever the certificate,
@@ -96,18 +97,20 @@ public final class TlsClient {
     }
 
     /**
-     * Starts, in a daemon thread, what the first handshake of this process would otherwise do
-     * first: the JSSE provider's set-up and a client hello with its key shares (in a throw-away
-     * engine, nothing is sent). A one-shot {@code check} calls it before picocli parses its
-     * command line, so that this work runs beside the parsing on a second core (bench/RESULTS.md).
-     * Not where TLS 1.0/1.1 may be wanted: the JDK reads its disabled algorithms once, and
-     * {@link LegacyTls#allow()} must come before any TLS use.
+     * Starts, in a daemon thread, what the first connection of this process would otherwise do
+     * first: the JDK's sockets ({@link TcpConnector#warmUp()}) and the JSSE provider with a
+     * context. A one-shot {@code check} calls it before its command line is parsed, so that this
+     * work runs beside the parsing on a second core. No client hello is made here: its two key
+     * pairs, computed by code not yet compiled, cost more CPU than they saved the real handshake
+     * on a two-core machine (bench/RESULTS.md). Not where TLS 1.0/1.1 may be wanted: the JDK
+     * reads its disabled algorithms once, and {@link LegacyTls#allow()} must come before any TLS use.
      */
     public static void warmUpInBackground() {
         Thread warm = new Thread(() -> {
+            TcpConnector.warmUp();
             try {
                 warmUp();
-            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            } catch (GeneralSecurityException | RuntimeException e) {
                 // only a head start: the real handshake reports whatever is wrong
             }
         }, "tls-warm-up");
@@ -115,18 +118,9 @@ public final class TlsClient {
         warm.start();
     }
 
-    /** The work of {@link #warmUpInBackground()}: a client hello made and dropped. */
-    static void warmUp() throws GeneralSecurityException, IOException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new CapturingTrustManager()}, null);
-        SSLEngine engine = context.createSSLEngine("warm-up.invalid", 25);
-        engine.setUseClientMode(true);
-        engine.setEnabledProtocols(MODERN.toArray(new String[0]));
-        java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.wrap(java.nio.ByteBuffer.allocate(0), hello);
-        if (hello.position() == 0) {
-            throw new IOException("no client hello was made");
-        }
+    /** The TLS part of {@link #warmUpInBackground()}: a client context, made and dropped. */
+    static void warmUp() throws GeneralSecurityException {
+        SSLContext.getInstance("TLS").init(null, new TrustManager[] {new CapturingTrustManager()}, null);
     }
 
     /**

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class TlsWarmUpTest {
 
     @Test
-    void the_warm_up_makes_a_client_hello_without_network_or_trust_store() {
+    void the_warm_up_makes_a_client_context_without_network_or_trust_store() {
         assertThatCode(TlsClient::warmUp).doesNotThrowAnyException();
     }
 }
