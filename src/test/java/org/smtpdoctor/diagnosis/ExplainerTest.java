@@ -109,6 +109,18 @@ class ExplainerTest {
     }
 
     @Test
+    void aLocalPostfixRefusalThatNamesMicrosoftsHostIsNotMicrosofts() {
+        String line = "Jul 12 18:47:22 host postfix/smtpd[481183]: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 "
+                + "<user@example.com>: Recipient address rejected: [smtp.office365.com]:587; from=<user@example.org> "
+                + "to=<user@example.com> proto=ESMTP helo=<example.org>";
+        assertThat(Vendor.fromText(line)).isEqualTo(Vendor.OTHER);
+        assertThat(EXPLAINER.explain(line).ruleId()).doesNotStartWith("m365.");
+        // Another server's reply quoted by Postfix ("said:") keeps its vendor.
+        assertThat(Vendor.fromText("postfix/smtp[1]: NOQUEUE: reject: x; host smtp.office365.com[192.0.2.1] said: 550 5.1.10 "
+                + "RESOLVER.ADR.RecipientNotFound")).isEqualTo(Vendor.MICROSOFT);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
