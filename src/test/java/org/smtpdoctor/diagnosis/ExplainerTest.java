@@ -121,6 +121,15 @@ class ExplainerTest {
     }
 
     @Test
+    void aBounceLineWrappedBeforeAProvidersReasonCodeIsOneReply() {
+        Diagnosis d = EXPLAINER.explain("<user@yahoo.com>: host mta6.am0.yahoodns.net[192.0.2.64] said: 553 5.7.2\n"
+                + "    [TSS06] All messages from 192.0.2.10 will be permanently deferred;\n"
+                + "    Retrying will NOT succeed. (in reply to MAIL FROM\n    command)");
+        assertThat(d.ruleId()).isEqualTo("yahoo.deferred-complaints");
+        assertThat(d.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
