@@ -61,6 +61,8 @@ public final class Explainer {
      * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
      * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
      */
+    /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
+    private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+)([A-Za-z<\\[\"#\\\\][^\\n]*)");
     /**
      * .NET's "The server response was: text" when the text has no enhanced code: its reply code
@@ -359,6 +361,13 @@ public final class Explainer {
                 covered.add(new int[] {code.start(), code.end()});
             }
         }
+        Matcher said = SAID_CODE_AT_LINE_END.matcher(lower.contains("said: ") ? text : "");
+        while (said.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, said.start(1))) {
+                pieces.add(new Piece(Integer.parseInt(said.group(1)), false, "", said.start(1), said.end(), false));
+                covered.add(new int[] {said.start(1), said.end()});
+            }
+        }
         Starts enh = new Starts(ENHANCED_ONLY.matcher(text), enhancedStarts);
         while (enh.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, enh.start())) {
@@ -389,6 +398,7 @@ public final class Explainer {
             }
             if (!last.python()) {
                 end = wrapped(paste, end, lines);
+                lines.set(0, lines.get(0).strip());
             }
             Optional<EnhancedStatus> enhanced = p.inferred()
                     ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))

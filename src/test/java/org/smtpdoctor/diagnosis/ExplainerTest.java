@@ -130,6 +130,15 @@ class ExplainerTest {
     }
 
     @Test
+    void aPostfixBounceWrappedRightAfterTheCodeIsStillAReply() {
+        Diagnosis d = EXPLAINER.explain("<user@example.de>: host example.de[192.0.2.123] said: 554\n"
+                + "    Your message was received but it could not be saved. Please retry later.\n"
+                + "    (in reply to end of DATA command)");
+        assertThat(d.ruleId()).isEqualTo("smtp.data-refused");
+        assertThat(d.candidates()).extracting(Candidate::cause).first().isEqualTo(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
