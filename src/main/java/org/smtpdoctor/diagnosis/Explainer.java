@@ -400,6 +400,7 @@ public final class Explainer {
                 end = wrapped(paste, end, lines);
                 lines.set(0, lines.get(0).strip());
             }
+            unmarkInlineContinuations(p.code(), lines);
             Optional<EnhancedStatus> enhanced = p.inferred()
                     ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))
                     : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
@@ -415,6 +416,31 @@ public final class Explainer {
             out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** A multi-line reply pasted on one line: its own code and enhanced code again between words ("the sending 550-5.7.1 domain"). */
+    private static final Pattern INLINE_CONTINUATION = Pattern.compile("\\s([2-5]\\d\\d)[- ][245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s)");
+
+    /**
+     * Removes the continuation markers (code-hyphen and enhanced code) that a multi-line reply keeps
+     * between its words when it is pasted on one line, so that rules read its words as one text.
+     * Only the reply's own code is removed: another code in the text is another reply.
+     */
+    private static void unmarkInlineContinuations(int code, List<String> lines) {
+        String own = Integer.toString(code);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.indexOf(own, 1) < 0) {
+                continue;
+            }
+            Matcher m = INLINE_CONTINUATION.matcher(line);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, m.group(1).equals(own) ? "" : Matcher.quoteReplacement(m.group()));
+            }
+            m.appendTail(out);
+            lines.set(i, out.toString());
+        }
     }
 
     /** A delivery status notification's per-recipient Status field (RFC 3464 section 2.3.4). */

@@ -139,6 +139,14 @@ class ExplainerTest {
     }
 
     @Test
+    void aMultiLineReplyPastedOnOneLineIsReadWithoutItsContinuationMarkers() {
+        Diagnosis d = EXPLAINER.explain("Our system has detected that this message is 550-5.7.1 likely suspicious due to the very low "
+                + "reputation of the sending 550-5.7.1 domain");
+        assertThat(d.ruleId()).isEqualTo("google.unsolicited-ip");
+        assertThat(d.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
