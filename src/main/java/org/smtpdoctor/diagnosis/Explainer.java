@@ -418,8 +418,11 @@ public final class Explainer {
         return new ArrayList<>(out.values());
     }
 
-    /** A multi-line reply pasted on one line: its own code and enhanced code again between words ("the sending 550-5.7.1 domain"). */
-    private static final Pattern INLINE_CONTINUATION = Pattern.compile("\\s([2-5]\\d\\d)[- ][245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s)");
+    /**
+     * A multi-line reply pasted on one line: its own code-hyphen and enhanced code again between words
+     * ("the sending 550-5.7.1 domain"). Not "451 5.7.3" with a space: that is a reply another one wraps.
+     */
+    private static final Pattern INLINE_CONTINUATION = Pattern.compile("\\s([2-5]\\d\\d)-[245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s)");
 
     /**
      * Removes the continuation markers (code-hyphen and enhanced code) that a multi-line reply keeps
