@@ -52,17 +52,17 @@ public final class Explainer {
      * {@code SMTP -> FROM SERVER:421 text} and node's sendmail package's {@code SMTP code:530 msg:530 text}.
      */
     private static final Pattern CODE_APART = Pattern.compile(
-            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
+            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)");
+    /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
+    private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
      * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
      * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
      */
-    /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
-    private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+)([A-Za-z<\\[\"#\\\\][^\\n]*)");
     /**
      * .NET's "The server response was: text" when the text has no enhanced code: its reply code

@@ -147,6 +147,13 @@ class ExplainerTest {
     }
 
     @Test
+    void aCodePrintedApartWithAFrenchSpaceBeforeTheColonIsAReply() {
+        Diagnosis d = EXPLAINER.explain("Erreur SMTP (535) : authentication failed");
+        assertThat(d.ruleId()).isEqualTo("smtp.auth.invalid-credentials");
+        assertThat(d.cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
