@@ -154,6 +154,13 @@ class ExplainerTest {
     }
 
     @Test
+    void aCodeFollowedByAColonIsAReplyButNotALineNumber() {
+        assertThat(EXPLAINER.explain("552: Message rejected for spam or virus content").cause())
+                .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
+        assertThat(EXPLAINER.explain("at Foo.send (mailer.js:552: Message rejected)").ruleId()).isNotEqualTo("smtp.spam");
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "
