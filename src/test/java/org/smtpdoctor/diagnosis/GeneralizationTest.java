@@ -69,8 +69,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.935;
     /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.943;
-    /** The same measure on fresh3 (fifth round: 184 of 207). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.888;
+    /** The same measure on fresh3 (fifth round: 185 of 209). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.885;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the fifth round's figures
@@ -88,7 +88,7 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(251, 249, 0);
     static final Floors FRESH_FLOORS = new Floors(120, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(180, 183, 12);
-    static final Floors FRESH3_FLOORS = new Floors(244, 261, 18);
+    static final Floors FRESH3_FLOORS = new Floors(246, 263, 18);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
