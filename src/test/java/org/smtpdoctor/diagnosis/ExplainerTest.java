@@ -120,13 +120,19 @@ class ExplainerTest {
                 + "RESOLVER.ADR.RecipientNotFound")).isEqualTo(Vendor.MICROSOFT);
     }
 
+    /** The text is decided by this rule, with this cause. */
+    private static void assertDecided(String text, String rule, Cause cause) {
+        Diagnosis d = EXPLAINER.explain(text);
+        assertThat(d.ruleId()).as(text).isEqualTo(rule);
+        assertThat(d.cause()).as(text).isEqualTo(cause);
+    }
+
     @Test
     void aBounceLineWrappedBeforeAProvidersReasonCodeIsOneReply() {
-        Diagnosis d = EXPLAINER.explain("<user@yahoo.com>: host mta6.am0.yahoodns.net[192.0.2.64] said: 553 5.7.2\n"
+        assertDecided("<user@yahoo.com>: host mta6.am0.yahoodns.net[192.0.2.64] said: 553 5.7.2\n"
                 + "    [TSS06] All messages from 192.0.2.10 will be permanently deferred;\n"
-                + "    Retrying will NOT succeed. (in reply to MAIL FROM\n    command)");
-        assertThat(d.ruleId()).isEqualTo("yahoo.deferred-complaints");
-        assertThat(d.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+                + "    Retrying will NOT succeed. (in reply to MAIL FROM\n    command)", "yahoo.deferred-complaints",
+                Cause.IP_BLOCKED_OR_REPUTATION);
     }
 
     @Test
@@ -140,17 +146,13 @@ class ExplainerTest {
 
     @Test
     void aMultiLineReplyPastedOnOneLineIsReadWithoutItsContinuationMarkers() {
-        Diagnosis d = EXPLAINER.explain("Our system has detected that this message is 550-5.7.1 likely suspicious due to the very low "
-                + "reputation of the sending 550-5.7.1 domain");
-        assertThat(d.ruleId()).isEqualTo("google.unsolicited-ip");
-        assertThat(d.cause()).isEqualTo(Cause.IP_BLOCKED_OR_REPUTATION);
+        assertDecided("Our system has detected that this message is 550-5.7.1 likely suspicious due to the very low "
+                + "reputation of the sending 550-5.7.1 domain", "google.unsolicited-ip", Cause.IP_BLOCKED_OR_REPUTATION);
     }
 
     @Test
     void aCodePrintedApartWithAFrenchSpaceBeforeTheColonIsAReply() {
-        Diagnosis d = EXPLAINER.explain("Erreur SMTP (535) : authentication failed");
-        assertThat(d.ruleId()).isEqualTo("smtp.auth.invalid-credentials");
-        assertThat(d.cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+        assertDecided("Erreur SMTP (535) : authentication failed", "smtp.auth.invalid-credentials", Cause.WRONG_CREDENTIALS);
     }
 
     @Test
