@@ -43,8 +43,8 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the fourth round, the test part is at 85.0% exact (181 of 213), 88.7% truth among
-     * candidates (189), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
+     * end of the fifth round, the test part is at 85.0% exact (181 of 213), 89.7% truth among
+     * candidates (191), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
      * (docs/rules.md, "Tests"). The suite checks the regression floors below instead, until these
      * are reached.
      */
@@ -56,10 +56,11 @@ class GeneralizationTest {
      * Regression floors at what was measured, to a tenth of a percent (rounded down; the
      * wrong-specific ceiling rounded up). The fourth round's exact figure is one message below the
      * third round's (182 of 213), so its floor went from 0.85 to 0.849; the other two moved the
-     * right way and were tightened.
+     * right way and were tightened. The fifth round (one run, at its end) kept exact (181) and wrong
+     * specific (9) and raised truth among candidates from 189 to 191: that floor is 0.896.
      */
     static final double MIN_EXACT = 0.849;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.887;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.896;
     static final double MAX_WRONG_SPECIFIC = 0.043;
 
     /**
