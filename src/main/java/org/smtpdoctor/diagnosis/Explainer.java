@@ -52,16 +52,18 @@ public final class Explainer {
      * {@code SMTP -> FROM SERVER:421 text} and node's sendmail package's {@code SMTP code:530 msg:530 text}.
      */
     private static final Pattern CODE_APART = Pattern.compile(
-            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
+            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)");
+    /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
+    private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
-     * connections". Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
+     * connections", also with a colon ("552: Message rejected ...", as some applications print it). Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
      * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
      */
-    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+)([A-Za-z<\\[\"#\\\\][^\\n]*)");
+    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+|: +)([A-Za-z<\\[\"#\\\\][^\\n]*)");
     /**
      * .NET's "The server response was: text" when the text has no enhanced code: its reply code
      * is named in words before it ("Service not available, closing transmission channel." is 421).
@@ -359,6 +361,13 @@ public final class Explainer {
                 covered.add(new int[] {code.start(), code.end()});
             }
         }
+        Matcher said = SAID_CODE_AT_LINE_END.matcher(lower.contains("said: ") ? text : "");
+        while (said.find() && pieces.size() < MAX_CANDIDATES) {
+            if (!inside(covered, said.start(1))) {
+                pieces.add(new Piece(Integer.parseInt(said.group(1)), false, "", said.start(1), said.end(), false));
+                covered.add(new int[] {said.start(1), said.end()});
+            }
+        }
         Starts enh = new Starts(ENHANCED_ONLY.matcher(text), enhancedStarts);
         while (enh.find() && pieces.size() < MAX_CANDIDATES) {
             if (!inside(covered, enh.start())) {
@@ -389,7 +398,9 @@ public final class Explainer {
             }
             if (!last.python()) {
                 end = wrapped(paste, end, lines);
+                lines.set(0, lines.get(0).strip());
             }
+            unmarkInlineContinuations(p.code(), lines);
             Optional<EnhancedStatus> enhanced = p.inferred()
                     ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))
                     : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
@@ -405,6 +416,34 @@ public final class Explainer {
             out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /**
+     * A multi-line reply pasted on one line: its own code-hyphen and enhanced code again between words
+     * ("the sending 550-5.7.1 domain"). Not "451 5.7.3" with a space: that is a reply another one wraps.
+     */
+    private static final Pattern INLINE_CONTINUATION = Pattern.compile("\\s([2-5]\\d\\d)-[245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s)");
+
+    /**
+     * Removes the continuation markers (code-hyphen and enhanced code) that a multi-line reply keeps
+     * between its words when it is pasted on one line, so that rules read its words as one text.
+     * Only the reply's own code is removed: another code in the text is another reply.
+     */
+    private static void unmarkInlineContinuations(int code, List<String> lines) {
+        String own = Integer.toString(code);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.indexOf(own, 1) < 0) {
+                continue;
+            }
+            Matcher m = INLINE_CONTINUATION.matcher(line);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, m.group(1).equals(own) ? "" : Matcher.quoteReplacement(m.group()));
+            }
+            m.appendTail(out);
+            lines.set(i, out.toString());
+        }
     }
 
     /** A delivery status notification's per-recipient Status field (RFC 3464 section 2.3.4). */
@@ -533,8 +572,10 @@ public final class Explainer {
     }
 
     /** A line that starts something else: a reply, a transcript or log record, a stack frame, a new exception. */
+    // A line opening with '[' is a log line ("[2022-09-30 ...]", "[ERROR]"), unless the bracket holds a
+    // provider's reason code that a bounce wrapped onto its own line (Yahoo's "[TSS06]", "[BL21]").
     private static final Pattern NOT_CONTINUATION = Pattern.compile(
-            "^\\s*(?:\\d{3}[ -]|[<>~*=|!\\[(#{}]|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
+            "^\\s*(?:\\d{3}[ -]|[<>~*=|!(#{}]|\\[(?![A-Z]{2,4}\\d{2}\\])|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
                     + "\\d{4}[-/]\\d\\d[-/]\\d\\d|[A-Z][a-z]{2} +\\d+ \\d\\d:|[SC]: |(?:SERVER|CLIENT) ->|"
                     + "(?:DEBUG|INFO|WARN|ERROR|TRACE)\\b|Action:|Status:|Diagnostic-Code:|Reporting-MTA:|Final-Recipient:)");
 

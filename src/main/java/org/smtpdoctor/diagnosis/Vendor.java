@@ -56,13 +56,24 @@ public enum Vendor {
     /** {@link #fromText} of a text already in lower case (Locale.ROOT). */
     static Vendor fromLowerCase(String lower) {
         java.util.BitSet found = FINGERPRINTS.mayMatch(lower);
-        if (found.nextSetBit(0) >= 0 && found.nextSetBit(0) < MICROSOFT_TEXT.size() || hasExchangeOnlyCode(lower)) {
+        boolean microsoftNamed = found.nextSetBit(0) >= 0 && found.nextSetBit(0) < MICROSOFT_TEXT.size()
+                && !localPostfixRefusal(lower);
+        if (microsoftNamed || hasExchangeOnlyCode(lower)) {
             return MICROSOFT;
         }
         if (found.nextSetBit(MICROSOFT_TEXT.size()) >= 0) {
             return GOOGLE;
         }
         return OTHER;
+    }
+
+    /**
+     * A Postfix smtpd refusal ({@code NOQUEUE: reject: RCPT from ...}) that quotes no other server
+     * ({@code said:}) is the local Postfix's own reply: Microsoft host names in it are the client's
+     * or the configured relayhost's (a relayhost value in an access map's text), not the replier.
+     */
+    private static boolean localPostfixRefusal(String lower) {
+        return lower.contains("noqueue: reject:") && !lower.contains(" said:");
     }
 
     /**

@@ -109,6 +109,60 @@ class ExplainerTest {
     }
 
     @Test
+    void aLocalPostfixRefusalThatNamesMicrosoftsHostIsNotMicrosofts() {
+        String line = "Jul 12 18:47:22 host postfix/smtpd[481183]: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 "
+                + "<user@example.com>: Recipient address rejected: [smtp.office365.com]:587; from=<user@example.org> "
+                + "to=<user@example.com> proto=ESMTP helo=<example.org>";
+        assertThat(Vendor.fromText(line)).isEqualTo(Vendor.OTHER);
+        assertThat(EXPLAINER.explain(line).ruleId()).doesNotStartWith("m365.");
+        // Another server's reply quoted by Postfix ("said:") keeps its vendor.
+        assertThat(Vendor.fromText("postfix/smtp[1]: NOQUEUE: reject: x; host smtp.office365.com[192.0.2.1] said: 550 5.1.10 "
+                + "RESOLVER.ADR.RecipientNotFound")).isEqualTo(Vendor.MICROSOFT);
+    }
+
+    /** The text is decided by this rule, with this cause. */
+    private static void assertDecided(String text, String rule, Cause cause) {
+        Diagnosis d = EXPLAINER.explain(text);
+        assertThat(d.ruleId()).as(text).isEqualTo(rule);
+        assertThat(d.cause()).as(text).isEqualTo(cause);
+    }
+
+    @Test
+    void aBounceLineWrappedBeforeAProvidersReasonCodeIsOneReply() {
+        assertDecided("<user@yahoo.com>: host mta6.am0.yahoodns.net[192.0.2.64] said: 553 5.7.2\n"
+                + "    [TSS06] All messages from 192.0.2.10 will be permanently deferred;\n"
+                + "    Retrying will NOT succeed. (in reply to MAIL FROM\n    command)", "yahoo.deferred-complaints",
+                Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
+    @Test
+    void aPostfixBounceWrappedRightAfterTheCodeIsStillAReply() {
+        Diagnosis d = EXPLAINER.explain("<user@example.de>: host example.de[192.0.2.123] said: 554\n"
+                + "    Your message was received but it could not be saved. Please retry later.\n"
+                + "    (in reply to end of DATA command)");
+        assertThat(d.ruleId()).isEqualTo("smtp.data-refused");
+        assertThat(d.candidates()).extracting(Candidate::cause).first().isEqualTo(Cause.SERVICE_UNAVAILABLE_TRANSIENT);
+    }
+
+    @Test
+    void aMultiLineReplyPastedOnOneLineIsReadWithoutItsContinuationMarkers() {
+        assertDecided("Our system has detected that this message is 550-5.7.1 likely suspicious due to the very low "
+                + "reputation of the sending 550-5.7.1 domain", "google.unsolicited-ip", Cause.IP_BLOCKED_OR_REPUTATION);
+    }
+
+    @Test
+    void aCodePrintedApartWithAFrenchSpaceBeforeTheColonIsAReply() {
+        assertDecided("Erreur SMTP (535) : authentication failed", "smtp.auth.invalid-credentials", Cause.WRONG_CREDENTIALS);
+    }
+
+    @Test
+    void aCodeFollowedByAColonIsAReplyButNotALineNumber() {
+        assertThat(EXPLAINER.explain("552: Message rejected for spam or virus content").cause())
+                .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
+        assertThat(EXPLAINER.explain("at Foo.send (mailer.js:552: Message rejected)").ruleId()).isNotEqualTo("smtp.spam");
+    }
+
+    @Test
     void aFullMailboxAndAnUnknownSenderAreNotRecipientOrSizeProblems() {
         assertThat(EXPLAINER.explain("452 4.2.2 Mailbox size limit exceeded").ruleId()).isEqualTo("smtp.mailbox-full");
         assertThat(EXPLAINER.explain("status=bounced (host mx said: 550 5.1.0 <a@lab.local>: Sender address rejected: User unknown "

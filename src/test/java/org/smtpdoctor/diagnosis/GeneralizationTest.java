@@ -43,8 +43,8 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the fourth round, the test part is at 85.0% exact (181 of 213), 88.7% truth among
-     * candidates (189), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
+     * end of the fifth round, the test part is at 85.0% exact (181 of 213), 89.7% truth among
+     * candidates (191), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
      * (docs/rules.md, "Tests"). The suite checks the regression floors below instead, until these
      * are reached.
      */
@@ -56,16 +56,40 @@ class GeneralizationTest {
      * Regression floors at what was measured, to a tenth of a percent (rounded down; the
      * wrong-specific ceiling rounded up). The fourth round's exact figure is one message below the
      * third round's (182 of 213), so its floor went from 0.85 to 0.849; the other two moved the
-     * right way and were tightened.
+     * right way and were tightened. The fifth round (one run, at its end) kept exact (181) and wrong
+     * specific (9) and raised truth among candidates from 189 to 191: that floor is 0.896.
      */
     static final double MIN_EXACT = 0.849;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.887;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.896;
     static final double MAX_WRONG_SPECIFIC = 0.043;
 
-    /** Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.92;
-    /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.94;
+    /**
+     * Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md;
+     * fifth round: 290 of 310, 93.5%).
+     */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.935;
+    /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.943;
+    /** The same measure on fresh3 (fifth round: 185 of 209). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.885;
+
+    /**
+     * Regression floors of the development and fresh sets, as counts at the fifth round's figures
+     * (docs/rules.md, "Tests"): at least this many exact and truth-among answers, at most this many
+     * wrong specific ones. Raise them when the figures rise.
+     */
+    record Floors(int exact, int truthAmong, int wrongSpecific) {
+        void check(Figures f, String part) {
+            assertThat(f.exact()).as(f.line(part)).isGreaterThanOrEqualTo(exact);
+            assertThat(f.truthAmong()).as(f.line(part)).isGreaterThanOrEqualTo(truthAmong);
+            assertThat(f.wrongSpecific()).as(f.line(part)).isLessThanOrEqualTo(wrongSpecific);
+        }
+    }
+
+    static final Floors DEV_FLOORS = new Floors(251, 249, 0);
+    static final Floors FRESH_FLOORS = new Floors(120, 119, 0);
+    static final Floors FRESH2_FLOORS = new Floors(180, 183, 12);
+    static final Floors FRESH3_FLOORS = new Floors(246, 266, 18);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -141,6 +165,7 @@ class GeneralizationTest {
         Figures f = report("development", run(read(DEV)));
         assertThat(f.total()).isEqualTo(251);
         assertThat(f.microsoftOnOther()).isZero();
+        DEV_FLOORS.check(f, "development");
     }
 
     /** Prints a part's figures and every miss (label, answer, deciding rule, candidates). */
@@ -164,7 +189,7 @@ class GeneralizationTest {
      */
     @Test
     void theFreshSetFigures() throws IOException {
-        freshSet("fresh", FRESH, 121, DEV);
+        freshSet("fresh", FRESH, 121, FRESH_FLOORS, DEV);
     }
 
     /**
@@ -174,7 +199,7 @@ class GeneralizationTest {
      */
     @Test
     void theFresh2SetFigures() throws IOException {
-        freshSet("fresh2", FRESH2, 195, DEV, FRESH);
+        freshSet("fresh2", FRESH2, 195, FRESH2_FLOORS, DEV, FRESH);
     }
 
     /**
@@ -184,11 +209,11 @@ class GeneralizationTest {
      */
     @Test
     void theFresh3SetFigures() throws IOException {
-        freshSet("fresh3", FRESH3, 286, DEV, FRESH, FRESH2);
+        freshSet("fresh3", FRESH3, 286, FRESH3_FLOORS, DEV, FRESH, FRESH2);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
-    private static void freshSet(String part, String resource, int size, String... earlier) throws IOException {
+    private static void freshSet(String part, String resource, int size, Floors floors, String... earlier) throws IOException {
         List<Item> items = read(resource);
         Set<String> earlierGroups = new HashSet<>();
         for (String e : earlier) {
@@ -198,6 +223,7 @@ class GeneralizationTest {
         Figures f = report(part, run(items));
         assertThat(f.total()).isEqualTo(size);
         assertThat(f.microsoftOnOther()).isZero();
+        floors.check(f, part);
     }
 
     /**
@@ -219,6 +245,10 @@ class GeneralizationTest {
         assertThat(later.truthAmongRate()).as(later.line("fresh2 without the deciding rule"))
                 .isGreaterThanOrEqualTo(MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS);
         assertThat(later.microsoftOnOther()).isZero();
+        Figures fresh3 = report("fresh3, each without its deciding rule,", withoutTheDecidingRule(read(FRESH3)));
+        assertThat(fresh3.truthAmongRate()).as(fresh3.line("fresh3 without the deciding rule"))
+                .isGreaterThanOrEqualTo(MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3);
+        assertThat(fresh3.microsoftOnOther()).isZero();
     }
 
     /** Each message a rule decides, explained again without that rule. */

@@ -154,6 +154,31 @@ class KnowledgeBaseTest {
         assertThat(other.candidates()).isNotEmpty().noneMatch(c -> c.cause().microsoftOnly());
     }
 
+    /** A dropped or stalled connection stays unknown, but names the short list of what ends one, by where it ended. */
+    @Test
+    void aDroppedOrStalledConnectionNamesItsCandidatesByPhase() {
+        assertThat(eventCandidates("transport.closed", "ehlo")).containsExactly(Cause.CONFIG_HOST_OR_PORT,
+                Cause.PORT_BLOCKED_OR_UNREACHABLE, Cause.IP_BLOCKED_OR_REPUTATION);
+        assertThat(eventCandidates("transport.reset", "tls")).startsWith(Cause.TLS_VERSION_TOO_OLD);
+        assertThat(eventCandidates("transport.closed", "rcpt-to")).startsWith(Cause.IP_BLOCKED_OR_REPUTATION,
+                Cause.THROTTLING_RATE_LIMIT);
+        assertThat(eventCandidates("transport.read-timeout", "auth")).startsWith(Cause.PORT_BLOCKED_OR_UNREACHABLE);
+        assertThat(eventCandidates("transport.read-timeout", "tls")).startsWith(Cause.SMTP_INSPECTION_INTERFERENCE);
+        // None of them passes by itself: no second connection (FollowUps) follows a drop or a stall.
+        for (String event : List.of("transport.closed", "transport.read-timeout")) {
+            for (String phase : List.of("banner", "ehlo", "tls")) {
+                assertThat(eventCandidates(event, phase)).as(event + " at " + phase)
+                        .doesNotContain(Cause.SERVICE_UNAVAILABLE_TRANSIENT, Cause.THROTTLING_RATE_LIMIT);
+            }
+        }
+    }
+
+    private static List<Cause> eventCandidates(String event, String phase) {
+        Diagnosis d = KB.diagnose(Evidence.event(phase, event, Vendor.OTHER, Map.of()));
+        assertThat(d.cause()).as(event + " at " + phase).isIn(Cause.UNKNOWN, Cause.CONFIG_HOST_OR_PORT);
+        return d.candidates().stream().map(Candidate::cause).toList();
+    }
+
     @Test
     void anUnknownReplyIsAnHonestUnknown() {
         Diagnosis d = KB.diagnose(Evidence.reply("mail-from", Reply.of(299, "whatever"), Vendor.OTHER, Map.of()));
