@@ -40,6 +40,7 @@ class GeneralizationTest {
     private static final String FRESH = "/explain/generalization/fresh.jsonl";
     private static final String FRESH2 = "/explain/generalization/fresh2.jsonl";
     private static final String FRESH3 = "/explain/generalization/fresh3.jsonl";
+    private static final String FRESH4 = "/explain/generalization/fresh4.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -90,6 +91,12 @@ class GeneralizationTest {
     static final Floors FRESH_FLOORS = new Floors(120, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(180, 183, 12);
     static final Floors FRESH3_FLOORS = new Floors(246, 266, 18);
+    /**
+     * fresh4 was collected while the fifth round's rules were written and was never shown to their
+     * author: these are its figures with those rules (178 / 198 / 38 of 250), the honest estimate
+     * of text nobody here has seen. With the fourth round's rules they were 175 / 196 / 36.
+     */
+    static final Floors FRESH4_FLOORS = new Floors(178, 198, 38);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -210,6 +217,17 @@ class GeneralizationTest {
     @Test
     void theFresh3SetFigures() throws IOException {
         freshSet("fresh3", FRESH3, 286, FRESH3_FLOORS, DEV, FRESH, FRESH2);
+    }
+
+    /**
+     * The fourth fresh set (fresh4.jsonl, README "The fourth fresh set"): 250 messages collected and
+     * labelled by a fourth helper who never read the rules, while the fifth round's rules were being
+     * written by an author who never saw it. Printed with its misses; reading them makes it
+     * development material from now on.
+     */
+    @Test
+    void theFresh4SetFigures() throws IOException {
+        freshSet("fresh4", FRESH4, 250, FRESH4_FLOORS, DEV, FRESH, FRESH2, FRESH3);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
