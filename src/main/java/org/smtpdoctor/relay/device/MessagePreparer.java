@@ -1,7 +1,6 @@
 package org.smtpdoctor.relay.device;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.smtpdoctor.relay.spool.RandomValues;
 
 /**
  * Makes a device's message fit to go upstream, touching only its header section
@@ -32,7 +32,7 @@ final class MessagePreparer {
     private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private final String hostName;
-    private final SecureRandom random = new SecureRandom();
+    private final RandomValues random = new RandomValues();
 
     MessagePreparer(String hostName) {
         this.hostName = hostName;
@@ -140,7 +140,7 @@ final class MessagePreparer {
             }
         }
         if (h.value("Message-ID").isEmpty()) {
-            out.add("Message-ID: <" + HexFormat.of().formatHex(randomBytes()) + "@" + hostName + ">");
+            out.add("Message-ID: <" + randomHex() + "@" + hostName + ">");
         }
         if (h.value("Date").isEmpty()) {
             out.add("Date: " + RFC5322_DATE.format(now));
@@ -167,9 +167,9 @@ final class MessagePreparer {
         return lt > 0 ? from.substring(0, lt).strip() : "";
     }
 
-    private byte[] randomBytes() {
-        byte[] b = new byte[12];
-        random.nextBytes(b);
-        return b;
+    /** 24 hex digits (96 random bits). */
+    private String randomHex() {
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits(random.next()) + hex.toHexDigits(random.next()).substring(8);
     }
 }

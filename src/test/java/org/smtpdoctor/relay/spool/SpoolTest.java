@@ -184,7 +184,7 @@ class SpoolTest {
         // Every id in a millisecond of its own, so every one draws a random part: many more than one
         // block of them (a block handed out twice would repeat its values).
         List<String> random = new ArrayList<>();
-        for (int i = 0; i < QueueId.BLOCK * 5; i++) {
+        for (int i = 0; i < RandomValues.BLOCK * 5; i++) {
             clock.advance(Duration.ofMillis(1));
             random.add(ids.next().substring(9));
         }
