@@ -1,5 +1,6 @@
 package org.smtpdoctor.relay.device;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,13 @@ final class MessageBuffer implements AutoCloseable {
 
     static final int IN_MEMORY = 256 * 1024;
 
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    /**
+     * Room for a 10 KB scan-to-mail message without growing: growing from ByteArrayOutputStream's
+     * 32 bytes copied a 10 KB message eight times (bench/RESULTS.md, allocation per message).
+     */
+    static final int INITIAL = 16 * 1024;
+
+    private final Head head = new Head();
     private Path spillFile;
     private OutputStream spill;
     private long size;
@@ -61,15 +68,25 @@ final class MessageBuffer implements AutoCloseable {
         return head.toByteArray();
     }
 
-    /** The content from {@code offset} (within the in-memory head) to the end. */
+    /** The content from {@code offset} (within the in-memory head) to the end; read in place, so write nothing more. */
     InputStream from(int offset) throws IOException {
-        byte[] h = head.toByteArray();
-        InputStream first = new java.io.ByteArrayInputStream(h, offset, h.length - offset);
+        InputStream first = head.from(offset);
         if (spill == null) {
             return first;
         }
         spill.flush();
         return new SequenceInputStream(first, Files.newInputStream(spillFile));
+    }
+
+    /** The in-memory part, whose bytes {@link #from} reads without a copy. */
+    private static final class Head extends ByteArrayOutputStream {
+        Head() {
+            super(INITIAL);
+        }
+
+        synchronized InputStream from(int offset) {
+            return new ByteArrayInputStream(buf, offset, count - offset);
+        }
     }
 
     @Override

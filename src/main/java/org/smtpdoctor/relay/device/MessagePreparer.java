@@ -73,7 +73,9 @@ final class MessagePreparer {
     }
 
     static Headers headers(byte[] head) {
-        String text = new String(head, 0, Math.min(head.length, MAX_HEADER_BYTES), StandardCharsets.ISO_8859_1);
+        // Only the bytes up to the first empty line are decoded: the parse below ends there at the latest
+        // (decoding a whole 10 KB message was its largest allocation).
+        String text = new String(head, 0, headerEnd(head, Math.min(head.length, MAX_HEADER_BYTES)), StandardCharsets.ISO_8859_1);
         List<String> fields = new ArrayList<>();
         // Where the field being read began: a folded field is one substring, not one concatenation per
         // continuation line (which a header of 100,000 one-space lines made take seconds of CPU).
@@ -102,6 +104,19 @@ final class MessagePreparer {
         }
         addField(fields, text, fieldStart, pos);
         return new Headers(fields, -pos - 1); // negative: no separator line, body begins at -(offset+1)
+    }
+
+    /** Where the first empty line of {@code head} ends (its CRLF included), or {@code limit} if there is none before it. */
+    private static int headerEnd(byte[] head, int limit) {
+        if (limit >= 2 && head[0] == '\r' && head[1] == '\n') {
+            return 2;
+        }
+        for (int i = 0; i + 3 < limit; i++) {
+            if (head[i] == '\r' && head[i + 1] == '\n' && head[i + 2] == '\r' && head[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return limit;
     }
 
     /** The field from {@code start} up to the CRLF that ends at {@code next}, folding kept. */

@@ -88,4 +88,20 @@ class RelayMessagePreparerTest {
         assertThat(h.bodyOffset()).isEqualTo(header.length() - 4);
         assertThat(ms).as("milliseconds (generous: a busy machine)").isLessThan(5_000);
     }
+
+    @Test
+    void the_header_section_ends_at_the_first_empty_line_whatever_follows_it() {
+        MessagePreparer.Headers h = MessagePreparer.headers("A: 1\r\nB: 2\r\n\r\nC: 3\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(h.fields()).containsExactly("A: 1", "B: 2");
+        assertThat(h.bodyOffset()).isEqualTo(14);
+        MessagePreparer.Headers empty = MessagePreparer.headers("\r\nA: 1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(empty.fields()).isEmpty();
+        assertThat(empty.bodyOffset()).isEqualTo(2);
+        MessagePreparer.Headers none = MessagePreparer.headers("A: 1\r\nnot a field\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(none.fields()).containsExactly("A: 1");
+        assertThat(none.bodyOffset()).as("no separator: the body begins at 6").isEqualTo(-6 - 1);
+        MessagePreparer.Headers unended = MessagePreparer.headers("A: 1\r\nB: 2".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(unended.fields()).containsExactly("A: 1");
+        assertThat(unended.bodyOffset()).isEqualTo(-6 - 1);
+    }
 }
