@@ -63,9 +63,18 @@ final class MessageBuffer implements AutoCloseable {
         return oversized() ? declaredSize : size;
     }
 
-    /** The bytes kept in memory: the whole message when it is small. */
+    /** The bytes kept in memory: the whole message when it is small. A copy; {@link #headBuffer} is not. */
     byte[] head() {
         return head.toByteArray();
+    }
+
+    /** The bytes kept in memory, in place (no copy of the message): the first {@link #headLength()} count; only to read. */
+    byte[] headBuffer() {
+        return head.buffer();
+    }
+
+    int headLength() {
+        return head.size();
     }
 
     /** The content from {@code offset} (within the in-memory head) to the end; read in place, so write nothing more. */
@@ -78,10 +87,14 @@ final class MessageBuffer implements AutoCloseable {
         return new SequenceInputStream(first, Files.newInputStream(spillFile));
     }
 
-    /** The in-memory part, whose bytes {@link #from} reads without a copy. */
+    /** The in-memory part, whose bytes {@link #headBuffer} and {@link #from} read without a copy. */
     private static final class Head extends ByteArrayOutputStream {
         Head() {
             super(INITIAL);
+        }
+
+        synchronized byte[] buffer() {
+            return buf;
         }
 
         synchronized InputStream from(int offset) {

@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpdoctor.relay.spool.RandomValues;
 
@@ -55,9 +54,9 @@ final class MessagePreparer {
         List<String> values(String name) {
             List<String> out = new ArrayList<>();
             for (String f : fields) {
-                Matcher m = FIELD.matcher(f);
-                if (m.find() && m.group(1).equalsIgnoreCase(name)) {
-                    out.add(f.substring(m.end()).replace("\r\n", "").strip());
+                int colon = colonAfter(f, name);
+                if (colon >= 0) {
+                    out.add(f.substring(colon + 1).replace("\r\n", "").strip());
                 }
             }
             return out;
@@ -67,15 +66,20 @@ final class MessagePreparer {
          * True when the header section did not end within {@value #MAX_HEADER_BYTES} bytes:
          * fields past that point were not read, so no policy could be checked on them.
          */
-        boolean truncated(byte[] head) {
-            return bodyOffset < 0 && head.length >= MAX_HEADER_BYTES;
+        boolean truncated(int headLength) {
+            return bodyOffset < 0 && headLength >= MAX_HEADER_BYTES;
         }
     }
 
     static Headers headers(byte[] head) {
+        return headers(head, head.length);
+    }
+
+    /** {@link #headers(byte[])} of the first {@code length} bytes of {@code head}. */
+    static Headers headers(byte[] head, int length) {
         // Only the bytes up to the first empty line are decoded: the parse below ends there at the latest
         // (decoding a whole 10 KB message was its largest allocation).
-        String text = new String(head, 0, headerEnd(head, Math.min(head.length, MAX_HEADER_BYTES)), StandardCharsets.ISO_8859_1);
+        String text = new String(head, 0, headerEnd(head, Math.min(length, MAX_HEADER_BYTES)), StandardCharsets.ISO_8859_1);
         List<String> fields = new ArrayList<>();
         // Where the field being read began: a folded field is one substring, not one concatenation per
         // continuation line (which a header of 100,000 one-space lines made take seconds of CPU).
@@ -136,7 +140,7 @@ final class MessagePreparer {
     }
 
     /**
-     * @param h the header fields of {@code head}, not {@linkplain Headers#truncated truncated}
+     * @param h the header fields of a message's head, not {@linkplain Headers#truncated truncated}
      *        (the relay refuses such a message before it gets here)
      */
     Prepared prepare(Headers h, Optional<String> rewriteFrom, ZonedDateTime now) {
@@ -172,8 +176,23 @@ final class MessagePreparer {
     }
 
     private static boolean isField(String field, String name) {
-        Matcher m = FIELD.matcher(field);
-        return m.find() && m.group(1).equalsIgnoreCase(name);
+        return colonAfter(field, name) >= 0;
+    }
+
+    /**
+     * Where the colon after the field name is when {@code field} is a {@code name} field
+     * (case-insensitive; {@link #FIELD}: blanks may come before the colon), else -1. No regex:
+     * each message's fields are looked up by name a dozen times.
+     */
+    private static int colonAfter(String field, String name) {
+        if (!field.regionMatches(true, 0, name, 0, name.length())) {
+            return -1;
+        }
+        int i = name.length();
+        while (i < field.length() && (field.charAt(i) == ' ' || field.charAt(i) == '\t')) {
+            i++;
+        }
+        return i < field.length() && field.charAt(i) == ':' ? i : -1;
     }
 
     /** {@code "Scanner 3" <scan@x>} gives {@code "Scanner 3"}; a bare address gives nothing. */
