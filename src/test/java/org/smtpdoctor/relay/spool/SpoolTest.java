@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -140,6 +141,15 @@ class SpoolTest {
         assertThat(muchLater).isGreaterThan(seen.get(seen.size() - 1));
         assertThat(QueueId.isValid("../../etc/passw")).isFalse();
         assertThat(QueueId.isValid("0123456789ABCDEF")).as("lowercase only").isFalse();
+    }
+
+    @Test
+    void theTrailerGivesTheEnvelopeLengthInTenDigits() {
+        assertThat(new String(SpoolFormat.trailer(0), StandardCharsets.US_ASCII)).isEqualTo("\nsmtp-doctor envelope 0000000000\n");
+        assertThat(new String(SpoolFormat.trailer(4711), StandardCharsets.US_ASCII)).isEqualTo("\nsmtp-doctor envelope 0000004711\n");
+        assertThat(new String(SpoolFormat.trailer(Integer.MAX_VALUE), StandardCharsets.US_ASCII))
+                .isEqualTo("\nsmtp-doctor envelope 2147483647\n");
+        assertThat(SpoolFormat.trailer(4711)).hasSize(SpoolFormat.TRAILER_LENGTH);
     }
 
     @Test
