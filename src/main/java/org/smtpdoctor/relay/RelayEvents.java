@@ -76,7 +76,7 @@ public final class RelayEvents {
     }
 
     private static String quoted(String text) {
-        if (!text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == 0x7F)) {
+        if (!text.isEmpty() && !needsQuotes(text)) {
             return text;
         }
         StringBuilder q = new StringBuilder("\"");
@@ -90,5 +90,16 @@ public final class RelayEvents {
             }
         }
         return q.append('"').toString();
+    }
+
+    /** A plain loop: this runs for every field of every line (a stream here allocated three objects a call). */
+    private static boolean needsQuotes(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c == '"' || c == '\\' || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -27,6 +27,12 @@ public final class SmtpClient implements AutoCloseable {
     private State state = State.CONNECTED;
     private Capabilities capabilities = Capabilities.none("");
     private boolean ehloWorked;
+    /**
+     * DATA's read buffer and dot-stuffed output, kept for the next message on this connection:
+     * 48 KB a message was the largest allocation of the relay's delivery (bench/RESULTS.md).
+     */
+    private byte[] dataChunk;
+    private byte[] dataOut;
 
     public SmtpClient(SmtpConnection connection) {
         this.connection = connection;
@@ -242,8 +248,12 @@ public final class SmtpClient implements AutoCloseable {
         if (go.code() != 354) {
             return go;
         }
-        DotStuffer stuffer = new DotStuffer(connection::writePart, connection.transcript(), connection.isTls());
-        byte[] chunk = new byte[DotStuffer.CHUNK];
+        if (dataChunk == null) {
+            dataChunk = new byte[DotStuffer.CHUNK];
+            dataOut = DotStuffer.buffer();
+        }
+        byte[] chunk = dataChunk;
+        DotStuffer stuffer = new DotStuffer(connection::writePart, dataOut, connection.transcript(), connection.isTls());
         int n;
         while (true) {
             try {
@@ -285,7 +295,8 @@ public final class SmtpClient implements AutoCloseable {
         private final Wire wire;
         private final Transcript transcript;
         private final boolean tls;
-        private final byte[] out = new byte[CHUNK * 2 + 8];
+        /** Wire bytes not written yet; its content before {@link #n} does not matter (a buffer reused from the last message). */
+        private final byte[] out;
         private int n;
         private boolean lineStart = true;
         /** The last byte written was a CR (written as CRLF): an LF right after it is that same line end. */
@@ -298,8 +309,15 @@ public final class SmtpClient implements AutoCloseable {
         private final boolean shows;
         private static final byte[] DOT = {'.'};
 
-        DotStuffer(Wire wire, Transcript transcript, boolean tls) {
+        /** An {@code out} buffer for {@link #DotStuffer}: a message of up to 32 KB is one write. */
+        static byte[] buffer() {
+            return new byte[CHUNK * 2 + 8];
+        }
+
+        /** @param out from {@link #buffer()}, not used by anyone else meanwhile */
+        DotStuffer(Wire wire, byte[] out, Transcript transcript, boolean tls) {
             this.wire = wire;
+            this.out = out;
             this.transcript = transcript;
             this.tls = tls;
             this.shows = transcript.recording();

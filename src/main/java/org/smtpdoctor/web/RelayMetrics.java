@@ -59,37 +59,38 @@ public final class RelayMetrics implements RelayObserver {
     private final Counter refusals;
 
     public RelayMetrics(Supplier<Source> source, String version, Instant started) {
+        // Without exemplars: the relay has no traces to link, and sampling them was work on every message.
         accepted = Counter.builder().name("smtpdoctor_relay_messages_accepted_total")
                 .help("Messages accepted from devices (on disk, 250 sent), by listener and device rule.")
-                .labelNames("listener", "device").register(registry);
+                .labelNames("listener", "device").withoutExemplars().register(registry);
         delivered = Counter.builder().name("smtpdoctor_relay_messages_delivered_total")
                 .help("Delivery attempts whose recipients the upstream took, by upstream (one per message and answer).")
-                .labelNames("upstream").register(registry);
+                .labelNames("upstream").withoutExemplars().register(registry);
         deferred = Counter.builder().name("smtpdoctor_relay_messages_deferred_total")
                 .help("Delivery attempts that failed temporarily and will be retried, by upstream and cause id.")
-                .labelNames("upstream", "cause").register(registry);
+                .labelNames("upstream", "cause").withoutExemplars().register(registry);
         failed = Counter.builder().name("smtpdoctor_relay_messages_failed_total")
                 .help("Delivery attempts that failed for good (bounced), by upstream and cause id.")
-                .labelNames("upstream", "cause").register(registry);
+                .labelNames("upstream", "cause").withoutExemplars().register(registry);
         recipients = Counter.builder().name("smtpdoctor_relay_recipients_total")
                 .help("Recipients by delivery outcome (delivered, deferred, failed) and upstream.")
-                .labelNames("upstream", "outcome").register(registry);
+                .labelNames("upstream", "outcome").withoutExemplars().register(registry);
         latency = Histogram.builder().name("smtpdoctor_relay_delivery_latency_seconds")
                 .help("From the device's final '.' to the upstream's 250, by upstream.")
-                .labelNames("upstream").classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+                .labelNames("upstream").classicOnly().classicUpperBounds(LATENCY_BOUNDS).withoutExemplars().register(registry);
         connections = Counter.builder().name("smtpdoctor_relay_device_connections_total")
                 .help("Device connections ended, by listener and the TLS version they ended under ('none' without TLS).")
-                .labelNames("listener", "tls_version").register(registry);
+                .labelNames("listener", "tls_version").withoutExemplars().register(registry);
         open = Gauge.builder().name("smtpdoctor_relay_device_connections_open")
-                .help("Device connections open now, by listener.").labelNames("listener").register(registry);
+                .help("Device connections open now, by listener.").labelNames("listener").withoutExemplars().register(registry);
         tlsFailures = Counter.builder().name("smtpdoctor_relay_device_tls_failures_total")
-                .help("Failed TLS handshakes with devices, by listener.").labelNames("listener").register(registry);
+                .help("Failed TLS handshakes with devices, by listener.").labelNames("listener").withoutExemplars().register(registry);
         authFailures = Counter.builder().name("smtpdoctor_relay_auth_failures_total")
-                .help("Failed AUTH attempts by devices, by listener.").labelNames("listener").register(registry);
+                .help("Failed AUTH attempts by devices, by listener.").labelNames("listener").withoutExemplars().register(registry);
         refusals = Counter.builder().name("smtpdoctor_relay_device_refusals_total")
                 .help("Requests from devices the relay refused, by listener and kind (relay.denied, sender.denied, "
                         + "message.refused, auth.refused, message.incomplete, connection.refused).")
-                .labelNames("listener", "kind").register(registry);
+                .labelNames("listener", "kind").withoutExemplars().register(registry);
         GaugeWithCallback.builder().name("smtpdoctor_relay_queue_messages").help("Messages in the spool now.")
                 .callback(cb -> cb.call(source.get().status().queue().messages())).register(registry);
         GaugeWithCallback.builder().name("smtpdoctor_relay_queue_recipients")

@@ -54,10 +54,13 @@ class DotStuffTest {
         }
     }
 
+    /** One output buffer for every message, as SmtpClient reuses its own: nothing of one message may reach the next. */
+    private static final byte[] OUT = SmtpClient.DotStuffer.buffer();
+
     /** The wire bytes of {@code message} written to a DotStuffer in chunks of 1-7 bytes (or up to 20,000 for long ones). */
     private static byte[] streamed(byte[] message, Transcript transcript, java.util.Random random, boolean dot) throws Exception {
         java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
-        SmtpClient.DotStuffer stuffer = new SmtpClient.DotStuffer((b, off, len) -> wire.write(b, off, len), transcript, false);
+        SmtpClient.DotStuffer stuffer = new SmtpClient.DotStuffer((b, off, len) -> wire.write(b, off, len), OUT, transcript, false);
         int most = message.length > 400 ? 20_000 : 7;
         for (int at = 0; at < message.length; ) {
             int len = Math.min(message.length - at, 1 + random.nextInt(most));

@@ -154,9 +154,8 @@ final class DataVerb extends RelayVerb {
                     "size", content.declaredSize(), "reason", "too big");
         }
         Instant now = Instant.now();
-        byte[] head = content.head();
-        MessagePreparer.Headers headers = MessagePreparer.headers(head);
-        if (headers.truncated(head)) {
+        MessagePreparer.Headers headers = MessagePreparer.headers(content.headBuffer(), content.headLength());
+        if (headers.truncated(content.headLength())) {
             refused(session, device, "header section too big");
             return logRefusal(session, RelayReplies.HEADER_TOO_BIG, "message.refused", "sender", transaction.sender(),
                     "reason", "header section too big");
@@ -175,7 +174,7 @@ final class DataVerb extends RelayVerb {
                 Optional.of(new Envelope.Session(session.esmtp(), Optional.ofNullable(session.tlsProtocol()))));
         String queueId;
         try (InputStream message = new SequenceInputStream(new ByteArrayInputStream(prepared.header()),
-                content.from(Math.min(prepared.bodyOffset(), head.length)))) {
+                content.from(Math.min(prepared.bodyOffset(), content.headLength())))) {
             queueId = listener.sink().accept(envelope, message);
         } catch (SpoolFullException e) {
             refused(session, device, "spool full: " + e.getMessage());

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.Charset;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.smtpdoctor.relay.config.DeviceRule;
 import org.smtpdoctor.relay.config.ListenerConfig;
 import org.smtpdoctor.relay.config.ListenerMode;
 import org.smtpdoctor.relay.spool.MessageSink;
+import org.smtpdoctor.relay.spool.RandomValues;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
@@ -83,7 +83,8 @@ final class DeviceListener implements AutoCloseable {
     private final AtomicInteger total = new AtomicInteger();
     /** Notified whenever a session ends, for {@link #close(Duration)}. */
     private final Object ended = new Object();
-    private final SecureRandom random = new SecureRandom();
+    /** Session ids: every connection takes one, so lock-free ({@link RandomValues}). */
+    private final RandomValues random = new RandomValues();
     /** Runs the sessions (a thread each, for the connection's life) and the shutdown's 421s. */
     private final ExecutorService threads;
     private final SessionThreads.Kind sessionThreads;
@@ -365,10 +366,9 @@ final class DeviceListener implements AutoCloseable {
         return banner;
     }
 
+    /** 12 hex digits (48 random bits). */
     String newSessionId() {
-        byte[] b = new byte[6];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return HexFormat.of().toHexDigits(random.next()).substring(4);
     }
 
     private DeviceSession newDeviceSession(Session smtp) {

@@ -1,5 +1,6 @@
 package org.smtpdoctor.relay.device;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,13 @@ final class MessageBuffer implements AutoCloseable {
 
     static final int IN_MEMORY = 256 * 1024;
 
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    /**
+     * Room for a 10 KB scan-to-mail message without growing: growing from ByteArrayOutputStream's
+     * 32 bytes copied a 10 KB message eight times (bench/RESULTS.md, allocation per message).
+     */
+    static final int INITIAL = 16 * 1024;
+
+    private final Head head = new Head();
     private Path spillFile;
     private OutputStream spill;
     private long size;
@@ -56,20 +63,43 @@ final class MessageBuffer implements AutoCloseable {
         return oversized() ? declaredSize : size;
     }
 
-    /** The bytes kept in memory: the whole message when it is small. */
+    /** The bytes kept in memory: the whole message when it is small. A copy; {@link #headBuffer} is not. */
     byte[] head() {
         return head.toByteArray();
     }
 
-    /** The content from {@code offset} (within the in-memory head) to the end. */
+    /** The bytes kept in memory, in place (no copy of the message): the first {@link #headLength()} count; only to read. */
+    byte[] headBuffer() {
+        return head.buffer();
+    }
+
+    int headLength() {
+        return head.size();
+    }
+
+    /** The content from {@code offset} (within the in-memory head) to the end; read in place, so write nothing more. */
     InputStream from(int offset) throws IOException {
-        byte[] h = head.toByteArray();
-        InputStream first = new java.io.ByteArrayInputStream(h, offset, h.length - offset);
+        InputStream first = head.from(offset);
         if (spill == null) {
             return first;
         }
         spill.flush();
         return new SequenceInputStream(first, Files.newInputStream(spillFile));
+    }
+
+    /** The in-memory part, whose bytes {@link #headBuffer} and {@link #from} read without a copy. */
+    private static final class Head extends ByteArrayOutputStream {
+        Head() {
+            super(INITIAL);
+        }
+
+        synchronized byte[] buffer() {
+            return buf;
+        }
+
+        synchronized InputStream from(int offset) {
+            return new ByteArrayInputStream(buf, offset, count - offset);
+        }
     }
 
     @Override

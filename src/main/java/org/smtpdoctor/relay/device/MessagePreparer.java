@@ -1,7 +1,6 @@
 package org.smtpdoctor.relay.device;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -9,8 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.smtpdoctor.relay.spool.RandomValues;
 
 /**
  * Makes a device's message fit to go upstream, touching only its header section
@@ -32,7 +31,7 @@ final class MessagePreparer {
     private static final DateTimeFormatter RFC5322_DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     private final String hostName;
-    private final SecureRandom random = new SecureRandom();
+    private final RandomValues random = new RandomValues();
 
     MessagePreparer(String hostName) {
         this.hostName = hostName;
@@ -55,9 +54,9 @@ final class MessagePreparer {
         List<String> values(String name) {
             List<String> out = new ArrayList<>();
             for (String f : fields) {
-                Matcher m = FIELD.matcher(f);
-                if (m.find() && m.group(1).equalsIgnoreCase(name)) {
-                    out.add(f.substring(m.end()).replace("\r\n", "").strip());
+                int colon = colonAfter(f, name);
+                if (colon >= 0) {
+                    out.add(f.substring(colon + 1).replace("\r\n", "").strip());
                 }
             }
             return out;
@@ -67,13 +66,20 @@ final class MessagePreparer {
          * True when the header section did not end within {@value #MAX_HEADER_BYTES} bytes:
          * fields past that point were not read, so no policy could be checked on them.
          */
-        boolean truncated(byte[] head) {
-            return bodyOffset < 0 && head.length >= MAX_HEADER_BYTES;
+        boolean truncated(int headLength) {
+            return bodyOffset < 0 && headLength >= MAX_HEADER_BYTES;
         }
     }
 
     static Headers headers(byte[] head) {
-        String text = new String(head, 0, Math.min(head.length, MAX_HEADER_BYTES), StandardCharsets.ISO_8859_1);
+        return headers(head, head.length);
+    }
+
+    /** {@link #headers(byte[])} of the first {@code length} bytes of {@code head}. */
+    static Headers headers(byte[] head, int length) {
+        // Only the bytes up to the first empty line are decoded: the parse below ends there at the latest
+        // (decoding a whole 10 KB message was its largest allocation).
+        String text = new String(head, 0, headerEnd(head, Math.min(length, MAX_HEADER_BYTES)), StandardCharsets.ISO_8859_1);
         List<String> fields = new ArrayList<>();
         // Where the field being read began: a folded field is one substring, not one concatenation per
         // continuation line (which a header of 100,000 one-space lines made take seconds of CPU).
@@ -104,6 +110,19 @@ final class MessagePreparer {
         return new Headers(fields, -pos - 1); // negative: no separator line, body begins at -(offset+1)
     }
 
+    /** Where the first empty line of {@code head} ends (its CRLF included), or {@code limit} if there is none before it. */
+    private static int headerEnd(byte[] head, int limit) {
+        if (limit >= 2 && head[0] == '\r' && head[1] == '\n') {
+            return 2;
+        }
+        for (int i = 0; i + 3 < limit; i++) {
+            if (head[i] == '\r' && head[i + 1] == '\n' && head[i + 2] == '\r' && head[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return limit;
+    }
+
     /** The field from {@code start} up to the CRLF that ends at {@code next}, folding kept. */
     private static void addField(List<String> fields, String text, int start, int next) {
         if (start >= 0) {
@@ -121,7 +140,7 @@ final class MessagePreparer {
     }
 
     /**
-     * @param h the header fields of {@code head}, not {@linkplain Headers#truncated truncated}
+     * @param h the header fields of a message's head, not {@linkplain Headers#truncated truncated}
      *        (the relay refuses such a message before it gets here)
      */
     Prepared prepare(Headers h, Optional<String> rewriteFrom, ZonedDateTime now) {
@@ -140,7 +159,7 @@ final class MessagePreparer {
             }
         }
         if (h.value("Message-ID").isEmpty()) {
-            out.add("Message-ID: <" + HexFormat.of().formatHex(randomBytes()) + "@" + hostName + ">");
+            out.add("Message-ID: <" + randomHex() + "@" + hostName + ">");
         }
         if (h.value("Date").isEmpty()) {
             out.add("Date: " + RFC5322_DATE.format(now));
@@ -157,8 +176,23 @@ final class MessagePreparer {
     }
 
     private static boolean isField(String field, String name) {
-        Matcher m = FIELD.matcher(field);
-        return m.find() && m.group(1).equalsIgnoreCase(name);
+        return colonAfter(field, name) >= 0;
+    }
+
+    /**
+     * Where the colon after the field name is when {@code field} is a {@code name} field
+     * (case-insensitive; {@link #FIELD}: blanks may come before the colon), else -1. No regex:
+     * each message's fields are looked up by name a dozen times.
+     */
+    private static int colonAfter(String field, String name) {
+        if (!field.regionMatches(true, 0, name, 0, name.length())) {
+            return -1;
+        }
+        int i = name.length();
+        while (i < field.length() && (field.charAt(i) == ' ' || field.charAt(i) == '\t')) {
+            i++;
+        }
+        return i < field.length() && field.charAt(i) == ':' ? i : -1;
     }
 
     /** {@code "Scanner 3" <scan@x>} gives {@code "Scanner 3"}; a bare address gives nothing. */
@@ -167,9 +201,9 @@ final class MessagePreparer {
         return lt > 0 ? from.substring(0, lt).strip() : "";
     }
 
-    private byte[] randomBytes() {
-        byte[] b = new byte[12];
-        random.nextBytes(b);
-        return b;
+    /** 24 hex digits (96 random bits). */
+    private String randomHex() {
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits(random.next()) + hex.toHexDigits(random.next()).substring(8);
     }
 }

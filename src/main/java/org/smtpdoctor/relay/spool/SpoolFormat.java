@@ -181,9 +181,10 @@ final class SpoolFormat {
         }
     }
 
-    private static byte[] trailer(int envelopeLength) {
-        return (TRAILER_PREFIX + String.format(java.util.Locale.ROOT, "%010d", envelopeLength) + "\n")
-                .getBytes(StandardCharsets.US_ASCII);
+    /** The length in 10 digits, zero-padded (not String.format: 4 of 81 Java samples of a JFR recording at 100 sessions). */
+    static byte[] trailer(int envelopeLength) {
+        String digits = Integer.toString(envelopeLength);
+        return (TRAILER_PREFIX + "0".repeat(10 - digits.length()) + digits + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -67,18 +67,18 @@ class DataReaderFuzzTest {
 
     /** The checks and changes the relay makes to a complete message before the spool sees it. */
     private static void afterDot(MessageBuffer content) throws IOException {
-        byte[] head = content.head();
-        MessagePreparer.Headers headers = MessagePreparer.headers(head);
-        if (headers.truncated(head)) {
+        int length = content.headLength();
+        MessagePreparer.Headers headers = MessagePreparer.headers(content.headBuffer(), length);
+        if (headers.truncated(length)) {
             return;
         }
         OriginatorCheck.refusal(headers, LIMITED);
         for (Optional<String> rewrite : List.of(Optional.<String>empty(), Optional.of("relay@contoso.test"))) {
             MessagePreparer.Prepared p = PREPARER.prepare(headers, rewrite, NOW);
-            assertThat(p.bodyOffset()).isBetween(0, head.length);
+            assertThat(p.bodyOffset()).isBetween(0, length);
             byte[] header = p.header();
             assertThat(header).endsWith('\r', '\n', '\r', '\n');
-            try (InputStream body = content.from(Math.min(p.bodyOffset(), head.length))) {
+            try (InputStream body = content.from(Math.min(p.bodyOffset(), length))) {
                 body.readAllBytes();
             }
         }

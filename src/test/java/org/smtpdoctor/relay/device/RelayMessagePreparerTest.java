@@ -56,9 +56,9 @@ class RelayMessagePreparerTest {
         String big = "X-Big: " + "a".repeat(70) + "\r\n";
         String m = big.repeat(MessagePreparer.MAX_HEADER_BYTES / big.length() + 1);
         byte[] head = m.substring(0, MessagePreparer.MAX_HEADER_BYTES).getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(MessagePreparer.headers(head).truncated(head)).isTrue();
+        assertThat(MessagePreparer.headers(head).truncated(head.length)).isTrue();
         byte[] small = "Subject: s\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(MessagePreparer.headers(small).truncated(small)).isFalse();
+        assertThat(MessagePreparer.headers(small).truncated(small.length)).isFalse();
     }
 
     @Test
@@ -87,5 +87,32 @@ class RelayMessagePreparerTest {
         assertThat(h.value("Subject")).contains("s");
         assertThat(h.bodyOffset()).isEqualTo(header.length() - 4);
         assertThat(ms).as("milliseconds (generous: a busy machine)").isLessThan(5_000);
+    }
+
+    @Test
+    void the_header_section_ends_at_the_first_empty_line_whatever_follows_it() {
+        MessagePreparer.Headers h = MessagePreparer.headers("A: 1\r\nB: 2\r\n\r\nC: 3\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(h.fields()).containsExactly("A: 1", "B: 2");
+        assertThat(h.bodyOffset()).isEqualTo(14);
+        MessagePreparer.Headers empty = MessagePreparer.headers("\r\nA: 1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(empty.fields()).isEmpty();
+        assertThat(empty.bodyOffset()).isEqualTo(2);
+        MessagePreparer.Headers none = MessagePreparer.headers("A: 1\r\nnot a field\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(none.fields()).containsExactly("A: 1");
+        assertThat(none.bodyOffset()).as("no separator: the body begins at 6").isEqualTo(-6 - 1);
+        MessagePreparer.Headers unended = MessagePreparer.headers("A: 1\r\nB: 2".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(unended.fields()).containsExactly("A: 1");
+        assertThat(unended.bodyOffset()).isEqualTo(-6 - 1);
+        MessagePreparer.Headers part = MessagePreparer.headers("A: 1\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1), 6);
+        assertThat(part.bodyOffset()).as("only the first 6 bytes are the head: no separator in them").isEqualTo(-6 - 1);
+    }
+
+    @Test
+    void a_field_is_found_by_its_whole_name_in_any_case_with_blanks_before_its_colon() {
+        MessagePreparer.Headers h = MessagePreparer.headers(
+                "From-Name: no\r\nFROM \t: a@x\r\nFromage: no\r\nfrom:b@x\r\nX: From: no\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(h.values("From")).containsExactly("a@x", "b@x");
+        assertThat(h.value("From-Name")).contains("no");
+        assertThat(h.value("Fro")).isEmpty();
     }
 }

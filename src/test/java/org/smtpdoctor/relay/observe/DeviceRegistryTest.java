@@ -99,4 +99,25 @@ class DeviceRegistryTest {
         assertThat(broken.registry().devices()).isEmpty();
         assertThat(dir.resolve(DeviceRegistry.FILE + ".unreadable")).exists();
     }
+
+    @Test
+    void each_event_of_a_session_marks_the_device_seen_at_its_time() {
+        DeviceRegistry r = DeviceRegistry.inMemory(clock);
+        Instant start = clock.instant();
+        Peer scanner = new Peer("0.0.0.0:25", "s1", "192.168.1.50");
+        r.connectionOpened(scanner, Optional.of("printers"));
+        clock.advance(Duration.ofSeconds(1));
+        r.greeted(scanner, "SCANNER");
+        assertThat(r.device("192.168.1.50").orElseThrow().lastSeen()).isEqualTo(start.plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        r.queued(scanner, "1m8gym7018wm5gss", envelope("192.168.1.50", null), 1000);
+        assertThat(r.device("192.168.1.50").orElseThrow().lastSeen()).isEqualTo(start.plusSeconds(2));
+        clock.advance(Duration.ofSeconds(1));
+        r.connectionClosed(scanner, Optional.empty());
+        DeviceRegistry.Device d = r.device("192.168.1.50").orElseThrow();
+        assertThat(d.firstSeen()).isEqualTo(start);
+        assertThat(d.lastSeen()).isEqualTo(start.plusSeconds(3));
+        assertThat(d.connections()).isEqualTo(1);
+        assertThat(d.messages()).isEqualTo(1);
+    }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -143,6 +144,15 @@ class SpoolTest {
     }
 
     @Test
+    void theTrailerGivesTheEnvelopeLengthInTenDigits() {
+        assertThat(new String(SpoolFormat.trailer(0), StandardCharsets.US_ASCII)).isEqualTo("\nsmtp-doctor envelope 0000000000\n");
+        assertThat(new String(SpoolFormat.trailer(4711), StandardCharsets.US_ASCII)).isEqualTo("\nsmtp-doctor envelope 0000004711\n");
+        assertThat(new String(SpoolFormat.trailer(Integer.MAX_VALUE), StandardCharsets.US_ASCII))
+                .isEqualTo("\nsmtp-doctor envelope 2147483647\n");
+        assertThat(SpoolFormat.trailer(4711)).hasSize(SpoolFormat.TRAILER_LENGTH);
+    }
+
+    @Test
     void queueIdsTakenByManyThreadsAtOnceAreUniqueAndIncreaseInEachThread() throws Exception {
         SettableClock clock = new SettableClock(NOW);
         QueueId ids = new QueueId(clock);
@@ -184,7 +194,7 @@ class SpoolTest {
         // Every id in a millisecond of its own, so every one draws a random part: many more than one
         // block of them (a block handed out twice would repeat its values).
         List<String> random = new ArrayList<>();
-        for (int i = 0; i < QueueId.BLOCK * 5; i++) {
+        for (int i = 0; i < RandomValues.BLOCK * 5; i++) {
             clock.advance(Duration.ofMillis(1));
             random.add(ids.next().substring(9));
         }
