@@ -2,8 +2,7 @@ package org.smtpdoctor.lab;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -63,15 +62,15 @@ final class ExchangeTokenValidator {
     private final Clock clock;
 
     /**
-     * @param keys the issuer's public keys (its JWK set)
+     * @param keys the issuer's public keys (its JWK set, or where to fetch it: {@link LabOAuth#keySource()})
      * @param issuer the exact {@code iss} expected
      * @param mailbox the one mailbox of the lab
      * @param fullAccess object ids of the service principals holding FullAccess on it
      * @param audiences what this Exchange Online accepts as {@code aud}: its cloud's resource
      *        URIs and application id ({@link org.smtpdoctor.oauth.MicrosoftCloud#exchangeAudiences})
      */
-    ExchangeTokenValidator(JWKSet keys, String issuer, String mailbox, Set<String> fullAccess, List<String> audiences, Clock clock) {
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
+    ExchangeTokenValidator(JWKSource<SecurityContext> keys, String issuer, String mailbox, Set<String> fullAccess, List<String> audiences, Clock clock) {
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(null); // the claims are judged below, each with its own Refusal
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.mailbox = Objects.requireNonNull(mailbox, "mailbox");

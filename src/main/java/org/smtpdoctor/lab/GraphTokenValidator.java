@@ -2,8 +2,7 @@ package org.smtpdoctor.lab;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -38,8 +37,8 @@ final class GraphTokenValidator {
     private final List<String> audiences;
     private final Clock clock;
 
-    GraphTokenValidator(JWKSet keys, String issuer, List<String> audiences, Clock clock) {
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
+    GraphTokenValidator(JWKSource<SecurityContext> keys, String issuer, List<String> audiences, Clock clock) {
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(null);
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.audiences = List.copyOf(audiences);

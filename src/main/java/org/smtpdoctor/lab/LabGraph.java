@@ -125,7 +125,7 @@ public final class LabGraph implements AutoCloseable {
 
     /** Starts on 127.0.0.1; the scenario (and its fault) is the directory's, which follows the lab's switches. */
     static LabGraph start(LabOAuth oauth, LabDirectory directory, Clock clock, int port) throws IOException {
-        GraphTokenValidator tokens = new GraphTokenValidator(oauth.fetchKeys(), oauth.issuer(),
+        GraphTokenValidator tokens = new GraphTokenValidator(oauth.keySource(), oauth.issuer(),
                 List.of("https://graph.microsoft.com", org.smtpdoctor.oauth.MicrosoftCloud.GRAPH_APP_ID), clock);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port), 50);
         ExecutorService threads = Executors.newCachedThreadPool(LabServer.daemonThreads("smtp-doctor-lab-graph"));

@@ -1,6 +1,7 @@
 package org.smtpdoctor.lab;
 
-import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.subethamail.smtp.server.SMTPServer;
  * Lifecycle: {@link #start} binds 127.0.0.1 (never another interface), generates a fresh
  * self-signed certificate (EC P-256; {@link #certificate()}, {@link #certificatePem()}
  * for clients to trust) and a demo OAuth token, in the {@code oauth-*} scenarios starts
- * the lab's Entra ({@link #oauth()}) and reads its signing keys, and accepts connections
+ * the lab's Entra ({@link #oauth()}) (whose signing keys it reads at the first XOAUTH2), and accepts connections
  * on its own threads until {@link #close()}, which stops listening, drops every
  * connection, stops the Entra and returns within about a second. A closed server cannot be restarted; start another.
  * Connections idle for longer than the idle timeout (60 s by default) are closed by the
@@ -59,14 +60,14 @@ public final class LabServer implements AutoCloseable {
     private final SMTPServer smtp;
     private final ExecutorService sessions;
     private final Optional<LabOAuth> oauth;
-    private final Optional<JWKSet> entraKeys;
+    private final Optional<JWKSource<SecurityContext>> entraKeys;
     private final MicrosoftCloud cloud;
     private final Clock clock;
     private final Optional<LabGraph> graph;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabServer(SelfSignedCertificate certificate, String demoToken, LabContext context, SMTPServer smtp,
-            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSet> entraKeys, MicrosoftCloud cloud, Clock clock,
+            ExecutorService sessions, Optional<LabOAuth> oauth, Optional<JWKSource<SecurityContext>> entraKeys, MicrosoftCloud cloud, Clock clock,
             Optional<LabGraph> graph) {
         this.graph = graph;
         this.certificate = certificate;
@@ -168,7 +169,7 @@ public final class LabServer implements AutoCloseable {
 
     private static LabServer startSmtp(Scenario scenario, int port, Duration idleTimeout, Fault fault, Clock clock,
             Optional<LabOAuth> oauth, MicrosoftCloud cloud, LabDirectory directory, Optional<LabGraph> graph) throws IOException {
-        Optional<JWKSet> keys = oauth.isPresent() ? Optional.of(oauth.get().fetchKeys()) : Optional.empty();
+        Optional<JWKSource<SecurityContext>> keys = oauth.map(LabOAuth::keySource);
         Optional<ExchangeTokenValidator> entraTokens = validator(oauth, keys, scenario, fault, cloud, clock);
         List<String> names = new java.util.ArrayList<>(SelfSignedCertificate.DEFAULT_DNS_NAMES);
         if (!names.contains(cloud.smtpHost())) {
@@ -209,7 +210,7 @@ public final class LabServer implements AutoCloseable {
         return new LabServer(certificate, token, context, smtp, sessions, oauth, keys, cloud, clock, graph);
     }
 
-    private static Optional<ExchangeTokenValidator> validator(Optional<LabOAuth> oauth, Optional<JWKSet> keys, Scenario scenario,
+    private static Optional<ExchangeTokenValidator> validator(Optional<LabOAuth> oauth, Optional<JWKSource<SecurityContext>> keys, Scenario scenario,
             Fault fault, MicrosoftCloud cloud, Clock clock) {
         return oauth.map(o -> new ExchangeTokenValidator(keys.orElseThrow(), o.issuer(), scenario.mailbox(),
                 fault.mailboxFullAccess(), cloud.exchangeAudiences(), clock));

@@ -45,7 +45,7 @@ class ExchangeTokenValidatorTest {
     static void keys() throws JOSEException {
         entraKey = new RSAKeyGenerator(2048).keyID("entra").generate();
         otherKey = new RSAKeyGenerator(2048).keyID("entra").generate(); // same kid, another key
-        exchange = new ExchangeTokenValidator(new JWKSet(entraKey.toPublicJWK()), ISSUER, MAILBOX,
+        exchange = new ExchangeTokenValidator(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(new JWKSet(entraKey.toPublicJWK())), ISSUER, MAILBOX,
                 Set.of(LabOAuth.SERVICE_PRINCIPAL_ID), org.smtpdoctor.oauth.MicrosoftCloud.GLOBAL.exchangeAudiences(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
