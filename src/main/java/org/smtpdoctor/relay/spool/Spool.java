@@ -5,6 +5,7 @@ import static org.smtpdoctor.relay.spool.SpoolFormat.ENVELOPE;
 import static org.smtpdoctor.relay.spool.SpoolFormat.MESSAGE;
 import static org.smtpdoctor.relay.spool.SpoolFormat.STATE;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -168,6 +169,7 @@ public final class Spool implements MessageSink, AutoCloseable {
     private final FileChannel lockChannel;
     private final FileStore store;
     private final GroupCommit commit;
+    private final SpareFiles spares;
     private final QueueId ids;
     private final ConcurrentSkipListMap<String, Entry> index = new ConcurrentSkipListMap<>();
     /**
@@ -204,6 +206,8 @@ public final class Spool implements MessageSink, AutoCloseable {
         volatile boolean removed;
         /** A state file may exist (one was written, or found at open): only then does removal delete it. Guarded by the monitor. */
         boolean stateFile;
+        /** Streams of the content open now: while there is one, removal deletes the file rather than reusing it. Guarded by the monitor. */
+        int readers;
         Slot slot;
 
         Entry(QueuedMessage m, boolean eightBit) {
@@ -339,6 +343,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         this.key = key;
         this.msg = dir.resolve(SpoolFormat.MSG);
         this.tmp = dir.resolve(SpoolFormat.TMP);
+        this.spares = new SpareFiles(tmp);
         this.requests = dir.resolve(SpoolFormat.REQUESTS);
         this.corrupt = dir.resolve(SpoolFormat.CORRUPT);
         this.options = options;
@@ -397,6 +402,11 @@ public final class Spool implements MessageSink, AutoCloseable {
         return commit.fsyncs();
     }
 
+    /** How many emptied message files are kept for reuse (for tests). */
+    int spareFiles() {
+        return spares.size();
+    }
+
     /** What {@link #open} recovered. */
     public Recovery recovery() {
         return recovery;
@@ -419,10 +429,21 @@ public final class Spool implements MessageSink, AutoCloseable {
             throw new SpoolFullException(full.get());
         }
         String id = ids.next();
-        Path temp = tmp.resolve(id + MESSAGE);
+        Path temp = spares.take();
         boolean committed = false;
         try {
-            SpoolFormat.StoredEnvelope stored = SpoolFormat.writeMessage(temp, id, envelope, content);
+            SpoolFormat.StoredEnvelope stored = null;
+            if (temp != null) {
+                try {
+                    stored = SpoolFormat.writeMessage(temp, id, envelope, content, true);
+                } catch (NoSuchFileException gone) {
+                    temp = null; // someone emptied tmp/: nothing was read from the content yet
+                }
+            }
+            if (temp == null) {
+                temp = tmp.resolve(id + MESSAGE);
+                stored = SpoolFormat.writeMessage(temp, id, envelope, content, false);
+            }
             Files.move(temp, msg.resolve(id + MESSAGE), StandardCopyOption.ATOMIC_MOVE);
             committed = true;
             commit.sync();
@@ -439,7 +460,9 @@ public final class Spool implements MessageSink, AutoCloseable {
 
     /** Undoes a failed accept: not acknowledged, so not kept (the sender will try again). */
     private void forget(String id, Path temp, boolean committed) {
-        quietly(() -> Files.deleteIfExists(temp));
+        if (temp != null) {
+            quietly(() -> Files.deleteIfExists(temp));
+        }
         if (committed) {
             quietly(() -> Files.deleteIfExists(msg.resolve(id + MESSAGE)));
         }
@@ -495,9 +518,38 @@ public final class Spool implements MessageSink, AutoCloseable {
 
             @Override
             public InputStream open() throws IOException {
-                return SpoolFormat.content(msg, e.id, e.size);
+                return reading(e);
             }
         };
+    }
+
+    /** The entry's content, counted as read until the stream is closed: removal does not reuse its file meanwhile. */
+    private InputStream reading(Entry e) throws IOException {
+        synchronized (e) {
+            if (e.removed) {
+                throw new NoSuchFileException("no message " + e.id + " in the spool");
+            }
+            InputStream in = SpoolFormat.content(msg, e.id, e.size);
+            e.readers++;
+            return new FilterInputStream(in) {
+                private boolean closed;
+
+                @Override
+                public void close() throws IOException {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    try {
+                        super.close();
+                    } finally {
+                        synchronized (e) {
+                            e.readers--;
+                        }
+                    }
+                }
+            };
+        }
     }
 
     /** Messages with something to do at {@code now}, oldest first, each leased to the caller. */
@@ -761,7 +813,11 @@ public final class Spool implements MessageSink, AutoCloseable {
             }
             // The message file first, made durable: from then on the message does not exist, and a
             // crash leaves at most a state file that open() deletes (never a message that looks new).
-            Files.deleteIfExists(msg.resolve(id + MESSAGE));
+            // Moved to the spares for the next message when no stream of this process reads it.
+            Path file = msg.resolve(id + MESSAGE);
+            if (e.readers > 0 || !spares.keep(file)) {
+                Files.deleteIfExists(file);
+            }
             commit.sync();
             e.removed = true;
             index.remove(id);

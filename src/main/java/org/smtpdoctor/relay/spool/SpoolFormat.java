@@ -148,7 +148,17 @@ final class SpoolFormat {
      * and the trailer; fsync'd once. The file must not exist. Returns what was stored.
      */
     static StoredEnvelope writeMessage(Path file, String id, Envelope envelope, InputStream content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateFile())) {
+        return writeMessage(file, id, envelope, content, false);
+    }
+
+    /**
+     * {@link #writeMessage(Path, String, Envelope, InputStream)}, or with {@code reuse} into a file
+     * that must exist (a {@link SpareFiles spare}, emptied first): {@code NoSuchFileException},
+     * before anything is read from {@code content}, when it is gone.
+     */
+    static StoredEnvelope writeMessage(Path file, String id, Envelope envelope, InputStream content, boolean reuse) throws IOException {
+        try (FileChannel ch = reuse ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateFile())) {
             byte[] buf = new byte[BUFFER];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             long size = 0;
@@ -195,30 +205,35 @@ final class SpoolFormat {
      */
     static StoredEnvelope readMessageFile(Path file, String id) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long length = ch.size();
-            if (length < TRAILER_LENGTH) {
-                throw new IOException(file + " is cut short (" + length + " bytes, no trailer)");
-            }
-            ByteBuffer t = ByteBuffer.allocate(TRAILER_LENGTH);
-            readFully(ch, t, length - TRAILER_LENGTH);
-            String trailer = new String(t.array(), StandardCharsets.ISO_8859_1);
-            if (!trailer.startsWith(TRAILER_PREFIX) || !trailer.endsWith("\n")
-                    || !trailer.substring(TRAILER_PREFIX.length(), TRAILER_LENGTH - 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new IOException(file + " does not end with an envelope trailer (cut short or damaged)");
-            }
-            long envLength = Long.parseLong(trailer.substring(TRAILER_PREFIX.length(), TRAILER_LENGTH - 1));
-            if (envLength > length - TRAILER_LENGTH || envLength > 16L << 20) {
-                throw new IOException(file + ": its trailer names an envelope of " + envLength + " bytes in a file of " + length);
-            }
-            ByteBuffer e = ByteBuffer.allocate((int) envLength);
-            long contentLength = length - TRAILER_LENGTH - envLength;
-            readFully(ch, e, contentLength);
-            StoredEnvelope env = parseEnvelope(e.array(), file, id, VERSION);
-            if (env.size() != contentLength) {
-                throw new IOException(file + " has " + contentLength + " bytes of content, its envelope says " + env.size());
-            }
-            return env;
+            return readMessage(ch, file, id);
         }
+    }
+
+    /** {@link #readMessageFile} from an open file ({@code file} names it in messages). */
+    static StoredEnvelope readMessage(FileChannel ch, Path file, String id) throws IOException {
+        long length = ch.size();
+        if (length < TRAILER_LENGTH) {
+            throw new IOException(file + " is cut short (" + length + " bytes, no trailer)");
+        }
+        ByteBuffer t = ByteBuffer.allocate(TRAILER_LENGTH);
+        readFully(ch, t, length - TRAILER_LENGTH);
+        String trailer = new String(t.array(), StandardCharsets.ISO_8859_1);
+        if (!trailer.startsWith(TRAILER_PREFIX) || !trailer.endsWith("\n")
+                || !trailer.substring(TRAILER_PREFIX.length(), TRAILER_LENGTH - 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IOException(file + " does not end with an envelope trailer (cut short or damaged)");
+        }
+        long envLength = Long.parseLong(trailer.substring(TRAILER_PREFIX.length(), TRAILER_LENGTH - 1));
+        if (envLength > length - TRAILER_LENGTH || envLength > 16L << 20) {
+            throw new IOException(file + ": its trailer names an envelope of " + envLength + " bytes in a file of " + length);
+        }
+        ByteBuffer e = ByteBuffer.allocate((int) envLength);
+        long contentLength = length - TRAILER_LENGTH - envLength;
+        readFully(ch, e, contentLength);
+        StoredEnvelope env = parseEnvelope(e.array(), file, id, VERSION);
+        if (env.size() != contentLength) {
+            throw new IOException(file + " has " + contentLength + " bytes of content, its envelope says " + env.size());
+        }
+        return env;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
@@ -357,7 +372,7 @@ final class SpoolFormat {
     }
 
     /** The first bytes of a stream: a format-2 file's content, without the envelope after it. */
-    private static final class Bounded extends java.io.FilterInputStream {
+    static final class Bounded extends java.io.FilterInputStream {
         private long left;
 
         Bounded(InputStream in, long size) {

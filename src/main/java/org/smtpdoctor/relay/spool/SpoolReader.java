@@ -1,11 +1,16 @@
 package org.smtpdoctor.relay.spool;
 
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -142,13 +147,60 @@ public final class SpoolReader {
         return new ArrayList<>(ids);
     }
 
-    /** The content as received; the caller closes the stream. */
+    /**
+     * The content as received; the caller closes the stream. A running relay may remove the
+     * message meanwhile and reuse its file for another one ({@link SpareFiles}): closing the stream
+     * then throws {@code NoSuchFileException}, and what was read must not be used. (The file is
+     * checked to hold this message when it is opened and again when the stream is closed; a
+     * queue id is never used twice, so bytes read between two good checks are this message's.)
+     */
     public InputStream content(String id) throws IOException {
         if (!QueueId.isValid(id)) {
             throw new NoSuchFileException("no message " + id);
         }
-        SpoolFormat.StoredEnvelope env = SpoolFormat.readCommitted(msg, id);
-        return SpoolFormat.content(msg, id, env.size());
+        Path file = msg.resolve(id + SpoolFormat.MESSAGE);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            SpoolFormat.StoredEnvelope env = SpoolFormat.readCommitted(msg, id); // format 1, or gone
+            return SpoolFormat.content(msg, id, env.size());
+        }
+        try {
+            long size = SpoolFormat.readMessage(ch, file, id).size();
+            return new Checked(ch, file, id, size);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** A format-2 file's content, checked again at close to be still this message's. */
+    private static final class Checked extends FilterInputStream {
+        private final FileChannel ch;
+        private final Path file;
+        private final String id;
+        private boolean closed;
+
+        Checked(FileChannel ch, Path file, String id, long size) {
+            super(new SpoolFormat.Bounded(new BufferedInputStream(Channels.newInputStream(ch)), size));
+            this.ch = ch;
+            this.file = file;
+            this.id = id;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (FileChannel c = ch) {
+                SpoolFormat.readMessage(c, file, id);
+            } catch (IOException e) {
+                throw new NoSuchFileException(file.toString(), null, "the message left the spool while it was read");
+            }
+        }
     }
 
     /**
