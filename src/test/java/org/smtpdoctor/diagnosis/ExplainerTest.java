@@ -422,4 +422,23 @@ class ExplainerTest {
         Diagnosis frame = EXPLAINER.explain("java.net.ConnectException: Connection timed out\n\tat Email.send(Email.java:1421)");
         assertThat(frame.cause()).isEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
     }
+
+    @Test
+    void curlsCodeOnlyMessagesAreRepliesOfTheirCommand() {
+        // curl (lib/smtp.c) prints "MAIL failed: 530" with no text: a 530 to MAIL FROM asks for AUTH or STARTTLS first.
+        Diagnosis mail = EXPLAINER.explain("Error in curl::curl_fetch_memory(url, handle = h) : MAIL failed: 530");
+        assertThat(mail.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(mail.candidates()).extracting(Candidate::cause)
+                .contains(Cause.CLIENT_NOT_AUTHENTICATED, Cause.TLS_REQUIRED_STARTTLS);
+        // nodemailer's "Mail command failed: 530 <text>" is a reply with its own words, not curl's layout.
+        assertThat(EXPLAINER.explain("Error: Mail command failed: 530 Authentication required").cause())
+                .isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
+    }
+
+    @Test
+    void aNameLookupThatTimedOutRanksTheNameFirst() {
+        // Go's resolver: "lookup HOST: i/o timeout" is a failed name lookup, not a blocked port.
+        Diagnosis d = EXPLAINER.explain("Error: dial tcp: lookup smtp.sendgrid.net: i/o timeout");
+        assertThat(d.candidates()).extracting(Candidate::cause).first().isEqualTo(Cause.DNS_RESOLUTION);
+    }
 }
