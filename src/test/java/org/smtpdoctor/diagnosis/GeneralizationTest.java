@@ -90,13 +90,13 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(249, 249, 0);
     static final Floors FRESH_FLOORS = new Floors(117, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(179, 184, 11);
-    static final Floors FRESH3_FLOORS = new Floors(248, 269, 14);
+    static final Floors FRESH3_FLOORS = new Floors(249, 269, 14);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: these are its figures with those rules (178 / 198 / 38 of 250), the honest estimate
      * of text nobody here has seen. With the fourth round's rules they were 175 / 196 / 36.
      */
-    static final Floors FRESH4_FLOORS = new Floors(188, 214, 27);
+    static final Floors FRESH4_FLOORS = new Floors(194, 216, 24);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
