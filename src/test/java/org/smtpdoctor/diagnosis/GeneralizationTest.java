@@ -96,7 +96,7 @@ class GeneralizationTest {
      * author: these are its figures with those rules (178 / 198 / 38 of 250), the honest estimate
      * of text nobody here has seen. With the fourth round's rules they were 175 / 196 / 36.
      */
-    static final Floors FRESH4_FLOORS = new Floors(194, 216, 24);
+    static final Floors FRESH4_FLOORS = new Floors(194, 218, 24);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
