@@ -49,13 +49,16 @@ public final class Explainer {
      * {@code AuthenticationException: 535: text}, Rust lettre's {@code permanent error (535): text},
      * curl's {@code Access denied: 535}, PEAR Net_SMTP's {@code (code: 535, response: text)},
      * the word order of other languages ({@code Error SMTP (451): text}), old PHPMailer's
-     * {@code SMTP -> FROM SERVER:421 text} and node's sendmail package's {@code SMTP code:530 msg:530 text}.
+     * {@code SMTP -> FROM SERVER:421 text}, node's sendmail package's {@code SMTP code:530 msg:530 text}
+     * and curl's code-only {@code MAIL failed: 530}, {@code RCPT failed: 550}, {@code Command failed: 502}
+     * (lib/smtp.c; the reply starts at its code, so that the command's words before it give its phase).
      */
     private static final Pattern CODE_APART = Pattern.compile(
             "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
-                    + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)");
+                    + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)"
+                    + "|(?-i:\\b(?:MAIL|RCPT|Command) failed: )([45]\\d\\d)(?![\\d.]|[ \\-:]*[A-Za-z])()");
     /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
     private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
@@ -295,7 +298,8 @@ public final class Explainer {
         String lower = paste.lower();
         boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("(code:")
                 || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ")
-                || lower.contains("error smtp") || lower.contains("erreur smtp") || lower.contains("from server:");
+                || lower.contains("error smtp") || lower.contains("erreur smtp") || lower.contains("from server:")
+                || lower.contains(" failed: ");
         Matcher py = PYTHON.matcher(codeComma ? text : "");
         while (py.find() && pieces.size() < MAX_CANDIDATES) {
             pieces.add(new Piece(Integer.parseInt(py.group(1)), false, unescapePython(py.group(3)), py.start(), py.end(), false,
@@ -336,11 +340,12 @@ public final class Explainer {
                 body = (apart.group(7) == null ? "" : apart.group(7) + " ") + apart.group(5);
             } else {
                 int g = apart.group(8) != null ? 8 : apart.group(10) != null ? 10 : apart.group(12) != null ? 12
-                        : apart.group(14) != null ? 14 : 16;
+                        : apart.group(14) != null ? 14 : apart.group(16) != null ? 16 : 18;
                 code = Integer.parseInt(apart.group(g));
                 body = apart.group(g + 1);
             }
-            pieces.add(new Piece(code, false, body.strip(), apart.start(), apart.end(), false));
+            int from = apart.group(18) != null ? apart.start(18) : apart.start();
+            pieces.add(new Piece(code, false, body.strip(), from, apart.end(), false));
             covered.add(new int[] {apart.start(), apart.end()});
         }
         Matcher dotnet = DOTNET_RESPONSE.matcher(text);

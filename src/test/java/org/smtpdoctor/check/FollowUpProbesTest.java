@@ -304,6 +304,17 @@ class FollowUpProbesTest {
     }
 
     @Test
+    void ruledOutALaterCandidateOfAnUnknownKeepsItUnknown() {
+        // The probe says nothing for the first reading: it is not made the answer (it would be wrong about half the time).
+        Diagnosis d = redecide(probe(Optional.empty(), List.of(Cause.SERVICE_UNAVAILABLE_TRANSIENT), List.of()));
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.confidence()).isEqualTo(Confidence.LOW);
+        assertThat(d.title()).isEqualTo("catch-all");
+        assertThat(d.candidates()).extracting(Candidate::cause)
+                .containsExactly(Cause.WRONG_CREDENTIALS, Cause.AUTH_MECHANISM_UNSUPPORTED);
+    }
+
+    @Test
     void aConfirmedCandidateComesFirstWithHighConfidenceAndTheProbesWordsWhenNoRuleNamesIt() {
         Diagnosis d = redecide(probe(Optional.of(Cause.AUTH_MECHANISM_UNSUPPORTED), List.of(Cause.WRONG_CREDENTIALS), List.of()));
         assertThat(d.cause()).isEqualTo(Cause.AUTH_MECHANISM_UNSUPPORTED);

@@ -1,5 +1,6 @@
 package org.smtpdoctor.diagnosis;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
@@ -252,7 +253,7 @@ class ExplainerTest {
                                 + "ntAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more informat\n"
                                 + "ion. [MW4PR04CA0165.namprd04.prod.outlook.com]"),
                 Arguments.of("mailkit-code-colon-text", "wrong_credentials",
-                        "MailKit.Security.AuthenticationException: 535: Incorrect authentication data"),
+                        "MailKit.Security.AuthenticationException: 535: Authentication credentials invalid"),
                 Arguments.of("lettre-permanent-error", "wrong_credentials",
                         "permanent error (535): 5.7.8 Error: authentication failed: authentication failure"),
                 Arguments.of("curl-access-denied-code", "wrong_credentials", "curl: (67) Access denied: 535"),
@@ -421,5 +422,35 @@ class ExplainerTest {
         // A stack frame's line number is not a port.
         Diagnosis frame = EXPLAINER.explain("java.net.ConnectException: Connection timed out\n\tat Email.send(Email.java:1421)");
         assertThat(frame.cause()).isEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
+    }
+
+    @Test
+    void curlsCodeOnlyMessagesAreRepliesOfTheirCommand() {
+        // curl (lib/smtp.c) prints "MAIL failed: 530" with no text: a 530 to MAIL FROM asks for AUTH or STARTTLS first.
+        Diagnosis mail = EXPLAINER.explain("Error in curl::curl_fetch_memory(url, handle = h) : MAIL failed: 530");
+        assertThat(mail.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(mail.candidates()).extracting(Candidate::cause)
+                .contains(Cause.CLIENT_NOT_AUTHENTICATED, Cause.TLS_REQUIRED_STARTTLS);
+        // nodemailer's "Mail command failed: 530 <text>" is a reply with its own words, not curl's layout.
+        assertThat(EXPLAINER.explain("Error: Mail command failed: 530 Authentication required").cause())
+                .isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
+    }
+
+    @Test
+    void aNameLookupThatTimedOutRanksTheNameFirst() {
+        // Go's resolver: "lookup HOST: i/o timeout" is a failed name lookup, not a blocked port.
+        Diagnosis d = EXPLAINER.explain("Error: dial tcp: lookup smtp.sendgrid.net: i/o timeout");
+        assertThat(d.candidates()).extracting(Candidate::cause).first().isEqualTo(Cause.DNS_RESOLUTION);
+    }
+
+    @Test
+    void genericLoginRefusalsLeaveTheCauseInDoubt() {
+        // Exim's one wording for every failed authenticator, and curl's error 67 for any refused AUTH.
+        for (String text : List.of("Invalid login: 535 Incorrect authentication data",
+                "Error in curl_fetch_memory(url, handle = h) : Login denied")) {
+            Diagnosis d = EXPLAINER.explain(text);
+            assertThat(d.cause()).as(text).isEqualTo(Cause.UNKNOWN);
+            assertThat(d.candidates()).as(text).extracting(Candidate::cause).first().isEqualTo(Cause.WRONG_CREDENTIALS);
+        }
     }
 }
