@@ -94,6 +94,8 @@ final class DataVerb extends RelayVerb {
         }
     }
 
+    static final int LINE_BUFFER = 2048;
+
     /**
      * Copies the content to {@code out} up to the "." line, keeping at most {@code max}
      * bytes (the rest is read and dropped, and {@code out} is then larger than {@code max}
@@ -102,8 +104,10 @@ final class DataVerb extends RelayVerb {
      * @return false if the stream ended before the "." line
      */
     static boolean read(InputStream in, MessageBuffer out, long max) throws IOException {
-        byte[] chunk = new byte[8192];
-        byte[] line = new byte[8192];
+        // DeviceInputStream hands out at most one line per read, and a longer line passes in pieces:
+        // 2 KB each hold a base64 or header line whole (allocated per message: bench/RESULTS.md).
+        byte[] chunk = new byte[LINE_BUFFER];
+        byte[] line = new byte[LINE_BUFFER];
         int length = 0;
         boolean lineStart = true;
         long seen = 0;

@@ -56,8 +56,6 @@ final class SpoolFormat {
      */
     static final String TRAILER_PREFIX = "\nsmtp-doctor envelope ";
     static final int TRAILER_LENGTH = TRAILER_PREFIX.length() + 10 + 1;
-    /** Content is copied in pieces of this size (a 10 KB message in one). */
-    private static final int BUFFER = 16 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -159,26 +157,10 @@ final class SpoolFormat {
     static StoredEnvelope writeMessage(Path file, String id, Envelope envelope, InputStream content, boolean reuse) throws IOException {
         try (FileChannel ch = reuse ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), privateFile())) {
-            byte[] buf = new byte[BUFFER];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            long size = 0;
-            boolean eightBit = false;
-            int n;
-            while ((n = content.readNBytes(buf, 0, buf.length)) > 0) {
-                if (!eightBit) {
-                    for (int i = 0; i < n; i++) {
-                        if (buf[i] < 0) {
-                            eightBit = true;
-                            break;
-                        }
-                    }
-                }
-                bb.clear().limit(n);
-                while (bb.hasRemaining()) {
-                    ch.write(bb);
-                }
-                size += n;
-            }
+            Written out = new Written(ch);
+            content.transferTo(out); // a message held in memory goes in one write, without a copy here
+            long size = out.size;
+            boolean eightBit = out.eightBit;
             byte[] env = bytes(envelopeNode(VERSION, id, envelope, size).put("8bit", eightBit), false);
             ByteBuffer tail = ByteBuffer.allocate(env.length + TRAILER_LENGTH);
             tail.put(env).put(trailer(env.length));
@@ -188,6 +170,39 @@ final class SpoolFormat {
             }
             ch.force(true);
             return new StoredEnvelope(envelope, size, eightBit);
+        }
+    }
+
+    /** Writes to a file channel, counting the bytes and noting whether one is above 127. */
+    private static final class Written extends java.io.OutputStream {
+        private final FileChannel ch;
+        long size;
+        boolean eightBit;
+
+        Written(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (!eightBit) {
+                for (int i = off; i < off + len; i++) {
+                    if (b[i] < 0) {
+                        eightBit = true;
+                        break;
+                    }
+                }
+            }
+            ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+            size += len;
         }
     }
 
