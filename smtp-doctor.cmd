@@ -49,7 +49,7 @@ rem cannot filter stderr alone: the record step's one note goes to stderr (not s
 rem be --json) once per build of the jar.
 set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 rem A relay runs for months: its own heap bounds, as in the bash launcher (JAVA_OPTS still wins).
-if /i "%~1"=="relay" set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError"
+if /i "%~1"=="relay" set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx128m -Xmn24m -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError"
 set "ASSEMBLE=0"
 if "%SMTP_DOCTOR_NO_CDS%"=="1" goto launch
 set "FEATURE=0"

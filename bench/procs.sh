@@ -5,7 +5,7 @@
 # The relay's JVM options, as the launchers (for `relay`), the service units and the container start it
 # (RelayInstallServiceCommand.JVM_OPTIONS; PackagingTest holds this line to them). The scripts' default
 # for RELAY_JAVA_OPTS.
-RELAY_JVM_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError"
+RELAY_JVM_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx128m -Xmn24m -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError"
 
 pid_alive() { # alive and not a zombie
   local s

@@ -67,7 +67,7 @@ public final class RelayInstallServiceCommand implements Callable<Integer> {
      * memory back after a full collection; and an exit on running out, for the service manager to
      * restart the relay (its spool keeps every accepted message).
      */
-    static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError";
+    static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx128m -Xmn24m -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError";
 
     @Spec
     CommandSpec spec;

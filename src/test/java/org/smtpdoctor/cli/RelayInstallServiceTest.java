@@ -34,7 +34,7 @@ class RelayInstallServiceTest {
                 "ProtectSystem=strict", "NoNewPrivileges=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
                 "CapabilityBoundingSet=CAP_NET_BIND_SERVICE", "Restart=on-failure", "KillSignal=SIGTERM", "SuccessExitStatus=143",
                 "ExecReload=/bin/kill -HUP $MAINPID",
-                "ExecStart=/usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xmn8m -XX:+ExitOnOutOfMemoryError -jar "
+                "ExecStart=/usr/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx128m -Xmn24m -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError -jar "
                         + "/usr/local/lib/smtp-doctor/smtp-doctor.jar relay --config /etc/smtp-doctor/relay.yaml --spool %S/smtp-doctor/spool");
         assertThat(unit).doesNotContain("@JAVA@", "@JVM_OPTIONS@", "@JAR@", "@CONFIG@", "@USER@");
         assertThat(unit.lines()).as("the JIT writes code").doesNotContain("MemoryDenyWriteExecute=yes");
