@@ -2,6 +2,7 @@ package org.smtpdoctor.relay.spool;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -87,6 +88,28 @@ final class SpareFiles {
             }
         }
         return true;
+    }
+
+    /** Deletes the spares kept (when the spool closes); one that cannot be deleted is left for the next open. */
+    void deleteAll() {
+        for (Path p = take(); p != null; p = take()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // tmp/ is emptied at the next open
+            }
+        }
+    }
+
+    /** Deletes every spare in {@code dir} (at open: left by a process that ended without closing the spool). */
+    static void deleteFound(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (NoSuchFileException e) {
+            // no tmp/ yet
+        }
     }
 
     /** How many spares are kept now. */

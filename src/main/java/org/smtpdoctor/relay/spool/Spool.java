@@ -792,6 +792,7 @@ public final class Spool implements MessageSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        spares.deleteAll(); // before the lock goes: the next owner's recovery counts only unfinished writes
         commit.close();
         lockChannel.close(); // releases the lock
         OPEN_IN_THIS_PROCESS.remove(key);
@@ -882,6 +883,7 @@ public final class Spool implements MessageSink, AutoCloseable {
      * format-1 files beside it, if any, are deleted).
      */
     private Recovery recover() throws IOException {
+        SpareFiles.deleteFound(tmp); // a crash's spares are not unfinished writes: not counted
         int temps = SpoolLayout.deleteContents(tmp);
         Path dir = msg.getParent();
         boolean wasFormat1 = SpoolLayout.isFormat1(dir);
