@@ -99,22 +99,22 @@ class GeneralizationTest {
     }
 
     static final Floors DEV_FLOORS = new Floors(249, 250, 0);
-    static final Floors FRESH_FLOORS = new Floors(117, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(179, 185, 11);
-    static final Floors FRESH3_FLOORS = new Floors(249, 269, 14);
+    static final Floors FRESH_FLOORS = new Floors(116, 119, 0);
+    static final Floors FRESH2_FLOORS = new Floors(180, 186, 10);
+    static final Floors FRESH3_FLOORS = new Floors(249, 269, 13);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(195, 218, 23);
+    static final Floors FRESH4_FLOORS = new Floors(197, 219, 21);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
      * nobody here had seen (with the fifth round's rules 174 / 203 / 36).
      */
-    static final Floors FRESH5_FLOORS = new Floors(213, 221, 32);
+    static final Floors FRESH5_FLOORS = new Floors(216, 222, 29);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
