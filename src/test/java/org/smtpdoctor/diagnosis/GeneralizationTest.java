@@ -101,7 +101,7 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(249, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(116, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(180, 186, 10);
-    static final Floors FRESH3_FLOORS = new Floors(249, 269, 13);
+    static final Floors FRESH3_FLOORS = new Floors(249, 270, 13);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
@@ -114,7 +114,7 @@ class GeneralizationTest {
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
      * nobody here had seen (with the fifth round's rules 174 / 203 / 36).
      */
-    static final Floors FRESH5_FLOORS = new Floors(216, 222, 29);
+    static final Floors FRESH5_FLOORS = new Floors(218, 228, 27);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
