@@ -108,13 +108,13 @@ class GeneralizationTest {
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(198, 219, 18);
+    static final Floors FRESH4_FLOORS = new Floors(199, 220, 17);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
      * nobody here had seen (with the fifth round's rules 174 / 203 / 36).
      */
-    static final Floors FRESH5_FLOORS = new Floors(219, 228, 25);
+    static final Floors FRESH5_FLOORS = new Floors(220, 229, 24);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
