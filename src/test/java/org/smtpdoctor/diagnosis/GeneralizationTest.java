@@ -101,14 +101,14 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(249, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(116, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(180, 186, 10);
-    static final Floors FRESH3_FLOORS = new Floors(249, 270, 13);
+    static final Floors FRESH3_FLOORS = new Floors(250, 270, 13);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(199, 220, 17);
+    static final Floors FRESH4_FLOORS = new Floors(206, 220, 17);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
