@@ -45,7 +45,7 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the sixth round, the test part is at 84.0% exact (179 of 213), 89.7% truth among
+     * end of the sixth round, and again at the start and the end of the seventh, the test part is at 84.0% exact (179 of 213), 89.7% truth among
      * candidates (191), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
      * (docs/rules.md, "Tests"). The suite checks the regression floors below instead, until these
      * are reached.
@@ -112,7 +112,11 @@ class GeneralizationTest {
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
-     * nobody here had seen (with the fifth round's rules 174 / 203 / 36).
+     * nobody here had seen (with the fifth round's rules 174 / 203 / 36). The seventh round was tuned on
+     * it by kind (220 / 230 / 24): it is development material now. That round also lowered the fresh
+     * set's exact floor from 117 to 116 (Amazon SES's "Email address is not verified" without an
+     * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
+     * left in doubt with that cause first) and raised the other floors to its figures.
      */
     static final Floors FRESH5_FLOORS = new Floors(220, 230, 24);
 
