@@ -45,7 +45,7 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the sixth round, the test part is at 84.0% exact (179 of 213), 89.7% truth among
+     * end of the sixth round, and again at the start and the end of the seventh, the test part is at 84.0% exact (179 of 213), 89.7% truth among
      * candidates (191), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
      * (docs/rules.md, "Tests"). The suite checks the regression floors below instead, until these
      * are reached.
@@ -99,22 +99,26 @@ class GeneralizationTest {
     }
 
     static final Floors DEV_FLOORS = new Floors(249, 250, 0);
-    static final Floors FRESH_FLOORS = new Floors(117, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(179, 185, 11);
-    static final Floors FRESH3_FLOORS = new Floors(249, 269, 14);
+    static final Floors FRESH_FLOORS = new Floors(116, 119, 0);
+    static final Floors FRESH2_FLOORS = new Floors(180, 186, 10);
+    static final Floors FRESH3_FLOORS = new Floors(250, 270, 13);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(194, 218, 24);
+    static final Floors FRESH4_FLOORS = new Floors(210, 220, 17);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
-     * nobody here had seen (with the fifth round's rules 174 / 203 / 36).
+     * nobody here had seen (with the fifth round's rules 174 / 203 / 36). The seventh round was tuned on
+     * it by kind (220 / 230 / 24): it is development material now. That round also lowered the fresh
+     * set's exact floor from 117 to 116 (Amazon SES's "Email address is not verified" without an
+     * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
+     * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(176, 205, 34);
+    static final Floors FRESH5_FLOORS = new Floors(220, 230, 24);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
