@@ -47,7 +47,7 @@ rem newer, never from --help/--version, never when target\ is not writable. The 
 rem comes from the release file beside the bin\java.exe that is first on PATH. Unlike bash, cmd
 rem cannot filter stderr alone: the record step's one note goes to stderr (not stdout, which may
 rem be --json) once per build of the jar.
-set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1"
 rem A relay runs for months: its own heap bounds, as in the bash launcher (JAVA_OPTS still wins).
 if /i "%~1"=="relay" set "OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmx128m -Xmn24m -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError"
 set "ASSEMBLE=0"

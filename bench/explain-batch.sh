@@ -119,7 +119,7 @@ table() {
       wc) name="\`wc -l FILE\` (anchor)" ;;
       grep) name="\`grep -c '\"text\"' FILE\` (anchor)" ;;
       python-json) name="Python \`json.loads\` of every line (anchor)" ;;
-      launcher) name="\`./smtp-doctor explain --batch FILE\` (launcher: \`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC\`)" ;;
+      launcher) name="\`./smtp-doctor explain --batch FILE\` (launcher: \`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1\`)" ;;
       jvm-default) name="\`java -jar target/smtp-doctor.jar explain --batch FILE\` (JVM defaults: C1+C2, G1)" ;;
     esac
     echo "| $name | ${med[$v]} | ${best[$v]} | $(rate "${med[$v]}") | $(rate "${best[$v]}") | ${cpu[$v]} | $(per_line "${cpu[$v]}") | $(ratio "${med[$v]}" "${med[wc]}") | $(ratio "${med[$v]}" "${med[grep]}") | $(ratio "${med[$v]}" "${med[python-json]}") |"

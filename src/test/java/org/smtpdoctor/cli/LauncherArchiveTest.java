@@ -172,7 +172,7 @@ class LauncherArchiveTest {
         String relay = launch(jdk17, "relay --config relay.yaml", "JAVA_OPTS", "-Xmx200m").javaRuns().get(0);
         assertThat(relay).startsWith(RelayInstallServiceCommand.JVM_OPTIONS + " ").endsWith("-Xmx200m -jar " + jar + " relay --config relay.yaml");
         for (String other : List.of("check --lab healthy", "--version", "queue list --spool s", "explain --batch f")) {
-            assertThat(launch(jdk17, other).javaRuns().get(0)).as(other).startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC ")
+            assertThat(launch(jdk17, other).javaRuns().get(0)).as(other).startsWith("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1 ")
                     .doesNotContain("-Xmx", "-Xmn", "-Xms", "ExitOnOutOfMemoryError");
         }
     }
@@ -188,7 +188,7 @@ class LauncherArchiveTest {
     void the_windows_launcher_makes_the_same_choices_with_the_same_options_and_files() throws Exception {
         String bash = Files.readString(Path.of("smtp-doctor"));
         String cmd = Files.readString(Path.of("smtp-doctor.cmd"));
-        for (String same : List.of("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=",
+        for (String same : List.of("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1", "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=",
                 "-XX:AOTCache=", "-XX:AOTMode=record", "-XX:AOTMode=create", "-XX:AOTConfiguration=", "-XX:+DisplayVMOutputToStderr",
                 "-Xlog:cds*=off", "-Xlog:aot*=off,cds*=off", "SMTP_DOCTOR_NO_CDS", "smtp-doctor.jsa", "smtp-doctor.aot",
                 "smtp-doctor.aotconf", "JAVA_VERSION=", "--help", "--version")) {
