@@ -444,13 +444,26 @@ class ExplainerTest {
     }
 
     @Test
-    void genericLoginRefusalsLeaveTheCauseInDoubt() {
-        // Exim's one wording for every failed authenticator, and curl's error 67 for any refused AUTH.
+    void genericLoginRefusalsAreDecidedLikeABare535() {
+        // Exim's one wording for every failed authenticator, and curl's error 67 for any refused AUTH:
+        // decided as any 535 to AUTH is (wrong credentials, medium), the other readings as candidates.
         for (String text : List.of("Invalid login: 535 Incorrect authentication data",
-                "Error in curl_fetch_memory(url, handle = h) : Login denied")) {
+                "Error in curl_fetch_memory(url, handle = h) : Login denied", "535 Authentication failed")) {
             Diagnosis d = EXPLAINER.explain(text);
-            assertThat(d.cause()).as(text).isEqualTo(Cause.UNKNOWN);
-            assertThat(d.candidates()).as(text).extracting(Candidate::cause).first().isEqualTo(Cause.WRONG_CREDENTIALS);
+            assertThat(d.cause()).as(text).isEqualTo(Cause.WRONG_CREDENTIALS);
+            assertThat(d.confidence()).as(text).isEqualTo(Confidence.MEDIUM);
+            assertThat(d.candidates()).as(text).hasSizeGreaterThan(1).extracting(Candidate::cause).first()
+                    .isEqualTo(Cause.WRONG_CREDENTIALS);
         }
+    }
+
+    @Test
+    void aTenantAllowBlockListBlockIsTheTenantsOwnSettingNotSpam() {
+        Diagnosis d = EXPLAINER.explain("5.7.703 Your message can't be delivered because one or more recipients are blocked by"
+                + " your organization's tenant allow/block list policy.");
+        assertThat(d.ruleId()).isEqualTo("m365.tenant-allow-block-list");
+        assertThat(d.cause()).isEqualTo(Cause.OTHER);
+        assertThat(EXPLAINER.explain("550 5.7.705 Access denied, tenant has exceeded threshold").cause())
+                .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
     }
 }

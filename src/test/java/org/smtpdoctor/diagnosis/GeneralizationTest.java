@@ -78,8 +78,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.934;
     /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth, 146 of 155 in the sixth). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.941;
-    /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.885;
+    /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 183 of 209). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.875;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the sixth round's figures
@@ -88,7 +88,11 @@ class GeneralizationTest {
      * of development (251 to 249), fresh (120 to 117) and fresh2 (180 to 179): their collectors labelled
      * wordings that the round leaves in doubt (Exim's 535 Incorrect authentication data, curl's Login
      * denied, Postfix's Client host rejected: Access denied) with a specific cause, which is still the
-     * first candidate.
+     * first candidate. The eighth round decides those two wordings (Exim's and curl's) again, as
+     * wrong_credentials at medium confidence like any bare 535 to AUTH (docs/rules.md, "Tests"): the
+     * development, fresh and fresh2 floors rose back (251, 118, 182 exact) and fresh3, fresh4 and fresh5,
+     * whose collectors labelled the same wordings unknown, fell (248 / 267 / 17, 203 / 214 / 24,
+     * 219 / 229 / 26).
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -98,17 +102,17 @@ class GeneralizationTest {
         }
     }
 
-    static final Floors DEV_FLOORS = new Floors(249, 250, 0);
-    static final Floors FRESH_FLOORS = new Floors(116, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(180, 186, 10);
-    static final Floors FRESH3_FLOORS = new Floors(250, 270, 13);
+    static final Floors DEV_FLOORS = new Floors(251, 250, 0);
+    static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
+    static final Floors FRESH2_FLOORS = new Floors(182, 186, 10);
+    static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(210, 220, 17);
+    static final Floors FRESH4_FLOORS = new Floors(203, 214, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -118,7 +122,7 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(220, 230, 24);
+    static final Floors FRESH5_FLOORS = new Floors(219, 229, 26);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
