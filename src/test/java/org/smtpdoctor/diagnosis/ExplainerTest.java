@@ -466,4 +466,27 @@ class ExplainerTest {
         assertThat(EXPLAINER.explain("550 5.7.705 Access denied, tenant has exceeded threshold").cause())
                 .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
     }
+
+    @Test
+    void aConnectionThatFailedOutrightRanksConnectionCausesBeforeTlsAndLoginWords() {
+        // No rule decides these: the catch-alls rank. An ssl:// address and a hint about the login
+        // do not say what failed when the client could not connect at all.
+        Diagnosis d = EXPLAINER.explain("Mailer: could not connect to ssl://mail.example.org:465, check the login");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause).startsWith(Cause.PORT_BLOCKED_OR_UNREACHABLE,
+                Cause.CONFIG_HOST_OR_PORT);
+        // A handshake or certificate word keeps TLS first.
+        assertThat(EXPLAINER.explain("Mailer: could not connect to ssl://mail.example.org:465 (handshake alert)").candidates())
+                .extracting(Candidate::cause).first().isNotEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
+    }
+
+    @Test
+    void gmailsRfc5322RefusalIsAFormatProblemEvenWithoutItsOwnRule() {
+        KnowledgeBase all = KnowledgeBase.bundled();
+        Explainer withoutFormatRule = new Explainer(all.without(r -> r.id().equals("smtp.format")));
+        Diagnosis d = withoutFormatRule.explain("550-5.7.1 Our system has detected that this message is not RFC 5322 compliant:"
+                + " duplicate headers. To reduce the amount of spam sent to Gmail, this message has been blocked.");
+        assertThat(d.cause()).isNotEqualTo(Cause.MESSAGE_REJECTED_SPAM);
+        assertThat(d.candidates()).extracting(Candidate::cause).contains(Cause.MESSAGE_SIZE_OR_FORMAT);
+    }
 }
