@@ -76,12 +76,12 @@ class GeneralizationTest {
      * doubt being no longer decided at all; eighth round: 289 of 308, 93.8%).
      */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.938;
-    /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth, 146 of 155 in the sixth). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.941;
-    /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 184 of 209). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.880;
-    /** The same measure on fresh4 and fresh5 together (eighth round: 304 of 357 before its catch-all changes, 312 after). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.873;
+    /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth, 146 of 155 in the sixth, 149 of 156 in the eighth). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.955;
+    /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
+    /** The same measure on fresh4 and fresh5 together (eighth round: 304 of 357 before its catch-all changes, 313 after). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.876;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the sixth round's figures
@@ -124,7 +124,7 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(219, 229, 26);
+    static final Floors FRESH5_FLOORS = new Floors(219, 230, 26);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
