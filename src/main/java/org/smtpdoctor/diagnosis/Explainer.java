@@ -636,7 +636,7 @@ public final class Explainer {
     /**
      * The SMTP command a reply answered. RFC 4954 replies (334, 235, 534, 535, 538) exist only
      * in AUTH; otherwise wording after the reply (Postfix's "(in reply to RCPT TO command)",
-     * nodemailer's command: 'AUTH PLAIN'), else the nearest before it of the last command a
+     * nodemailer's command: 'AUTH PLAIN', a stack frame up to 600 characters below), else the nearest before it of the last command a
      * transcript shows and a library's wording (rules/wording.yaml). An OAuth login (AUTH XOAUTH2,
      * or its auth=Bearer payload) makes an AUTH phase "xoauth2".
      */
@@ -648,7 +648,7 @@ public final class Explainer {
         if (code == 334 || code == 235 || code == 534 || code == 535 || code == 538) {
             phase = "auth";
         } else {
-            Wording.Hint after = hits.after(end, Math.min(text.length(), end + 200));
+            Wording.Hint after = hits.after(end, Math.min(text.length(), end + 600));
             if (after != null && !after.phase().isEmpty()) {
                 phase = after.phase();
             } else {

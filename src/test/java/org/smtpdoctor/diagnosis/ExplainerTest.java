@@ -489,4 +489,15 @@ class ExplainerTest {
         assertThat(d.cause()).isNotEqualTo(Cause.MESSAGE_REJECTED_SPAM);
         assertThat(d.candidates()).extracting(Candidate::cause).contains(Cause.MESSAGE_SIZE_OR_FORMAT);
     }
+
+    @Test
+    void aStackTraceNamesTheCommandSeveralFramesBelowTheReply() {
+        // Ruby's Net::SMTP: the failing command is a frame a few hundred characters under the reply.
+        String frames = "\n\n[PROJECT_ROOT]/vendor/ruby-1.9.2/lib/ruby/1.9.1/net/smtp.rb:954:in check_response"
+                + "\n[PROJECT_ROOT]/vendor/ruby-1.9.2/lib/ruby/1.9.1/net/smtp.rb:923:in getok"
+                + "\n[PROJECT_ROOT]/vendor/ruby-1.9.2/lib/ruby/1.9.1/net/smtp.rb:866:in rcptto";
+        assertThat(frames.length()).isGreaterThan(200);
+        Diagnosis d = EXPLAINER.explain("Net::SMTPSyntaxError: 501 Syntax error" + frames);
+        assertThat(d.cause()).isEqualTo(Cause.RECIPIENT_INVALID);
+    }
 }
