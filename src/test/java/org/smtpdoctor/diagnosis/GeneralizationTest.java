@@ -42,6 +42,7 @@ class GeneralizationTest {
     private static final String FRESH3 = "/explain/generalization/fresh3.jsonl";
     private static final String FRESH4 = "/explain/generalization/fresh4.jsonl";
     private static final String FRESH5 = "/explain/generalization/fresh5.jsonl";
+    private static final String FRESH6 = "/explain/generalization/fresh6.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -80,8 +81,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.955;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
-    /** The same measure on fresh4 and fresh5 together (eighth round: 304 of 357 before its catch-all changes, 313 after). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.876;
+    /** The same measure on fresh4 to fresh6 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 430 of 507 at its end). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.848;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the sixth round's figures
@@ -107,14 +108,14 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
     static final Floors FRESH2_FLOORS = new Floors(182, 186, 10);
-    static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
+    static final Floors FRESH3_FLOORS = new Floors(249, 267, 16);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(203, 214, 24);
+    static final Floors FRESH4_FLOORS = new Floors(204, 214, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -124,7 +125,16 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(220, 231, 25);
+    static final Floors FRESH5_FLOORS = new Floors(221, 232, 25);
+    /**
+     * fresh6 was collected in the eighth round by a helper told to follow the development part's mix
+     * and labelling conventions. Its first 135 messages were measured with the rules of the round's
+     * start (92 / 111 / 17) and with the round's rules before any change from them (the same), then
+     * read and tuned on; its last 45 were measured before they were read (34 / 35 / 7 with the
+     * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
+     * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
+     */
+    static final Floors FRESH6_FLOORS = new Floors(158, 158, 16);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -269,6 +279,16 @@ class GeneralizationTest {
         freshSet("fresh5", FRESH5, 259, FRESH5_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4);
     }
 
+    /**
+     * The sixth fresh set (fresh6.jsonl, README "The sixth fresh set"): 180 messages collected and
+     * labelled by a sixth helper who never read the rules, in the development part's mix. Printed
+     * with its misses; development material since the eighth round was tuned on it.
+     */
+    @Test
+    void theFresh6SetFigures() throws IOException {
+        freshSet("fresh6", FRESH6, 180, FRESH6_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5);
+    }
+
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
     private static void freshSet(String part, String resource, int size, Floors floors, String... earlier) throws IOException {
         List<Item> items = read(resource);
@@ -308,8 +328,9 @@ class GeneralizationTest {
         assertThat(fresh3.microsoftOnOther()).isZero();
         List<Item> latest = new ArrayList<>(read(FRESH4));
         latest.addAll(read(FRESH5));
-        Figures fresh45 = report("fresh4 and fresh5, each without its deciding rule,", withoutTheDecidingRule(latest));
-        assertThat(fresh45.truthAmongRate()).as(fresh45.line("fresh4 and fresh5 without the deciding rule"))
+        latest.addAll(read(FRESH6));
+        Figures fresh45 = report("fresh4 to fresh6, each without its deciding rule,", withoutTheDecidingRule(latest));
+        assertThat(fresh45.truthAmongRate()).as(fresh45.line("fresh4 to fresh6 without the deciding rule"))
                 .isGreaterThanOrEqualTo(MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45);
         assertThat(fresh45.microsoftOnOther()).isZero();
     }
