@@ -47,9 +47,9 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the sixth round, and again at the start and the end of the seventh, the test part is at 84.0% exact (179 of 213), 89.7% truth among
-     * candidates (191), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
-     * (docs/rules.md, "Tests"). The suite checks the regression floors below instead, until these
+     * end of the eighth round, the test part is at 85.0% exact (181 of 213), 90.6% truth among
+     * candidates (193), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
+     * (docs/rules.md, "Tests"; the seventh round ended at 179 / 191 / 9). The suite checks the regression floors below instead, until these
      * are reached.
      */
     static final double ISSUE_MIN_EXACT = 0.90;
@@ -66,10 +66,12 @@ class GeneralizationTest {
      * among candidates and wrong specific unchanged, so the exact floor went from 0.849 to 0.840: the
      * round leaves generic wordings in doubt (Exim's and curl's login refusals, Postfix's Client host
      * rejected: Access denied) that the development part's collectors, who also labelled the test part,
-     * label with a specific cause (docs/rules.md, "Tests"). No rule was changed after that run.
+     * label with a specific cause (docs/rules.md, "Tests"). No rule was changed after that run. The
+     * eighth round (one run, at its end) rose to 181 / 193 / 9: exact floor 0.849, truth among
+     * candidates 0.906.
      */
-    static final double MIN_EXACT = 0.840;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.896;
+    static final double MIN_EXACT = 0.849;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.906;
     static final double MAX_WRONG_SPECIFIC = 0.043;
 
     /**
@@ -82,7 +84,7 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.955;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
-    /** The same measure on fresh4 to fresh6 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end). */
+    /** The same measure on fresh4 to fresh7 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.830;
 
     /**
