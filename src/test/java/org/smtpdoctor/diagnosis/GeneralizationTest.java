@@ -44,6 +44,7 @@ class GeneralizationTest {
     private static final String FRESH5 = "/explain/generalization/fresh5.jsonl";
     private static final String FRESH6 = "/explain/generalization/fresh6.jsonl";
     private static final String FRESH7 = "/explain/generalization/fresh7.jsonl";
+    private static final String FRESH8 = "/explain/generalization/fresh8.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -84,8 +85,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.955;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
-    /** The same measure on fresh4 to fresh7 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.830;
+    /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.824;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the sixth round's figures
@@ -137,7 +138,7 @@ class GeneralizationTest {
      * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
      * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
      */
-    static final Floors FRESH6_FLOORS = new Floors(158, 158, 16);
+    static final Floors FRESH6_FLOORS = new Floors(157, 158, 17);
     /**
      * fresh7 was collected in the eighth round, in the development part's mix, while the round's rules
      * were tuned on fresh6; it was measured before anyone read it: 110 / 133 / 22 of 176 with the
@@ -145,6 +146,14 @@ class GeneralizationTest {
      * The round was then tuned on it too: development material now.
      */
     static final Floors FRESH7_FLOORS = new Floors(145, 147, 19);
+    /**
+     * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
+     * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
+     * start rules, 107 / 132 / 22 with the eighth round's end rules (docs/rules.md, "Tests"). The ninth
+     * round was tuned on it (one fresh6 answer changed with it: Gmail's NXDOMAIN bounce, labelled
+     * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
+     */
+    static final Floors FRESH8_FLOORS = new Floors(131, 143, 18);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -309,6 +318,16 @@ class GeneralizationTest {
         freshSet("fresh7", FRESH7, 176, FRESH7_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6);
     }
 
+    /**
+     * The eighth fresh set (fresh8.jsonl, README "The eighth fresh set"): 163 messages collected and
+     * labelled by an eighth helper who never read the rules. Printed with its misses; development
+     * material since the ninth round was tuned on it.
+     */
+    @Test
+    void theFresh8SetFigures() throws IOException {
+        freshSet("fresh8", FRESH8, 163, FRESH8_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7);
+    }
+
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
     private static void freshSet(String part, String resource, int size, Floors floors, String... earlier) throws IOException {
         List<Item> items = read(resource);
@@ -350,8 +369,9 @@ class GeneralizationTest {
         latest.addAll(read(FRESH5));
         latest.addAll(read(FRESH6));
         latest.addAll(read(FRESH7));
-        Figures fresh45 = report("fresh4 to fresh7, each without its deciding rule,", withoutTheDecidingRule(latest));
-        assertThat(fresh45.truthAmongRate()).as(fresh45.line("fresh4 to fresh7 without the deciding rule"))
+        latest.addAll(read(FRESH8));
+        Figures fresh45 = report("fresh4 to fresh8, each without its deciding rule,", withoutTheDecidingRule(latest));
+        assertThat(fresh45.truthAmongRate()).as(fresh45.line("fresh4 to fresh8 without the deciding rule"))
                 .isGreaterThanOrEqualTo(MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45);
         assertThat(fresh45.microsoftOnOther()).isZero();
     }
