@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -38,6 +39,9 @@ class ConsoleBrowserTest {
                     == RecipientState.Status.DEFERRED);
             var driver = browser.driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            // A click that submits a form or follows a link replaces the page: an element found just
+            // before the new page arrives goes stale, so the conditions are tried again on the new page.
+            wait.ignoring(StaleElementReferenceException.class);
 
             driver.get(relay.consoleUrl() + "/queue");
             wait.until(ExpectedConditions.urlContains("/login"));
