@@ -45,6 +45,7 @@ class GeneralizationTest {
     private static final String FRESH6 = "/explain/generalization/fresh6.jsonl";
     private static final String FRESH7 = "/explain/generalization/fresh7.jsonl";
     private static final String FRESH8 = "/explain/generalization/fresh8.jsonl";
+    private static final String FRESH9 = "/explain/generalization/fresh9.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -154,6 +155,13 @@ class GeneralizationTest {
      * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
      */
     static final Floors FRESH8_FLOORS = new Floors(131, 143, 18);
+    /**
+     * fresh9 was collected in the tenth round (mostly bounces of public bounce-parser test corpora, 9%
+     * Microsoft) and measured before anyone read it: 86 / 117 / 14 of 152 with the eighth round's end
+     * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
+     * it: development material now.
+     */
+    static final Floors FRESH9_FLOORS = new Floors(126, 136, 12);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -326,6 +334,16 @@ class GeneralizationTest {
     @Test
     void theFresh8SetFigures() throws IOException {
         freshSet("fresh8", FRESH8, 163, FRESH8_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7);
+    }
+
+    /**
+     * The ninth fresh set (fresh9.jsonl, README "The ninth fresh set"): 152 messages collected and
+     * labelled by a ninth helper who never read the rules. Printed with its misses; development material
+     * since the tenth round was tuned on it.
+     */
+    @Test
+    void theFresh9SetFigures() throws IOException {
+        freshSet("fresh9", FRESH9, 152, FRESH9_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
