@@ -397,7 +397,15 @@ public final class Explainer {
             Piece last = p;
             while (last.continued() && i + 1 < pieces.size() && pieces.get(i + 1).code() == p.code()
                     && pieces.get(i + 1).start() - last.end() < 160 && !pieces.get(i + 1).inferred()) {
-                last = pieces.get(++i);
+                Piece next = pieces.get(++i);
+                // A bounce that refolded the reply puts words of it between the code-hyphen markers
+                // ("... authentication\ninformation or fails to pass 550-5.7.1 authentication checks"):
+                // they belong to the line before, unless they start something else (a transcript mark).
+                String between = text.substring(last.end(), next.start()).strip();
+                if (!between.isEmpty() && between.indexOf('\n') < 0 && !NOT_CONTINUATION.matcher(between).find()) {
+                    lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " " + between);
+                }
+                last = next;
                 lines.add(last.body());
                 end = last.end();
             }

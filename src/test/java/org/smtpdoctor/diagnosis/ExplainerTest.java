@@ -500,4 +500,19 @@ class ExplainerTest {
         Diagnosis d = EXPLAINER.explain("Net::SMTPSyntaxError: 501 Syntax error" + frames);
         assertThat(d.cause()).isEqualTo(Cause.RECIPIENT_INVALID);
     }
+
+    @Test
+    void aReplyRefoldedByABounceKeepsTheWordsBetweenItsContinuationMarkers() {
+        // A DSN's Diagnostic-Code folded without indentation: words of the reply stand between the
+        // 550-5.7.1 markers and must not be lost ("authentication information", "fails to pass").
+        Diagnosis d = EXPLAINER.explain("Remote-MTA: dns; ASPMX.L.GOOGLE.COM\n"
+                + "Diagnostic-Code: smtp; 550-5.7.1 This message does not have authentication\n"
+                + "information or fails to pass 550-5.7.1 authentication checks. To best\n"
+                + "protect our users from spam, the 550-5.7.1 message has been blocked. Please\n"
+                + "visit 550-5.7.1\nhttps://support.google.com/mail/answer/81126#authentication for more 550\n"
+                + "5.7.1 information. e99si513617itd.159 - gsmtp -");
+        assertThat(d.ruleId()).isEqualTo("smtp.sender-domain-auth-words");
+        assertThat(d.cause()).isEqualTo(Cause.OTHER);
+        assertThat(d.matchedText()).contains("authentication information or fails to pass");
+    }
 }

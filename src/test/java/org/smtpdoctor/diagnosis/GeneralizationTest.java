@@ -87,7 +87,7 @@ class GeneralizationTest {
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
     /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.824;
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.823;
 
     /**
      * Regression floors of the development and fresh sets, as counts at the sixth round's figures
@@ -120,7 +120,7 @@ class GeneralizationTest {
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(204, 214, 24);
+    static final Floors FRESH4_FLOORS = new Floors(204, 215, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -154,7 +154,7 @@ class GeneralizationTest {
      * round was tuned on it (one fresh6 answer changed with it: Gmail's NXDOMAIN bounce, labelled
      * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
      */
-    static final Floors FRESH8_FLOORS = new Floors(131, 143, 18);
+    static final Floors FRESH8_FLOORS = new Floors(132, 144, 18);
     /**
      * fresh9 was collected in the tenth round (mostly bounces of public bounce-parser test corpora, 9%
      * Microsoft) and measured before anyone read it: 86 / 117 / 14 of 152 with the eighth round's end
