@@ -401,7 +401,7 @@ public final class Explainer {
                 // A bounce that refolded the reply puts words of it between the code-hyphen markers
                 // ("... authentication\ninformation or fails to pass 550-5.7.1 authentication checks"):
                 // they belong to the line before, unless they start something else (a transcript mark).
-                String between = text.substring(last.end(), next.start()).strip();
+                String between = next.start() > last.end() ? text.substring(last.end(), next.start()).strip() : "";
                 if (!between.isEmpty() && between.indexOf('\n') < 0 && !NOT_CONTINUATION.matcher(between).find()) {
                     lines.set(lines.size() - 1, lines.get(lines.size() - 1) + " " + between);
                 }
