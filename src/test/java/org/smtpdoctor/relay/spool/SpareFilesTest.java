@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,13 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** Removed messages' files are emptied and reused for the next messages (SpareFiles), never under a reader. */
 class SpareFilesTest {
 
-    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
-
     @TempDir
     Path tmp;
 
     private Spool open() throws IOException {
-        return Spool.open(tmp.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0).withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        return SpoolTest.openIn(tmp);
     }
 
     private Path file(String id) {

@@ -49,7 +49,12 @@ class SpoolTest {
     Path tmp;
 
     private Spool open() throws IOException {
-        return Spool.open(tmp.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0).withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
+        return openIn(tmp);
+    }
+
+    /** A spool in {@code dir}/spool with no free-space floor and the clock fixed at {@link #NOW}. */
+    static Spool openIn(Path dir) throws IOException {
+        return Spool.open(dir.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0).withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     @Test
