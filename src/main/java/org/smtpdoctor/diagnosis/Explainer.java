@@ -81,6 +81,14 @@ public final class Explainer {
 
     /** An OAuth login: AUTH XOAUTH2 or its decoded payload. */
     private static final Pattern OAUTH = Pattern.compile("(?i)XOAUTH2|OAUTHBEARER|auth=Bearer");
+    /**
+     * Two or more SASL mechanism names separated by commas: a list of what a client may try or a server
+     * offers (Symfony Mailer's {@code using the following authenticators: "LOGIN", "PLAIN", "XOAUTH2"}),
+     * not the mechanism of the login that failed.
+     */
+    private static final Pattern MECHANISM_LIST = Pattern.compile(
+            "(?i)(?:[\"']?\\b(?:LOGIN|PLAIN|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|XOAUTH2|OAUTHBEARER)\\b[\"']? *, *)+"
+                    + "[\"']?\\b(?:LOGIN|PLAIN|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|XOAUTH2|OAUTHBEARER)\\b[\"']?");
     /** A part of a JWT (possibly truncated): header and payload are base64url JSON starting with '{"'. */
     private static final Pattern JWT = Pattern.compile("(eyJ[A-Za-z0-9_-]{8,})");
     /** AUTH LOGIN's user name line: the line after the "Username:" challenge (334 VXNlcm5hbWU6). */
@@ -648,7 +656,8 @@ public final class Explainer {
      * in AUTH; otherwise wording after the reply (Postfix's "(in reply to RCPT TO command)",
      * nodemailer's command: 'AUTH PLAIN', a stack frame up to 600 characters below), else the nearest before it of the last command a
      * transcript shows and a library's wording (rules/wording.yaml). An OAuth login (AUTH XOAUTH2,
-     * or its auth=Bearer payload) makes an AUTH phase "xoauth2".
+     * or its auth=Bearer payload) makes an AUTH phase "xoauth2"; a list of mechanisms that names
+     * XOAUTH2 among others does not.
      */
     String phaseNear(Paste paste, Wording.Hits hits, int start, int end, int code) {
         String text = paste.text();
@@ -675,7 +684,8 @@ public final class Explainer {
                 return OAUTH.matcher(command).find() ? "xoauth2" : "auth";
             }
             String around = text.substring(Math.max(0, start - 300), Math.min(text.length(), end + 200));
-            if (OAUTH.matcher(around).find() && !around.contains("250-AUTH") && !around.contains("250 AUTH")) {
+            if (OAUTH.matcher(MECHANISM_LIST.matcher(around).replaceAll(" ")).find() && !around.contains("250-AUTH")
+                    && !around.contains("250 AUTH")) {
                 return "xoauth2";
             }
         }
