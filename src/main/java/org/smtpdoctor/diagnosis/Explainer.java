@@ -52,13 +52,15 @@ public final class Explainer {
      * {@code SMTP -> FROM SERVER:421 text}, node's sendmail package's {@code SMTP code:530 msg:530 text}
      * and curl's code-only {@code MAIL failed: 530}, {@code RCPT failed: 550}, {@code Command failed: 502}
      * (lib/smtp.c; the reply starts at its code, so that the command's words before it give its phase).
+     * The leading lookahead (every alternative starts with one of those characters) lets the search
+     * pass most positions after one test instead of trying each alternative there.
      */
     private static final Pattern CODE_APART = Pattern.compile(
-            "(?i)(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
+            "(?i)(?=[(acdefmrs])(?:(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)"
-                    + "|(?-i:\\b(?:MAIL|RCPT|Command) failed: )([45]\\d\\d)(?![\\d.]|[ \\-:]*[A-Za-z])()");
+                    + "|(?-i:\\b(?:MAIL|RCPT|Command) failed: )([45]\\d\\d)(?![\\d.]|[ \\-:]*[A-Za-z])())");
     /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
     private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
@@ -79,6 +81,14 @@ public final class Explainer {
 
     /** An OAuth login: AUTH XOAUTH2 or its decoded payload. */
     private static final Pattern OAUTH = Pattern.compile("(?i)XOAUTH2|OAUTHBEARER|auth=Bearer");
+    /**
+     * Two or more SASL mechanism names separated by commas: a list of what a client may try or a server
+     * offers (Symfony Mailer's {@code using the following authenticators: "LOGIN", "PLAIN", "XOAUTH2"}),
+     * not the mechanism of the login that failed.
+     */
+    private static final Pattern MECHANISM_LIST = Pattern.compile(
+            "(?i)(?:[\"']?\\b(?:LOGIN|PLAIN|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|XOAUTH2|OAUTHBEARER)\\b[\"']? *, *)+"
+                    + "[\"']?\\b(?:LOGIN|PLAIN|CRAM-MD5|DIGEST-MD5|NTLM|GSSAPI|XOAUTH2|OAUTHBEARER)\\b[\"']?");
     /** A part of a JWT (possibly truncated): header and payload are base64url JSON starting with '{"'. */
     private static final Pattern JWT = Pattern.compile("(eyJ[A-Za-z0-9_-]{8,})");
     /** AUTH LOGIN's user name line: the line after the "Username:" challenge (334 VXNlcm5hbWU6). */
@@ -646,7 +656,8 @@ public final class Explainer {
      * in AUTH; otherwise wording after the reply (Postfix's "(in reply to RCPT TO command)",
      * nodemailer's command: 'AUTH PLAIN', a stack frame up to 600 characters below), else the nearest before it of the last command a
      * transcript shows and a library's wording (rules/wording.yaml). An OAuth login (AUTH XOAUTH2,
-     * or its auth=Bearer payload) makes an AUTH phase "xoauth2".
+     * or its auth=Bearer payload) makes an AUTH phase "xoauth2"; a list of mechanisms that names
+     * XOAUTH2 among others does not.
      */
     String phaseNear(Paste paste, Wording.Hits hits, int start, int end, int code) {
         String text = paste.text();
@@ -673,7 +684,8 @@ public final class Explainer {
                 return OAUTH.matcher(command).find() ? "xoauth2" : "auth";
             }
             String around = text.substring(Math.max(0, start - 300), Math.min(text.length(), end + 200));
-            if (OAUTH.matcher(around).find() && !around.contains("250-AUTH") && !around.contains("250 AUTH")) {
+            if (OAUTH.matcher(MECHANISM_LIST.matcher(around).replaceAll(" ")).find() && !around.contains("250-AUTH")
+                    && !around.contains("250 AUTH")) {
                 return "xoauth2";
             }
         }

@@ -75,16 +75,12 @@ public final class KnowledgeBase {
         this.firstBranch = new int[this.rules.size()];
         for (int i = 0; i < this.rules.size(); i++) {
             firstBranch[i] = branchLiterals.size();
-            for (Prefilter.Branch b : this.rules.get(i).branches()) {
-                branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
-            }
+            branchLiterals.addAll(this.rules.get(i).literalLists());
         }
         this.fallbackFirstBranch = new int[this.fallback.size()];
         for (int i = 0; i < this.fallback.size(); i++) {
             fallbackFirstBranch[i] = branchLiterals.size();
-            for (Prefilter.Branch b : this.fallback.get(i).branches()) {
-                branchLiterals.add(b.literals() == null ? null : List.of(b.literals()));
-            }
+            branchLiterals.addAll(this.fallback.get(i).literalLists());
         }
         this.literals = new LiteralIndex(branchLiterals);
         this.wordFallback = java.util.stream.IntStream.range(0, this.fallback.size())

@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
 
 /**
  * A cheap test that runs before a rule's regular expression: the literal words of which any
- * match must contain one, taken from the pattern itself (the leading literal of each top-level
- * alternative, looking into a leading group). {@code mayMatch} is false only when the regex
- * cannot match, so it changes speed, never results; a pattern it cannot read (an alternative
- * without a literal of {@value #MIN} characters or more) always runs. Immutable.
+ * match must contain one, taken from the pattern itself (for each top-level alternative, its
+ * longest required run of plain characters, or a required group's alternatives' literals).
+ * {@code mayMatch} is false only when the regex cannot match, so it changes speed, never
+ * results; a pattern it cannot read (an alternative without a required literal of {@value #MIN}
+ * characters or more) always runs. Immutable.
  */
 final class Prefilter {
 
@@ -29,7 +30,11 @@ final class Prefilter {
         if (regex == null) {
             return ALWAYS;
         }
-        List<String> found = alternatives(stripFlags(regex));
+        String body = stripFlags(regex);
+        if (regex.substring(0, regex.length() - body.length()).contains("x")) {
+            return ALWAYS; // comments mode: white space in the pattern is not text
+        }
+        List<String> found = alternatives(body);
         return found == null ? ALWAYS : new Prefilter(found.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct()
                 .toArray(String[]::new));
     }
@@ -74,7 +79,7 @@ final class Prefilter {
         String flags = regex.substring(0, regex.length() - body.length());
         List<Branch> out = new ArrayList<>();
         for (String branch : splitTopLevel(body)) {
-            List<String> lits = branchLiterals(branch);
+            List<String> lits = flags.contains("x") ? null : branchLiterals(branch);
             out.add(new Branch(Pattern.compile(flags + branch, Pattern.CASE_INSENSITIVE),
                     lits == null ? null : lits.stream().map(x -> x.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new)));
         }
@@ -103,66 +108,168 @@ final class Prefilter {
         return out;
     }
 
+    /**
+     * The most telling set of literals one of which every match of this alternative contains: of
+     * the required pieces of its top-level sequence (a run of plain characters, or a group that is
+     * not optional, whose own alternatives each have literals), the one whose shortest literal is
+     * longest. Syntax this reader does not follow ends the reading: what came before it is still
+     * required. Null when no piece qualifies (the alternative then always runs: slow, never wrong).
+     */
     private static List<String> branchLiterals(String branch) {
+        List<String> best = null;
+        StringBuilder run = new StringBuilder();
         int i = 0;
-        while (true) {
-            if (branch.startsWith("\\b", i) || branch.startsWith("\\B", i)) {
-                i += 2;
-            } else if (branch.startsWith("^", i)) {
-                i += 1;
-            } else if (branch.startsWith("(?<=", i) || branch.startsWith("(?<!", i)) {
-                // A lookbehind consumes nothing: the literal that follows it is still required.
+        while (i < branch.length()) {
+            char c = branch.charAt(i);
+            List<String> piece = null;
+            int next;
+            boolean required = true;
+            if (c == '(') {
                 int close = matching(branch, i);
                 if (close < 0) {
                     return null;
                 }
-                i = close + 1;
-            } else {
-                break;
-            }
-        }
-        if (i < branch.length() && branch.charAt(i) == '(' && !branch.startsWith("(?<", i) && !branch.startsWith("(?=", i)
-                && !branch.startsWith("(?!", i)) {
-            int close = matching(branch, i);
-            if (close < 0) {
-                return null;
-            }
-            char after = close + 1 < branch.length() ? branch.charAt(close + 1) : ' ';
-            if (after == '?' || after == '*' || after == '{') {
-                return null;
-            }
-            String inner = branch.substring(branch.startsWith("(?:", i) ? i + 3 : i + 1, close);
-            return alternatives(inner);
-        }
-        StringBuilder lit = new StringBuilder();
-        while (i < branch.length()) {
-            char c = branch.charAt(i);
-            char literal;
-            int next;
-            if (c == '\\' && i + 1 < branch.length()) {
-                char e = branch.charAt(i + 1);
-                if (Character.isLetterOrDigit(e)) {
-                    break;
+                String head = branch.substring(i, Math.min(close, i + 4));
+                if (head.startsWith("(?=") || head.startsWith("(?!") || head.startsWith("(?<=") || head.startsWith("(?<!")) {
+                    required = false; // a lookaround consumes nothing
+                } else if (head.startsWith("(?") && !head.startsWith("(?:")) {
+                    // Inline flags, "(?s)" or "(?i:...)": a group of flags alone, else a group under them.
+                    int colon = branch.indexOf(':', i);
+                    String flags = branch.substring(i + 2, colon > 0 && colon < close ? colon : close);
+                    if (!flags.chars().allMatch(f -> Character.isLetter(f) || f == '-') || flags.contains("x")) {
+                        return better(best, flush(run)); // named or atomic groups, comments mode: read no further
+                    }
+                    piece = colon > 0 && colon < close ? alternatives(branch.substring(colon + 1, close)) : null;
+                    required = colon > 0 && colon < close;
+                } else {
+                    piece = alternatives(branch.substring(branch.startsWith("(?:", i) ? i + 3 : i + 1, close));
                 }
-                literal = e;
-                next = i + 2;
-            } else if (".[]()^$|?*+{}".indexOf(c) >= 0) {
-                break;
-            } else {
-                literal = c;
+                next = close + 1;
+            } else if (c == '[') {
+                next = classEnd(branch, i);
+                if (next < 0) {
+                    return null;
+                }
+                required = false;
+            } else if (c == '\\' && i + 1 < branch.length()) {
+                char e = branch.charAt(i + 1);
+                if (!Character.isLetterOrDigit(e)) {
+                    run.append(e);
+                    next = i + 2;
+                    int after = quantified(branch, next);
+                    if (after != next) {
+                        // The escaped character is quantified: only "+" keeps it required.
+                        if (branch.charAt(next) != '+') {
+                            run.setLength(run.length() - 1);
+                        }
+                        best = better(best, flush(run));
+                        i = after;
+                        continue;
+                    }
+                    i = next;
+                    continue;
+                }
+                if ("dDsSwWbBhHvVRXAzZG".indexOf(e) >= 0) {
+                    next = i + 2;
+                } else if (e >= '1' && e <= '9') {
+                    next = i + 2; // a back reference (one digit: the rules have fewer than ten groups)
+                } else if ((e == 'p' || e == 'P') && i + 2 < branch.length()) {
+                    next = branch.charAt(i + 2) == '{' ? branch.indexOf('}', i) + 1 : i + 3;
+                    if (next <= 0) {
+                        return null;
+                    }
+                } else {
+                    return better(best, flush(run)); // quoting, hex and unicode escapes, ...: read no further
+                }
+                required = false;
+            } else if (".^$".indexOf(c) >= 0) {
                 next = i + 1;
+                required = false;
+            } else if ("|)?*+{}]".indexOf(c) >= 0) {
+                return better(best, flush(run)); // not where this reader expects it: read no further
+            } else {
+                int after = quantified(branch, i + 1);
+                if (after == i + 1 || branch.charAt(i + 1) == '+') {
+                    run.append(c);
+                }
+                if (after != i + 1) {
+                    best = better(best, flush(run));
+                }
+                i = after;
+                continue;
             }
-            char q = next < branch.length() ? branch.charAt(next) : ' ';
-            if (q == '?' || q == '*' || q == '{') {
-                break;
+            best = better(best, flush(run));
+            int after = quantified(branch, next);
+            if (after != next && branch.charAt(next) != '+') {
+                required = false; // "?", "*" or "{...}": it may be absent
             }
-            lit.append(literal);
-            if (q == '+') {
-                break;
+            if (required && piece != null) {
+                best = better(best, piece);
             }
-            i = next;
+            i = after;
         }
-        return lit.length() >= MIN ? List.of(lit.toString()) : null;
+        return better(best, flush(run));
+    }
+
+    /** The index after a quantifier at {@code i} ("?", "*", "+", "{m,n}", each maybe lazy or possessive), or {@code i}. */
+    private static int quantified(String re, int i) {
+        if (i >= re.length()) {
+            return i;
+        }
+        char q = re.charAt(i);
+        int end;
+        if (q == '?' || q == '*' || q == '+') {
+            end = i + 1;
+        } else if (q == '{') {
+            end = re.indexOf('}', i) + 1;
+            if (end <= 0) {
+                return re.length();
+            }
+        } else {
+            return i;
+        }
+        return end < re.length() && (re.charAt(end) == '?' || re.charAt(end) == '+') ? end + 1 : end;
+    }
+
+    /** The index after the character class opened at {@code open} (classes nest: "[a-z&&[^x]]"), or -1. */
+    private static int classEnd(String re, int open) {
+        int depth = 0;
+        for (int i = open; i < re.length(); i++) {
+            char c = re.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The run of plain characters so far as a literal (when long enough); the run restarts. */
+    private static List<String> flush(StringBuilder run) {
+        List<String> out = run.length() >= MIN ? List.of(run.toString()) : null;
+        run.setLength(0);
+        return out;
+    }
+
+    /**
+     * Of two literal sets, the one less likely to be in a text that does not match: a phrase of
+     * several words is rarer than a long single word ("fails to pass" against "authentication"),
+     * then the longer; the weakest literal of a set counts (then the smaller set, then the first).
+     */
+    private static List<String> better(List<String> a, List<String> b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        int ma = a.stream().mapToInt(Prefilter::telling).min().orElse(0);
+        int mb = b.stream().mapToInt(Prefilter::telling).min().orElse(0);
+        return mb > ma || (mb == ma && b.size() < a.size()) ? b : a;
+    }
+
+    private static int telling(String literal) {
+        return literal.length() + (literal.strip().indexOf(' ') > 0 ? 10 : 0);
     }
 
     /** Called for each character outside escapes and character classes, with the group depth before it. */

@@ -48,7 +48,9 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         Cause c = Cause.byId(cause).orElseThrow(() -> new IllegalArgumentException("rule " + id + ": unknown cause " + cause));
         Match m = match == null ? new Match(null, null, null, null, null, null, null, null, null) : match;
         Pattern p = m.text() == null ? null : Pattern.compile(m.text(), Pattern.CASE_INSENSITIVE);
-        Pattern unless = m.unless() == null ? null : Pattern.compile(m.unless(), Pattern.CASE_INSENSITIVE);
+        if (m.unless() != null) {
+            Pattern.compile(m.unless(), Pattern.CASE_INSENSITIVE); // whole, so that a bad pattern is named as written
+        }
         Confidence conf = confidence(confidence, Confidence.HIGH);
         boolean microsoftOnly = "microsoft".equalsIgnoreCase(vendor);
         if (id == null || title == null) {
@@ -81,8 +83,9 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         for (String pattern : m.enhanced() == null ? List.<String>of() : m.enhanced()) {
             ranges.add(enhancedRange(pattern));
         }
-        return new Compiled(this, c, conf, m, p, unless, microsoftOnly, Prefilter.of(m.text()), List.copyOf(alts), codes,
-                classes, m.text() == null ? List.of() : Prefilter.branches(m.text()), List.copyOf(ranges));
+        return new Compiled(this, c, conf, m, p, microsoftOnly, Prefilter.of(m.text()), List.copyOf(alts), codes,
+                classes, m.text() == null ? List.of() : Prefilter.branches(m.text()),
+                m.unless() == null ? List.of() : Prefilter.branches(m.unless()), List.copyOf(ranges));
     }
 
     /** {class, subject, lowest detail, highest detail} of "5.7.139", "5.7.*" or "4.7.500-699". */
@@ -122,10 +125,16 @@ public record Rule(String id, String cause, String vendor, Match match, String c
     /** A candidate of a compiled rule; {@code microsoftOnly} ones are offered only for Microsoft's evidence. */
     record CompiledAlternative(Cause cause, Confidence confidence, String why, String decideBy, boolean microsoftOnly) {}
 
-    /** A rule ready to match. */
-    record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text, Pattern unless,
+    /**
+     * A rule ready to match. {@code branches} are the alternatives of its text pattern and
+     * {@code unlessBranches} those of its unless pattern, each with its prefilter: in the bits a
+     * caller passes to {@link #matches(Evidence, String, java.util.BitSet, int)}, this rule's text
+     * alternatives come first, then its unless alternatives ({@link #literalLists()}).
+     */
+    record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text,
                     boolean microsoftOnly, Prefilter prefilter, List<CompiledAlternative> alternatives, boolean[] codeTable,
-                    boolean[] classTable, List<Prefilter.Branch> branches, List<int[]> enhancedRanges) {
+                    boolean[] classTable, List<Prefilter.Branch> branches, List<Prefilter.Branch> unlessBranches,
+                    List<int[]> enhancedRanges) {
 
         boolean overrides() {
             return Boolean.TRUE.equals(match.overrides());
@@ -134,18 +143,31 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         boolean matches(Evidence e) {
             String lower = e.text().toLowerCase(Locale.ROOT);
             java.util.BitSet found = new java.util.BitSet();
-            for (int b = 0; b < branches.size(); b++) {
-                if (branches.get(b).mayMatch(lower)) {
+            List<List<String>> lists = literalLists();
+            for (int b = 0; b < lists.size(); b++) {
+                if (lists.get(b) == null || Prefilter.containsAny(lists.get(b).toArray(String[]::new), lower)) {
                     found.set(b);
                 }
             }
             return matches(e, e.text(), found, 0);
         }
 
-        /** The pattern finds a match: one of its alternatives whose literal is in the text does. */
-        private boolean anyBranchFinds(String text, java.util.BitSet found, int first) {
-            for (int b = 0; b < branches.size(); b++) {
-                if (found.get(first + b) && branches.get(b).pattern().matcher(text).find()) {
+        /** The prefilter literals of the text alternatives, then of the unless alternatives (null: always runs). */
+        List<List<String>> literalLists() {
+            List<List<String>> out = new java.util.ArrayList<>();
+            for (Prefilter.Branch b : branches) {
+                out.add(b.literals() == null ? null : List.of(b.literals()));
+            }
+            for (Prefilter.Branch b : unlessBranches) {
+                out.add(b.literals() == null ? null : List.of(b.literals()));
+            }
+            return out;
+        }
+
+        /** A pattern finds a match: one of its alternatives whose literal is in the text does. */
+        private static boolean anyBranchFinds(List<Prefilter.Branch> alternatives, String text, java.util.BitSet found, int first) {
+            for (int b = 0; b < alternatives.size(); b++) {
+                if (found.get(first + b) && alternatives.get(b).pattern().matcher(text).find()) {
                     return true;
                 }
             }
@@ -217,10 +239,10 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                 // A rule decided by the code alone cannot decide a reply whose code we do not know.
                 return false;
             }
-            if (text != null && !anyBranchFinds(evidenceText, found, first)) {
+            if (text != null && !anyBranchFinds(branches, evidenceText, found, first)) {
                 return false;
             }
-            return unless == null || !unless.matcher(evidenceText).find();
+            return !anyBranchFinds(unlessBranches, evidenceText, found, first + branches.size());
         }
 
         /**

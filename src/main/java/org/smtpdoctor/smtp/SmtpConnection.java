@@ -79,6 +79,7 @@ public final class SmtpConnection implements AutoCloseable {
 
     /** Reads one complete reply, waiting at most the read timeout (and never past the deadline). */
     public Reply readReply() throws TransportException {
+        boolean clipped = false;
         try {
             while (true) {
                 Optional<Reply> ready = parser.poll();
@@ -98,6 +99,7 @@ public final class SmtpConnection implements AutoCloseable {
                 if (remaining <= 0) {
                     throw fail(Kind.OVERALL_TIMEOUT, parser.inProgress() ? "in the middle of a reply" : null, null);
                 }
+                clipped = remaining < timeouts.read().toMillis();
                 socket.setSoTimeout((int) Math.max(1, Math.min(timeouts.read().toMillis(), remaining)));
                 int n = in.read(buffer);
                 if (n < 0) {
@@ -112,8 +114,9 @@ public final class SmtpConnection implements AutoCloseable {
         } catch (GarbageSeen e) {
             throw fail(Kind.GARBAGE, e.reason.getMessage(), e.reason);
         } catch (SocketTimeoutException e) {
-            // The read timeout is clipped to the time left, so a timeout at the deadline is the deadline's.
-            boolean deadline = deadlinePassed.get() || System.nanoTime() - deadlineNanos >= 0;
+            // The read timeout is clipped to the time left, so a timeout at the deadline is the deadline's. The time left
+            // is in whole milliseconds, so a clipped read ends up to one before the deadline: its timeout is the deadline's too.
+            boolean deadline = clipped || deadlinePassed.get() || System.nanoTime() - deadlineNanos >= 0;
             throw fail(deadline ? Kind.OVERALL_TIMEOUT : Kind.READ_TIMEOUT,
                     (parser.inProgress() ? "in the middle of a reply, " : "") + "after "
                             + (deadline ? timeouts.overall().toMillis() + " ms in all" : timeouts.read().toMillis() + " ms"), e);

@@ -193,7 +193,7 @@ class FollowUpProbesTest {
     private static CheckRequest saslRequest(int port, Optional<String> mechanism) {
         return new CheckRequest("127.0.0.1", port, Security.NONE, Optional.empty(), "client.test", Optional.of(USER),
                 Optional.of(Secret.of(PASSWORD)), Optional.empty(), mechanism, false, Optional.of(USER),
-                Optional.of("rcpt@example.org"), false, Duration.ofSeconds(2), List.of(), false,
+                Optional.of("rcpt@example.org"), false, Duration.ofSeconds(5), List.of(), false,
                 org.smtpdoctor.tls.TlsClient.MODERN, true, Optional.empty());
     }
 
@@ -353,7 +353,7 @@ class FollowUpProbesTest {
     private static CheckRequest plainRequest(int port) {
         return new CheckRequest("127.0.0.1", port, Security.NONE, Optional.empty(), "client.test", Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.of(USER), Optional.of("rcpt@example.org"),
-                false, Duration.ofSeconds(2), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, false, Optional.empty());
+                false, Duration.ofSeconds(5), List.of(), false, org.smtpdoctor.tls.TlsClient.MODERN, false, Optional.empty());
     }
 
     @Test

@@ -96,6 +96,15 @@ class ExplainerTest {
         assertThat(d.cause()).isEqualTo(Cause.OAUTH_SCOPE_OR_PERMISSION);
     }
 
+    /** Symfony Mailer lists every authenticator it tried; the failing one here is LOGIN (fresh10 s-b-116). */
+    @Test
+    void aListOfMechanismsThatNamesXoauth2IsNotAnOAuthLogin() {
+        Diagnosis d = EXPLAINER.explain("Failed to authenticate on SMTP server with username \"[redacted]\" using the following"
+                + " authenticators: \"LOGIN\", \"PLAIN\", \"XOAUTH2\". Authenticator \"LOGIN\" returned \"Expected response code"
+                + " \"235\" but got code \"535\", with message \"535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6\".\".");
+        assertThat(d.cause()).isEqualTo(Cause.WRONG_CREDENTIALS);
+    }
+
     @Test
     void onPremisesExchangeIsNotTreatedAsMicrosoft365() {
         Diagnosis d = EXPLAINER.explain("220 exch01.contoso.local Microsoft ESMTP MAIL Service ready\n"

@@ -305,11 +305,12 @@ class LabServerTest {
     }
 
     @Test
-    void close_returns_within_a_second_even_with_a_client_connected_and_frees_the_port() throws IOException {
+    void close_returns_long_before_the_idle_timeout_even_with_a_client_connected_and_frees_the_port() throws IOException {
         WireClient c = WireClient.connectOverTls(lab);
         long started = System.nanoTime();
         lab.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        // Normally about 0.13 s. A close that waited for the connected session would wait its 60 s idle timeout.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(c.serverClosed()).isTrue();
         c.close();
         assertThatThrownBy(() -> new Socket("127.0.0.1", lab.port()).close()).isInstanceOf(ConnectException.class);

@@ -53,7 +53,7 @@ class MxRouteCheckTest {
         Resolver toLoopback = (host, timeout) -> List.of(InetAddress.getLoopbackAddress());
         CheckRequest request = new CheckRequest("(MX of --domain)", eop.port(), Security.NONE, Optional.of("m365-direct-send"),
                 "device.test", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true,
-                Optional.of("scanner@" + domain), Optional.of("reception@" + domain), false, Duration.ofSeconds(2), List.of(),
+                Optional.of("scanner@" + domain), Optional.of("reception@" + domain), false, Duration.ofSeconds(5), List.of(),
                 false, TlsClient.MODERN, false, Optional.of(domain));
         return new CheckRunner(toLoopback, t -> new MailDns(List.of(dns.address()), dns.port(), t), KnowledgeBase::bundled,
                 e -> { }).run(request, CheckListener.NONE);

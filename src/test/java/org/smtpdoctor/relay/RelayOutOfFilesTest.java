@@ -56,15 +56,19 @@ class RelayOutOfFilesTest {
                     sockets.add(s);
                 }
                 Thread.sleep(1_000); // the front end meets the limit
+                long windowStart = System.nanoTime();
                 long cpuBefore = cpuTicks(relay.process.pid());
                 int failuresBefore = count(relay.log, "event=connection.accept-failed ");
                 Thread.sleep(3_000);
                 long cpu = cpuTicks(relay.process.pid()) - cpuBefore;
                 int failures = count(relay.log, "event=connection.accept-failed ");
+                // The window as it was, not as meant: a loaded machine may wake this thread seconds late.
+                double seconds = (System.nanoTime() - windowStart) / 1e9;
 
                 assertThat(failures).as("the limit was met").isPositive();
-                assertThat(failures - failuresBefore).as("one warning a pause of 1 s, not one a try").isLessThanOrEqualTo(6);
-                assertThat(cpu).as("CPU ticks (1/100 s) in 3 s: pausing, not spinning").isLessThan(100);
+                assertThat(failures - failuresBefore).as("one warning a pause of 1 s, not one a try, in %.1f s", seconds)
+                        .isLessThanOrEqualTo((int) Math.ceil(2 * seconds));
+                assertThat(cpu).as("CPU ticks (1/100 s) in %.1f s: pausing, not spinning", seconds).isLessThan((long) (33 * seconds));
                 assertThat(Files.readString(relay.log, StandardCharsets.UTF_8)).contains("action=\"accepting pauses for 1 s\"");
             } finally {
                 for (Socket s : sockets) {

@@ -50,6 +50,12 @@ public final class DeviceClient implements AutoCloseable {
         out = s.getOutputStream();
     }
 
+    /** Each read from now on waits up to {@code wait} (5 s until told otherwise): for a reply that comes only after a timeout of the relay's. */
+    public DeviceClient readTimeout(java.time.Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        return this;
+    }
+
     /** Sends these bytes as they are (ISO-8859-1, so \u00e9 is one 8-bit byte). */
     public DeviceClient raw(String bytes) throws IOException {
         out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.config.PasswordHash;
 import org.smtpdoctor.relay.deliver.ScriptedSmtp;
+import org.smtpdoctor.testing.SettableClock;
 
 /**
  * A console on a non-loopback address (0.0.0.0): HTTPS only, a login, and nothing at all for
- * whoever has not logged in; the brute-force delay; HTTP Basic for Prometheus on /metrics.
+ * whoever has not logged in; the brute-force delay; HTTP Basic for Prometheus on /metrics. The
+ * console's clock stands still unless a test moves it (the delay is timed by it, not by sleeps).
  */
 class ConsoleLoginTest {
 
@@ -29,6 +32,7 @@ class ConsoleLoginTest {
     @TempDir
     Path dir;
 
+    private final SettableClock clock = new SettableClock(Instant.now());
     private ScriptedSmtp upstream;
     private RelayWithConsole relay;
     private String id;
@@ -37,7 +41,7 @@ class ConsoleLoginTest {
     void start() throws Exception {
         upstream = new ScriptedSmtp((line, n) -> line.startsWith("RCPT") ? "451 4.3.0 Mailbox busy" : null);
         relay = RelayWithConsole.start(dir, "smtp://127.0.0.1:" + upstream.port(),
-                "admin:\n  listen: 0.0.0.0:0\n  user: it-admin\n  password-hash: \"" + HASH + "\"\n");
+                "admin:\n  listen: 0.0.0.0:0\n  user: it-admin\n  password-hash: \"" + HASH + "\"\n", clock);
         id = relay.send("scanner@lan.test", List.of("bob@contoso.test"), "Secret plans");
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.spool.get(id).orElseThrow().attempts() > 0);
     }
@@ -116,13 +120,19 @@ class ConsoleLoginTest {
         assertNothingIn(first.body());
         HttpResponse<String> tooSoon = attacker.post("/login", Map.of("user", "it-admin", "password", PASSWORD));
         assertThat(tooSoon.statusCode()).as("even the right password is not checked during the delay").isEqualTo(429);
-        Thread.sleep(1100);
+        clock.advance(Duration.ofSeconds(1));
         HttpResponse<String> second = attacker.post("/login", Map.of("user", "it-admin", "password", "guess2"));
         assertThat(second.statusCode()).isEqualTo(401);
         assertThat(second.headers().firstValue("Retry-After")).hasValue("2");
-        Thread.sleep(2100);
+        clock.advance(Duration.ofMillis(1900));
+        assertThat(attacker.post("/login", Map.of("user", "it-admin", "password", PASSWORD)).statusCode()).as("1.9 s of 2").isEqualTo(429);
+        clock.advance(Duration.ofMillis(100));
         assertThat(attacker.post("/login", Map.of("user", "root", "password", PASSWORD)).statusCode()).as("wrong user").isEqualTo(401);
-        Thread.sleep(4100);
+        clock.advance(Duration.ofSeconds(3));
+        HttpResponse<String> third = attacker.post("/login", Map.of("user", "it-admin", "password", PASSWORD));
+        assertThat(third.statusCode()).as("3 s of 4").isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
+        clock.advance(Duration.ofSeconds(1));
         assertThat(attacker.post("/login", Map.of("user", "it-admin", "password", PASSWORD)).statusCode()).isEqualTo(303);
     }
 

@@ -51,6 +51,11 @@ final class RelayWithConsole implements AutoCloseable {
      * @param extraYaml top-level YAML added to the configuration: {@code admin:}, {@code alerts:}
      */
     static RelayWithConsole start(Path dir, String upstreamUrl, String extraYaml) throws Exception {
+        return start(dir, upstreamUrl, extraYaml, Clock.systemUTC());
+    }
+
+    /** The same with the monitor's (and so the console's) clock: a test moves it instead of sleeping. */
+    static RelayWithConsole start(Path dir, String upstreamUrl, String extraYaml, Clock clock) throws Exception {
         String yaml = String.join("\n",
                 "host-name: relay.test",
                 "listeners:",
@@ -73,7 +78,7 @@ final class RelayWithConsole implements AutoCloseable {
                 extraYaml, "");
         RelayConfig config = RelayConfigReader.parse(yaml, "relay.yaml");
         Spool spool = Spool.open(config.spoolDir(), Spool.Options.defaults().withMinFreeBytes(0));
-        RelayMonitor monitor = RelayMonitor.create(config, Clock.systemUTC(), "test");
+        RelayMonitor monitor = RelayMonitor.create(config, clock, "test");
         DeliveryOptions options = DeliveryOptions.from(config).withPoll(Duration.ofMillis(50)).withStatusInterval(Duration.ofMillis(200));
         DeliveryWorker worker = DeliveryWorker.start(spool, Optional.of(config.spoolDir()),
                 Upstreams.create(config.upstreams(), UpstreamSettings.defaults(config.hostName())

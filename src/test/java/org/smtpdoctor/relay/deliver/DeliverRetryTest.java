@@ -103,16 +103,21 @@ class DeliverRetryTest {
         }
     }
 
+    /**
+     * A maximum age of 3 s with retries 100-200 ms apart: a dozen tries before it, so the first
+     * deferral may come late on a loaded machine (with 700 ms it had to come before 0.7 s for three
+     * RCPTs). Without the maximum age the recipient would be retried for ever and the wait fail.
+     */
     @Test
     void pastTheMaximumAgeADeferredRecipientFailsAndItsDsnSaysTheLastTemporaryStatus() throws Exception {
         try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.equals("RCPT TO:<bob@contoso.com>") ? "452 4.2.2 Mailbox full" : null);
              Spool spool = Fixtures.spool(dir)) {
             Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("too old"));
-            RetryPolicy quick = new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(200), 0.2, Duration.ofMillis(700),
+            RetryPolicy quick = new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(200), 0.2, Duration.ofSeconds(3),
                     Duration.ofMillis(100), Duration.ofMillis(200));
             try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(upstream(up)),
                     Fixtures.options().withRetry(quick))) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> up.messages.size() == 1 && spool.list().isEmpty());
+                await().atMost(Duration.ofSeconds(15)).until(() -> up.messages.size() == 1 && spool.list().isEmpty());
             }
             ScriptedSmtp.Message dsn = up.messages.get(0);
             assertThat(dsn.recipients()).containsExactly("scanner@contoso.com");
@@ -129,8 +134,11 @@ class DeliverRetryTest {
             for (int i = 0; i < 3; i++) {
                 Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("m" + i));
             }
+            // The upstream is left alone 5 s: far more than the 700 ms looked at below, even when a loaded machine stalls the
+            // test between the throttle and the look (with 1.5 s, 0.7 s of stall let the next try in). A message's own
+            // backoff is 50-100 ms, so a throttle that backed off only the message would show more MAILs within the 700 ms.
             RetryPolicy slowUpstream = new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(100), 0, Duration.ofHours(1),
-                    Duration.ofMillis(1500), Duration.ofSeconds(3));
+                    Duration.ofSeconds(5), Duration.ofSeconds(10));
             try (DeliveryWorker w = DeliveryWorker.start(spool, Optional.empty(), List.of(upstream(up)),
                     Fixtures.options().withRetry(slowUpstream))) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> up.count("MAIL") == 1);
@@ -143,7 +151,7 @@ class DeliverRetryTest {
                 assertThat(spool.list()).extracting(m -> m.recipients().get(0).status())
                         .containsExactlyInAnyOrder(RecipientState.Status.DEFERRED, RecipientState.Status.PENDING,
                                 RecipientState.Status.PENDING);
-                await().atMost(Duration.ofSeconds(10)).until(() -> spool.list().isEmpty());
+                await().atMost(Duration.ofSeconds(20)).until(() -> spool.list().isEmpty());
             }
             assertThat(up.messages).hasSize(3);
         }

@@ -20,7 +20,7 @@ import org.smtpdoctor.relay.spool.Spool;
 import org.smtpdoctor.smtp.Timeouts;
 
 /**
- * Slow and broken upstreams (issue 14, item 4): one that answers a byte a second, one that hangs
+ * Slow and broken upstreams (issue 14, item 4): one that trickles its reply a byte at a time, one that hangs
  * after DATA or after the final ".", one that resets the connection mid-message or after the
  * final ".", and DNS that times out for {@code mx://}. Each attempt ends within the upstream
  * timeouts and is deferred with its cause; the message is then delivered by a later attempt,
@@ -68,13 +68,15 @@ class DeliverSlowUpstreamTest {
     }
 
     /**
-     * 35 bytes 400 ms apart take 14 s, far past the 6 s deadline, while no read waits near its
-     * 2 s timeout. (A byte a second left one second of slack, and a loaded CI machine once let the
-     * trickling thread sleep past the read timeout.)
+     * 80 bytes 200 ms apart take 16 s, far past the 6 s deadline, while no read waits near its
+     * 2 s timeout: a stall of 1.8 s of the trickling thread still passes. (A byte a second, then
+     * every 400 ms, left 1 s and 1.6 s of slack, and a loaded CI machine once let the trickling
+     * thread sleep past the read timeout.)
      */
     @Test
     void an_upstream_that_trickles_its_reply_is_cut_at_the_connection_deadline_and_the_message_goes_later() throws Exception {
-        try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("MAIL") && n == 1 ? "TRICKLE 250 2.1.0 Sender OK, at a trickle" : null)) {
+        try (ScriptedSmtp up = new ScriptedSmtp((line, n) -> line.startsWith("MAIL") && n == 1
+                ? "TRICKLE 250 2.1.0 Sender OK, said at a trickle, one byte at a time, for seconds on end" : null)) {
             deliverAfterOneDeferral(up, upstream(up), "reply=\"the session exceeded its overall time limit");
         }
     }

@@ -45,8 +45,10 @@ class RelayStatusTest {
                 assertThat(u.messagesLeft()).isEqualTo(1000 - 2);
                 String text = s.text(s.at());
                 assertThat(text).contains("relay relay.test, running", "queue: 1 message; recipients 0 pending, 1 deferred",
-                        "upstream smtp://127.0.0.1:" + up.port(), "last: deferred 0 s ago: 451 4.3.0 try again later (cause ",
-                        "since start: 1 delivered, 1 deferred, 0 failed", "998/1000 messages left this minute");
+                        "upstream smtp://127.0.0.1:" + up.port(), "since start: 1 delivered, 1 deferred, 0 failed",
+                        "998/1000 messages left this minute");
+                // The age is the status's time minus the deferral's: 0 s unless a loaded machine wrote the status late.
+                assertThat(text).containsPattern("last: deferred \\d+ s ago: 451 4\\.3\\.0 try again later \\(cause ");
                 assertThat(RelayStatus.fromJson(s.json())).isEqualTo(s);
             }
             RelayStatus last = RelayStatus.read(spoolDir).orElseThrow();

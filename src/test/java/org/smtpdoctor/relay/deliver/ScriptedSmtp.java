@@ -29,8 +29,8 @@ public final class ScriptedSmtp implements AutoCloseable {
     /**
      * Answers a command; null for the default. {@code n} counts that verb across sessions, from 1.
      * Besides a reply: {@code CLOSE} (a FIN), {@code RESET} (an RST), {@code STALL} (no answer,
-     * the connection held), {@code TRICKLE <reply>} (the reply a byte every 400 ms: each read waits far less than a
-     * read timeout, even on a loaded machine, yet the whole reply takes seconds).
+     * the connection held), {@code TRICKLE <reply>} (the reply a byte every 200 ms: each read waits far less than a
+     * read timeout, even on a loaded machine, yet a long reply takes many seconds).
      */
     public interface Policy extends BiFunction<String, Integer, String> {}
 
@@ -140,7 +140,7 @@ public final class ScriptedSmtp implements AutoCloseable {
 
     private static FakeSmtpServer.Action action(String custom) {
         if (custom.startsWith("TRICKLE ")) {
-            return new FakeSmtpServer.Trickle(custom.substring(8) + "\r\n", java.time.Duration.ofMillis(400));
+            return new FakeSmtpServer.Trickle(custom.substring(8) + "\r\n", java.time.Duration.ofMillis(200));
         }
         return switch (custom) {
             case "CLOSE" -> new FakeSmtpServer.Close();

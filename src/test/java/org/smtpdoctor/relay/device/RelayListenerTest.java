@@ -181,12 +181,18 @@ class RelayListenerTest {
         }
     }
 
+    /**
+     * The idle timeout runs from the banner, so the device must send its commands within it: 3 s
+     * (a loaded machine once took more than 0.5 s between the banner and MAIL). The 421 comes 3 s
+     * after the last byte, so the device waits up to 10 s for it.
+     */
     @Test
     void an_idle_connection_is_closed_and_its_unfinished_message_dropped() throws Exception {
         ListenerConfig quick = new ListenerConfig("127.0.0.1", 0, ListenerMode.PLAIN, List.of(), new CertificateSource.SelfSigned(),
-                1 << 20, 5, 5, Duration.ofMillis(500), false);
+                1 << 20, 5, 5, Duration.ofSeconds(3), false);
         try (RelayServer relay = RelayServer.start(TestRelay.config(List.of(quick), List.of(TestRelay.loopback()), List.of()), sink);
                 DeviceClient c = connect(relay)) {
+            c.readTimeout(Duration.ofSeconds(10));
             c.raw("MAIL FROM:<a@contoso.com>\r\nRCPT TO:<b@contoso.com>\r\nDATA\r\nSubject: stalled\r\n");
             c.reply();
             c.reply();
