@@ -684,8 +684,8 @@ public final class Explainer {
                 return OAUTH.matcher(command).find() ? "xoauth2" : "auth";
             }
             String around = text.substring(Math.max(0, start - 300), Math.min(text.length(), end + 200));
-            if (OAUTH.matcher(MECHANISM_LIST.matcher(around).replaceAll(" ")).find() && !around.contains("250-AUTH")
-                    && !around.contains("250 AUTH")) {
+            if (OAUTH.matcher(around).find() && OAUTH.matcher(MECHANISM_LIST.matcher(around).replaceAll(" ")).find()
+                    && !around.contains("250-AUTH") && !around.contains("250 AUTH")) {
                 return "xoauth2";
             }
         }

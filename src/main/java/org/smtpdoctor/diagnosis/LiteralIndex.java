@@ -178,11 +178,11 @@ final class LiteralIndex {
         int[] d = delta;
         int[] sym = symbolOf;
         int width = symbols;
-        char[] chars = lower.toCharArray();
         // A state's outputs are added once per text, however often a common literal recurs.
         long[] seen = new long[(outputs.length + 63) >>> 6];
-        for (char ch : chars) {
-            int next = d[row + sym[ch]];
+        // charAt, not toCharArray: no copy, and a Latin-1 text is not widened to two bytes a character.
+        for (int i = 0, n = lower.length(); i < n; i++) {
+            int next = d[row + sym[lower.charAt(i)]];
             if (next >= 0) {
                 row = next;
                 continue;
