@@ -143,25 +143,25 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         boolean matches(Evidence e) {
             String lower = e.text().toLowerCase(Locale.ROOT);
             java.util.BitSet found = new java.util.BitSet();
-            List<List<String>> lists = literalLists();
-            for (int b = 0; b < lists.size(); b++) {
-                if (lists.get(b) == null || Prefilter.containsAny(lists.get(b).toArray(String[]::new), lower)) {
+            List<Prefilter.Branch> all = allBranches();
+            for (int b = 0; b < all.size(); b++) {
+                if (all.get(b).mayMatch(lower)) {
                     found.set(b);
                 }
             }
             return matches(e, e.text(), found, 0);
         }
 
-        /** The prefilter literals of the text alternatives, then of the unless alternatives (null: always runs). */
+        /** The text alternatives, then the unless alternatives: the order of this rule's bits. */
+        private List<Prefilter.Branch> allBranches() {
+            List<Prefilter.Branch> all = new java.util.ArrayList<>(branches);
+            all.addAll(unlessBranches);
+            return all;
+        }
+
+        /** The prefilter literals of {@link #allBranches()} (null: that alternative always runs). */
         List<List<String>> literalLists() {
-            List<List<String>> out = new java.util.ArrayList<>();
-            for (Prefilter.Branch b : branches) {
-                out.add(b.literals() == null ? null : List.of(b.literals()));
-            }
-            for (Prefilter.Branch b : unlessBranches) {
-                out.add(b.literals() == null ? null : List.of(b.literals()));
-            }
-            return out;
+            return allBranches().stream().map(b -> b.literals() == null ? null : List.of(b.literals())).toList();
         }
 
         /** A pattern finds a match: one of its alternatives whose literal is in the text does. */
