@@ -49,6 +49,15 @@ public record Scenario(String name, String summary, String expectedCause, String
         return name.startsWith("oauth-");
     }
 
+    /**
+     * Whether the scenario's reply alone does not decide {@code expectedCause}: {@code check}
+     * answers {@code unknown} with it as the most likely candidate, and {@code check
+     * --tenant-diagnostics} decides it from the lab's sign-in log.
+     */
+    public boolean signInLogDecides() {
+        return Scenarios.definition(name).fault() == Fault.CONDITIONAL_ACCESS;
+    }
+
     /** The password is a demo value, but it still stays out of logs. */
     @Override
     public String toString() {

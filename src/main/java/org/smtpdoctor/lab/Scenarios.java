@@ -100,7 +100,8 @@ public final class Scenarios {
                 Fault.SECURITY_DEFAULTS, "AUTH", M365Replies.AUTH_SECURITY_DEFAULTS);
         add(map, scenario("conditional-access",
                         "A Conditional Access policy blocks the legacy sign-in; AUTH LOGIN fails with 535 5.7.139"
-                                + " '...did not meet the criteria to be authenticated successfully'.",
+                                + " '...did not meet the criteria to be authenticated successfully', which does not name"
+                                + " the policy: the sign-in log decides (check --lab conditional-access --tenant-diagnostics).",
                         "conditional_access_block", PASSWORD, MAILBOX,
                         // meaning disputed (MFA vs Conditional Access), see M365-FACTS.md
                         "nodemailer/nodemailer#1617"),

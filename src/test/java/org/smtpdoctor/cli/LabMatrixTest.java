@@ -28,7 +28,8 @@ class LabMatrixTest {
     @MethodSource("scenarios")
     void eachScenarioIsDiagnosedAsItsCause(String name) throws Exception {
         Scenario scenario = Scenarios.byName(name).orElseThrow();
-        Cli.Run run = Cli.run("check", "--lab", name, "--json");
+        Cli.Run run = scenario.signInLogDecides() ? Cli.run("check", "--lab", name, "--tenant-diagnostics", "--json")
+                : Cli.run("check", "--lab", name, "--json");
         assertThat(run.err()).isEmpty();
         JsonNode doc = JSON.readTree(run.out());
         if (scenario.expectedCause() == null) {
@@ -46,6 +47,21 @@ class LabMatrixTest {
                     .append(e.get("text").asText()).append('\n');
         }
         Golden.assertMatches("lab-" + name + ".transcript", transcript.toString());
+    }
+
+    /** Where the reply does not name the policy, the wire alone leaves the cause open and ranks the scenario's first. */
+    @Test
+    void aReplyThatDoesNotNameThePolicyLeavesTheSignInLogToDecide() throws Exception {
+        Scenario scenario = Scenarios.byName("conditional-access").orElseThrow();
+        assertThat(scenario.signInLogDecides()).isTrue();
+        assertThat(Scenarios.all().stream().filter(Scenario::signInLogDecides)).containsExactly(scenario);
+        Cli.Run run = Cli.run("check", "--lab", scenario.name(), "--json");
+        JsonNode doc = JSON.readTree(run.out());
+        assertThat(doc.get("verdict").asText()).isEqualTo("FAIL");
+        assertThat(doc.get("cause").asText()).isEqualTo("unknown");
+        assertThat(doc.at("/diagnosis/candidates/0/cause").asText()).isEqualTo(scenario.expectedCause());
+        assertThat(doc.at("/diagnosis/candidates/0/decide_by").asText()).contains("--tenant-diagnostics");
+        assertThat(run.exit()).isEqualTo(ExitCode.FAILED);
     }
 
     @Test

@@ -57,12 +57,12 @@ class ExplainerTest {
                 Arguments.of("nodemailer", "tls_required_starttls",
                         "Error: Mail command failed: 530 5.7.0 Must issue a STARTTLS command first. code: 'EENVELOPE', "
                                 + "response: '530 5.7.0 Must issue a STARTTLS command first.', responseCode: 530, command: 'MAIL FROM'"),
-                Arguments.of("swaks-transcript", "conditional_access_block",
+                Arguments.of("swaks-transcript", "security_defaults_block",
                         "=== Trying smtp.office365.com:587...\n<-  220 SN4PR0501CA0054.outlook.office365.com Microsoft ESMTP MAIL Service ready\n"
                                 + " -> EHLO host\n<-  250-SN4PR0501CA0054.outlook.office365.com Hello\n<-  250 SMTPUTF8\n -> STARTTLS\n"
                                 + "<-  220 2.0.0 SMTP server ready\n~> AUTH LOGIN\n<~  334 VXNlcm5hbWU6\n~> c2Nhbm5lckBjb250b3NvLmNvbQ==\n<~  334 UGFzc3dvcmQ6\n"
-                                + "~> cGFzc3dvcmQ=\n<~* 535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be "
-                                + "authenticated successfully. Contact your administrator.\n~> QUIT\n<~  221 2.0.0 Service closing transmission channel"),
+                                + "~> cGFzc3dvcmQ=\n<~* 535 5.7.139 Authentication unsuccessful, user is locked by your organization's security "
+                                + "defaults policy. Contact your administrator.\n~> QUIT\n<~  221 2.0.0 Service closing transmission channel"),
                 Arguments.of("java-tls", "tls_version_too_old",
                         "javax.mail.MessagingException: Could not convert socket to TLS;\n  nested exception is:\n\t"
                                 + "javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)"),

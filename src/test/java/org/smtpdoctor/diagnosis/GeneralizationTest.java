@@ -86,8 +86,12 @@ class GeneralizationTest {
      * doubt being no longer decided at all; eighth round: 289 of 308, 93.8%).
      */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE = 0.938;
-    /** The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth, 146 of 155 in the sixth, 149 of 156 in the eighth). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.955;
+    /**
+     * The same measure on the later fresh sets (fresh2: 148 of 157 in the fourth round, 149 of 158 in the fifth, 146 of 155
+     * in the sixth, 149 of 156 in the eighth; 146 of 153 in the twelfth, when its three "did not meet the criteria"
+     * messages, labelled unknown, stopped being decided and so left the measure, truths and all).
+     */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.954;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
     /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774; eleventh: 639 of 776). */
@@ -118,7 +122,7 @@ class GeneralizationTest {
 
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(182, 186, 10);
+    static final Floors FRESH2_FLOORS = new Floors(185, 189, 7);
     static final Floors FRESH3_FLOORS = new Floors(248, 266, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
@@ -152,7 +156,7 @@ class GeneralizationTest {
      * round's start rules, 113 / 134 / 21 with the round's rules at that time (docs/rules.md, "Tests").
      * The round was then tuned on it too: development material now.
      */
-    static final Floors FRESH7_FLOORS = new Floors(145, 147, 19);
+    static final Floors FRESH7_FLOORS = new Floors(146, 148, 18);
     /**
      * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
      * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
