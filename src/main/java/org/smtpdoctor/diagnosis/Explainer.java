@@ -33,6 +33,7 @@ public final class Explainer {
     private static final int MAX_CANDIDATES = 5000;
 
     /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
+    private static final Pattern LETTER = Pattern.compile("\\p{L}");
     private static final Pattern FULL = Pattern.compile(
             "(?<![\\w.])(2\\d\\d|3[35]\\d|4[2-5]\\d|5[0-5]\\d)([ \\-]|:\\s?)\\s?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\n]*)");
     /** Python smtplib: (535, b'5.7.139 Authentication unsuccessful ...'), over several lines when the bytes hold a newline. */
@@ -132,6 +133,9 @@ public final class Explainer {
             // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
             // and words in it must not outrank a real failure elsewhere in the paste.
             KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
+            if (c.reply().isFailure() && !c.codeInferred() && !d.namesCause() && wordless(c.reply())) {
+                d = withThePastesWords(c, evidence, d, text, vendor);
+            }
             // A reply with its own code is better evidence than an enhanced code found alone, and in a
             // transcript a server's line better than the client's commentary on it.
             int rank = (d.known() ? 1000 : 0) + (c.reply().isFailure() ? 100 : 0) + (c.codeInferred() ? 0 : 50)
@@ -166,6 +170,28 @@ public final class Explainer {
                         + describeClass(chosen.diagnosis().matchedText()) + "; the server's documentation for this code and"
                         + " text, or the full transcript of the session, would decide.");
         return d.withCandidates(merge(chosen, ranked, fromText));
+    }
+
+    /**
+     * A failure reply with its own code but no words ({@code 550 5.7.1}, {@code 553 5.7.1 )}): a bounce or
+     * a log put its words on another line or before the code ({@code Sender address rejected: not
+     * logged in (Diagnostic-Code: smtp; 553 5.7.1)}). The reply is decided again with the paste's
+     * words as its text (same codes and phase); that answers only if it names a cause, at no more than
+     * medium confidence, since the words may be a client's rather than the server's.
+     */
+    private KnowledgeBase.Decision withThePastesWords(Found c, Evidence evidence, KnowledgeBase.Decision d, String text,
+            Vendor vendor) {
+        String words = excerpt(text).replaceAll("\\s+", " ").strip();
+        Reply reply = c.reply();
+        Reply worded = new Reply(reply.code(), reply.enhanced(), List.of(reply.text() + " " + words));
+        KnowledgeBase.Decision w = knowledge.decide(new Evidence(evidence.phase(), Optional.of(worded), Optional.empty(),
+                Optional.empty(), evidence.codeInferred(), vendor, Map.of()));
+        return w.namesCause() ? w.atMost(Confidence.MEDIUM, reply.oneLine()) : d;
+    }
+
+    /** Whether a reply's text has no letter at all (only its enhanced code, if any, and punctuation). */
+    static boolean wordless(Reply reply) {
+        return !LETTER.matcher(reply.text()).find();
     }
 
     /** Which decision answers: see the class comment and docs/rules.md ("Explaining pasted text"). */

@@ -279,6 +279,24 @@ public final class KnowledgeBase {
         public boolean clientRule() {
             return clientRule;
         }
+
+        /**
+         * The same decision no surer than {@code cap} (its diagnosis and candidates too), showing
+         * {@code matchedText} as the evidence.
+         */
+        Decision atMost(Confidence cap, String matchedText) {
+            Confidence capped = confidence.compareTo(cap) < 0 ? cap : confidence;
+            return new Decision(() -> {
+                Diagnosis d = diagnosis();
+                return new Diagnosis(d.cause(), capped, d.title(), d.explanation(), d.remedies(), d.references(), d.ruleId(),
+                        matchedText, cappedAt(d.candidates(), cap));
+            }, cause, capped, known, specificity, () -> cappedAt(candidates(), cap), related, overrides, clientRule);
+        }
+
+        private static List<Candidate> cappedAt(List<Candidate> candidates, Confidence cap) {
+            return candidates.stream().map(c -> c.confidence().compareTo(cap) < 0
+                    ? new Candidate(c.cause(), cap, c.why(), c.decideBy()) : c).toList();
+        }
     }
 
     /** The decision when no rule decides: unknown, saying what would. */

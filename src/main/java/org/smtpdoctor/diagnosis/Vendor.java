@@ -27,7 +27,7 @@ public enum Vendor {
             "outboundspamexception", "mapiexception", "microsoft.exchange.", ".prod.exchangelabs.com", "[outlook.com]",
             "nexthop: outlook.com", "sender.office.com", "postmaster.live.com", "mail.live.com", "smtp-mail.outlook.com",
             "smtp.live.com", "go.microsoft.com/fwlink", "office 365", "microsoft 365", "exchange online", "outlook.office.com",
-            "graph.microsoft.com", "userhasnomailboxandnolicenseassigned",
+            "graph.microsoft.com", "userhasnomailboxandnolicenseassigned", "permissions to send as this sender",
             // Microsoft Entra's token endpoint and its error codes (rules/entra.yaml).
             "aadsts", "login.microsoftonline.com");
     private static final List<String> GOOGLE_TEXT = List.of("gsmtp", "smtp.gmail.com", "google.com", "googlemail");

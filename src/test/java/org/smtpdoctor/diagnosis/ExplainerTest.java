@@ -66,6 +66,11 @@ class ExplainerTest {
                 Arguments.of("java-tls", "tls_version_too_old",
                         "javax.mail.MessagingException: Could not convert socket to TLS;\n  nested exception is:\n\t"
                                 + "javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)"),
+                Arguments.of("bounce-with-the-words-on-the-next-line", "relay_denied_connector",
+                        ": host mx.example.jp[192.0.2.10] said: 550 5.7.1\n... Relaying denied (in reply to RCPT TO command)"),
+                Arguments.of("words-before-the-code", "client_not_authenticated",
+                        "Sender address rejected: not logged in (Diagnostic-Code: smtp; 553 5.7.1)"),
+                Arguments.of("bare-535-5.7.3-is-exchanges-catch-all", "unknown", "Invalid login: 535 5.7.3"),
                 Arguments.of("translated-5.7.3-is-microsofts-catch-all", "unknown",
                         "535 5.7.3 Falha na autenticação [CP2P152CA0001.LAMP152.PROD.OUTLOOK.COM]"));
     }
@@ -79,6 +84,22 @@ class ExplainerTest {
     private static void assertDecides(String name, String cause, String text) {
         Diagnosis d = EXPLAINER.explain(text);
         assertThat(d.cause().id()).as("%s decided by %s on %s", name, d.ruleId(), d.matchedText()).isEqualTo(cause);
+    }
+
+    /**
+     * A reply with no words of its own borrows the paste's, but no more than medium confidence: the
+     * words may be a client's. Its evidence stays the reply itself.
+     */
+    @Test
+    void aWordlessReplyBorrowsThePastesWordsAtMediumConfidenceAtMost() {
+        Diagnosis d = EXPLAINER.explain("Sender address rejected: not logged in (Diagnostic-Code: smtp; 553 5.7.1)");
+        assertThat(d.cause()).isEqualTo(Cause.CLIENT_NOT_AUTHENTICATED);
+        assertThat(d.confidence()).isNotEqualTo(Confidence.HIGH);
+        assertThat(d.candidates()).allMatch(c -> c.confidence() != Confidence.HIGH);
+        assertThat(d.matchedText()).startsWith("553 5.7.1");
+        // A reply with words of its own is decided by them alone.
+        assertThat(EXPLAINER.explain("Relaying denied, said the proxy. 550 5.7.1 Message rejected as spam").cause())
+                .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
     }
 
     @Test

@@ -50,6 +50,7 @@ class GeneralizationTest {
     private static final String FRESH11 = "/explain/generalization/fresh11.jsonl";
     private static final String FRESH12 = "/explain/generalization/fresh12.jsonl";
     private static final String FRESH13 = "/explain/generalization/fresh13.jsonl";
+    private static final String FRESH14 = "/explain/generalization/fresh14.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -193,8 +194,15 @@ class GeneralizationTest {
      * start rules and with its end rules: fresh12 107 / 119 / 9 of 144 with both; fresh13 78 / 110 / 17
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
-    static final Floors FRESH12_FLOORS = new Floors(122, 128, 8);
+    static final Floors FRESH12_FLOORS = new Floors(122, 129, 8);
     static final Floors FRESH13_FLOORS = new Floors(86, 111, 16);
+    /**
+     * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
+     * set") was measured before anyone read it, with the twelfth round's start rules and after its
+     * first change: 93 / 105 / 11 of 124 both times (docs/rules.md, "Tests"). Tuned on since:
+     * development material now.
+     */
+    static final Floors FRESH14_FLOORS = new Floors(103, 110, 10);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -413,6 +421,13 @@ class GeneralizationTest {
     void theFresh13SetFigures() throws IOException {
         freshSet("fresh13", FRESH13, 147, FRESH13_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11);
+    }
+
+    /** The fourteenth fresh set (fresh14.jsonl, README "The fourteenth fresh set"): 124 messages. */
+    @Test
+    void theFresh14SetFigures() throws IOException {
+        freshSet("fresh14", FRESH14, 124, FRESH14_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
