@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.smtpdoctor.testing.FakeSmtpServer.reply;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.smtpdoctor.smtp.Security;
 import org.smtpdoctor.smtp.TransportException;
 import org.smtpdoctor.testing.FakeSmtpServer;
 import org.smtpdoctor.testing.FakeSmtpServer.Action;
+import org.smtpdoctor.testing.Ports;
 
 /** How each step classifies what a (scripted) server does, without real peers. */
 class StepOutcomeTest {
@@ -116,10 +116,7 @@ class StepOutcomeTest {
 
     @Test
     void aRefusedPortIsPortBlocked() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         CheckResult result = run(request(port, Security.NONE, false));
         assertThat(step(result, StepId.TCP).summary()).contains("refused");
         assertThat(cause(result)).isEqualTo("port_blocked_or_unreachable");

@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.smtpdoctor.testing.Ports;
 
 /** HOST:PORT and [IPv6]:PORT are taken alike by check, tls and ports; IPv6 is shown in brackets when a port follows. */
 class HostPortCliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void checkSplitsAPortGivenWithTheHost() throws Exception {
-        int port = closedPort();
+        int port = Ports.free();
         Cli.Run run = Cli.run("check", "--host", "127.0.0.1:" + port, "--no-auth", "--timeout", "1", "--json");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);
         JsonNode target = JSON.readTree(run.out()).get("target");
@@ -42,7 +35,7 @@ class HostPortCliTest {
 
     @Test
     void checkTakesIpv6WithAPortAndShowsItInBrackets() throws Exception {
-        int port = closedPort();
+        int port = Ports.free();
         Cli.Run run = Cli.run("check", "--host", "[::1]:" + port, "--no-auth", "--timeout", "1", "--no-color");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);
         assertThat(run.out()).startsWith("smtp-doctor check [::1]:" + port + " (starttls)");
@@ -56,7 +49,7 @@ class HostPortCliTest {
 
     @Test
     void tlsTakesIpv6WithAPortAndNamesItInBrackets() throws Exception {
-        int port = closedPort();
+        int port = Ports.free();
         ProcessTest.Result run = ProcessTest.run(Map.of(), "tls", "[::1]:" + port, "--timeout", "2");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);
         assertThat(run.out()).startsWith("smtp-doctor tls [::1]:" + port + " (::1, starttls)")
@@ -68,7 +61,7 @@ class HostPortCliTest {
 
     @Test
     void portsProbesTheOnePortGivenWithTheHost() throws Exception {
-        int port = closedPort();
+        int port = Ports.free();
         for (String target : new String[] {"127.0.0.1:" + port, "[::1]:" + port}) {
             Cli.Run run = Cli.run("ports", target, "--timeout", "1", "--json");
             assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);

@@ -5,8 +5,6 @@ import static org.smtpdoctor.testing.WindowsText.powerShell;
 import static org.smtpdoctor.testing.WindowsText.withUtf8Bom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.relay.config.PasswordHash;
+import org.smtpdoctor.testing.Ports;
 import org.smtpdoctor.tls.SelfSignedCertificate;
 
 /**
@@ -33,16 +32,10 @@ class InputErrorsTest {
         assertThat(run.err()).contains(expected).doesNotMatch(JAVA);
     }
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void aTrustedCertificateFileIsReadInAnyEncodingAndItsProblemsAreWords(@TempDir Path dir) throws Exception {
         String pem = SelfSignedCertificate.generate().certificatePem();
-        String port = String.valueOf(closedPort());
+        String port = String.valueOf(Ports.free());
         for (byte[] content : List.of(powerShell(pem), withUtf8Bom(pem))) {
             Path file = Files.write(dir.resolve("cert-" + content.length + ".pem"), content);
             Cli.Run run = Cli.run("check", "--host", "127.0.0.1", "--port", port, "--no-auth", "--timeout", "1",

@@ -7,8 +7,6 @@ import static org.smtpdoctor.relay.spool.TestMessages.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.lab.LabServer;
 import org.smtpdoctor.lab.Scenarios;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.testing.Ports;
 
 /** --json means JSON on every path: reports and errors alike, keys in snake_case (docs/json.md). */
 class JsonOutputTest {
@@ -89,10 +88,7 @@ class JsonOutputTest {
         String token = org.smtpdoctor.oauth.TokenCheckTest.jwt("{\"aud\":\"https://graph.microsoft.com\",\"exp\":4102444800,\"scp\":\"Mail.Send\"}");
         Path tokenFile = Files.writeString(dir.resolve("token.txt"), token);
         docs.add(JSON.readTree(Cli.run("token", "--file", tokenFile.toString(), "--json").out()));
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         docs.add(JSON.readTree(Cli.run("ports", "127.0.0.1", "--ports", String.valueOf(closed), "--timeout", "1", "--json").out()));
         Path spoolDir = dir.resolve("spool");
         try (Spool spool = Spool.open(spoolDir, Spool.Options.defaults().withMinFreeBytes(0))) {

@@ -16,6 +16,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The {@code ./smtp-doctor} launcher, run by bash as a user runs it: through a chain of
@@ -53,10 +54,7 @@ class LauncherTest {
         Path app = Files.createDirectories(dir.resolve("opt/smtp-doctor"));
         Files.copy(Path.of("smtp-doctor"), app.resolve("smtp-doctor"), StandardCopyOption.COPY_ATTRIBUTES);
         writeLauncherJar(Files.createDirectories(app.resolve("target")).resolve("smtp-doctor.jar"));
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Path config = Files.writeString(dir.resolve("relay.yaml"), String.join("\n",
                 "listeners:", "  - address: 127.0.0.1", "    port: " + port, "    mode: plain",
                 "devices:", "  - name: lan", "    networks: [127.0.0.1/32]",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.oauth.OAuthServer;
+import org.smtpdoctor.testing.Ports;
 
 /** `token` and `check` getting their token from a real OAuth server, and what they say when it refuses. */
 class OAuthCliTest {
@@ -81,10 +81,7 @@ class OAuthCliTest {
         assertThat(token.exit()).as(token.out() + token.err()).isZero();
         assertThat(token.out()).contains("https://outlook.office365.us  (Exchange Online in Microsoft 365 GCC High)", "Looks right");
         assertThat(oauth.server.takeRequest().getBody().readUtf8()).contains("scope=https%3A%2F%2Foutlook.office365.us%2F.default");
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         // 127.0.0.1 and a closed port: the check goes nowhere else (the preset m365-gcc-high carries the same cloud).
         assertThat(org.smtpdoctor.check.Preset.byName("m365-gcc-high").orElseThrow().cloud())
                 .contains(org.smtpdoctor.oauth.MicrosoftCloud.GCC_HIGH);
@@ -109,10 +106,7 @@ class OAuthCliTest {
 
     @Test
     void checkStopsAtTheTokenStepBeforeConnectingAnywhere() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         Cli.Run run = Cli.run(concat("check", oauthArgs(OAuthServer.UNKNOWN_TENANT, "--host", "127.0.0.1", "--port",
                 String.valueOf(closed), "-u", "scanner@contoso.com", "--json")));
 

@@ -8,15 +8,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.smtpdoctor.testing.FakeSmtpServer;
+import org.smtpdoctor.testing.Ports;
 
 class PortsCliTest {
 
     @Test
     void jsonListsEveryPortWithItsStateAndService() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         try (FakeSmtpServer smtp = new FakeSmtpServer(FakeSmtpServer.reply("220 mx.test ESMTP"), FakeSmtpServer.plainServer())) {
             // --timeout 6: the greeting may take up to 3 s (half of it) to arrive, on a loaded machine too; it is read at once.
             Cli.Run run = Cli.run("ports", "127.0.0.1", "--ports", smtp.port() + "," + closed, "--timeout", "6", "--json");
@@ -54,10 +52,7 @@ class PortsCliTest {
 
     @Test
     void noOpenPortIsExitOneAndABadPortIsAUsageError() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         assertThat(Cli.run("ports", "127.0.0.1", "--ports", String.valueOf(closed), "--timeout", "1").exit()).isEqualTo(ExitCode.FAILED);
         Cli.Run bad = Cli.run("ports", "127.0.0.1", "--ports", "0,70000");
         assertThat(bad.exit()).isEqualTo(ExitCode.USAGE);

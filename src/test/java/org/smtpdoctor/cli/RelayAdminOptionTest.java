@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.testing.Ports;
 
 /** relay --admin and --log-format on the command line. */
 class RelayAdminOptionTest {
@@ -22,10 +23,7 @@ class RelayAdminOptionTest {
 
     @Test
     void a_loopback_console_needs_nothing_else_and_is_named_by_check_config() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         Cli.Run r = checkConfig("--admin", "127.0.0.1:" + port);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("  console     http://127.0.0.1:" + port + " (no login: loopback only)");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * {@code relay --lab} as the README has a newcomer run it (a child JVM): the printed Python
@@ -43,12 +42,6 @@ class RelayLabTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private String out() throws Exception {
         return Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
     }
@@ -64,7 +57,7 @@ class RelayLabTest {
     @Test
     void a_device_message_is_deferred_with_cause_and_fix_then_delivered_once_the_lab_is_healthy() throws Exception {
         Peers.require("python3", "swaks");
-        int port = freePort();
+        int port = Ports.free();
         relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
                 "--lab", "oauth-no-mailbox-permission", "--listen", "127.0.0.1:" + port)
@@ -100,7 +93,7 @@ class RelayLabTest {
     @Test
     void a_graph_scenario_makes_the_labs_graph_the_upstream_deferred_then_delivered() throws Exception {
         Peers.require("python3");
-        int port = freePort();
+        int port = Ports.free();
         relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",
                 "--lab", "graph-no-mail-send", "--listen", "127.0.0.1:" + port)

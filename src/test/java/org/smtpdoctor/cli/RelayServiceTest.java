@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.relay.deliver.ScriptedSmtp;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The relay as systemd runs it: a child JVM with $NOTIFY_SOCKET pointing at a datagram socket
@@ -68,10 +69,7 @@ class RelayServiceTest {
         Process relay = null;
         try (ScriptedSmtp upstream = new ScriptedSmtp((line, n) -> null)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> notes.contains("BOUND"));
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            int port = Ports.free();
             Path log = dir.resolve("relay.log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay", "--listen", "127.0.0.1:" + port,
@@ -130,10 +128,7 @@ class RelayServiceTest {
     void sigterm_loses_nothing_a_device_got_250_for_and_a_transaction_cut_short_is_never_acknowledged() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean accept = new java.util.concurrent.atomic.AtomicBoolean(false);
         try (ScriptedSmtp upstream = new ScriptedSmtp((line, n) -> line.startsWith("RCPT") && !accept.get() ? "451 4.3.0 Try later" : null)) {
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            int port = Ports.free();
             Path spool = dir.resolve("spool");
             Process relay = startRelay(port, spool, upstream.port(), dir.resolve("first.log"));
             try {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * {@code relay install-service} for real: a systemd is booted as PID 1 of its own PID and
@@ -55,8 +55,8 @@ class RelayServiceUnderSystemdTest {
     @Test
     void install_service_enables_and_starts_the_relay_which_delivers_reloads_and_stops() throws Exception {
         requireSystemdHost();
-        int sinkPort = freePort();
-        int devicePort = freePort();
+        int sinkPort = Ports.free();
+        int devicePort = Ports.free();
         Path received = Files.createDirectories(dir.resolve("sink"));
         sink = new ProcessBuilder(Peers.findExecutable("smtp-sink").toString(), "-u", "root", "-d", received + "/%M.%F",
                 "127.0.0.1:" + sinkPort, "10").redirectErrorStream(true).redirectOutput(dir.resolve("sink.log").toFile()).start();
@@ -235,12 +235,6 @@ class RelayServiceUnderSystemdTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(130, "interrupted");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

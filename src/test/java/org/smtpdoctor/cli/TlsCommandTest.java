@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The TLS version matrix against real OpenSSL servers limited to chosen versions (TLS 1.0
@@ -45,10 +45,7 @@ class TlsCommandTest {
                     "-days", "30"), Duration.ofSeconds(30));
             assertThat(made.ok()).as(made.output()).isTrue();
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free();
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", cert.toString(),
                 "-key", key.toString(), "-quiet", "-cipher", "DEFAULT:@SECLEVEL=0"));
         cmd.addAll(List.of(versionFlags));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.smtpdoctor.peers.Dnsmasq;
+import org.smtpdoctor.testing.Ports;
 
 /** MailDns against a real DNS server (dnsmasq with {@link Dnsmasq#MAIL_ZONE}), plus the pure helpers. */
 class MailDnsTest {
@@ -135,10 +136,7 @@ class MailDnsTest {
 
     @Test
     void aPortWhereNothingListensIsANetworkErrorAtOnce() throws Exception {
-        int closed;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         MailDns dns = new MailDns(List.of(InetAddress.getLoopbackAddress()), closed, Duration.ofSeconds(5));
         long t0 = System.nanoTime();
         MailDnsAnswer<List<String>> answer = dns.txt("contoso.test");

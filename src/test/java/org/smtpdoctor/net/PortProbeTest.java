@@ -19,6 +19,7 @@ import org.smtpdoctor.net.PortResult.State;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.testing.FakeSmtpServer;
+import org.smtpdoctor.testing.Ports;
 import org.smtpdoctor.tls.SelfSignedCertificate;
 
 class PortProbeTest {
@@ -58,12 +59,6 @@ class PortProbeTest {
         return server.getLocalPort();
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void eachPortIsClassifiedByWhatAnswers() throws Exception {
         FakeSmtpServer smtp = new FakeSmtpServer(FakeSmtpServer.reply("220 mx.test ESMTP ready"), FakeSmtpServer.plainServer());
@@ -73,7 +68,7 @@ class PortProbeTest {
         SSLServerSocket tlsSocket = (SSLServerSocket) SelfSignedCertificate.generate().serverContext()
                 .getServerSocketFactory().createServerSocket(0, 5, LOOPBACK);
         int tls = server(tlsSocket, "220 smtps.test ESMTP\r\n");
-        int closed = closedPort();
+        int closed = Ports.free();
 
         List<PortResult> results = probe.probeAll(LOOPBACK, "localhost", List.of(smtp.port(), silent, http, tls, closed));
 
@@ -103,7 +98,7 @@ class PortProbeTest {
         assertThat(add.ok()).as("iptables -I: " + add.output() + " (this test needs root)").isTrue();
         try {
             long start = System.nanoTime();
-            List<PortResult> results = probe.probeAll(LOOPBACK, "localhost", List.of(dropped, smtp.port(), closedPort()));
+            List<PortResult> results = probe.probeAll(LOOPBACK, "localhost", List.of(dropped, smtp.port(), Ports.free()));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(results.get(0).state()).isEqualTo(State.FILTERED);
             assertThat(results.get(1).service()).contains(Service.SMTP);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.smtp.Secret;
+import org.smtpdoctor.testing.Ports;
 import org.smtpdoctor.tls.SelfSignedCertificate;
 
 /** Token acquisition against a real OAuth server (mock-oauth2-server) on 127.0.0.1. */
@@ -169,10 +169,7 @@ class TokenClientTest {
 
     @Test
     void anUnreachableAuthorityIsOneClearLine() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            closed = s.getLocalPort();
-        }
+        int closed = Ports.free();
         TokenClient nowhere = new TokenClient(new Authority(URI.create("http://127.0.0.1:" + closed), "t"), "c", Duration.ofSeconds(2));
         assertThatThrownBy(() -> nowhere.clientCredentials(new ClientCredential.ClientSecret(Secret.of("x")), TokenClient.APP_ONLY_SCOPE))
                 .isInstanceOfSatisfying(TokenException.class, e -> {

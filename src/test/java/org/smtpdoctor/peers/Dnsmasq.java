@@ -2,10 +2,8 @@ package org.smtpdoctor.peers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * A private, throw-away dnsmasq (Debian package {@code dnsmasq-base}) answering on 127.0.0.1
@@ -98,7 +97,7 @@ public final class Dnsmasq implements AutoCloseable {
         String lastLog = "";
         // The free port can be taken between our probe and dnsmasq's bind: try a few.
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freeUdpAndTcpPort();
+            int port = Ports.free(); // free for UDP and TCP: DNS serves on both
             Path conf = dir.resolve("dnsmasq.conf");
             Path log = dir.resolve("dnsmasq.log");
             List<String> lines = new ArrayList<>(List.of(
@@ -180,26 +179,6 @@ public final class Dnsmasq implements AutoCloseable {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A port that is free for both UDP and TCP on 127.0.0.1 right now (DNS serves on both). */
-    private static int freeUdpAndTcpPort() {
-        InetAddress lo = InetAddress.getLoopbackAddress();
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(lo, 0))) {
-                int candidate = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket()) {
-                    tcp.setReuseAddress(false);
-                    tcp.bind(new InetSocketAddress(lo, candidate));
-                    return candidate;
-                } catch (IOException takenForTcp) {
-                    // try another
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no port free for both UDP and TCP on 127.0.0.1");
     }
 
     private static String read(Path file) {

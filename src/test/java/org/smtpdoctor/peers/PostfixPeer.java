@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * A private, throw-away Postfix instance (plus a private Dovecot for SASL) on 127.0.0.1 and a
@@ -290,11 +289,7 @@ public final class PostfixPeer implements AutoCloseable {
         }
         String lastProblem = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-            int candidate = freePort();
-            if (!isPortFree(candidate)) {
-                lastProblem = "port " + candidate + " taken before start";
-                continue;
-            }
+            int candidate = Ports.free();
             port = candidate;
             try {
                 writePostfixConfig();
@@ -578,27 +573,6 @@ public final class PostfixPeer implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ ports
-
-    /** A port the kernel considers free right now (bind port 0, close). Racy by nature: we retry. */
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0), 1);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean isPortFree(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /**
      * Inodes of LISTEN sockets on {@code port} (any address, IPv4 or IPv6) that the process

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * Issue 6, crash: while smtp-source (Debian postfix) sends 5,000 messages through the relay (a
@@ -52,8 +53,8 @@ class RelayCrashTest {
     void everyAcknowledgedMessageArrivesAfterKillMinus9AndOnlyTheInFlightDeliveriesTwice() throws Exception {
         Peers.require("smtp-sink", "smtp-source");
         long t0 = System.nanoTime();
-        int relayPort = RealRelay.freePort();
-        int sinkPort = RealRelay.freePort();
+        int relayPort = Ports.free();
+        int sinkPort = Ports.free();
         Path spool = dir.resolve("spool");
         Path config = RealRelay.config(dir.resolve("relay.yaml"), relayPort, sinkPort, spool, DELIVERY_THREADS);
         Path log1 = dir.resolve("relay-1.log");

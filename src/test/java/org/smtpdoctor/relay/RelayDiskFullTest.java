@@ -21,6 +21,7 @@ import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.peers.Tmpfs;
 import org.smtpdoctor.relay.spool.Spool;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * Issue 6, spool disk full: the relay (a child JVM, {@code smtp-doctor relay --config}) spools on
@@ -52,8 +53,8 @@ class RelayDiskFullTest {
         List<Process> processes = new ArrayList<>();
         try {
             Path spool = mnt.path().resolve("spool");
-            int relayPort = RealRelay.freePort();
-            int sinkPort = RealRelay.freePort(); // nothing listens there yet: the upstream is down
+            int relayPort = Ports.free();
+            int sinkPort = Ports.free(); // nothing listens there yet: the upstream is down
             Path config = RealRelay.config(dir.resolve("relay.yaml"), relayPort, sinkPort, spool, 2);
             Map<String, String> accepted = new LinkedHashMap<>(); // Message-ID -> queue id
             List<String> refused = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * Memory does not grow with the message: the relay, in a child JVM with a 64 MB heap, takes a
@@ -31,8 +32,8 @@ class RelayLargeMessageTest {
 
     @Test
     void aTwentyFiveMegabyteMessageGoesThroughARelayWithA64MegabyteHeap() throws Exception {
-        int port = RealRelay.freePort();
-        int sinkPort = RealRelay.freePort();
+        int port = Ports.free();
+        int sinkPort = Ports.free();
         Path config = Files.writeString(dir.resolve("relay.yaml"), String.join("\n",
                 "host-name: relay.test",
                 "listeners:",

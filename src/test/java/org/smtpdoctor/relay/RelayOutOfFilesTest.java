@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The relay out of file descriptors: more devices connect than its process may open files
@@ -32,8 +33,8 @@ class RelayOutOfFilesTest {
 
     @Test
     void outOfDescriptorsTheFrontEndPausesAcceptingInsteadOfSpinningAndRecoversOnceTheyAreFree() throws Exception {
-        int port = RealRelay.freePort();
-        Path config = RealRelay.config(dir.resolve("relay.yaml"), port, RealRelay.freePort(), dir.resolve("spool"), 1);
+        int port = Ports.free();
+        Path config = RealRelay.config(dir.resolve("relay.yaml"), port, Ports.free(), dir.resolve("spool"), 1);
         List<String> limited = List.of("bash", "-c", "ulimit -n " + RELAY_FILES + " && exec \"$@\"", "bash");
         try (RealRelay relay = RealRelay.start(config, dir.resolve("relay.log"), List.of(), limited)) {
             // A relay that has served before: a session and a connection that leaves unspoken. Out of

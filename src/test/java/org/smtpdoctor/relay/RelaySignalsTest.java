@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.relay.deliver.RelayStatus;
 import org.smtpdoctor.testing.DeviceClient;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The relay as a process meets signals (issue 15): {@code smtp-doctor relay --config} in a child
@@ -31,7 +32,7 @@ class RelaySignalsTest {
 
     private Path config(int port) throws Exception {
         // The upstream is a port nobody listens on: what is queued stays queued.
-        return RealRelay.config(dir.resolve("relay.yaml"), port, RealRelay.freePort(), dir.resolve("spool"), 1);
+        return RealRelay.config(dir.resolve("relay.yaml"), port, Ports.free(), dir.resolve("spool"), 1);
     }
 
     private static String log(RealRelay relay) throws Exception {
@@ -50,7 +51,7 @@ class RelaySignalsTest {
 
     @Test
     void sigtermAnswers421ToSessionsInTheMiddleStoresWhatWasCompleteAndExitsZero() throws Exception {
-        int port = RealRelay.freePort();
+        int port = Ports.free();
         Path config = config(port);
         String queued;
         try (RealRelay relay = RealRelay.start(config, dir.resolve("relay-1.log"));
@@ -102,7 +103,7 @@ class RelaySignalsTest {
 
     @Test
     void sighupReloadsTheDevicesAndRecipientDomainsAndRefusesWhatNeedsARestart() throws Exception {
-        int port = RealRelay.freePort();
+        int port = Ports.free();
         Path config = config(port);
         String original = Files.readString(config);
         // SIGHUP as it is by default, also when Maven itself was started with nohup (the child would inherit it ignored)
@@ -122,7 +123,7 @@ class RelaySignalsTest {
                 assertThat(c.send("RCPT TO:<b@contoso.test>")).startsWith("250");
             }
 
-            Files.writeString(config, original.replace("port: " + port, "port: " + RealRelay.freePort()));
+            Files.writeString(config, original.replace("port: " + port, "port: " + Ports.free()));
             signal(relay, "HUP");
             await().atMost(Duration.ofSeconds(10)).until(() -> log(relay).contains("event=config.reload-refused "));
             assertThat(log(relay)).contains("changed=listeners reason=\"listeners changed, which needs a restart; the running configuration stays\"");
@@ -142,7 +143,7 @@ class RelaySignalsTest {
 
     @Test
     void startedWithSighupIgnoredItSaysThatSighupCannotReloadAndKeepsRunning() throws Exception {
-        int port = RealRelay.freePort();
+        int port = Ports.free();
         Path config = config(port);
         try (RealRelay relay = RealRelay.start(config, dir.resolve("relay.log"), List.of(), List.of("nohup"))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> log(relay).contains("event=signals.hup_ignored "));

@@ -13,6 +13,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.smtpdoctor.peers.Peers;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * Debian's headless Chromium driven by Selenium through Debian's chromedriver (never a
@@ -49,7 +50,7 @@ final class Browser implements AutoCloseable {
                 "--window-size=1280,900", "--user-data-dir=" + profile);
         options.setAcceptInsecureCerts(true); // the console's self-signed certificate
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().withLogFile(new File(profile.toFile(), "chromedriver.log")).build();
+                .usingPort(Ports.free()).withLogFile(new File(profile.toFile(), "chromedriver.log")).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return new Browser(driver, profile);

@@ -16,6 +16,7 @@ import org.smtpdoctor.peers.Peers;
 import org.smtpdoctor.relay.config.RelayConfig;
 import org.smtpdoctor.relay.device.RelayServer;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The whole relay as RelayCommand will wire it: a device (Python's smtplib) sends to the
@@ -30,7 +31,7 @@ class DeliverEndToEndTest {
     @Test
     void aDevicesMessageGoesThroughTheListenerTheSpoolAndTheWorkerToSmtpSink() throws Exception {
         Peers.require("python3", "smtp-sink");
-        int sinkPort = SmtpSink.freePort();
+        int sinkPort = Ports.free();
         RelayConfig config = RelayConfig.quickStart(Optional.empty(), List.of("127.0.0.1:0"),
                 List.of("smtp://127.0.0.1:" + sinkPort), List.of("127.0.0.0/8"), Optional.of(dir.resolve("spool")), false);
         String body = "From: Scanner <scanner@contoso.com>\r\nTo: bob@contoso.com\r\nSubject: end to end\r\n"

@@ -16,6 +16,7 @@ import org.smtpdoctor.relay.config.UpstreamUrl;
 import org.smtpdoctor.relay.spool.RecipientState;
 import org.smtpdoctor.relay.spool.Spool;
 import org.smtpdoctor.testing.FakeSmtpServer;
+import org.smtpdoctor.testing.Ports;
 
 /** Upstream sessions: reuse, MX order, TLS demanded but not offered, and what shutdown leaves behind. */
 class DeliverSessionTest {
@@ -58,7 +59,7 @@ class DeliverSessionTest {
 
     @Test
     void whenTheFirstUpstreamIsDownTheNextOneTakesTheMessageAtOnce() throws Exception {
-        int down = SmtpSink.freePort();
+        int down = Ports.free();
         try (ScriptedSmtp second = new ScriptedSmtp((line, n) -> null);
              Spool spool = Fixtures.spool(dir);
              LogLines log = new LogLines()) {

@@ -20,6 +20,7 @@ import org.smtpdoctor.relay.config.Pacing;
 import org.smtpdoctor.relay.spool.Envelope;
 import org.smtpdoctor.relay.spool.QueuedMessage;
 import org.smtpdoctor.relay.spool.Spool;
+import org.smtpdoctor.testing.Ports;
 
 /** Delivery to a real peer: Postfix's smtp-sink, which dumps every message it gets to a file. */
 class DeliverToSmtpSinkTest {
@@ -29,7 +30,7 @@ class DeliverToSmtpSinkTest {
 
     @Test
     void messagesArriveAtSmtpSinkByteForByteAfterTheRelaysOneReceivedLine() throws Exception {
-        int port = SmtpSink.freePort();
+        int port = Ports.free();
         try (SmtpSink sink = SmtpSink.start(dir.resolve("dumps"), port);
              Spool spool = Fixtures.spool(dir)) {
             Map<String, byte[]> sent = new HashMap<>();
@@ -74,7 +75,7 @@ class DeliverToSmtpSinkTest {
 
     @Test
     void anUpstreamDownForAWhileGetsEveryMessageOnceItIsUp() throws Exception {
-        int port = SmtpSink.freePort();
+        int port = Ports.free();
         try (Spool spool = Fixtures.spool(dir)) {
             for (int i = 0; i < 5; i++) {
                 Fixtures.accept(spool, "scanner@contoso.com", List.of("bob@contoso.com"), Fixtures.message("outage " + i));
@@ -98,7 +99,7 @@ class DeliverToSmtpSinkTest {
     void aPasswordGoesToTheUpstreamButNeverIntoTheLog() throws Exception {
         String canary = "Canary-upstream-Pa55-" + System.nanoTime();
         Path secret = Files.writeString(dir.resolve("password"), canary + "\n");
-        int port = SmtpSink.freePort();
+        int port = Ports.free();
         try (SmtpSink sink = SmtpSink.start(dir.resolve("dumps"), port);
              Spool spool = Fixtures.spool(dir);
              LogLines log = new LogLines()) {
@@ -127,7 +128,7 @@ class DeliverToSmtpSinkTest {
             int reuse = run[0];
             int threads = run[1];
             Path d = dir.resolve("r" + reuse + "t" + threads);
-            int port = SmtpSink.freePort();
+            int port = Ports.free();
             try (SmtpSink sink = SmtpSink.start(d.resolve("dumps"), port);
                  Spool spool = Spool.open(d.resolve("spool"), Spool.Options.defaults().withMinFreeBytes(0))) {
                 byte[] tenKb = (Fixtures.message("bench") + "x".repeat(78) + "\r\n").repeat(1).getBytes(StandardCharsets.UTF_8);

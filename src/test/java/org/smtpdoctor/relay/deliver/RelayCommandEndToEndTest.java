@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpdoctor.peers.Exec;
 import org.smtpdoctor.peers.Peers;
+import org.smtpdoctor.testing.Ports;
 
 /**
  * The whole relay as a user starts it ({@code smtp-doctor relay ... --legacy-tls}, in a
@@ -58,8 +59,8 @@ class RelayCommandEndToEndTest {
     @Test
     void swaksCurlPythonAndATls10DeviceGetTheirMailToSmtpSinkByteForByte() throws Exception {
         Peers.require("swaks", "curl", "python3", "openssl");
-        int sinkPort = SmtpSink.freePort();
-        int port = SmtpSink.freePort();
+        int sinkPort = Ports.free();
+        int port = Ports.free();
         try (SmtpSink sink = SmtpSink.start(dir.resolve("dumps"), sinkPort)) {
             relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "org.smtpdoctor.Main", "relay",

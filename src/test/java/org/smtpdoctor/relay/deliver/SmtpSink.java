@@ -3,9 +3,7 @@ package org.smtpdoctor.relay.deliver;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +27,6 @@ final class SmtpSink implements AutoCloseable {
         this.port = port;
         this.dumps = dumps;
         this.process = process;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** @param extra more smtp-sink options, e.g. {@code -r RCPT} */
