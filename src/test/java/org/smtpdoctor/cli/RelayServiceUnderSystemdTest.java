@@ -127,13 +127,16 @@ class RelayServiceUnderSystemdTest {
      * host is shielded: /etc/systemd/system is a directory of this test (none of the host's
      * enabled services start, and the unit is written there), sysinit's and timers' wants are
      * emptied (no tmpfiles clean-up, sysctl, udev trigger or module loading on the host), /tmp
-     * and /var/tmp are private, /sys is read-only; it boots a target that starts nothing.
+     * and /var/tmp are private, /sys is read-only; it boots a target that starts only the journal.
      */
     private void bootSystemd() throws Exception {
         Path units = Files.createDirectories(dir.resolve("etc-systemd-system"));
         Path empty = Files.createDirectories(dir.resolve("empty"));
+        // The journal, which the test reads, and nothing else: with sysinit's wants emptied, nothing
+        // else would start journald, and a unit's output would be lost (seen on a Debian 12 host).
         Files.writeString(units.resolve("smtp-doctor-test.target"),
-                "[Unit]\nDescription=smtp-doctor test boot: nothing but what the test starts\nDefaultDependencies=no\n");
+                "[Unit]\nDescription=smtp-doctor test boot: the journal and what the test starts\nDefaultDependencies=no\n"
+                        + "Wants=systemd-journald.socket systemd-journald.service\n");
         String shield = String.join(" && ",
                 "mount --bind " + units + " /etc/systemd/system",
                 "mount --bind " + empty + " /lib/systemd/system/sysinit.target.wants",
