@@ -624,7 +624,7 @@ public final class Explainer {
     // A line opening with '[' is a log line ("[2022-09-30 ...]", "[ERROR]"), unless the bracket holds a
     // provider's reason code that a bounce wrapped onto its own line (Yahoo's "[TSS06]", "[BL21]").
     private static final Pattern NOT_CONTINUATION = Pattern.compile(
-            "^\\s*(?:\\d{3}[ -]|[<>~*=|!(#{}]|\\[(?![A-Z]{2,4}\\d{2}\\])|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
+            "^\\s*(?:\\d{3}[ -]|[<>~*=|!#{}]|\\((?!<)|\\[(?![A-Z]{2,4}\\d{2}\\])|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
                     + "\\d{4}[-/]\\d\\d[-/]\\d\\d|[A-Z][a-z]{2} +\\d+ \\d\\d:|[SC]: |(?:SERVER|CLIENT) ->|"
                     + "(?:DEBUG|INFO|WARN|ERROR|TRACE)\\b|Action:|Status:|Diagnostic-Code:|Reporting-MTA:|Final-Recipient:)");
 

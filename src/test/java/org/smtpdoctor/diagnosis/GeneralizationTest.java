@@ -51,6 +51,7 @@ class GeneralizationTest {
     private static final String FRESH12 = "/explain/generalization/fresh12.jsonl";
     private static final String FRESH13 = "/explain/generalization/fresh13.jsonl";
     private static final String FRESH14 = "/explain/generalization/fresh14.jsonl";
+    private static final String FRESH15 = "/explain/generalization/fresh15.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -204,6 +205,12 @@ class GeneralizationTest {
      * development material now.
      */
     static final Floors FRESH14_FLOORS = new Floors(103, 110, 10);
+    /**
+     * fresh15 (bounce-parser test corpora and self-hosted mail servers' trackers, 19% Microsoft; README
+     * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
+     * twelfth round's start rules, 83 / 98 / 7 after its tuning on fresh14. Tuned on since.
+     */
+    static final Floors FRESH15_FLOORS = new Floors(94, 103, 6);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -429,6 +436,13 @@ class GeneralizationTest {
     void theFresh14SetFigures() throws IOException {
         freshSet("fresh14", FRESH14, 124, FRESH14_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13);
+    }
+
+    /** The fifteenth fresh set (fresh15.jsonl, README "The fifteenth fresh set"): 112 messages. */
+    @Test
+    void theFresh15SetFigures() throws IOException {
+        freshSet("fresh15", FRESH15, 112, FRESH15_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
