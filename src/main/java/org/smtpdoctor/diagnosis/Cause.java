@@ -28,7 +28,7 @@ public enum Cause {
     OAUTH_TOKEN_INVALID("oauth_token_invalid", "the OAuth token is malformed, expired, or for the wrong audience"),
     OAUTH_SCOPE_OR_PERMISSION("oauth_scope_or_permission", "the token or service principal lacks the permission to send"),
     OAUTH_APP_REGISTRATION("oauth_app_registration",
-            "the app registration, tenant id or client id used to get the token is wrong or missing"),
+            "the app registration, tenant id, client id or the app's secret or certificate used to get the token is wrong, expired or missing"),
     SENDER_NOT_AUTHORIZED_SENDAS("sender_not_authorized_sendas", "the authenticated account may not send as the sender address"),
     RELAY_DENIED_CONNECTOR("relay_denied_connector", "relaying refused: no matching connector or accepted domain"),
     IP_BLOCKED_OR_REPUTATION("ip_blocked_or_reputation", "sending IP is blocked or has poor reputation"),

@@ -46,7 +46,7 @@ class LabEntraCliTest {
         ProcessTest.Result run = ProcessTest.run(Map.of("APP_SECRET", "8f3c2a1e-the-secret-id"), "check", "--lab", "oauth-healthy",
                 "--client-secret-env", "APP_SECRET", "--json");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCode.FAILED);
-        assertThat(tokenRefused(run.out(), "AADSTS7000215").get("cause").asText()).isEqualTo("wrong_credentials");
+        assertThat(tokenRefused(run.out(), "AADSTS7000215").get("cause").asText()).isEqualTo("oauth_app_registration");
     }
 
     @Test
@@ -71,7 +71,7 @@ class LabEntraCliTest {
             JsonNode doc = JSON.readTree(wrong.out());
             assertThat(doc.get("error_kind").asText()).isEqualTo("refused");
             assertThat(doc.get("error").asText()).contains("AADSTS7000215");
-            assertThat(doc.get("diagnosis").get("cause").asText()).isEqualTo("wrong_credentials");
+            assertThat(doc.get("diagnosis").get("cause").asText()).isEqualTo("oauth_app_registration");
             ProcessTest.Result tenant = ProcessTest.run(Map.of("APP_SECRET", LabOAuth.CLIENT_SECRET), "token", "--authority",
                     entra.authority(), "--tenant", "00000000-0000-0000-0000-00000000dead", "--client-id", entra.clientId(),
                     "--client-secret-env", "APP_SECRET", "--no-token-cache", "--json");

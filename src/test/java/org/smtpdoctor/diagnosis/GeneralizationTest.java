@@ -52,6 +52,7 @@ class GeneralizationTest {
     private static final String FRESH13 = "/explain/generalization/fresh13.jsonl";
     private static final String FRESH14 = "/explain/generalization/fresh14.jsonl";
     private static final String FRESH15 = "/explain/generalization/fresh15.jsonl";
+    private static final String FRESH16 = "/explain/generalization/fresh16.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -188,7 +189,7 @@ class GeneralizationTest {
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(130, 140, 10);
+    static final Floors FRESH11_FLOORS = new Floors(131, 141, 9);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -204,13 +205,20 @@ class GeneralizationTest {
      * first change: 93 / 105 / 11 of 124 both times (docs/rules.md, "Tests"). Tuned on since:
      * development material now.
      */
-    static final Floors FRESH14_FLOORS = new Floors(103, 110, 10);
+    static final Floors FRESH14_FLOORS = new Floors(105, 110, 8);
     /**
      * fresh15 (bounce-parser test corpora and self-hosted mail servers' trackers, 19% Microsoft; README
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
      * twelfth round's start rules, 83 / 98 / 7 after its tuning on fresh14. Tuned on since.
      */
     static final Floors FRESH15_FLOORS = new Floors(94, 103, 6);
+    /**
+     * fresh16 (Graph and Entra errors, Chinese providers, non-English threads, 32% Microsoft; README
+     * "The sixteenth fresh set") was measured before anyone read it: 80 / 88 / 7 of 104 with the
+     * twelfth round's start rules, after its tuning on fresh14, and after its tuning on fresh15 alike.
+     * Tuned on since.
+     */
+    static final Floors FRESH16_FLOORS = new Floors(95, 96, 3);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -443,6 +451,13 @@ class GeneralizationTest {
     void theFresh15SetFigures() throws IOException {
         freshSet("fresh15", FRESH15, 112, FRESH15_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14);
+    }
+
+    /** The sixteenth fresh set (fresh16.jsonl, README "The sixteenth fresh set"): 104 messages. */
+    @Test
+    void theFresh16SetFigures() throws IOException {
+        freshSet("fresh16", FRESH16, 104, FRESH16_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
