@@ -239,6 +239,24 @@ final class Paste {
     }
 
     /** Ports where SMTP servers take mail: relay, submission, implicit TLS, and the common alternates. */
+    /**
+     * Top-level labels of the host names people paste (country codes are any two letters). A logger's
+     * "module.Class:line" ({@code share.views:504}, {@code nhab.action.mail.internal.Mail:156}) ends in
+     * something else, and its number is a line, not a port.
+     */
+    private static final java.util.Set<String> COMMON_TLDS = java.util.Set.of("com", "net", "org", "edu", "gov", "mil", "int",
+            "info", "biz", "io", "co", "me", "dev", "app", "cloud", "email", "online", "site", "xyz", "tech", "local", "lan",
+            "internal", "corp", "home", "arpa", "mail", "services", "host", "network", "eu", "asia", "pro", "name", "mobi");
+
+    /** Whether a name could be a host: a top-level label in lower (or upper) case, two letters or a common one. */
+    static boolean hostLike(String name) {
+        String tld = name.substring(name.lastIndexOf('.') + 1);
+        if (!tld.equals(tld.toLowerCase(Locale.ROOT)) && !tld.equals(tld.toUpperCase(Locale.ROOT))) {
+            return false;
+        }
+        return tld.length() == 2 || COMMON_TLDS.contains(tld.toLowerCase(Locale.ROOT));
+    }
+
     private static final java.util.Set<Integer> MAIL_PORTS = java.util.Set.of(25, 26, 465, 587, 2525, 2465, 2587, 8025, 1025,
             10025, 1587, 24, 2526);
 
@@ -286,7 +304,7 @@ final class Paste {
         if (text.length() < 200_000 && connectFailed(lower)) {
             Matcher p = PORT.matcher(text);
             while (p.find()) {
-                if (p.group(2) != null && SOURCE_FILE.matcher(p.group(2)).matches()) {
+                if (p.group(2) != null && (SOURCE_FILE.matcher(p.group(2)).matches() || !hostLike(p.group(2)))) {
                     continue;
                 }
                 int port = Integer.parseInt(p.group(1) != null ? p.group(1) : p.group(3));

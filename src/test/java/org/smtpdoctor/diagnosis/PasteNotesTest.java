@@ -1,0 +1,40 @@
+package org.smtpdoctor.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The notes a paste adds for the text rules: a port that is not a mail port, and what is not a port. */
+class PasteNotesTest {
+
+    private static String notes(String text) {
+        return Paste.of(text).notes();
+    }
+
+    @Test
+    void aConnectionToAPortThatIsNotAMailPortIsNoted() {
+        assertThat(notes("Sending the email to the following server failed : smtp.gmail.com:625\nCouldn't connect to host"))
+                .contains("port 625 is not a mail port");
+        assertThat(notes("Could not connect to SMTP host: smtp.example.edu.cn, port: 994")).contains("port 994 is not a mail port");
+        assertThat(notes("Connection timed out: smtp.example.com:587")).doesNotContain("not a mail port");
+    }
+
+    /** fresh14 w-b-seafile-errno-110-timeout and fresh16 y-b-openhab-commons-email-port26-failed. */
+    @Test
+    void aLoggersModuleAndLineNumberIsNotAHostAndPort() {
+        assertThat(notes("2013-04-08 20:59:19,878 [ERROR] share.views:504 send_shared_link [Errno 110] Connection timed out"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("04:49:24.196 [ERROR] [nhab.action.mail.internal.Mail:156  ] - Could not send e-mail\n"
+                + "org.apache.commons.mail.EmailException: Sending the email to the following server failed :"))
+                .doesNotContain("not a mail port");
+    }
+
+    @Test
+    void hostNamesEndInACountryCodeOrACommonTopLevelLabel() {
+        assertThat(Paste.hostLike("smtp.gmail.com")).isTrue();
+        assertThat(Paste.hostLike("mail.example.de")).isTrue();
+        assertThat(Paste.hostLike("EXCH01.CORP.LOCAL")).isTrue();
+        assertThat(Paste.hostLike("share.views")).isFalse();
+        assertThat(Paste.hostLike("org.example.Mail")).isFalse();
+    }
+}
