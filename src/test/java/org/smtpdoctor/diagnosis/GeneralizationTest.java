@@ -78,12 +78,13 @@ class GeneralizationTest {
      * rejected: Access denied) that the development part's collectors, who also labelled the test part,
      * label with a specific cause (docs/rules.md, "Tests"). No rule was changed after that run. The
      * eighth round (one run, at its end) rose to 181 / 193 / 9: exact floor 0.849, truth among
-     * candidates 0.906. The ninth to eleventh rounds left it there; the twelfth (one run, at its end)
-     * rose to 183 / 194 / 8: exact floor 0.859, truth among candidates 0.910, wrong specific 0.038.
+     * candidates 0.906. The ninth to eleventh rounds left it there; the twelfth rose to 183 / 194 / 8
+     * (one run after its tuning on fresh14) and 183 / 195 / 7 (one run at its end, after fresh15 to
+     * fresh17): exact floor 0.859, truth among candidates 0.915, wrong specific 0.033.
      */
     static final double MIN_EXACT = 0.859;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.910;
-    static final double MAX_WRONG_SPECIFIC = 0.038;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.915;
+    static final double MAX_WRONG_SPECIFIC = 0.033;
 
     /**
      * Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md;
