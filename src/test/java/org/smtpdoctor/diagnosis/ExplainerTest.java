@@ -97,6 +97,10 @@ class ExplainerTest {
         assertThat(d.confidence()).isNotEqualTo(Confidence.HIGH);
         assertThat(d.candidates()).allMatch(c -> c.confidence() != Confidence.HIGH);
         assertThat(d.matchedText()).startsWith("553 5.7.1");
+        // Only the words around it (a bounce's next lines, a log's prefix): words far away in a long
+        // paste are not its own, and a paste of thousands of such replies must not rescan the whole.
+        String far = "host mx.example.jp said: 550 5.7.1\n" + "filler ".repeat(200) + "\n... Relaying denied";
+        assertThat(EXPLAINER.explain(far).cause()).isEqualTo(Cause.UNKNOWN);
         // A reply with words of its own is decided by them alone.
         assertThat(EXPLAINER.explain("Relaying denied, said the proxy. 550 5.7.1 Message rejected as spam").cause())
                 .isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
