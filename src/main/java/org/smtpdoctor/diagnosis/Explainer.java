@@ -32,10 +32,10 @@ public final class Explainer {
     /** A log repeating one reply many times yields it once; past this many, the rest is ignored. */
     private static final int MAX_CANDIDATES = 5000;
 
-    /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
     private static final Pattern LETTER = Pattern.compile("\\p{L}");
     /** How far either side of a wordless reply its words are looked for (a bounce's next lines, a log's prefix). */
     private static final int WORDS_AROUND = 400;
+    /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
     private static final Pattern FULL = Pattern.compile(
             "(?<![\\w.])(2\\d\\d|3[35]\\d|4[2-5]\\d|5[0-5]\\d)([ \\-]|:\\s?)\\s?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\n]*)");
     /** Python smtplib: (535, b'5.7.139 Authentication unsuccessful ...'), over several lines when the bytes hold a newline. */
@@ -136,7 +136,10 @@ public final class Explainer {
             // and words in it must not outrank a real failure elsewhere in the paste.
             KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
             if (c.reply().isFailure() && !c.codeInferred() && !d.namesCause() && wordless(c.reply())) {
-                d = withThePastesWords(c, evidence, d, text, vendor);
+                KnowledgeBase.Decision worded = withThePastesWords(c, text, vendor);
+                if (worded.namesCause()) {
+                    d = worded.atMost(Confidence.MEDIUM, c.reply().oneLine());
+                }
             }
             // A reply with its own code is better evidence than an enhanced code found alone, and in a
             // transcript a server's line better than the client's commentary on it.
@@ -179,20 +182,17 @@ public final class Explainer {
      * a log put its words on another line or before the code ({@code Sender address rejected: not
      * logged in (Diagnostic-Code: smtp; 553 5.7.1)}). The reply is decided again with the paste's
      * words around it as its text (same codes and phase: {@value #WORDS_AROUND} characters either
-     * side, so that a paste of thousands of such replies costs no more than their own text); that
-     * answers only if it names a cause, at no more than medium confidence, since the words may be a
-     * client's rather than the server's.
+     * side, so that a paste of thousands of such replies costs no more than their own text). The
+     * caller takes it only if it names a cause, at no more than medium confidence, since the words may
+     * be a client's rather than the server's.
      */
-    private KnowledgeBase.Decision withThePastesWords(Found c, Evidence evidence, KnowledgeBase.Decision d, String text,
-            Vendor vendor) {
+    private KnowledgeBase.Decision withThePastesWords(Found c, String text, Vendor vendor) {
         int from = Math.max(0, c.position() - WORDS_AROUND);
         int to = Math.min(text.length(), c.position() + c.reply().oneLine().length() + WORDS_AROUND);
         String words = text.substring(from, to).replaceAll("\\s+", " ").strip();
         Reply reply = c.reply();
         Reply worded = new Reply(reply.code(), reply.enhanced(), List.of(reply.text() + " " + words));
-        KnowledgeBase.Decision w = knowledge.decide(new Evidence(evidence.phase(), Optional.of(worded), Optional.empty(),
-                Optional.empty(), evidence.codeInferred(), vendor, Map.of()));
-        return w.namesCause() ? w.atMost(Confidence.MEDIUM, reply.oneLine()) : d;
+        return knowledge.decide(Evidence.reply(c.phase(), worded, vendor, Map.of()));
     }
 
     /** Whether a reply's text has no letter at all (only its enhanced code, if any, and punctuation). */

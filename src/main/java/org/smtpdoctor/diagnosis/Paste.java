@@ -238,7 +238,6 @@ final class Paste {
         return !CONNECT_FAILED_INDEX.mayMatch(lower).isEmpty();
     }
 
-    /** Ports where SMTP servers take mail: relay, submission, implicit TLS, and the common alternates. */
     /**
      * Top-level labels of the host names people paste (country codes are any two letters). A logger's
      * "module.Class:line" ({@code share.views:504}, {@code nhab.action.mail.internal.Mail:156}) ends in
@@ -257,6 +256,7 @@ final class Paste {
         return tld.length() == 2 || COMMON_TLDS.contains(tld.toLowerCase(Locale.ROOT));
     }
 
+    /** Ports where SMTP servers take mail: relay, submission, implicit TLS, and the common alternates. */
     private static final java.util.Set<Integer> MAIL_PORTS = java.util.Set.of(25, 26, 465, 587, 2525, 2465, 2587, 8025, 1025,
             10025, 1587, 24, 2526);
 
