@@ -78,7 +78,9 @@ class RelayLabTest {
         Exec.Result old = Exec.run(List.of("sh", "-c", tls1.group(1)), Duration.ofSeconds(30));
         assertThat(old.output()).as(old.toString()).contains("TLS started with cipher TLSv1:", "250 2.0.0 OK queued as");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
+        // The cause and its fix lines are printed one after the other: wait for the fix.
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission")
+                && out().contains("  fix 1: "));
         assertThat(out()).contains("relay: deferred", "535 5.7.3", "  fix 1: ").doesNotContain("message 1 arrived");
 
         OutputStream stdin = relay.getOutputStream();
@@ -104,7 +106,8 @@ class RelayLabTest {
         Matcher python = Pattern.compile("(?m)^  (python3 -c .*)$").matcher(out());
         assertThat(python.find()).isTrue();
         assertThat(Exec.run(List.of("sh", "-c", python.group(1)), Duration.ofSeconds(30)).ok()).isTrue();
-        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("cause oauth_scope_or_permission"));
+        // The cause, its fix lines and the hint are printed one after the other: wait for the last.
+        await().atMost(Duration.ofSeconds(30)).until(() -> out().contains("type graph-healthy"));
         assertThat(out()).contains("Graph HTTP 403 ErrorAccessDenied", "  fix 1: ", "type graph-healthy");
         OutputStream stdin = relay.getOutputStream();
         stdin.write("graph-healthy\n".getBytes(StandardCharsets.UTF_8));
