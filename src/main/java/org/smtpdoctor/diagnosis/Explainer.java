@@ -35,6 +35,8 @@ public final class Explainer {
     private static final Pattern LETTER = Pattern.compile("\\p{L}");
     /** How far either side of a wordless reply its words are looked for (a bounce's next lines, a log's prefix). */
     private static final int WORDS_AROUND = 400;
+    /** How high the similar messages must rank a rule's own last candidate for it to keep its slot. */
+    private static final int SIMILAR_AGREES = 3;
     /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
     private static final Pattern FULL = Pattern.compile(
             "(?<![\\w.])(2\\d\\d|3[35]\\d|4[2-5]\\d|5[0-5]\\d)([ \\-]|:\\s?)\\s?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\n]*)");
@@ -100,10 +102,17 @@ public final class Explainer {
 
     private final KnowledgeBase knowledge;
     private final Wording wording;
+    private final Similar similar;
 
     public Explainer(KnowledgeBase knowledge) {
+        this(knowledge, Similar.bundled());
+    }
+
+    /** With another similar-messages model ({@link Similar#NONE}: the rules' candidates alone). */
+    Explainer(KnowledgeBase knowledge, Similar similar) {
         this.knowledge = knowledge;
         this.wording = knowledge.wording();
+        this.similar = similar;
     }
 
     /**
@@ -167,14 +176,47 @@ public final class Explainer {
         if (chosen == null) {
             return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
                     + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
-                    + "transcript (smtp-doctor check --transcript), would decide.").withCandidates(fromText.candidates());
+                    + "transcript (smtp-doctor check --transcript), would decide.")
+                    .withCandidates(withSimilar(fromText.candidates(), List.of(), false, excerpt, vendor));
         }
         Diagnosis d = chosen.known() ? chosen.diagnosis()
                 : Diagnosis.unknown(chosen.diagnosis().matchedText(), chosen.diagnosis().matchedText().isEmpty() ? ""
                         : "No rule knows this reply. Its code says only "
                         + describeClass(chosen.diagnosis().matchedText()) + "; the server's documentation for this code and"
                         + " text, or the full transcript of the session, would decide.");
-        return d.withCandidates(merge(chosen, ranked, fromText));
+        List<Candidate> candidates = merge(chosen, ranked, fromText);
+        return d.withCandidates(d.cause() != Cause.UNKNOWN && d.confidence() == Confidence.HIGH ? candidates
+                : withSimilar(candidates, chosen.candidates(), d.cause() != Cause.UNKNOWN, excerpt, vendor));
+    }
+
+    /**
+     * The rules' candidates, where the last slot goes to what the labelled real messages most like
+     * this text had as their cause ({@link Similar}): a doubtful answer then also names a cause the
+     * rules did not think of. The deciding rule's own ranking of that slot ({@code own}) stands when
+     * the rule names a cause (its alternatives were written for it), or when the similar messages
+     * agree it is likely (among the first {@value #SIMILAR_AGREES} they point to).
+     */
+    private List<Candidate> withSimilar(List<Candidate> ranked, List<Candidate> own, boolean named, String text,
+                                        Vendor vendor) {
+        int last = Diagnosis.MAX_CANDIDATES - 1;
+        List<Cause> similarRanks = similar.rank(text, vendor);
+        if (ranked.size() > last && own.stream().anyMatch(c -> c.cause() == ranked.get(last).cause())
+                && (named || similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause()))) {
+            return ranked;
+        }
+        Map<Cause, Candidate> out = new LinkedHashMap<>();
+        ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
+        similarRanks.stream().filter(c -> !out.containsKey(c)).findFirst().ifPresent(c -> out.put(
+                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(text, c)), knowledge.decideBy(c, vendor))));
+        ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
+        return new ArrayList<>(out.values());
+    }
+
+    private String similarWhy(List<String> telling) {
+        String words = telling.isEmpty() ? "words most like this text's"
+                : "words like this text's (" + String.join(", ", telling.stream().map(w -> "\"" + w + "\"").toList()) + ")";
+        return "Of the " + similar.messages() + " labelled real failure messages smtp-doctor's rules were tested on, those with "
+                + words + " most often had this cause. A hint from similar messages, not a rule.";
     }
 
     /**

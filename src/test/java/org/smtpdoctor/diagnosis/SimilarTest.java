@@ -1,0 +1,102 @@
+package org.smtpdoctor.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The similar-messages model (rules/similar.tsv): made from the read sets only, current with
+ * them, and ranking by shared words.
+ */
+class SimilarTest {
+
+    /**
+     * The sets the model is made from: the development part, the old corpus and the fresh sets that
+     * rule authors have read. Never the test part, nor a set measured unseen and not yet read
+     * (README of the generalization folder).
+     */
+    static final List<String> TRAINING = List.of("/explain/corpus.jsonl", "/explain/generalization/dev.jsonl",
+            "/explain/generalization/fresh.jsonl", "/explain/generalization/fresh2.jsonl",
+            "/explain/generalization/fresh3.jsonl", "/explain/generalization/fresh4.jsonl",
+            "/explain/generalization/fresh5.jsonl", "/explain/generalization/fresh6.jsonl",
+            "/explain/generalization/fresh7.jsonl", "/explain/generalization/fresh8.jsonl",
+            "/explain/generalization/fresh9.jsonl", "/explain/generalization/fresh10.jsonl",
+            "/explain/generalization/fresh11.jsonl", "/explain/generalization/fresh12.jsonl",
+            "/explain/generalization/fresh13.jsonl", "/explain/generalization/fresh14.jsonl",
+            "/explain/generalization/fresh15.jsonl", "/explain/generalization/fresh16.jsonl",
+            "/explain/generalization/fresh17.jsonl");
+    static final Path MODEL = Path.of("src/main/resources", Similar.RESOURCE);
+
+    static String made() throws IOException {
+        List<Similar.Labelled> labelled = new ArrayList<>();
+        for (String set : TRAINING) {
+            for (GeneralizationTest.Item i : GeneralizationTest.read(set)) {
+                String cause = i.truth().isEmpty() ? i.cause() : i.truth();
+                labelled.add(new Similar.Labelled(i.text(), Cause.byId(cause).orElseThrow()));
+            }
+        }
+        return Similar.train(labelled, """
+                Made by SimilarTest from the labelled messages of the sets rule authors have read (never test.jsonl):
+                %s
+                Regenerate after a set changes or joins: mvn -o -q test -Dtest=SimilarTest -Dsimilar.write=true
+                The causes line: how many messages each cause has; a word's line: how many messages of each cause held it."""
+                .formatted(String.join(" ", TRAINING.stream().map(s -> s.substring(s.lastIndexOf('/') + 1)).toList())));
+    }
+
+    @Test
+    void theBundledModelIsTheOneTheReadSetsMake() throws IOException {
+        String made = made();
+        if (Boolean.getBoolean("similar.write")) {
+            Files.writeString(MODEL, made, StandardCharsets.UTF_8);
+        }
+        assertThat(Files.readString(MODEL, StandardCharsets.UTF_8))
+                .as("rules/similar.tsv is stale: regenerate with mvn -o -q test -Dtest=SimilarTest -Dsimilar.write=true")
+                .isEqualTo(made);
+    }
+
+    @Test
+    void neverMadeFromTheTestPartNorAnUnreadSet() {
+        assertThat(TRAINING).noneMatch(s -> s.endsWith("/test.jsonl"))
+                .noneMatch(s -> s.matches(".*/fresh(18|19|20)\\.jsonl"));
+        assertThat(Similar.bundled().messages()).isGreaterThan(2500);
+    }
+
+    @Test
+    void ranksTheCauseWhoseMessagesShareTheWords() {
+        List<Similar.Labelled> messages = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            messages.add(new Similar.Labelled("530 please log in first, session " + (char) ('a' + i) + "xx",
+                    Cause.CLIENT_NOT_AUTHENTICATED));
+        }
+        messages.addAll(List.of(
+                new Similar.Labelled("452 mailbox quota exceeded for user", Cause.OTHER),
+                new Similar.Labelled("552 quota exceeded, mailbox full", Cause.OTHER),
+                new Similar.Labelled("421 too many connections from your host, slow down", Cause.THROTTLING_RATE_LIMIT),
+                new Similar.Labelled("450 too many messages, slow down please", Cause.THROTTLING_RATE_LIMIT),
+                new Similar.Labelled("535 authentication failed: bad password", Cause.WRONG_CREDENTIALS),
+                new Similar.Labelled("535 password incorrect, authentication failed", Cause.WRONG_CREDENTIALS),
+                new Similar.Labelled("554 it said nothing useful", Cause.UNKNOWN)));
+        Similar s = Similar.parse(Similar.train(messages, "test"));
+
+        assertThat(s.messages()).isEqualTo(20);
+        assertThat(s.rank("Your quota is exceeded", Vendor.OTHER).get(0)).isEqualTo(Cause.OTHER);
+        assertThat(s.rank("Too many connections: slow down", Vendor.OTHER).get(0)).isEqualTo(Cause.THROTTLING_RATE_LIMIT);
+        assertThat(s.telling("Your quota is exceeded", Cause.OTHER)).containsExactlyInAnyOrder("quota", "exceeded");
+        // In every login message: too common to tell anything.
+        assertThat(s.telling("please log in first", Cause.CLIENT_NOT_AUTHENTICATED)).isEmpty();
+        assertThat(s.rank("nothing it knows: zzz", Vendor.OTHER)).isEmpty();
+    }
+
+    @Test
+    void offersNoMicrosoftOnlyCauseForAnotherVendor() {
+        String text = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant";
+        assertThat(Similar.bundled().rank(text, Vendor.MICROSOFT).get(0)).isEqualTo(Cause.TENANT_SMTP_AUTH_DISABLED);
+        assertThat(Similar.bundled().rank(text, Vendor.OTHER)).isNotEmpty().noneMatch(Cause::microsoftOnly);
+    }
+}
