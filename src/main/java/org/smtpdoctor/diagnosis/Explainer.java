@@ -77,9 +77,11 @@ public final class Explainer {
     /**
      * .NET's "The server response was: text" when the text has no enhanced code: its reply code
      * is named in words before it ("Service not available, closing transmission channel." is 421).
+     * The text may open with the address it is about (Postfix's {@code <host[192.0.2.1]>: Client host
+     * rejected: Access denied}).
      */
     private static final Pattern DOTNET_RESPONSE = Pattern.compile(
-            "The server response (?:was|is): (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z][^\\n]*)");
+            "The server response (?:was|is): (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z<][^\\n]*)");
     /** An enhanced code without a reply code, as .NET prints "The server response was: 5.7.57 ...". */
     private static final Pattern ENHANCED_ONLY = Pattern.compile(
             "(?<![\\w.]|dsn=)([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)[ ,;:]*([^\\n]*)");
@@ -144,9 +146,10 @@ public final class Explainer {
             // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
             // and words in it must not outrank a real failure elsewhere in the paste.
             KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
-            if (c.reply().isFailure() && !c.codeInferred() && !d.namesCause() && wordless(c.reply())) {
+            if (c.reply().isFailure() && !c.codeInferred() && d.confidence() != Confidence.HIGH && wordless(c.reply())) {
+                // Words around it decide it, unless its code alone named a cause that they do not outrank.
                 KnowledgeBase.Decision worded = withThePastesWords(c, text, vendor);
-                if (worded.namesCause()) {
+                if (worded.namesCause() && (!d.namesCause() || worded.specificity() > d.specificity())) {
                     d = worded.atMost(Confidence.MEDIUM, c.reply().oneLine());
                 }
             }
@@ -225,8 +228,10 @@ public final class Explainer {
      * logged in (Diagnostic-Code: smtp; 553 5.7.1)}). The reply is decided again with the paste's
      * words around it as its text (same codes and phase: {@value #WORDS_AROUND} characters either
      * side, so that a paste of thousands of such replies costs no more than their own text). The
-     * caller takes it only if it names a cause, at no more than medium confidence, since the words may
-     * be a client's rather than the server's.
+     * caller takes it only if it names a cause (and, when the code alone named one below high
+     * confidence, only if the words' rule is the more specific: {@code "status": "4.3.0", "reason":
+     * "maildir over quota"} is a full mailbox, not a transient fault), at no more than medium
+     * confidence, since the words may be a client's rather than the server's.
      */
     private KnowledgeBase.Decision withThePastesWords(Found c, String text, Vendor vendor) {
         int from = Math.max(0, c.position() - WORDS_AROUND);
@@ -670,9 +675,10 @@ public final class Explainer {
 
     /** A line that starts something else: a reply, a transcript or log record, a stack frame, a new exception. */
     // A line opening with '[' is a log line ("[2022-09-30 ...]", "[ERROR]"), unless the bracket holds a
-    // provider's reason code that a bounce wrapped onto its own line (Yahoo's "[TSS06]", "[BL21]").
+    // provider's reason code that a bounce wrapped onto its own line (Yahoo's "[TSS06]", "[BL21]") or
+    // an IPv4 address ("messages from\n[192.0.2.7] weren't sent").
     private static final Pattern NOT_CONTINUATION = Pattern.compile(
-            "^\\s*(?:\\d{3}[ -]|[<>~*=|!#{}]|\\((?!<)|\\[(?![A-Z]{2,4}\\d{2}\\])|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
+            "^\\s*(?:\\d{3}[ -]|[<>~*=|!#{}]|\\((?!<)|\\[(?![A-Z]{2,4}\\d{2}\\]|\\d{1,3}(?:\\.\\d{1,3}){3}\\])|-{2,}|at |File \"|Caused by|Traceback|[A-Za-z]\\w*(?:\\.\\w+)+(?:Exception|Error)\\b|"
                     + "\\d{4}[-/]\\d\\d[-/]\\d\\d|[A-Z][a-z]{2} +\\d+ \\d\\d:|[SC]: |(?:SERVER|CLIENT) ->|"
                     + "(?:DEBUG|INFO|WARN|ERROR|TRACE)\\b|Action:|Status:|Diagnostic-Code:|Reporting-MTA:|Final-Recipient:)");
 
@@ -696,8 +702,9 @@ public final class Explainer {
             String l = paste.line(next);
             boolean indented = !l.isEmpty() && Character.isWhitespace(l.charAt(0));
             String previous = paste.line(next - 1);
+            // A short line goes on only when indented, or when it ends announcing more ("Recipient address rejected:").
             if (l.isBlank() || NOT_CONTINUATION.matcher(l).find() || paste.command(next) != null
-                    || (!indented && previous.length() < 60)) {
+                    || (!indented && previous.length() < 60 && !previous.stripTrailing().endsWith(":"))) {
                 break;
             }
             // A word cut at the line end continues without a space ("SmtpClie" + "ntAuthentication").

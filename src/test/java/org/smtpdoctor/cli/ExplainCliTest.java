@@ -56,6 +56,23 @@ class ExplainCliTest {
                 "Decide by: ");
     }
 
+    /** The README's ambiguous example is what the command prints, line for line, up to its "..." (so it cannot go stale). */
+    @Test
+    void theReadmesAmbiguousExampleIsTheRealOutput() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
+        String prompt = "$ ./smtp-doctor explain '535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]'";
+        int start = readme.indexOf(prompt);
+        assertThat(start).as("the example in README.md").isPositive();
+        List<String> shown = new ArrayList<>();
+        for (int i = start + 1; !readme.get(i).equals("    ...") && !readme.get(i).equals("```"); i++) {
+            shown.add(readme.get(i));
+        }
+        List<String> printed = Cli.run("explain", "--no-color",
+                "535 5.7.3 Authentication unsuccessful [SN4PR0501CA0054.namprd05.prod.outlook.com]").out().lines().toList();
+        assertThat(shown).hasSizeGreaterThan(10);
+        assertThat(printed.subList(0, Math.min(shown.size(), printed.size()))).containsExactlyElementsOf(shown);
+    }
+
     @Test
     void aDecidedCauseIsTheFirstCandidate() throws Exception {
         JsonNode doc = JSON.readTree(Cli.run("explain", "--json", "550 5.7.30 Basic authentication is not supported for Client Submission.").out());

@@ -302,6 +302,14 @@ class ExplainerTest {
                 Arguments.of("postfix-dsn-field-is-not-a-reply", "port_blocked_or_unreachable",
                         "postfix/smtp[143]: BB48359B: to=<a@example.org>, relay=none, delay=151, dsn=4.4.1, status=deferred "
                                 + "(connect to mx.example.org[192.0.2.3]:25: Connection timed out)"),
+                Arguments.of("exim-bounce-reason-after-a-colon", "other",
+                        "SMTP error from remote mail server after RCPT TO:<user@example.com>:\n550 5.7.1 <user@example.com>: "
+                                + "Recipient address rejected:\nMessage rejected due to: SPF fail - not authorized."),
+                Arguments.of("bounce-line-opening-with-a-bracketed-ip", "ip_blocked_or_reputation",
+                        "Reason: Remote host said: 550 5.7.1 Unfortunately, messages from\n[192.0.2.237] weren't sent. Please "
+                                + "contact your Internet service provider\nsince part of their network is on our block list (AS3150)."),
+                Arguments.of("wordless-reply-whose-words-outrank-its-code", "other",
+                        "Diagnostic-Code: smtp; 451 4.3.0\nmaildrop: maildir over quota."),
                 Arguments.of("http-status-is-not-a-reply", "oauth_token_invalid",
                         "failed to obtain access token (status: 400 data: {\"error\":\"invalid_grant\"})"));
     }
@@ -337,6 +345,14 @@ class ExplainerTest {
         assertThat(hint.why()).contains("labelled real failure messages", "\"quota\"", "not a rule").doesNotContain("\"for\"");
         assertThat(hint.confidence()).isEqualTo(Confidence.LOW);
         assertThat(hint.decideBy()).isNotBlank();
+    }
+
+    @Test
+    void dotNetsResponseThatOpensWithTheAddressIsTheReply() {
+        Diagnosis d = EXPLAINER.explain("System.Net.Mail.SmtpException: Transaction failed. The server response was: "
+                + "<unknown[192.0.2.15]>: Client host rejected: Access denied");
+        assertThat(d.ruleId()).isEqualTo("smtp.postfix-client-access-denied");
+        assertThat(d.candidates().get(0).cause()).isEqualTo(Cause.RELAY_DENIED_CONNECTOR);
     }
 
     @Test

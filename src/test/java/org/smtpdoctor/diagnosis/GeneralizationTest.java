@@ -54,6 +54,7 @@ class GeneralizationTest {
     private static final String FRESH15 = "/explain/generalization/fresh15.jsonl";
     private static final String FRESH16 = "/explain/generalization/fresh16.jsonl";
     private static final String FRESH17 = "/explain/generalization/fresh17.jsonl";
+    private static final String FRESH18 = "/explain/generalization/fresh18.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -116,7 +117,9 @@ class GeneralizationTest {
      * wrong_credentials at medium confidence like any bare 535 to AUTH (docs/rules.md, "Tests"): the
      * development, fresh and fresh2 floors rose back (251, 118, 182 exact) and fresh3, fresh4 and fresh5,
      * whose collectors labelled the same wordings unknown, fell (248 / 267 / 17, 203 / 214 / 24,
-     * 219 / 229 / 26).
+     * 219 / 229 / 26). The thirteenth round raised every truth-among floor it could: the similar-messages
+     * hint takes a third place, and its model was made from these very sets, so on them it is flattered
+     * (docs/rules.md, "Similar messages"; its unseen figures are in the same section).
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -127,16 +130,16 @@ class GeneralizationTest {
     }
 
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
-    static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(185, 189, 7);
-    static final Floors FRESH3_FLOORS = new Floors(248, 266, 17);
+    static final Floors FRESH_FLOORS = new Floors(118, 120, 0);
+    static final Floors FRESH2_FLOORS = new Floors(185, 190, 7);
+    static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(204, 215, 24);
+    static final Floors FRESH4_FLOORS = new Floors(205, 221, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -146,7 +149,7 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(221, 232, 25);
+    static final Floors FRESH5_FLOORS = new Floors(222, 236, 24);
     /**
      * fresh6 was collected in the eighth round by a helper told to follow the development part's mix
      * and labelling conventions. Its first 135 messages were measured with the rules of the round's
@@ -155,14 +158,14 @@ class GeneralizationTest {
      * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
      * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
      */
-    static final Floors FRESH6_FLOORS = new Floors(157, 158, 17);
+    static final Floors FRESH6_FLOORS = new Floors(157, 164, 17);
     /**
      * fresh7 was collected in the eighth round, in the development part's mix, while the round's rules
      * were tuned on fresh6; it was measured before anyone read it: 110 / 133 / 22 of 176 with the
      * round's start rules, 113 / 134 / 21 with the round's rules at that time (docs/rules.md, "Tests").
      * The round was then tuned on it too: development material now.
      */
-    static final Floors FRESH7_FLOORS = new Floors(146, 148, 18);
+    static final Floors FRESH7_FLOORS = new Floors(147, 158, 18);
     /**
      * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
      * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
@@ -170,28 +173,28 @@ class GeneralizationTest {
      * round was tuned on it (one fresh6 answer changed with it: Gmail's NXDOMAIN bounce, labelled
      * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
      */
-    static final Floors FRESH8_FLOORS = new Floors(132, 144, 18);
+    static final Floors FRESH8_FLOORS = new Floors(133, 152, 17);
     /**
      * fresh9 was collected in the tenth round (mostly bounces of public bounce-parser test corpora, 9%
      * Microsoft) and measured before anyone read it: 86 / 117 / 14 of 152 with the eighth round's end
      * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
      * it: development material now.
      */
-    static final Floors FRESH9_FLOORS = new Floors(127, 137, 12);
+    static final Floors FRESH9_FLOORS = new Floors(128, 141, 12);
     /**
      * fresh10 was collected in the eleventh round (GitHub threads of monitoring tools, chat servers,
      * firmware and CRMs, and bounce-parser corpora; 11% Microsoft) and measured before anyone read it:
      * 117 / 133 / 4 of 155 with the round's start rules (docs/rules.md, "Tests"). The eleventh round was
      * tuned on it: development material now.
      */
-    static final Floors FRESH10_FLOORS = new Floors(136, 142, 4);
+    static final Floors FRESH10_FLOORS = new Floors(136, 147, 4);
     /**
      * fresh11 was collected in the eleventh round (providers' and hosting companies' help pages,
      * Microsoft KB articles; 35% Microsoft) and measured before anyone read it: 105 / 131 / 16 of 162
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(131, 141, 9);
+    static final Floors FRESH11_FLOORS = new Floors(132, 149, 9);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -199,34 +202,41 @@ class GeneralizationTest {
      * start rules and with its end rules: fresh12 107 / 119 / 9 of 144 with both; fresh13 78 / 110 / 17
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
-    static final Floors FRESH12_FLOORS = new Floors(122, 129, 8);
-    static final Floors FRESH13_FLOORS = new Floors(86, 111, 16);
+    static final Floors FRESH12_FLOORS = new Floors(122, 135, 8);
+    static final Floors FRESH13_FLOORS = new Floors(86, 126, 16);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
      * first change: 93 / 105 / 11 of 124 both times (docs/rules.md, "Tests"). Tuned on since:
      * development material now.
      */
-    static final Floors FRESH14_FLOORS = new Floors(106, 110, 7);
+    static final Floors FRESH14_FLOORS = new Floors(107, 113, 6);
     /**
      * fresh15 (bounce-parser test corpora and self-hosted mail servers' trackers, 19% Microsoft; README
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
      * twelfth round's start rules, 83 / 98 / 7 after its tuning on fresh14. Tuned on since.
      */
-    static final Floors FRESH15_FLOORS = new Floors(94, 103, 6);
+    static final Floors FRESH15_FLOORS = new Floors(94, 106, 6);
     /**
      * fresh16 (Graph and Entra errors, Chinese providers, non-English threads, 32% Microsoft; README
      * "The sixteenth fresh set") was measured before anyone read it: 80 / 88 / 7 of 104 with the
      * twelfth round's start rules, after its tuning on fresh14, and after its tuning on fresh15 alike.
      * Tuned on since.
      */
-    static final Floors FRESH16_FLOORS = new Floors(96, 97, 2);
+    static final Floors FRESH16_FLOORS = new Floors(96, 98, 2);
     /**
      * fresh17 (pastes and documentation found through the docs corpus, 26% Microsoft; README "The
      * seventeenth fresh set") was measured before anyone read it: 82 / 92 / 9 of 103 with the twelfth
      * round's start rules and with its rules after the tuning on fresh14 to fresh16 alike. Tuned on since.
      */
-    static final Floors FRESH17_FLOORS = new Floors(89, 94, 8);
+    static final Floors FRESH17_FLOORS = new Floors(90, 97, 7);
+    /**
+     * fresh18 (stored pastes: MTA logs and bounces, 20% Microsoft; README "The eighteenth fresh set") was
+     * measured before anyone read it: 72 / 80 / 9 of 92 with the twelfth round's start rules, 73 / 81 / 9
+     * with its end rules, 73 / 85 / 9 with the thirteenth round's similar-messages hint (docs/rules.md,
+     * "Similar messages"). Tuned on since, and in the hint's model: development material now.
+     */
+    static final Floors FRESH18_FLOORS = new Floors(83, 88, 7);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -473,6 +483,13 @@ class GeneralizationTest {
     void theFresh17SetFigures() throws IOException {
         freshSet("fresh17", FRESH17, 103, FRESH17_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16);
+    }
+
+    /** The eighteenth fresh set (fresh18.jsonl, README "The eighteenth fresh set"): 92 messages. */
+    @Test
+    void theFresh18SetFigures() throws IOException {
+        freshSet("fresh18", FRESH18, 92, FRESH18_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
