@@ -70,10 +70,11 @@ public final class Explainer {
     private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
      * A failure code and text without an enhanced code: "554 Transaction failed", "421 Too many
-     * connections", also with a colon ("552: Message rejected ...", as some applications print it). Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
+     * connections", also with a colon ("552: Message rejected ...", as some applications print it, or
+     * "550 : User unknown", as Exchange quotes a next hop). Only codes SMTP defines (RFC 5321 section 4.2: 42x-45x, 50x-55x), so that an
      * HTTP status (400, 401, 403) in the same paste is not taken for a reply.
      */
-    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+|: +)([A-Za-z<\\[\"#\\\\][^\\n]*)");
+    private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+|: +| +: +)([A-Za-z<\\[(\"#\\\\][^\\n]*)");
     /**
      * .NET's "The server response was: text" when the text has no enhanced code: its reply code
      * is named in words before it ("Service not available, closing transmission channel." is 421).

@@ -55,6 +55,8 @@ class GeneralizationTest {
     private static final String FRESH16 = "/explain/generalization/fresh16.jsonl";
     private static final String FRESH17 = "/explain/generalization/fresh17.jsonl";
     private static final String FRESH18 = "/explain/generalization/fresh18.jsonl";
+    private static final String FRESH19 = "/explain/generalization/fresh19.jsonl";
+    private static final String FRESH20 = "/explain/generalization/fresh20.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -119,7 +121,9 @@ class GeneralizationTest {
      * whose collectors labelled the same wordings unknown, fell (248 / 267 / 17, 203 / 214 / 24,
      * 219 / 229 / 26). The thirteenth round raised every truth-among floor it could: the similar-messages
      * hint takes a third place, and its model was made from these very sets, so on them it is flattered
-     * (docs/rules.md, "Similar messages"; its unseen figures are in the same section).
+     * (docs/rules.md, "Similar messages"; its unseen figures are in the same section). Remaking the model
+     * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
+     * each lost one or two when fresh19 and fresh20 joined it.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -149,7 +153,7 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(222, 236, 24);
+    static final Floors FRESH5_FLOORS = new Floors(222, 235, 24);
     /**
      * fresh6 was collected in the eighth round by a helper told to follow the development part's mix
      * and labelling conventions. Its first 135 messages were measured with the rules of the round's
@@ -158,14 +162,14 @@ class GeneralizationTest {
      * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
      * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
      */
-    static final Floors FRESH6_FLOORS = new Floors(157, 164, 17);
+    static final Floors FRESH6_FLOORS = new Floors(157, 162, 17);
     /**
      * fresh7 was collected in the eighth round, in the development part's mix, while the round's rules
      * were tuned on fresh6; it was measured before anyone read it: 110 / 133 / 22 of 176 with the
      * round's start rules, 113 / 134 / 21 with the round's rules at that time (docs/rules.md, "Tests").
      * The round was then tuned on it too: development material now.
      */
-    static final Floors FRESH7_FLOORS = new Floors(147, 158, 18);
+    static final Floors FRESH7_FLOORS = new Floors(147, 157, 18);
     /**
      * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
      * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
@@ -173,7 +177,7 @@ class GeneralizationTest {
      * round was tuned on it (one fresh6 answer changed with it: Gmail's NXDOMAIN bounce, labelled
      * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
      */
-    static final Floors FRESH8_FLOORS = new Floors(133, 152, 17);
+    static final Floors FRESH8_FLOORS = new Floors(133, 151, 17);
     /**
      * fresh9 was collected in the tenth round (mostly bounces of public bounce-parser test corpora, 9%
      * Microsoft) and measured before anyone read it: 86 / 117 / 14 of 152 with the eighth round's end
@@ -194,7 +198,7 @@ class GeneralizationTest {
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(132, 149, 9);
+    static final Floors FRESH11_FLOORS = new Floors(132, 148, 9);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -203,7 +207,7 @@ class GeneralizationTest {
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
     static final Floors FRESH12_FLOORS = new Floors(122, 135, 8);
-    static final Floors FRESH13_FLOORS = new Floors(86, 126, 16);
+    static final Floors FRESH13_FLOORS = new Floors(86, 127, 16);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
@@ -223,13 +227,13 @@ class GeneralizationTest {
      * twelfth round's start rules, after its tuning on fresh14, and after its tuning on fresh15 alike.
      * Tuned on since.
      */
-    static final Floors FRESH16_FLOORS = new Floors(96, 98, 2);
+    static final Floors FRESH16_FLOORS = new Floors(97, 98, 2);
     /**
      * fresh17 (pastes and documentation found through the docs corpus, 26% Microsoft; README "The
      * seventeenth fresh set") was measured before anyone read it: 82 / 92 / 9 of 103 with the twelfth
      * round's start rules and with its rules after the tuning on fresh14 to fresh16 alike. Tuned on since.
      */
-    static final Floors FRESH17_FLOORS = new Floors(90, 97, 7);
+    static final Floors FRESH17_FLOORS = new Floors(91, 98, 7);
     /**
      * fresh18 (stored pastes: MTA logs and bounces, 20% Microsoft; README "The eighteenth fresh set") was
      * measured before anyone read it: 72 / 80 / 9 of 92 with the twelfth round's start rules, 73 / 81 / 9
@@ -237,6 +241,15 @@ class GeneralizationTest {
      * "Similar messages"). Tuned on since, and in the hint's model: development material now.
      */
     static final Floors FRESH18_FLOORS = new Floors(83, 88, 7);
+    /**
+     * fresh19 (GitHub threads and the sisimai bounce corpus, 12% Microsoft; README "The nineteenth fresh
+     * set") and fresh20 (stored pastes and web pages, 13% Microsoft; README "The twentieth fresh set") were
+     * measured before anyone read them: 73 / 82 / 5 of 89 and 70 / 82 / 5 of 84 with the thirteenth round's
+     * start rules, 73 / 84 / 5 and 70 / 83 / 5 with its similar-messages hint, the same after its tuning on
+     * fresh18. Tuned on since, and in the hint's model.
+     */
+    static final Floors FRESH19_FLOORS = new Floors(79, 85, 4);
+    static final Floors FRESH20_FLOORS = new Floors(78, 83, 2);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -490,6 +503,20 @@ class GeneralizationTest {
     void theFresh18SetFigures() throws IOException {
         freshSet("fresh18", FRESH18, 92, FRESH18_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17);
+    }
+
+    /** The nineteenth fresh set (fresh19.jsonl, README "The nineteenth fresh set"): 89 messages. */
+    @Test
+    void theFresh19SetFigures() throws IOException {
+        freshSet("fresh19", FRESH19, 89, FRESH19_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18);
+    }
+
+    /** The twentieth fresh set (fresh20.jsonl, README "The twentieth fresh set"): 84 messages. */
+    @Test
+    void theFresh20SetFigures() throws IOException {
+        freshSet("fresh20", FRESH20, 84, FRESH20_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
