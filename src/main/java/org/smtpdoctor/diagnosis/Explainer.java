@@ -181,7 +181,7 @@ public final class Explainer {
             return Diagnosis.unknown(preview(text), "No SMTP reply (a 3-digit code such as 535, or an enhanced code such as "
                     + "5.7.139) and no known client error were found. The server's reply line, from the device's log or a "
                     + "transcript (smtp-doctor check --transcript), would decide.")
-                    .withCandidates(withSimilar(fromText.candidates(), List.of(), false, excerpt, vendor));
+                    .withCandidates(withSimilar(fromText.candidates(), List.of(), false, excerptLower, vendor));
         }
         Diagnosis d = chosen.known() ? chosen.diagnosis()
                 : Diagnosis.unknown(chosen.diagnosis().matchedText(), chosen.diagnosis().matchedText().isEmpty() ? ""
@@ -190,7 +190,7 @@ public final class Explainer {
                         + " text, or the full transcript of the session, would decide.");
         List<Candidate> candidates = merge(chosen, ranked, fromText);
         return d.withCandidates(d.cause() != Cause.UNKNOWN && d.confidence() == Confidence.HIGH ? candidates
-                : withSimilar(candidates, chosen.candidates(), d.cause() != Cause.UNKNOWN, excerpt, vendor));
+                : withSimilar(candidates, chosen.candidates(), d.cause() != Cause.UNKNOWN, excerptLower, vendor));
     }
 
     /**
@@ -200,18 +200,21 @@ public final class Explainer {
      * the rule names a cause (its alternatives were written for it), or when the similar messages
      * agree it is likely (among the first {@value #SIMILAR_AGREES} they point to).
      */
-    private List<Candidate> withSimilar(List<Candidate> ranked, List<Candidate> own, boolean named, String text,
+    private List<Candidate> withSimilar(List<Candidate> ranked, List<Candidate> own, boolean named, String lower,
                                         Vendor vendor) {
         int last = Diagnosis.MAX_CANDIDATES - 1;
-        List<Cause> similarRanks = similar.rank(text, vendor);
-        if (ranked.size() > last && own.stream().anyMatch(c -> c.cause() == ranked.get(last).cause())
-                && (named || similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause()))) {
+        boolean ownLast = ranked.size() > last && own.stream().anyMatch(c -> c.cause() == ranked.get(last).cause());
+        if (ownLast && named) {
+            return ranked;
+        }
+        List<Cause> similarRanks = similar.rank(similar.known(lower), vendor);
+        if (ownLast && similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause())) {
             return ranked;
         }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
         similarRanks.stream().filter(c -> !out.containsKey(c)).findFirst().ifPresent(c -> out.put(
-                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(text, c)), knowledge.decideBy(c, vendor))));
+                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(lower, c)), knowledge.decideBy(c, vendor))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }

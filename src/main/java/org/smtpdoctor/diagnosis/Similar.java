@@ -29,8 +29,6 @@ final class Similar {
     static final String RESOURCE = "rules/similar.tsv";
     /** Words of three or more characters, enhanced codes and reply codes, of the lower-cased text. */
     private static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{2,}|\\d\\.\\d{1,3}\\.\\d{1,3}|\\b[2-5]\\d\\d\\b");
-    /** A host name ({@code SN4PR05CA0054.namprd05.prod.outlook.com}): its parts count, but say nothing to a reader. */
-    private static final Pattern HOST = Pattern.compile("(?i)[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,}\\b");
     /** Laplace smoothing of the word counts. */
     private static final double ALPHA = 1.0;
     /** The causes' frequency counts half as much as one word: the sets' mix is not the world's. */
@@ -39,40 +37,42 @@ final class Similar {
     private static final int WHY_WORDS = 3;
 
     private final Cause[] causes;
-    /** Per cause: its weighted log prior, and the log likelihood of a word its messages never had. */
+    /** Per cause: its weighted log prior. */
     private final double[] prior;
-    private final double[] unseen;
-    /** Per known word: its log likelihood under each cause, and in how many messages of each it stood. */
-    private final Map<String, double[]> weights;
-    private final Map<String, int[]> counts;
+    /** The words the model knows. */
+    private final Map<String, Word> words;
     private final int messages;
+
+    /**
+     * One known word: its log likelihood under each cause, in how many messages of each cause it
+     * stood (and in all), and the log of its mean likelihood over the causes (for {@link #telling}).
+     */
+    private record Word(double[] weights, int[] counts, int messages, double logMean) {}
 
     private Similar(Cause[] causes, int[] messages, Map<String, int[]> counts) {
         this.causes = causes;
-        this.counts = counts;
         int n = causes.length;
         long all = Arrays.stream(messages).asLongStream().sum();
         this.messages = (int) all;
-        long[] words = new long[n];
+        long[] total = new long[n];
         counts.values().forEach(c -> {
             for (int i = 0; i < n; i++) {
-                words[i] += c[i];
+                total[i] += c[i];
             }
         });
         prior = new double[n];
-        unseen = new double[n];
         for (int i = 0; i < n; i++) {
-            double denominator = words[i] + ALPHA * counts.size();
             prior[i] = PRIOR_WEIGHT * Math.log((double) messages[i] / all);
-            unseen[i] = Math.log(ALPHA / denominator);
         }
-        weights = new HashMap<>();
+        words = new HashMap<>();
         counts.forEach((word, c) -> {
             double[] w = new double[n];
+            double mean = 0;
             for (int i = 0; i < n; i++) {
-                w[i] = Math.log((c[i] + ALPHA) / (words[i] + ALPHA * counts.size()));
+                w[i] = Math.log((c[i] + ALPHA) / (total[i] + ALPHA * counts.size()));
+                mean += Math.exp(w[i]) / n;
             }
-            weights.put(word, w);
+            words.put(word, new Word(w, c, Arrays.stream(c).sum(), Math.log(mean)));
         });
     }
 
@@ -114,7 +114,7 @@ final class Similar {
                 continue;
             }
             perCause.merge(m.cause(), 1, Integer::sum);
-            for (String word : words(m.text())) {
+            for (String word : tokens(m.text())) {
                 perWord.computeIfAbsent(word, w -> new EnumMap<>(Cause.class)).merge(m.cause(), 1, Integer::sum);
             }
         }
@@ -172,7 +172,7 @@ final class Similar {
     }
 
     /** The distinct tokens of a text, in order of first appearance. */
-    static Set<String> words(String text) {
+    static Set<String> tokens(String text) {
         Set<String> out = new LinkedHashSet<>();
         Matcher m = TOKEN.matcher(text.toLowerCase(java.util.Locale.ROOT));
         while (m.find()) {
@@ -181,18 +181,30 @@ final class Similar {
         return out;
     }
 
+    /** The distinct words of a lower-cased text that the model knows, in order of first appearance. */
+    List<String> known(String lower) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = TOKEN.matcher(lower);
+        while (m.find()) {
+            String w = m.group();
+            if (words.containsKey(w)) {
+                out.add(w);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /**
-     * The causes, most likely first, for a text's words (only those the model knows count); no
-     * Microsoft-only cause for another vendor's text. Empty when no word is known.
+     * The causes, most likely first, for these known words ({@link #known}); no Microsoft-only cause
+     * for another vendor's text. Empty when no word is known.
      */
-    List<Cause> rank(String text, Vendor vendor) {
-        List<String> known = known(text);
+    List<Cause> rank(List<String> known, Vendor vendor) {
         if (known.isEmpty()) {
             return List.of();
         }
         double[] score = prior.clone();
         for (String w : known) {
-            double[] lw = weights.get(w);
+            double[] lw = words.get(w).weights();
             for (int i = 0; i < score.length; i++) {
                 score[i] += lw[i];
             }
@@ -208,35 +220,43 @@ final class Similar {
     }
 
     /**
-     * The words of the text that most favour the cause over the others: among those its messages
-     * had twice or more, not among the most common words, and not in a host name.
+     * The words of a lower-cased text that most favour the cause over the others: among those its
+     * messages had twice or more, not among the most common words, and not in a host name.
      */
-    List<String> telling(String text, Cause cause) {
+    List<String> telling(String lower, Cause cause) {
         int i = Arrays.asList(causes).indexOf(cause);
         if (i < 0) {
             return List.of();
         }
-        return known(HOST.matcher(text).replaceAll(" ")).stream()
-                .filter(w -> counts.get(w)[i] >= 2 && !common(w) && lift(w, i) > 0)
+        Set<String> outsideHosts = new LinkedHashSet<>();
+        Matcher m = TOKEN.matcher(lower);
+        while (m.find()) {
+            if (words.containsKey(m.group()) && !inHostName(lower, m.start(), m.end())) {
+                outsideHosts.add(m.group());
+            }
+        }
+        return outsideHosts.stream()
+                .filter(w -> words.get(w).counts()[i] >= 2 && !common(w) && lift(w, i) > 0)
                 .sorted(Comparator.comparingDouble((String w) -> lift(w, i)).reversed())
                 .limit(WHY_WORDS)
                 .toList();
     }
 
-    private List<String> known(String text) {
-        return words(text).stream().filter(weights::containsKey).toList();
+    /** Whether the word at {@code [start, end)} is a label of a host name ({@code namprd05.prod.outlook.com}). */
+    private static boolean inHostName(String text, int start, int end) {
+        return start > 0 && text.charAt(start - 1) == '.'
+                || end + 1 < text.length() && text.charAt(end) == '.' && Character.isLetterOrDigit(text.charAt(end + 1));
     }
 
     /** Whether a word stands in more than a tenth of all messages ("the", "for", "smtp"): it tells nothing. */
     private boolean common(String w) {
-        return Arrays.stream(counts.get(w)).sum() * 10 > messages;
+        return words.get(w).messages() * 10 > messages;
     }
 
     /** How much likelier word {@code w} is under cause {@code i} than under the average cause. */
     private double lift(String w, int i) {
-        double[] lw = weights.get(w);
-        double mean = Arrays.stream(lw).map(Math::exp).average().orElse(0);
-        return lw[i] - Math.log(mean);
+        Word word = words.get(w);
+        return word.weights()[i] - word.logMean();
     }
 
     /** How many labelled messages the model was made from. */
