@@ -60,9 +60,9 @@ class GeneralizationTest {
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the eighth round and again at the ends of the ninth, tenth and eleventh, the test part is at 85.0% exact (181 of 213), 90.6% truth among
-     * candidates (193), 4.2% wrong specific (9), 0 Microsoft-only causes on another vendor's message
-     * (docs/rules.md, "Tests"; the seventh round ended at 179 / 191 / 9). The suite checks the regression floors below instead, until these
+     * end of the thirteenth round, the test part is at 86.4% exact (184 of 213), 95.3% truth among
+     * candidates (203), 3.3% wrong specific (7), 0 Microsoft-only causes on another vendor's message
+     * (docs/rules.md, "Tests"; the eighth to eleventh rounds ended at 181 / 193 / 9, the twelfth at 183 / 195 / 7). The suite checks the regression floors below instead, until these
      * are reached.
      */
     static final double ISSUE_MIN_EXACT = 0.90;
@@ -83,10 +83,13 @@ class GeneralizationTest {
      * eighth round (one run, at its end) rose to 181 / 193 / 9: exact floor 0.849, truth among
      * candidates 0.906. The ninth to eleventh rounds left it there; the twelfth rose to 183 / 194 / 8
      * (one run after its tuning on fresh14) and 183 / 195 / 7 (one run at its end, after fresh15 to
-     * fresh17): exact floor 0.859, truth among candidates 0.915, wrong specific 0.033.
+     * fresh17): exact floor 0.859, truth among candidates 0.915, wrong specific 0.033. The thirteenth:
+     * 183 / 203 / 7 with its similar-messages hint before any tuning, 183 / 203 / 7 again with a variant of
+     * it, and 184 / 203 / 7 at its end (after fresh18 to fresh20): exact floor 0.863, truth among
+     * candidates 0.953.
      */
-    static final double MIN_EXACT = 0.859;
-    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.915;
+    static final double MIN_EXACT = 0.863;
+    static final double MIN_TRUTH_AMONG_CANDIDATES = 0.953;
     static final double MAX_WRONG_SPECIFIC = 0.033;
 
     /**
