@@ -68,6 +68,34 @@ class SimilarTest {
         assertThat(Similar.bundled().messages()).isGreaterThan(2500);
     }
 
+    /** The hand-written scanner finds exactly what the token regex finds: on every read set's text, and on random text. */
+    @Test
+    void theScannerFindsWhatTheTokenRegexFinds() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (String set : TRAINING) {
+            GeneralizationTest.read(set).forEach(i -> texts.add(i.text().toLowerCase(java.util.Locale.ROOT)));
+        }
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "abz_09125.-: \n\u00e9\u0416\u00b2()[]";
+        for (int k = 0; k < 5000; k++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = random.nextInt(40); i > 0; i--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            texts.add(b.toString());
+        }
+        for (String text : texts) {
+            List<String> byRegex = new ArrayList<>();
+            java.util.regex.Matcher m = Similar.TOKEN.matcher(text);
+            while (m.find()) {
+                byRegex.add(m.start() + ":" + m.group());
+            }
+            List<String> byScan = new ArrayList<>();
+            Similar.scan(text, (start, end) -> byScan.add(start + ":" + text.substring(start, end)));
+            assertThat(byScan).as(text).isEqualTo(byRegex);
+        }
+    }
+
     @Test
     void ranksTheCauseWhoseMessagesShareTheWords() {
         List<Similar.Labelled> messages = new ArrayList<>();
