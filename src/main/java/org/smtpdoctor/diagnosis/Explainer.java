@@ -207,14 +207,15 @@ public final class Explainer {
         if (ownLast && named) {
             return ranked;
         }
-        List<Cause> similarRanks = similar.rank(similar.known(lower), vendor);
+        Similar.Seen seen = similar.seen(lower);
+        List<Cause> similarRanks = similar.rank(seen.known(), vendor);
         if (ownLast && similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause())) {
             return ranked;
         }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
         similarRanks.stream().filter(c -> !out.containsKey(c)).findFirst().ifPresent(c -> out.put(
-                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(lower, c)), knowledge.decideBy(c, vendor))));
+                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(seen, c)), knowledge.decideBy(c, vendor))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }

@@ -248,16 +248,26 @@ final class Similar {
         return out;
     }
 
-    /** The distinct words of a lower-cased text that the model knows, in order of first appearance. */
-    List<String> known(String lower) {
-        Set<String> out = new LinkedHashSet<>();
+    /**
+     * The words of a lower-cased text that the model knows, distinct and in order of first appearance,
+     * and those of them that stand somewhere outside a host name (for {@link #telling}).
+     */
+    record Seen(List<String> known, Set<String> outsideHosts) {}
+
+    /** The known words of a lower-cased text: one scan. */
+    Seen seen(String lower) {
+        Set<String> known = new LinkedHashSet<>();
+        Set<String> outside = new LinkedHashSet<>();
         scan(lower, (start, end) -> {
             String w = lower.substring(start, end);
             if (words.containsKey(w)) {
-                out.add(w);
+                known.add(w);
+                if (!inHostName(lower, start, end)) {
+                    outside.add(w);
+                }
             }
         });
-        return List.copyOf(out);
+        return new Seen(List.copyOf(known), outside);
     }
 
     /**
@@ -275,33 +285,37 @@ final class Similar {
                 score[i] += lw[i];
             }
         }
-        List<Integer> order = new ArrayList<>();
+        // An insertion sort of the cause indexes by score, best first: a few dozen, no boxing.
+        int[] order = new int[causes.length];
+        int n = 0;
         for (int i = 0; i < causes.length; i++) {
-            if (vendor == Vendor.MICROSOFT || !causes[i].microsoftOnly()) {
-                order.add(i);
+            if (vendor != Vendor.MICROSOFT && causes[i].microsoftOnly()) {
+                continue;
             }
+            int j = n++;
+            while (j > 0 && score[order[j - 1]] < score[i]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        order.sort(Comparator.comparingDouble((Integer i) -> score[i]).reversed());
-        return order.stream().map(i -> causes[i]).toList();
+        Cause[] out = new Cause[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = causes[order[k]];
+        }
+        return List.of(out);
     }
 
     /**
-     * The words of a lower-cased text that most favour the cause over the others: among those its
-     * messages had twice or more, not among the most common words, and not in a host name.
+     * The words of a text that most favour the cause over the others: among those its messages had
+     * twice or more, not among the most common words, and not only in a host name.
      */
-    List<String> telling(String lower, Cause cause) {
+    List<String> telling(Seen seen, Cause cause) {
         int i = Arrays.asList(causes).indexOf(cause);
         if (i < 0) {
             return List.of();
         }
-        Set<String> outsideHosts = new LinkedHashSet<>();
-        scan(lower, (start, end) -> {
-            String w = lower.substring(start, end);
-            if (words.containsKey(w) && !inHostName(lower, start, end)) {
-                outsideHosts.add(w);
-            }
-        });
-        return outsideHosts.stream()
+        return seen.outsideHosts().stream()
                 .filter(w -> words.get(w).counts()[i] >= 2 && !common(w) && lift(w, i) > 0)
                 .sorted(Comparator.comparingDouble((String w) -> lift(w, i)).reversed())
                 .limit(WHY_WORDS)

@@ -114,18 +114,18 @@ class SimilarTest {
         Similar s = Similar.parse(Similar.train(messages, "test"));
 
         assertThat(s.messages()).isEqualTo(20);
-        assertThat(s.rank(s.known("your quota is exceeded"), Vendor.OTHER).get(0)).isEqualTo(Cause.OTHER);
-        assertThat(s.rank(s.known("too many connections: slow down"), Vendor.OTHER).get(0)).isEqualTo(Cause.THROTTLING_RATE_LIMIT);
-        assertThat(s.telling("your quota is exceeded", Cause.OTHER)).containsExactlyInAnyOrder("quota", "exceeded");
+        assertThat(s.rank(s.seen("your quota is exceeded").known(), Vendor.OTHER).get(0)).isEqualTo(Cause.OTHER);
+        assertThat(s.rank(s.seen("too many connections: slow down").known(), Vendor.OTHER).get(0)).isEqualTo(Cause.THROTTLING_RATE_LIMIT);
+        assertThat(s.telling(s.seen("your quota is exceeded"), Cause.OTHER)).containsExactlyInAnyOrder("quota", "exceeded");
         // In every login message: too common to tell anything.
-        assertThat(s.telling("please log in first", Cause.CLIENT_NOT_AUTHENTICATED)).isEmpty();
-        assertThat(s.rank(s.known("nothing it knows: zzz"), Vendor.OTHER)).isEmpty();
+        assertThat(s.telling(s.seen("please log in first"), Cause.CLIENT_NOT_AUTHENTICATED)).isEmpty();
+        assertThat(s.rank(s.seen("nothing it knows: zzz").known(), Vendor.OTHER)).isEmpty();
     }
 
     @Test
     void offersNoMicrosoftOnlyCauseForAnotherVendor() {
         Similar s = Similar.bundled();
-        List<String> known = s.known("535 5.7.139 authentication unsuccessful, smtpclientauthentication is disabled for the tenant");
+        List<String> known = s.seen("535 5.7.139 authentication unsuccessful, smtpclientauthentication is disabled for the tenant").known();
         assertThat(s.rank(known, Vendor.MICROSOFT).get(0)).isEqualTo(Cause.TENANT_SMTP_AUTH_DISABLED);
         assertThat(s.rank(known, Vendor.OTHER)).isNotEmpty().noneMatch(Cause::microsoftOnly);
     }
