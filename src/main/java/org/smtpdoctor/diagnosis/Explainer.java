@@ -105,14 +105,19 @@ public final class Explainer {
 
     private final KnowledgeBase knowledge;
     private final Wording wording;
-    private final Similar similar;
+    /** Loaded when first needed: a sure answer never needs it (its file takes tens of ms to read in a cold JVM). */
+    private final java.util.function.Supplier<Similar> similar;
 
     public Explainer(KnowledgeBase knowledge) {
-        this(knowledge, Similar.bundled());
+        this(knowledge, Similar::bundled);
     }
 
     /** With another similar-messages model ({@link Similar#NONE}: the rules' candidates alone). */
     Explainer(KnowledgeBase knowledge, Similar similar) {
+        this(knowledge, () -> similar);
+    }
+
+    private Explainer(KnowledgeBase knowledge, java.util.function.Supplier<Similar> similar) {
         this.knowledge = knowledge;
         this.wording = knowledge.wording();
         this.similar = similar;
@@ -207,23 +212,24 @@ public final class Explainer {
         if (ownLast && named) {
             return ranked;
         }
-        Similar.Seen seen = similar.seen(lower);
-        List<Cause> similarRanks = similar.rank(seen.known(), vendor);
+        Similar model = similar.get();
+        Similar.Seen seen = model.seen(lower);
+        List<Cause> similarRanks = model.rank(seen.known(), vendor);
         if (ownLast && similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause())) {
             return ranked;
         }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
         ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
         similarRanks.stream().filter(c -> !out.containsKey(c)).findFirst().ifPresent(c -> out.put(
-                c, new Candidate(c, Confidence.LOW, similarWhy(similar.telling(seen, c)), knowledge.decideBy(c, vendor))));
+                c, new Candidate(c, Confidence.LOW, similarWhy(model, model.telling(seen, c)), knowledge.decideBy(c, vendor))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }
 
-    private String similarWhy(List<String> telling) {
+    private static String similarWhy(Similar model, List<String> telling) {
         String words = telling.isEmpty() ? "words most like this text's"
                 : "words like this text's (" + String.join(", ", telling.stream().map(w -> "\"" + w + "\"").toList()) + ")";
-        return "Of the " + similar.messages() + " labelled real failure messages smtp-doctor's rules were tested on, those with "
+        return "Of the " + model.messages() + " labelled real failure messages smtp-doctor's rules were tested on, those with "
                 + words + " most often had this cause. A hint from similar messages, not a rule.";
     }
 
