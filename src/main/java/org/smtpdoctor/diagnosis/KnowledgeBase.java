@@ -160,7 +160,8 @@ public final class KnowledgeBase {
 
     record RuleFile(List<Rule> rules) {}
 
-    private static String resource(String name) {
+    /** A resource of the jar as text (rules/index.txt, rules/similar.tsv). */
+    static String resource(String name) {
         try (InputStream in = KnowledgeBase.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);

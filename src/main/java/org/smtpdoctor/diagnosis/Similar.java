@@ -1,9 +1,5 @@
 package org.smtpdoctor.diagnosis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -81,23 +77,13 @@ final class Similar {
     /** A model that knows no word: no hint (to measure the rules' own candidates). */
     static final Similar NONE = new Similar(new Cause[0], new int[0], Map.of());
 
-    private static volatile Similar bundled;
+    private static final class Holder {
+        static final Similar INSTANCE = parse(KnowledgeBase.resource(RESOURCE));
+    }
 
     /** The model shipped with smtp-doctor, loaded on first use. */
     static Similar bundled() {
-        Similar s = bundled;
-        if (s == null) {
-            try (InputStream in = Similar.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + RESOURCE);
-                }
-                s = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + RESOURCE, e);
-            }
-            bundled = s; // a race reads it twice: harmless
-        }
-        return s;
+        return Holder.INSTANCE;
     }
 
     /** One labelled message: its text and the cause its source established. */
@@ -271,7 +257,7 @@ final class Similar {
     }
 
     /**
-     * The causes, most likely first, for these known words ({@link #known}); no Microsoft-only cause
+     * The causes, most likely first, for a text's known words ({@link #seen}); no Microsoft-only cause
      * for another vendor's text. Empty when no word is known.
      */
     List<Cause> rank(List<String> known, Vendor vendor) {
