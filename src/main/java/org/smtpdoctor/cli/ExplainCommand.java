@@ -7,6 +7,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import org.smtpdoctor.diagnosis.Diagnosis;
 import org.smtpdoctor.diagnosis.Explainer;
 import org.smtpdoctor.diagnosis.KnowledgeBase;
@@ -127,25 +130,34 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private int runBatch(Explainer explainer, PrintWriter out) throws IOException {
+    private int runBatch(Explainer explainer, PrintWriter out) {
         long answered = 0;
-        // Lines are explained in blocks, in parallel on all cores; results are written in input order.
-        List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
+        // Blocks of lines are explained on all cores while this thread reads the next block and
+        // writes the one before it, in input order: reading and writing never leave a core idle.
+        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
         try (BatchLines lines = BatchLines.open(batch, System.in)) {
-            BatchLines.Entry entry;
-            while ((entry = lines.next()) != null) {
-                block.add(entry);
-                if (block.size() == BLOCK) {
-                    writeBlock(explainer, block, out);
-                    answered += block.size();
-                    block.clear();
+            Future<List<String>> running = null;
+            while (true) {
+                List<BatchLines.Entry> block;
+                try {
+                    block = readBlock(lines);
+                } catch (IOException e) {
+                    write(running, out); // what was read before the failure is answered
+                    throw e;
                 }
+                Future<List<String>> next = block.isEmpty() ? null
+                        : pool.submit(() -> block.parallelStream().map(e -> explainLine(explainer, e)).toList());
+                answered += write(running, out);
+                if (next == null) {
+                    break;
+                }
+                running = next;
             }
         } catch (IOException e) {
             throw new UsageException("cannot read " + (batch.equals("-") ? "standard input" : batch) + ": " + TextInput.reason(e));
+        } finally {
+            pool.shutdownNow();
         }
-        writeBlock(explainer, block, out);
-        answered += block.size();
         out.flush();
         if (answered == 0) {
             throw new UsageException("nothing to explain: the batch input has no lines");
@@ -155,15 +167,38 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static final int BLOCK = 1024;
 
-    private static void writeBlock(Explainer explainer, List<BatchLines.Entry> block, PrintWriter out) {
-        List<String> results = block.parallelStream().map(e -> explainLine(explainer, e)).toList();
-        // One write per block: the terminal's writer flushes on every println.
-        StringBuilder text = new StringBuilder(results.size() * 512);
-        for (String r : results) {
-            text.append(r).append(System.lineSeparator());
+    private static List<BatchLines.Entry> readBlock(BatchLines lines) throws IOException {
+        List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
+        BatchLines.Entry entry;
+        while (block.size() < BLOCK && (entry = lines.next()) != null) {
+            block.add(entry);
         }
-        out.print(text);
+        return block;
+    }
+
+    /** Waits for a block's results and writes them (no flush per line: one flush per block). */
+    private static int write(Future<List<String>> results, PrintWriter out) {
+        if (results == null) {
+            return 0;
+        }
+        List<String> lines;
+        try {
+            lines = results.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while explaining a batch", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        for (String line : lines) {
+            out.write(line);
+            out.write(System.lineSeparator());
+        }
         out.flush();
+        return lines.size();
     }
 
     /**

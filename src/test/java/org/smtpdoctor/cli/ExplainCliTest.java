@@ -128,6 +128,28 @@ class ExplainCliTest {
     }
 
     @Test
+    void aBatchOfSeveralBlocksKeepsItsOrder(@TempDir Path dir) throws Exception {
+        // Blocks are explained while the next is read and the one before is written: order must hold across them.
+        String[] texts = {"535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox.",
+            "Error: connect ECONNREFUSED 52.96.164.210:587", "554 5.7.1 <x@example.org>: Relay access denied"};
+        String[] causes = {"mailbox_smtp_auth_disabled", "port_blocked_or_unreachable", "relay_denied_connector"};
+        int count = 3 * 1024 + 5;
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            in.append(JSON.writeValueAsString(Map.of("id", i, "text", texts[i % 3]))).append('\n');
+        }
+        Cli.Run run = Cli.run("explain", "--batch", Files.writeString(dir.resolve("in.jsonl"), in).toString());
+        assertThat(run.exit()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            JsonNode line = JSON.readTree(lines[i]);
+            assertThat(line.get("id").asInt()).isEqualTo(i);
+            assertThat(line.get("cause").asText()).isEqualTo(causes[i % 3]);
+        }
+    }
+
+    @Test
     void anEmptyBatchIsAUsageError(@TempDir Path dir) throws Exception {
         Path in = Files.writeString(dir.resolve("empty.jsonl"), "");
         assertThat(Cli.run("explain", "--batch", in.toString()).exit()).isEqualTo(ExitCode.USAGE);
