@@ -57,6 +57,8 @@ class GeneralizationTest {
     private static final String FRESH18 = "/explain/generalization/fresh18.jsonl";
     private static final String FRESH19 = "/explain/generalization/fresh19.jsonl";
     private static final String FRESH20 = "/explain/generalization/fresh20.jsonl";
+    private static final String FRESH21 = "/explain/generalization/fresh21.jsonl";
+    private static final String FRESH22 = "/explain/generalization/fresh22.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -86,7 +88,7 @@ class GeneralizationTest {
      * fresh17): exact floor 0.859, truth among candidates 0.915, wrong specific 0.033. The thirteenth:
      * 183 / 203 / 7 with its similar-messages hint before any tuning, 183 / 203 / 7 again with a variant of
      * it, and 184 / 203 / 7 at its end (after fresh18 to fresh20): exact floor 0.863, truth among
-     * candidates 0.953.
+     * candidates 0.953. The fourteenth (one run, at its end, after fresh21 and fresh22): 184 / 203 / 7.
      */
     static final double MIN_EXACT = 0.863;
     static final double MIN_TRUTH_AMONG_CANDIDATES = 0.953;
@@ -106,8 +108,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.954;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
-    /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774; eleventh: 639 of 776). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.823;
+    /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774; eleventh: 639 of 776; fourteenth: 640 of 778, two more messages decided). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.822;
     /** The same measure on fresh9 to fresh11 together (eleventh round, when fresh10 and fresh11 were wired in: 265 of 347). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH911 = 0.763;
 
@@ -126,7 +128,8 @@ class GeneralizationTest {
      * hint takes a third place, and its model was made from these very sets, so on them it is flattered
      * (docs/rules.md, "Similar messages"; its unseen figures are in the same section). Remaking the model
      * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
-     * each lost one or two when fresh19 and fresh20 joined it.
+     * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
+     * fresh21 and fresh22 did (the fourteenth round).
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -138,7 +141,7 @@ class GeneralizationTest {
 
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(118, 120, 0);
-    static final Floors FRESH2_FLOORS = new Floors(185, 190, 7);
+    static final Floors FRESH2_FLOORS = new Floors(185, 189, 7);
     static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
@@ -209,8 +212,8 @@ class GeneralizationTest {
      * start rules and with its end rules: fresh12 107 / 119 / 9 of 144 with both; fresh13 78 / 110 / 17
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
-    static final Floors FRESH12_FLOORS = new Floors(122, 135, 8);
-    static final Floors FRESH13_FLOORS = new Floors(86, 127, 16);
+    static final Floors FRESH12_FLOORS = new Floors(122, 134, 8);
+    static final Floors FRESH13_FLOORS = new Floors(86, 126, 16);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
@@ -253,6 +256,15 @@ class GeneralizationTest {
      */
     static final Floors FRESH19_FLOORS = new Floors(79, 85, 4);
     static final Floors FRESH20_FLOORS = new Floors(78, 83, 2);
+    /**
+     * fresh21 (MTA log lines of fail2ban and grok patterns, bounces; README "The twenty-first fresh set") and
+     * fresh22 (non-English pages, SAP, PLC and Chinese providers' codes; README "The twenty-second fresh set")
+     * were measured before anyone read them: 47 / 54 / 1 of 61 and 12 / 22 / 2 of 39 with the thirteenth round's
+     * start rules, 47 / 56 / 1 and 12 / 25 / 2 with its end rules (and at the fourteenth round's start). Tuned on
+     * in the fourteenth round, and in the hint's model since.
+     */
+    static final Floors FRESH21_FLOORS = new Floors(56, 59, 0);
+    static final Floors FRESH22_FLOORS = new Floors(17, 33, 1);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -520,6 +532,21 @@ class GeneralizationTest {
     void theFresh20SetFigures() throws IOException {
         freshSet("fresh20", FRESH20, 84, FRESH20_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19);
+    }
+
+    /** The twenty-first fresh set (fresh21.jsonl, README "The twenty-first fresh set"): 61 messages. */
+    @Test
+    void theFresh21SetFigures() throws IOException {
+        freshSet("fresh21", FRESH21, 61, FRESH21_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20);
+    }
+
+    /** The twenty-second fresh set (fresh22.jsonl, README "The twenty-second fresh set"): 39 messages. */
+    @Test
+    void theFresh22SetFigures() throws IOException {
+        freshSet("fresh22", FRESH22, 39, FRESH22_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
