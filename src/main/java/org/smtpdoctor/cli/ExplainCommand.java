@@ -131,34 +131,12 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private int runBatch(Explainer explainer, PrintWriter out) {
-        long answered = 0;
-        // Blocks of lines are explained on all cores while this thread reads the next block and
-        // writes the one before it, in input order: reading and writing never leave a core idle.
-        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        long answered;
         try (BatchLines lines = BatchLines.open(batch, System.in)) {
-            Future<List<String>> running = null;
-            while (true) {
-                List<BatchLines.Entry> block;
-                try {
-                    block = readBlock(lines);
-                } catch (IOException e) {
-                    write(running, out); // what was read before the failure is answered
-                    throw e;
-                }
-                Future<List<String>> next = block.isEmpty() ? null
-                        : pool.submit(() -> block.parallelStream().map(e -> explainLine(explainer, e)).toList());
-                answered += write(running, out);
-                if (next == null) {
-                    break;
-                }
-                running = next;
-            }
+            answered = explainAll(explainer, lines, out);
         } catch (IOException e) {
             throw new UsageException("cannot read " + (batch.equals("-") ? "standard input" : batch) + ": " + TextInput.reason(e));
-        } finally {
-            pool.shutdownNow();
         }
-        out.flush();
         if (answered == 0) {
             throw new UsageException("nothing to explain: the batch input has no lines");
         }
@@ -167,13 +145,44 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static final int BLOCK = 1024;
 
-    private static List<BatchLines.Entry> readBlock(BatchLines lines) throws IOException {
-        List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
-        BatchLines.Entry entry;
-        while (block.size() < BLOCK && (entry = lines.next()) != null) {
-            block.add(entry);
+    /**
+     * Explains every line, in blocks on all cores while this thread reads the next block and writes the
+     * one before it, in input order: reading and writing never leave a core idle. When reading fails, the
+     * lines read before the failure are answered first, then the failure is thrown.
+     *
+     * @return how many lines were answered
+     */
+    static long explainAll(Explainer explainer, BatchLines lines, PrintWriter out) throws IOException {
+        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        try {
+            long answered = 0;
+            Future<List<String>> running = null;
+            while (true) {
+                List<BatchLines.Entry> block = new java.util.ArrayList<>(BLOCK);
+                IOException failure = null;
+                try {
+                    BatchLines.Entry entry;
+                    while (block.size() < BLOCK && (entry = lines.next()) != null) {
+                        block.add(entry);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+                Future<List<String>> next = block.isEmpty() ? null
+                        : pool.submit(() -> block.parallelStream().map(e -> explainLine(explainer, e)).toList());
+                answered += write(running, out);
+                if (failure != null) {
+                    write(next, out);
+                    throw failure;
+                }
+                if (next == null) {
+                    return answered;
+                }
+                running = next;
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        return block;
     }
 
     /** Waits for a block's results and writes them (no flush per line: one flush per block). */

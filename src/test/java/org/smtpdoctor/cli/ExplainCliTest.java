@@ -150,6 +150,41 @@ class ExplainCliTest {
     }
 
     @Test
+    void aBatchWhoseInputFailsAnswersWhatWasReadBeforeTheFailure() {
+        // 1,500 whole lines (a block and a half), then the stream breaks.
+        byte[] good = ("{\"text\":\"554 5.7.1 <x@example.org>: Relay access denied\"}\n").repeat(1500)
+                .getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream breaking = new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (at == good.length) {
+                    throw new java.io.IOException("device gone");
+                }
+                return good[at++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (at == good.length) {
+                    throw new java.io.IOException("device gone");
+                }
+                int n = Math.min(len, good.length - at);
+                System.arraycopy(good, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+        java.io.StringWriter out = new java.io.StringWriter();
+        org.smtpdoctor.diagnosis.Explainer explainer = new org.smtpdoctor.diagnosis.Explainer(
+                org.smtpdoctor.diagnosis.KnowledgeBase.bundled());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ExplainCommand.explainAll(explainer,
+                BatchLines.of(breaking), new java.io.PrintWriter(out))).hasMessage("device gone");
+        assertThat(out.toString().lines()).hasSize(1500).allMatch(l -> l.contains("relay_denied_connector"));
+    }
+
+    @Test
     void anEmptyBatchIsAUsageError(@TempDir Path dir) throws Exception {
         Path in = Files.writeString(dir.resolve("empty.jsonl"), "");
         assertThat(Cli.run("explain", "--batch", in.toString()).exit()).isEqualTo(ExitCode.USAGE);
