@@ -111,8 +111,8 @@ class GeneralizationTest {
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_LATER_SETS = 0.954;
     /** The same measure on fresh3 (fifth round: 185 of 209; sixth: 181 of 204; eighth: 186 of 209). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH3 = 0.889;
-    /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774; eleventh: 639 of 776; fourteenth: 640 of 778, two more messages decided). */
-    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.822;
+    /** The same measure on fresh4 to fresh8 together (eighth round: fresh4 and fresh5 304 of 357 before its catch-all changes, 313 after; with fresh6 and fresh7 538 of 648 at its end; ninth round, with fresh8: 638 of 774; eleventh: 639 of 776; fourteenth: 640 of 778 with two more messages decided, then 637 of 775 when three Microsoft "Server busy" replies without their code stopped being decided). */
+    static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH45 = 0.821;
     /** The same measure on fresh9 to fresh11 together (eleventh round, when fresh10 and fresh11 were wired in: 265 of 347). */
     static final double MIN_TRUTH_AMONG_WITHOUT_RULE_FRESH911 = 0.763;
 
