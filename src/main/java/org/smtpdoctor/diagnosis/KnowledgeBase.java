@@ -1,5 +1,6 @@
 package org.smtpdoctor.diagnosis;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -132,9 +133,18 @@ public final class KnowledgeBase {
         return Holder.INSTANCE;
     }
 
+    /**
+     * The rule files' reader: an unknown field or a key given twice in one mapping is an error, not
+     * silently dropped (a second {@code unless:} in a match once hid the first for months).
+     */
+    static ObjectMapper rulesMapper() {
+        return new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+                .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
+    }
+
     static KnowledgeBase loadBundled() {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        ObjectMapper yaml = rulesMapper();
         List<Rule> all = new ArrayList<>();
         for (String file : resource("rules/index.txt").lines().map(String::trim)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {

@@ -61,12 +61,15 @@ class GeneralizationTest {
     private static final String FRESH22 = "/explain/generalization/fresh22.jsonl";
     private static final String FRESH23 = "/explain/generalization/fresh23.jsonl";
     private static final String FRESH24 = "/explain/generalization/fresh24.jsonl";
+    private static final String FRESH25 = "/explain/generalization/fresh25.jsonl";
+    private static final String FRESH26 = "/explain/generalization/fresh26.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
-     * end of the thirteenth round, the test part is at 86.4% exact (184 of 213), 95.3% truth among
-     * candidates (203), 3.3% wrong specific (7), 0 Microsoft-only causes on another vendor's message
-     * (docs/rules.md, "Tests"; the eighth to eleventh rounds ended at 181 / 193 / 9, the twelfth at 183 / 195 / 7). The suite checks the regression floors below instead, until these
+     * fifteenth round's tuning, the test part is at 86.9% exact (185 of 213), 95.3% truth among
+     * candidates (203), 2.8% wrong specific (6), 0 Microsoft-only causes on another vendor's message
+     * (docs/rules.md, "Tests"; the eighth to eleventh rounds ended at 181 / 193 / 9, the twelfth at 183 / 195 / 7,
+     * the thirteenth and fourteenth at 184 / 203 / 7). The suite checks the regression floors below instead, until these
      * are reached.
      */
     static final double ISSUE_MIN_EXACT = 0.90;
@@ -91,11 +94,12 @@ class GeneralizationTest {
      * 183 / 203 / 7 with its similar-messages hint before any tuning, 183 / 203 / 7 again with a variant of
      * it, and 184 / 203 / 7 at its end (after fresh18 to fresh20): exact floor 0.863, truth among
      * candidates 0.953. The fourteenth (four runs: after fresh21 and fresh22, after fresh23 and
-     * fresh24, after its review fixes, and at its end): 184 / 203 / 7 each time.
+     * fresh24, after its review fixes, and at its end): 184 / 203 / 7 each time. The fifteenth, after its
+     * tuning on fresh25 and fresh26: 185 / 203 / 6, exact floor 0.868, wrong specific ceiling 0.029.
      */
-    static final double MIN_EXACT = 0.863;
+    static final double MIN_EXACT = 0.868;
     static final double MIN_TRUTH_AMONG_CANDIDATES = 0.953;
-    static final double MAX_WRONG_SPECIFIC = 0.033;
+    static final double MAX_WRONG_SPECIFIC = 0.029;
 
     /**
      * Floor of {@link #theTruthIsAmongTheCandidatesWithoutTheDecidingRule()} (measured: see docs/rules.md;
@@ -132,7 +136,8 @@ class GeneralizationTest {
      * (docs/rules.md, "Similar messages"; its unseen figures are in the same section). Remaking the model
      * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
      * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
-     * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did.
+     * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
+     * fifteenth round).
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -144,7 +149,7 @@ class GeneralizationTest {
 
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
-    static final Floors FRESH2_FLOORS = new Floors(185, 189, 7);
+    static final Floors FRESH2_FLOORS = new Floors(186, 190, 6);
     static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
@@ -162,7 +167,7 @@ class GeneralizationTest {
      * address, labelled sender_not_authorized_sendas there and unknown in fresh3 and fresh5, is now
      * left in doubt with that cause first) and raised the other floors to its figures.
      */
-    static final Floors FRESH5_FLOORS = new Floors(222, 235, 24);
+    static final Floors FRESH5_FLOORS = new Floors(223, 235, 24);
     /**
      * fresh6 was collected in the eighth round by a helper told to follow the development part's mix
      * and labelling conventions. Its first 135 messages were measured with the rules of the round's
@@ -171,14 +176,14 @@ class GeneralizationTest {
      * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
      * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
      */
-    static final Floors FRESH6_FLOORS = new Floors(157, 162, 17);
+    static final Floors FRESH6_FLOORS = new Floors(159, 162, 15);
     /**
      * fresh7 was collected in the eighth round, in the development part's mix, while the round's rules
      * were tuned on fresh6; it was measured before anyone read it: 110 / 133 / 22 of 176 with the
      * round's start rules, 113 / 134 / 21 with the round's rules at that time (docs/rules.md, "Tests").
      * The round was then tuned on it too: development material now.
      */
-    static final Floors FRESH7_FLOORS = new Floors(147, 157, 18);
+    static final Floors FRESH7_FLOORS = new Floors(148, 157, 17);
     /**
      * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
      * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
@@ -193,7 +198,7 @@ class GeneralizationTest {
      * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
      * it: development material now.
      */
-    static final Floors FRESH9_FLOORS = new Floors(128, 141, 12);
+    static final Floors FRESH9_FLOORS = new Floors(129, 143, 10);
     /**
      * fresh10 was collected in the eleventh round (GitHub threads of monitoring tools, chat servers,
      * firmware and CRMs, and bounce-parser corpora; 11% Microsoft) and measured before anyone read it:
@@ -207,7 +212,7 @@ class GeneralizationTest {
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(132, 148, 9);
+    static final Floors FRESH11_FLOORS = new Floors(133, 149, 8);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -216,7 +221,7 @@ class GeneralizationTest {
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
     static final Floors FRESH12_FLOORS = new Floors(122, 134, 8);
-    static final Floors FRESH13_FLOORS = new Floors(86, 125, 16);
+    static final Floors FRESH13_FLOORS = new Floors(87, 125, 15);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
@@ -229,27 +234,27 @@ class GeneralizationTest {
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
      * twelfth round's start rules, 83 / 98 / 7 after its tuning on fresh14. Tuned on since.
      */
-    static final Floors FRESH15_FLOORS = new Floors(94, 106, 6);
+    static final Floors FRESH15_FLOORS = new Floors(95, 107, 5);
     /**
      * fresh16 (Graph and Entra errors, Chinese providers, non-English threads, 32% Microsoft; README
      * "The sixteenth fresh set") was measured before anyone read it: 80 / 88 / 7 of 104 with the
      * twelfth round's start rules, after its tuning on fresh14, and after its tuning on fresh15 alike.
      * Tuned on since.
      */
-    static final Floors FRESH16_FLOORS = new Floors(97, 98, 2);
+    static final Floors FRESH16_FLOORS = new Floors(97, 99, 2);
     /**
      * fresh17 (pastes and documentation found through the docs corpus, 26% Microsoft; README "The
      * seventeenth fresh set") was measured before anyone read it: 82 / 92 / 9 of 103 with the twelfth
      * round's start rules and with its rules after the tuning on fresh14 to fresh16 alike. Tuned on since.
      */
-    static final Floors FRESH17_FLOORS = new Floors(91, 98, 7);
+    static final Floors FRESH17_FLOORS = new Floors(92, 99, 6);
     /**
      * fresh18 (stored pastes: MTA logs and bounces, 20% Microsoft; README "The eighteenth fresh set") was
      * measured before anyone read it: 72 / 80 / 9 of 92 with the twelfth round's start rules, 73 / 81 / 9
      * with its end rules, 73 / 85 / 9 with the thirteenth round's similar-messages hint (docs/rules.md,
      * "Similar messages"). Tuned on since, and in the hint's model: development material now.
      */
-    static final Floors FRESH18_FLOORS = new Floors(83, 88, 7);
+    static final Floors FRESH18_FLOORS = new Floors(84, 89, 6);
     /**
      * fresh19 (GitHub threads and the sisimai bounce corpus, 12% Microsoft; README "The nineteenth fresh
      * set") and fresh20 (stored pastes and web pages, 13% Microsoft; README "The twentieth fresh set") were
@@ -257,7 +262,7 @@ class GeneralizationTest {
      * start rules, 73 / 84 / 5 and 70 / 83 / 5 with its similar-messages hint, the same after its tuning on
      * fresh18. Tuned on since, and in the hint's model.
      */
-    static final Floors FRESH19_FLOORS = new Floors(79, 85, 4);
+    static final Floors FRESH19_FLOORS = new Floors(82, 88, 1);
     static final Floors FRESH20_FLOORS = new Floors(78, 83, 2);
     /**
      * fresh21 (MTA log lines of fail2ban and grok patterns, bounces; README "The twenty-first fresh set") and
@@ -266,7 +271,7 @@ class GeneralizationTest {
      * start rules, 47 / 56 / 1 and 12 / 25 / 2 with its end rules (and at the fourteenth round's start). Tuned on
      * in the fourteenth round, and in the hint's model since.
      */
-    static final Floors FRESH21_FLOORS = new Floors(56, 59, 0);
+    static final Floors FRESH21_FLOORS = new Floors(57, 60, 0);
     static final Floors FRESH22_FLOORS = new Floors(17, 33, 1);
     /**
      * fresh23 (self-hosted tools, devices and Microsoft 365 channels, a third Microsoft; README "The twenty-third
@@ -276,7 +281,16 @@ class GeneralizationTest {
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
     static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
-    static final Floors FRESH24_FLOORS = new Floors(46, 56, 3);
+    static final Floors FRESH24_FLOORS = new Floors(46, 54, 3);
+    /**
+     * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
+     * servers' log fixtures and documentation; README "The twenty-sixth fresh set") were measured before anyone
+     * read them: 6 / 7 / 1 of 8 and 35 / 40 / 3 of 53 with the thirteenth round's start rules, 6 / 6 / 1 and 36 / 45
+     * / 3 at the fourteenth round's end (and the fifteenth's start). Tuned on in the fifteenth round, and in the
+     * hint's model since.
+     */
+    static final Floors FRESH25_FLOORS = new Floors(7, 7, 0);
+    static final Floors FRESH26_FLOORS = new Floors(52, 53, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -575,6 +589,22 @@ class GeneralizationTest {
         freshSet("fresh24", FRESH24, 62, FRESH24_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23);
+    }
+
+    /** The twenty-fifth fresh set (fresh25.jsonl, README "The twenty-fifth fresh set"): 8 messages. */
+    @Test
+    void theFresh25SetFigures() throws IOException {
+        freshSet("fresh25", FRESH25, 8, FRESH25_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24);
+    }
+
+    /** The twenty-sixth fresh set (fresh26.jsonl, README "The twenty-sixth fresh set"): 53 messages. */
+    @Test
+    void theFresh26SetFigures() throws IOException {
+        freshSet("fresh26", FRESH26, 53, FRESH26_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */

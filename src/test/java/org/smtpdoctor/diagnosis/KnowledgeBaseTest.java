@@ -1,6 +1,7 @@
 package org.smtpdoctor.diagnosis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -57,6 +58,13 @@ class KnowledgeBaseTest {
                 : EXPLAINER.explain(example.text());
         assertThat(d.cause().id()).as("rule %s example %s decided by %s", ruleId, example.text(), d.ruleId())
                 .isEqualTo(cause);
+    }
+
+    @Test
+    void aKeyGivenTwiceInARuleFileIsAnError() {
+        assertThatThrownBy(() -> KnowledgeBase.rulesMapper().readTree(
+                "rules:\n  - id: x\n    match: {client: true, unless: \"a\", text: \"b\", unless: \"c\"}\n"))
+                .hasMessageContaining("Duplicate field 'unless'");
     }
 
     @Test
