@@ -152,7 +152,7 @@ public final class Explainer {
             // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
             // and words in it must not outrank a real failure elsewhere in the paste.
             KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
-            if (c.reply().isFailure() && !c.codeInferred() && d.confidence() != Confidence.HIGH && wordless(c.reply())) {
+            if (c.reply().isFailure() && d.confidence() != Confidence.HIGH && wordless(c.reply())) {
                 // Words around it decide it, unless its code alone named a cause that they do not outrank.
                 KnowledgeBase.Decision worded = withThePastesWords(c, text, vendor);
                 if (worded.namesCause() && (!d.namesCause() || worded.specificity() > d.specificity())) {
@@ -234,9 +234,10 @@ public final class Explainer {
     }
 
     /**
-     * A failure reply with its own code but no words ({@code 550 5.7.1}, {@code 553 5.7.1 )}): a bounce or
-     * a log put its words on another line or before the code ({@code Sender address rejected: not
-     * logged in (Diagnostic-Code: smtp; 553 5.7.1)}). The reply is decided again with the paste's
+     * A failure reply with its own code but no words ({@code 550 5.7.1}, {@code 553 5.7.1 )}), or an
+     * enhanced code found alone ({@code Status: 4.4.1}): a bounce or a log put its words on another line
+     * or before the code ({@code Sender address rejected: not logged in (Diagnostic-Code: smtp; 553 5.7.1)},
+     * a delivery notice's {@code Diagnostic-Code: X-Postfix; connect to ...: Connection timed out}). The reply is decided again with the paste's
      * words around it as its text (same codes and phase: {@value #WORDS_AROUND} characters either
      * side, so that a paste of thousands of such replies costs no more than their own text). The
      * caller takes it only if it names a cause (and, when the code alone named one below high

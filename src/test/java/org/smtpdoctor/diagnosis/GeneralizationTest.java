@@ -63,6 +63,7 @@ class GeneralizationTest {
     private static final String FRESH24 = "/explain/generalization/fresh24.jsonl";
     private static final String FRESH25 = "/explain/generalization/fresh25.jsonl";
     private static final String FRESH26 = "/explain/generalization/fresh26.jsonl";
+    private static final String FRESH28 = "/explain/generalization/fresh28.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -137,7 +138,7 @@ class GeneralizationTest {
      * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
      * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
      * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
-     * fifteenth round).
+     * fifteenth round), fresh9 one when fresh28 did.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -148,16 +149,16 @@ class GeneralizationTest {
     }
 
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
-    static final Floors FRESH_FLOORS = new Floors(118, 119, 0);
+    static final Floors FRESH_FLOORS = new Floors(118, 120, 0);
     static final Floors FRESH2_FLOORS = new Floors(186, 190, 6);
-    static final Floors FRESH3_FLOORS = new Floors(248, 267, 17);
+    static final Floors FRESH3_FLOORS = new Floors(249, 267, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(205, 221, 24);
+    static final Floors FRESH4_FLOORS = new Floors(206, 221, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -191,21 +192,21 @@ class GeneralizationTest {
      * round was tuned on it (one fresh6 answer changed with it: Gmail's NXDOMAIN bounce, labelled
      * dns_resolution there, is recipient_invalid by docs/causes.md). Development material now.
      */
-    static final Floors FRESH8_FLOORS = new Floors(133, 151, 17);
+    static final Floors FRESH8_FLOORS = new Floors(134, 151, 17);
     /**
      * fresh9 was collected in the tenth round (mostly bounces of public bounce-parser test corpora, 9%
      * Microsoft) and measured before anyone read it: 86 / 117 / 14 of 152 with the eighth round's end
      * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
      * it: development material now.
      */
-    static final Floors FRESH9_FLOORS = new Floors(129, 143, 10);
+    static final Floors FRESH9_FLOORS = new Floors(129, 142, 10);
     /**
      * fresh10 was collected in the eleventh round (GitHub threads of monitoring tools, chat servers,
      * firmware and CRMs, and bounce-parser corpora; 11% Microsoft) and measured before anyone read it:
      * 117 / 133 / 4 of 155 with the round's start rules (docs/rules.md, "Tests"). The eleventh round was
      * tuned on it: development material now.
      */
-    static final Floors FRESH10_FLOORS = new Floors(136, 147, 4);
+    static final Floors FRESH10_FLOORS = new Floors(136, 148, 4);
     /**
      * fresh11 was collected in the eleventh round (providers' and hosting companies' help pages,
      * Microsoft KB articles; 35% Microsoft) and measured before anyone read it: 105 / 131 / 16 of 162
@@ -228,7 +229,7 @@ class GeneralizationTest {
      * first change: 93 / 105 / 11 of 124 both times (docs/rules.md, "Tests"). Tuned on since:
      * development material now.
      */
-    static final Floors FRESH14_FLOORS = new Floors(107, 113, 6);
+    static final Floors FRESH14_FLOORS = new Floors(108, 113, 6);
     /**
      * fresh15 (bounce-parser test corpora and self-hosted mail servers' trackers, 19% Microsoft; README
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
@@ -254,7 +255,7 @@ class GeneralizationTest {
      * with its end rules, 73 / 85 / 9 with the thirteenth round's similar-messages hint (docs/rules.md,
      * "Similar messages"). Tuned on since, and in the hint's model: development material now.
      */
-    static final Floors FRESH18_FLOORS = new Floors(84, 89, 6);
+    static final Floors FRESH18_FLOORS = new Floors(85, 89, 5);
     /**
      * fresh19 (GitHub threads and the sisimai bounce corpus, 12% Microsoft; README "The nineteenth fresh
      * set") and fresh20 (stored pastes and web pages, 13% Microsoft; README "The twentieth fresh set") were
@@ -263,7 +264,7 @@ class GeneralizationTest {
      * fresh18. Tuned on since, and in the hint's model.
      */
     static final Floors FRESH19_FLOORS = new Floors(82, 88, 1);
-    static final Floors FRESH20_FLOORS = new Floors(78, 83, 2);
+    static final Floors FRESH20_FLOORS = new Floors(80, 83, 1);
     /**
      * fresh21 (MTA log lines of fail2ban and grok patterns, bounces; README "The twenty-first fresh set") and
      * fresh22 (non-English pages, SAP, PLC and Chinese providers' codes; README "The twenty-second fresh set")
@@ -281,7 +282,7 @@ class GeneralizationTest {
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
     static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
-    static final Floors FRESH24_FLOORS = new Floors(46, 54, 3);
+    static final Floors FRESH24_FLOORS = new Floors(46, 56, 3);
     /**
      * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
      * servers' log fixtures and documentation; README "The twenty-sixth fresh set") were measured before anyone
@@ -291,6 +292,14 @@ class GeneralizationTest {
      */
     static final Floors FRESH25_FLOORS = new Floors(7, 7, 0);
     static final Floors FRESH26_FLOORS = new Floors(52, 53, 0);
+    /**
+     * fresh28 (long-tail applications' GitHub issues; README "The twenty-eighth fresh set") was measured before
+     * anyone read it: 56 / 65 / 2 of 72 with the thirteenth round's start rules, 56 / 68 / 2 at the fifteenth
+     * round's start and after its tuning on fresh25 and fresh26. Tuned on in the fifteenth round (67 / 69 / 1 before
+     * it joined the hint's model), and in the hint's model since. fresh27 (non-English pages) is not wired in yet:
+     * it was left unread while fresh28 was tuned on.
+     */
+    static final Floors FRESH28_FLOORS = new Floors(67, 70, 1);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -605,6 +614,14 @@ class GeneralizationTest {
         freshSet("fresh26", FRESH26, 53, FRESH26_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23, FRESH24, FRESH25);
+    }
+
+    /** The twenty-eighth fresh set (fresh28.jsonl, README "The twenty-eighth fresh set"): 72 messages. */
+    @Test
+    void theFresh28SetFigures() throws IOException {
+        freshSet("fresh28", FRESH28, 72, FRESH28_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
