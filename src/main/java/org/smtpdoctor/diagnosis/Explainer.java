@@ -850,14 +850,19 @@ public final class Explainer {
     /** Mostly printable: at most one character in ten is a control character or undecodable. */
     static boolean looksLikeText(String input) {
         int sample = Math.min(input.length(), 65536);
-        int bad = 0;
+        int control = 0;
+        int replaced = 0;
         for (int i = 0; i < sample; i++) {
             char c = input.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0xFFFD || c == 0x7f) {
-                bad++;
+            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+                control++;
+            } else if (c == 0xFFFD) {
+                replaced++;
             }
         }
-        return sample == 0 || bad * 10 < sample;
+        // Replacement characters are text decoded with the wrong charset (a GBK reply read as UTF-8) as
+        // often as binary: only a third of them, or a tenth of control characters, makes it binary.
+        return sample == 0 || (control * 10 < sample && (control + replaced) * 3 < sample);
     }
 
     private static String preview(String text) {

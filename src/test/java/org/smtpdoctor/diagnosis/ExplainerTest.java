@@ -227,6 +227,16 @@ class ExplainerTest {
     }
 
     @Test
+    void aReplyDecodedWithTheWrongCharsetIsStillExplained() {
+        // 126.com's GBK reply read as UTF-8 (fresh27): a tenth of it is replacement characters.
+        Diagnosis d = EXPLAINER.explain("{ [AuthError: Invalid login - 550 \uFFFD\u00FB\uFFFD\uFFFD\uFFFD\u0228\uFFFD\uFFFD\u00BD] "
+                + "name: 'AuthError', data: '550 \uFFFD\u00FB\uFFFD\uFFFD\uFFFD\u0228\uFFFD\uFFFD\u00BD', stage: 'auth' }");
+        assertThat(d.explanation()).doesNotContain("does not look like text");
+        assertThat(d.candidates()).isNotEmpty();
+        assertThat(EXPLAINER.explain("535 " + "\uFFFD".repeat(40)).explanation()).contains("does not look like text");
+    }
+
+    @Test
     void binaryGarbageIsNamedAsSuch() {
         char[] junk = new char[4000];
         for (int i = 0; i < junk.length; i++) {

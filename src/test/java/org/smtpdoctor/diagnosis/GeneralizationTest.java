@@ -63,6 +63,7 @@ class GeneralizationTest {
     private static final String FRESH24 = "/explain/generalization/fresh24.jsonl";
     private static final String FRESH25 = "/explain/generalization/fresh25.jsonl";
     private static final String FRESH26 = "/explain/generalization/fresh26.jsonl";
+    private static final String FRESH27 = "/explain/generalization/fresh27.jsonl";
     private static final String FRESH28 = "/explain/generalization/fresh28.jsonl";
 
     /**
@@ -138,7 +139,7 @@ class GeneralizationTest {
      * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
      * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
      * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
-     * fifteenth round), fresh9 one when fresh28 did.
+     * fifteenth round), fresh9 one when fresh28 did, fresh10 and fresh24 one each when fresh27 did.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -206,14 +207,14 @@ class GeneralizationTest {
      * 117 / 133 / 4 of 155 with the round's start rules (docs/rules.md, "Tests"). The eleventh round was
      * tuned on it: development material now.
      */
-    static final Floors FRESH10_FLOORS = new Floors(136, 148, 4);
+    static final Floors FRESH10_FLOORS = new Floors(136, 147, 4);
     /**
      * fresh11 was collected in the eleventh round (providers' and hosting companies' help pages,
      * Microsoft KB articles; 35% Microsoft) and measured before anyone read it: 105 / 131 / 16 of 162
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(133, 149, 8);
+    static final Floors FRESH11_FLOORS = new Floors(134, 150, 7);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -281,8 +282,8 @@ class GeneralizationTest {
      * the fourteenth round's start and after its tuning on fresh21 and fresh22 (fresh24: 39 / 44 / 3 before the
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
-    static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
-    static final Floors FRESH24_FLOORS = new Floors(46, 56, 3);
+    static final Floors FRESH23_FLOORS = new Floors(37, 37, 0);
+    static final Floors FRESH24_FLOORS = new Floors(46, 55, 3);
     /**
      * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
      * servers' log fixtures and documentation; README "The twenty-sixth fresh set") were measured before anyone
@@ -296,10 +297,16 @@ class GeneralizationTest {
      * fresh28 (long-tail applications' GitHub issues; README "The twenty-eighth fresh set") was measured before
      * anyone read it: 56 / 65 / 2 of 72 with the thirteenth round's start rules, 56 / 68 / 2 at the fifteenth
      * round's start and after its tuning on fresh25 and fresh26. Tuned on in the fifteenth round (67 / 69 / 1 before
-     * it joined the hint's model), and in the hint's model since. fresh27 (non-English pages) is not wired in yet:
-     * it was left unread while fresh28 was tuned on.
+     * it joined the hint's model), and in the hint's model since.
      */
     static final Floors FRESH28_FLOORS = new Floors(67, 70, 1);
+    /**
+     * fresh27 (non-English pages; README "The twenty-seventh fresh set") was measured before anyone read it: 35 / 47
+     * / 2 of 51 with the thirteenth round's start rules, 35 / 44 / 2 at the fifteenth round's start, 35 / 45 / 2 after
+     * its tuning on fresh25, fresh26 and fresh28 and after the documentation sweep. Tuned on in the fifteenth round
+     * (49 / 50 / 0 before it joined the hint's model), and in the hint's model since.
+     */
+    static final Floors FRESH27_FLOORS = new Floors(49, 50, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -614,6 +621,14 @@ class GeneralizationTest {
         freshSet("fresh26", FRESH26, 53, FRESH26_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23, FRESH24, FRESH25);
+    }
+
+    /** The twenty-seventh fresh set (fresh27.jsonl, README "The twenty-seventh fresh set"): 51 messages. */
+    @Test
+    void theFresh27SetFigures() throws IOException {
+        freshSet("fresh27", FRESH27, 51, FRESH27_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26);
     }
 
     /** The twenty-eighth fresh set (fresh28.jsonl, README "The twenty-eighth fresh set"): 72 messages. */
