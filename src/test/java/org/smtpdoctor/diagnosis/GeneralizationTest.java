@@ -65,6 +65,8 @@ class GeneralizationTest {
     private static final String FRESH26 = "/explain/generalization/fresh26.jsonl";
     private static final String FRESH27 = "/explain/generalization/fresh27.jsonl";
     private static final String FRESH28 = "/explain/generalization/fresh28.jsonl";
+    private static final String FRESH29 = "/explain/generalization/fresh29.jsonl";
+    private static final String FRESH31 = "/explain/generalization/fresh31.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -139,7 +141,8 @@ class GeneralizationTest {
      * with more sets moves those figures by a message or two either way: fresh5 to fresh8 and fresh11
      * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
      * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
-     * fifteenth round), fresh9 one when fresh28 did, fresh10 and fresh24 one each when fresh27 did.
+     * fifteenth round), fresh9 one when fresh28 did, fresh10 and fresh24 one each when fresh27 did, fresh4
+     * and fresh23 one each when fresh29 and fresh31 did.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -159,7 +162,7 @@ class GeneralizationTest {
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(206, 221, 24);
+    static final Floors FRESH4_FLOORS = new Floors(206, 220, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -178,7 +181,7 @@ class GeneralizationTest {
      * round's rules at that time and with the start's), then tuned on too. All 180 with the start's
      * rules: 126 / 146 / 24 (docs/rules.md, "Tests"). Development material now.
      */
-    static final Floors FRESH6_FLOORS = new Floors(159, 162, 15);
+    static final Floors FRESH6_FLOORS = new Floors(159, 163, 15);
     /**
      * fresh7 was collected in the eighth round, in the development part's mix, while the round's rules
      * were tuned on fresh6; it was measured before anyone read it: 110 / 133 / 22 of 176 with the
@@ -200,7 +203,7 @@ class GeneralizationTest {
      * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
      * it: development material now.
      */
-    static final Floors FRESH9_FLOORS = new Floors(129, 142, 10);
+    static final Floors FRESH9_FLOORS = new Floors(129, 143, 10);
     /**
      * fresh10 was collected in the eleventh round (GitHub threads of monitoring tools, chat servers,
      * firmware and CRMs, and bounce-parser corpora; 11% Microsoft) and measured before anyone read it:
@@ -223,14 +226,14 @@ class GeneralizationTest {
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
     static final Floors FRESH12_FLOORS = new Floors(122, 134, 8);
-    static final Floors FRESH13_FLOORS = new Floors(87, 125, 15);
+    static final Floors FRESH13_FLOORS = new Floors(88, 126, 15);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
      * first change: 93 / 105 / 11 of 124 both times (docs/rules.md, "Tests"). Tuned on since:
      * development material now.
      */
-    static final Floors FRESH14_FLOORS = new Floors(108, 113, 6);
+    static final Floors FRESH14_FLOORS = new Floors(109, 114, 6);
     /**
      * fresh15 (bounce-parser test corpora and self-hosted mail servers' trackers, 19% Microsoft; README
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
@@ -282,7 +285,7 @@ class GeneralizationTest {
      * the fourteenth round's start and after its tuning on fresh21 and fresh22 (fresh24: 39 / 44 / 3 before the
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
-    static final Floors FRESH23_FLOORS = new Floors(37, 37, 0);
+    static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
     static final Floors FRESH24_FLOORS = new Floors(46, 55, 3);
     /**
      * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
@@ -307,6 +310,16 @@ class GeneralizationTest {
      * (49 / 50 / 0 before it joined the hint's model), and in the hint's model since.
      */
     static final Floors FRESH27_FLOORS = new Floors(49, 50, 0);
+    /**
+     * fresh29 (vendors' and hosts' knowledge-base pages, device manuals; README "The twenty-ninth fresh set") and
+     * fresh31 (the Microsoft side: Dynamics 365, Graph, Entra, Azure Communication Services, old Exchange; README
+     * "The thirty-first fresh set") were measured before anyone read them: 28 / 34 / 2 of 51 and 19 / 25 / 4 of 41
+     * with the thirteenth round's start rules, 28 / 36 / 2 and 19 / 26 / 4 at the fifteenth round's start and after
+     * each of its tuning steps before they were read. Tuned on in the fifteenth round (44 / 42 / 1 and 34 / 36 / 1
+     * before they joined the hint's model), and in the hint's model since.
+     */
+    static final Floors FRESH29_FLOORS = new Floors(44, 44, 1);
+    static final Floors FRESH31_FLOORS = new Floors(34, 37, 1);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -637,6 +650,22 @@ class GeneralizationTest {
         freshSet("fresh28", FRESH28, 72, FRESH28_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26);
+    }
+
+    /** The twenty-ninth fresh set (fresh29.jsonl, README "The twenty-ninth fresh set"): 51 messages. */
+    @Test
+    void theFresh29SetFigures() throws IOException {
+        freshSet("fresh29", FRESH29, 51, FRESH29_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28);
+    }
+
+    /** The thirty-first fresh set (fresh31.jsonl, README "The thirty-first fresh set"): 41 messages. */
+    @Test
+    void theFresh31SetFigures() throws IOException {
+        freshSet("fresh31", FRESH31, 41, FRESH31_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
