@@ -67,6 +67,8 @@ class GeneralizationTest {
     private static final String FRESH28 = "/explain/generalization/fresh28.jsonl";
     private static final String FRESH29 = "/explain/generalization/fresh29.jsonl";
     private static final String FRESH31 = "/explain/generalization/fresh31.jsonl";
+    private static final String FRESH32 = "/explain/generalization/fresh32.jsonl";
+    private static final String FRESH33 = "/explain/generalization/fresh33.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -144,7 +146,7 @@ class GeneralizationTest {
      * each lost one or two when fresh19 and fresh20 joined it; fresh2, fresh12 and fresh13 one each when
      * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
      * fifteenth round), fresh9 one when fresh28 did, fresh10 and fresh24 one each when fresh27 did, fresh4
-     * and fresh23 one each when fresh29 and fresh31 did.
+     * and fresh23 one each when fresh29 and fresh31 did, fresh11 and fresh24 one each when fresh32 and fresh33 did.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -219,7 +221,7 @@ class GeneralizationTest {
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(134, 150, 7);
+    static final Floors FRESH11_FLOORS = new Floors(134, 149, 7);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -254,7 +256,7 @@ class GeneralizationTest {
      * seventeenth fresh set") was measured before anyone read it: 82 / 92 / 9 of 103 with the twelfth
      * round's start rules and with its rules after the tuning on fresh14 to fresh16 alike. Tuned on since.
      */
-    static final Floors FRESH17_FLOORS = new Floors(92, 99, 6);
+    static final Floors FRESH17_FLOORS = new Floors(93, 99, 6);
     /**
      * fresh18 (stored pastes: MTA logs and bounces, 20% Microsoft; README "The eighteenth fresh set") was
      * measured before anyone read it: 72 / 80 / 9 of 92 with the twelfth round's start rules, 73 / 81 / 9
@@ -288,7 +290,7 @@ class GeneralizationTest {
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
     static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
-    static final Floors FRESH24_FLOORS = new Floors(46, 55, 3);
+    static final Floors FRESH24_FLOORS = new Floors(46, 54, 3);
     /**
      * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
      * servers' log fixtures and documentation; README "The twenty-sixth fresh set") were measured before anyone
@@ -322,6 +324,16 @@ class GeneralizationTest {
      */
     static final Floors FRESH29_FLOORS = new Floors(44, 44, 1);
     static final Floors FRESH31_FLOORS = new Floors(34, 37, 1);
+    /**
+     * fresh32 (mail server products and gateways; README "The thirty-second fresh set") and fresh33 (client
+     * libraries' sources, tests and message catalogues; README "The thirty-third fresh set") were measured before
+     * anyone read them: 26 / 26 / 5 of 37 and 43 / 61 / 0 of 79 with the thirteenth round's start rules, 27 / 28 / 5
+     * and 43 / 63 / 0 at the fifteenth round's start, the same (fresh33: 43 / 62 / 0) after its tuning on the sets
+     * and tables before them. Tuned on in the fifteenth round (32 / 31 / 4 and 73 / 78 / 0 before they joined the
+     * hint's model), and in the hint's model since.
+     */
+    static final Floors FRESH32_FLOORS = new Floors(32, 31, 4);
+    static final Floors FRESH33_FLOORS = new Floors(73, 78, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -668,6 +680,22 @@ class GeneralizationTest {
         freshSet("fresh31", FRESH31, 41, FRESH31_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29);
+    }
+
+    /** The thirty-second fresh set (fresh32.jsonl, README "The thirty-second fresh set"): 37 messages. */
+    @Test
+    void theFresh32SetFigures() throws IOException {
+        freshSet("fresh32", FRESH32, 37, FRESH32_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29, FRESH31);
+    }
+
+    /** The thirty-third fresh set (fresh33.jsonl, README "The thirty-third fresh set"): 79 messages. */
+    @Test
+    void theFresh33SetFigures() throws IOException {
+        freshSet("fresh33", FRESH33, 79, FRESH33_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29, FRESH31, FRESH32);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
