@@ -69,6 +69,8 @@ class GeneralizationTest {
     private static final String FRESH31 = "/explain/generalization/fresh31.jsonl";
     private static final String FRESH32 = "/explain/generalization/fresh32.jsonl";
     private static final String FRESH33 = "/explain/generalization/fresh33.jsonl";
+    private static final String FRESH34 = "/explain/generalization/fresh34.jsonl";
+    private static final String FRESH35 = "/explain/generalization/fresh35.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -166,7 +168,7 @@ class GeneralizationTest {
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(206, 220, 24);
+    static final Floors FRESH4_FLOORS = new Floors(206, 221, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -230,7 +232,7 @@ class GeneralizationTest {
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
     static final Floors FRESH12_FLOORS = new Floors(122, 134, 8);
-    static final Floors FRESH13_FLOORS = new Floors(89, 126, 15);
+    static final Floors FRESH13_FLOORS = new Floors(91, 126, 15);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
@@ -334,6 +336,17 @@ class GeneralizationTest {
      */
     static final Floors FRESH32_FLOORS = new Floors(32, 31, 4);
     static final Floors FRESH33_FLOORS = new Floors(73, 78, 0);
+    /**
+     * fresh34 (first-person blog posts and tutorials; README "The thirty-fourth fresh set") and fresh35 (SQL Server,
+     * SSIS, SharePoint and other Windows-side senders; README "The thirty-fifth fresh set") were measured before anyone
+     * read them: 22 / 24 / 3 of 30 and 12 / 21 / 0 of 24 with the thirteenth round's start rules, 22 / 24 / 3 and 12 /
+     * 22 / 0 at the fifteenth round's start, 22 / 24 / 4 and 12 / 21 / 0 before they were read (the second
+     * documentation sweep turned one fresh34 answer into a wrong specific cause; the model remade with fresh29 and
+     * fresh31 lost one fresh35 truth among candidates). Tuned on in the fifteenth round (29 / 30 / 0 and 20 / 23 / 0),
+     * and in the hint's model since.
+     */
+    static final Floors FRESH34_FLOORS = new Floors(29, 30, 0);
+    static final Floors FRESH35_FLOORS = new Floors(20, 23, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -696,6 +709,23 @@ class GeneralizationTest {
         freshSet("fresh33", FRESH33, 79, FRESH33_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
                 FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
                 FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29, FRESH31, FRESH32);
+    }
+
+    /** The thirty-fourth fresh set (fresh34.jsonl, README "The thirty-fourth fresh set"): 30 messages. */
+    @Test
+    void theFresh34SetFigures() throws IOException {
+        freshSet("fresh34", FRESH34, 30, FRESH34_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29, FRESH31, FRESH32, FRESH33);
+    }
+
+    /** The thirty-fifth fresh set (fresh35.jsonl, README "The thirty-fifth fresh set"): 24 messages. */
+    @Test
+    void theFresh35SetFigures() throws IOException {
+        freshSet("fresh35", FRESH35, 24, FRESH35_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8,
+                FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18, FRESH19, FRESH20,
+                FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29, FRESH31, FRESH32, FRESH33,
+                FRESH34);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */

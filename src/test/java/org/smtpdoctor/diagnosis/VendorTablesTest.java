@@ -30,9 +30,10 @@ class VendorTablesTest {
      * 268 / 299 / 2 after the tuning on fresh27. The second sweep (285 replies of MTAs' sources, Exchange Server's
      * NDR table and gateways' code tables) joined at 191 / 251 / 7 of its own and was tuned on: 489 / 553 / 4 of 606.
      * The third (145 of Microsoft's own: Entra's AADSTS codes, Graph's mail errors, Exchange Online's submission and
-     * relay texts) joined at 73 / 109 / 0 of its own and was tuned on: 617 / 687 / 4 of 751.
+     * relay texts) joined at 73 / 109 / 0 of its own and was tuned on: 617 / 687 / 4 of 751; 616 when Exim's "435 Unable
+     * to authenticate at present" was left unknown again (fresh34 labels it other).
      */
-    static final int MIN_EXACT = 617;
+    static final int MIN_EXACT = 616;
     static final int MIN_TRUTH_AMONG = 687;
     static final int MAX_WRONG_SPECIFIC = 4;
 
