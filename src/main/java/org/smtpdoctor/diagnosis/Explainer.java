@@ -35,6 +35,8 @@ public final class Explainer {
     private static final Pattern LETTER = Pattern.compile("\\p{L}");
     /** How far either side of a wordless reply its words are looked for (a bounce's next lines, a log's prefix). */
     private static final int WORDS_AROUND = 400;
+    private static final Pattern STATUS_FIELD = Pattern.compile("\\s*\"?status\"?\\s*(?::|=>)\\s*\"?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BLANK_LINE = Pattern.compile("\\n[ \\t\\r]*\\n");
     /** How high the similar messages must rank a rule's own last candidate for it to keep its slot. */
     private static final int SIMILAR_AGREES = 3;
     /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
@@ -152,7 +154,8 @@ public final class Explainer {
             // Only failures are diagnosed: a positive reply (250 to EHLO, 334, 220) names no cause,
             // and words in it must not outrank a real failure elsewhere in the paste.
             KnowledgeBase.Decision d = c.reply().isFailure() ? knowledge.decide(evidence) : knowledge.noRule(evidence);
-            if (c.reply().isFailure() && d.confidence() != Confidence.HIGH && wordless(c.reply())) {
+            if (c.reply().isFailure() && d.confidence() != Confidence.HIGH && wordless(c.reply())
+                    && (!c.codeInferred() || statusField(text, c.position()))) {
                 // Words around it decide it, unless its code alone named a cause that they do not outrank.
                 KnowledgeBase.Decision worded = withThePastesWords(c, text, vendor);
                 if (worded.namesCause() && (!d.namesCause() || worded.specificity() > d.specificity())) {
@@ -248,10 +251,37 @@ public final class Explainer {
     private KnowledgeBase.Decision withThePastesWords(Found c, String text, Vendor vendor) {
         int from = Math.max(0, c.position() - WORDS_AROUND);
         int to = Math.min(text.length(), c.position() + c.reply().oneLine().length() + WORDS_AROUND);
+        if (c.codeInferred() && !(c.position() > 0 && text.charAt(c.position() - 1) == '#')) {
+            // A delivery notice's Status field: its words are in the same block (Diagnostic-Code), not in the
+            // quoted headers or message after the next blank line.
+            Matcher blank = BLANK_LINE.matcher(text).region(from, to);
+            int end = c.position() + c.reply().oneLine().length();
+            while (blank.find()) {
+                if (blank.end() <= c.position()) {
+                    from = blank.end();
+                } else if (blank.start() >= end) {
+                    to = blank.start();
+                    break;
+                }
+            }
+        }
         String words = text.substring(from, to).replaceAll("\\s+", " ").strip();
         Reply reply = c.reply();
         Reply worded = new Reply(reply.code(), reply.enhanced(), List.of(reply.text() + " " + words));
         return knowledge.decide(Evidence.reply(c.phase(), worded, vendor, Map.of()));
+    }
+
+    /**
+     * Whether an enhanced code found alone is a status the way mail systems print one, a delivery notice's
+     * field ({@code Status: 4.4.1}, or {@code "status": "4.3.0"} in an event's JSON) or qmail's and Exchange's
+     * {@code (#5.7.1)}, rather than a version number.
+     */
+    static boolean statusField(String text, int position) {
+        if (position > 0 && text.charAt(position - 1) == '#') {
+            return true;
+        }
+        int lineStart = text.lastIndexOf('\n', position - 1) + 1;
+        return position > lineStart && STATUS_FIELD.matcher(text.substring(lineStart, position)).matches();
     }
 
     /** Whether a reply's text has no letter at all (only its enhanced code, if any, and punctuation). */
@@ -861,8 +891,8 @@ public final class Explainer {
             }
         }
         // Replacement characters are text decoded with the wrong charset (a GBK reply read as UTF-8) as
-        // often as binary: only a third of them, or a tenth of control characters, makes it binary.
-        return sample == 0 || (control * 10 < sample && (control + replaced) * 3 < sample);
+        // often as binary: only half of them, or a tenth of control characters, makes it binary.
+        return sample == 0 || (control * 10 < sample && (control + replaced) * 2 < sample);
     }
 
     private static String preview(String text) {

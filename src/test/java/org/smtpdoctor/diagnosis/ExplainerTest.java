@@ -234,6 +234,31 @@ class ExplainerTest {
         assertThat(d.explanation()).doesNotContain("does not look like text");
         assertThat(d.candidates()).isNotEmpty();
         assertThat(EXPLAINER.explain("535 " + "\uFFFD".repeat(40)).explanation()).contains("does not look like text");
+        // A short QQ reply in GBK read as UTF-8: 9 of its 23 characters are replacement characters.
+        assertThat(EXPLAINER.explain("535 Error: \uFFFD\uFFFD\u02B9\uFFFD\uFFFD\uFFFD\uFFFD\u0228\uFFFD\uFFFD\uFFFD\u00BC")
+                .explanation()).doesNotContain("does not look like text");
+    }
+
+    @Test
+    void aDeliveryNoticesStatusTakesTheWordsOfItsOwnBlock() {
+        Diagnosis timedOut = EXPLAINER.explain("Status: 4.4.1\nDiagnostic-Code: X-Postfix; connect to\n"
+                + "    mx.example.com[192.0.2.161]:25: Connection timed out");
+        assertThat(timedOut.cause()).isEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
+        // The quoted original headers after the blank line are not the status's words.
+        Diagnosis quoted = EXPLAINER.explain("Reporting-MTA: dns; mail.example.org\nAction: failed\nStatus: 5.0.0\n"
+                + "Diagnostic-Code: smtp; 550 Mail refused by the destination (code 17)\n\n--- original message headers ---\n"
+                + "Received-SPF: pass (mail.example.org: domain of a@example.org designates 192.0.2.5 as permitted sender)");
+        assertThat(quoted.cause()).isEqualTo(Cause.UNKNOWN);
+    }
+
+    @Test
+    void aVersionNumberIsNoStatus() {
+        Diagnosis d = EXPLAINER.explain("Swift Mailer 5.4.12\nExpected response code 250 but got an empty response. "
+                + "Your account has exceeded its sending limit per hour.");
+        assertThat(d.ruleId()).isNotEqualTo("smtp.rate-limit");
+        assertThat(Explainer.statusField("Swift Mailer 5.4.12", 13)).isFalse();
+        assertThat(Explainer.statusField("Status: 4.4.1", 8)).isTrue();
+        assertThat(Explainer.statusField("sorry, too many emails (#5.7.1)", 25)).isTrue();
     }
 
     @Test
