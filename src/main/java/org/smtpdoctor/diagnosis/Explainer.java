@@ -240,8 +240,8 @@ public final class Explainer {
      * A failure reply with its own code but no words ({@code 550 5.7.1}, {@code 553 5.7.1 )}), or an
      * enhanced code found alone ({@code Status: 4.4.1}): a bounce or a log put its words on another line
      * or before the code ({@code Sender address rejected: not logged in (Diagnostic-Code: smtp; 553 5.7.1)},
-     * a delivery notice's {@code Diagnostic-Code: X-Postfix; connect to ...: Connection timed out}). The reply is decided again with the paste's
-     * words around it as its text (same codes and phase: {@value #WORDS_AROUND} characters either
+     * a delivery notice's {@code Diagnostic-Code: X-Postfix; connect to ...: Connection timed out}). The reply
+     * is decided again with the paste's words around it as its text (same codes and phase: {@value #WORDS_AROUND} characters either
      * side, so that a paste of thousands of such replies costs no more than their own text). The
      * caller takes it only if it names a cause (and, when the code alone named one below high
      * confidence, only if the words' rule is the more specific: {@code "status": "4.3.0", "reason":
@@ -251,7 +251,7 @@ public final class Explainer {
     private KnowledgeBase.Decision withThePastesWords(Found c, String text, Vendor vendor) {
         int from = Math.max(0, c.position() - WORDS_AROUND);
         int to = Math.min(text.length(), c.position() + c.reply().oneLine().length() + WORDS_AROUND);
-        if (c.codeInferred() && !(c.position() > 0 && text.charAt(c.position() - 1) == '#')) {
+        if (c.codeInferred() && !hashStatus(text, c.position())) {
             // A delivery notice's Status field: its words are in the same block (Diagnostic-Code), not in the
             // quoted headers or message after the next blank line.
             Matcher blank = BLANK_LINE.matcher(text).region(from, to);
@@ -277,11 +277,16 @@ public final class Explainer {
      * {@code (#5.7.1)}, rather than a version number.
      */
     static boolean statusField(String text, int position) {
-        if (position > 0 && text.charAt(position - 1) == '#') {
+        if (hashStatus(text, position)) {
             return true;
         }
         int lineStart = text.lastIndexOf('\n', position - 1) + 1;
-        return position > lineStart && STATUS_FIELD.matcher(text.substring(lineStart, position)).matches();
+        return position > lineStart && STATUS_FIELD.matcher(text).region(lineStart, position).matches();
+    }
+
+    /** Whether the enhanced code at this position is written qmail's and Exchange's way, {@code #5.7.1}. */
+    private static boolean hashStatus(String text, int position) {
+        return position > 0 && text.charAt(position - 1) == '#';
     }
 
     /** Whether a reply's text has no letter at all (only its enhanced code, if any, and punctuation). */
@@ -877,7 +882,10 @@ public final class Explainer {
         return true;
     }
 
-    /** Mostly printable: at most one character in ten is a control character or undecodable. */
+    /**
+     * Mostly printable: fewer than one character in ten is a control character, and fewer than half are
+     * control characters or undecodable ones (replacement characters).
+     */
     static boolean looksLikeText(String input) {
         int sample = Math.min(input.length(), 65536);
         int control = 0;
