@@ -37,8 +37,11 @@ public final class Explainer {
     private static final int WORDS_AROUND = 400;
     private static final Pattern STATUS_FIELD = Pattern.compile("\\s*\"?status\"?\\s*(?::|=>)\\s*\"?", Pattern.CASE_INSENSITIVE);
     private static final Pattern BLANK_LINE = Pattern.compile("\\n[ \\t\\r]*\\n");
-    /** How high the similar messages must rank a rule's own last candidate for it to keep its slot. */
-    private static final int SIMILAR_AGREES = 3;
+    /**
+     * When no cause was decided: how high the similar messages must rank a rule's candidate after the
+     * first for it to keep its place.
+     */
+    private static final int SIMILAR_KEEPS = 6;
     /** Code, then space, hyphen or colon, then an enhanced code: "535 5.7.139", "535-5.7.8", "535: 5.7.3", "552 #5.3.4". */
     private static final Pattern FULL = Pattern.compile(
             "(?<![\\w.])(2\\d\\d|3[35]\\d|4[2-5]\\d|5[0-5]\\d)([ \\-]|:\\s?)\\s?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)([^\\n]*)");
@@ -202,11 +205,18 @@ public final class Explainer {
     }
 
     /**
-     * The rules' candidates, where the last slot goes to what the labelled real messages most like
-     * this text had as their cause ({@link Similar}): a doubtful answer then also names a cause the
-     * rules did not think of. The deciding rule's own ranking of that slot ({@code own}) stands when
-     * the rule names a cause (its alternatives were written for it), or when the similar messages
-     * agree it is likely (among the first {@value #SIMILAR_AGREES} they point to).
+     * The rules' candidates with what the labelled real messages most like this text had as their
+     * cause ({@link Similar}): a doubtful answer then also names causes the rules did not think of.
+     * <ul>
+     * <li>A named cause of medium or low confidence: the last slot goes to the similar messages' best,
+     * unless the deciding rule ranked that slot itself ({@code own}: its alternatives were written for it).
+     * <li>No cause decided ({@code unknown}): the rules' first reading stays first, and the deciding rule's
+     * own alternatives keep their places; a reading from elsewhere (another rule, a fallback catch-all)
+     * keeps its place only where the similar messages also find it likely (among the first
+     * {@value #SIMILAR_KEEPS} they point to). The similar messages' best take the places left, at least
+     * the last. Measured on sets before anyone read them, those generic readings were the truth less
+     * often than the similar messages' second choice (docs/rules.md, "Similar messages").
+     * </ul>
      */
     private List<Candidate> withSimilar(List<Candidate> ranked, List<Candidate> own, boolean named, String lower,
                                         Vendor vendor) {
@@ -218,13 +228,21 @@ public final class Explainer {
         Similar model = similar.get();
         Similar.Seen seen = model.seen(lower);
         List<Cause> similarRanks = model.rank(seen.known(), vendor);
-        if (ownLast && similarRanks.stream().limit(SIMILAR_AGREES).anyMatch(c -> c == ranked.get(last).cause())) {
-            return ranked;
-        }
         Map<Cause, Candidate> out = new LinkedHashMap<>();
-        ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
-        similarRanks.stream().filter(c -> !out.containsKey(c)).findFirst().ifPresent(c -> out.put(
-                c, new Candidate(c, Confidence.LOW, similarWhy(model, model.telling(seen, c)), knowledge.decideBy(c, vendor))));
+        if (named) {
+            ranked.stream().limit(last).forEach(c -> out.put(c.cause(), c));
+        } else {
+            List<Cause> likely = similarRanks.subList(0, Math.min(SIMILAR_KEEPS, similarRanks.size()));
+            for (Candidate c : ranked) {
+                boolean mine = own.stream().anyMatch(o -> o.cause() == c.cause());
+                if (out.size() < last && (out.isEmpty() || mine || likely.contains(c.cause()))) {
+                    out.put(c.cause(), c);
+                }
+            }
+        }
+        similarRanks.stream().filter(c -> !out.containsKey(c)).limit(Math.max(0, Diagnosis.MAX_CANDIDATES - out.size()))
+                .forEach(c -> out.put(c, new Candidate(c, Confidence.LOW, similarWhy(model, model.telling(seen, c)),
+                        knowledge.decideBy(c, vendor))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }

@@ -1,8 +1,8 @@
 package org.smtpdoctor.diagnosis;
 
-import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -366,6 +366,34 @@ class ExplainerTest {
         assertThat(d.candidates().get(0).decideBy()).contains("sign-in log");
         assertThat(d.candidates()).allSatisfy(c -> assertThat(c.why()).isNotBlank());
         assertThat(d.candidates().get(2).why()).contains("labelled real failure messages");
+    }
+
+    @Test
+    void anUnknownAnswersGenericReadingsStayOnlyWhereSimilarMessagesAgree() {
+        // No rule decides; the fallback catch-alls for a failed login read the credentials first, then
+        // the mechanism. The labelled messages with these words had other causes: the first reading
+        // stays, and the similar messages' two best take the other places.
+        List<Similar.Labelled> elsewhere = List.of(new Similar.Labelled("zorblax refused", Cause.OTHER),
+                new Similar.Labelled("zorblax again", Cause.OTHER), new Similar.Labelled("zorblax once more", Cause.OTHER),
+                new Similar.Labelled("quuxle refused", Cause.THROTTLING_RATE_LIMIT),
+                new Similar.Labelled("quuxle again", Cause.THROTTLING_RATE_LIMIT));
+        Diagnosis d = new Explainer(KnowledgeBase.bundled(), Similar.parse(Similar.train(elsewhere, "test")))
+                .explain("zorblax quuxle: login failed");
+        assertThat(d.cause()).isEqualTo(Cause.UNKNOWN);
+        assertThat(d.candidates()).extracting(Candidate::cause)
+                .containsExactly(Cause.WRONG_CREDENTIALS, Cause.OTHER, Cause.THROTTLING_RATE_LIMIT);
+        assertThat(d.candidates().subList(1, 3)).allSatisfy(c -> assertThat(c.why()).contains("not a rule"));
+
+        // When those messages had the mechanism as their cause, the second reading keeps its place.
+        List<Similar.Labelled> mechanism = List.of(new Similar.Labelled("zorblax refused", Cause.AUTH_MECHANISM_UNSUPPORTED),
+                new Similar.Labelled("zorblax again", Cause.AUTH_MECHANISM_UNSUPPORTED),
+                new Similar.Labelled("quuxle refused", Cause.THROTTLING_RATE_LIMIT),
+                new Similar.Labelled("quuxle again", Cause.THROTTLING_RATE_LIMIT));
+        Diagnosis kept = new Explainer(KnowledgeBase.bundled(), Similar.parse(Similar.train(mechanism, "test")))
+                .explain("zorblax quuxle: login failed");
+        assertThat(kept.candidates()).extracting(Candidate::cause)
+                .containsExactly(Cause.WRONG_CREDENTIALS, Cause.AUTH_MECHANISM_UNSUPPORTED, Cause.THROTTLING_RATE_LIMIT);
+        assertThat(kept.candidates().get(1).why()).doesNotContain("not a rule");
     }
 
     @Test

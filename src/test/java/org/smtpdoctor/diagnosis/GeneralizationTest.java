@@ -151,6 +151,8 @@ class GeneralizationTest {
      * fresh21 and fresh22 did (the fourteenth round), fresh and fresh13 one each when fresh23 and fresh24 did, fresh24 two when fresh25 and fresh26 did (the
      * fifteenth round), fresh9 one when fresh28 did, fresh10 and fresh24 one each when fresh27 did, fresh4
      * and fresh23 one each when fresh29 and fresh31 did, fresh11 and fresh24 one each when fresh32 and fresh33 did.
+     * In the sixteenth round the candidates of an {@code unknown} answer changed (docs/rules.md, "Similar messages"):
+     * truth among candidates rose on fifteen sets and fell by one on fresh15 and fresh27.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -163,14 +165,14 @@ class GeneralizationTest {
     static final Floors DEV_FLOORS = new Floors(251, 250, 0);
     static final Floors FRESH_FLOORS = new Floors(118, 120, 0);
     static final Floors FRESH2_FLOORS = new Floors(186, 190, 6);
-    static final Floors FRESH3_FLOORS = new Floors(249, 267, 17);
+    static final Floors FRESH3_FLOORS = new Floors(249, 268, 17);
     /**
      * fresh4 was collected while the fifth round's rules were written and was never shown to their
      * author: its figures with those rules (178 / 198 / 38 of 250) were the honest estimate of text
      * nobody here had seen (with the fourth round's rules 175 / 196 / 36). The sixth round was tuned
      * on it by kind (194 / 218 / 24): it is development material now.
      */
-    static final Floors FRESH4_FLOORS = new Floors(206, 221, 24);
+    static final Floors FRESH4_FLOORS = new Floors(206, 222, 24);
     /**
      * fresh5 was collected while the sixth round's rules were written and was never shown to their
      * author: its figures with those rules (176 / 205 / 34 of 259) are the honest estimate of text
@@ -196,7 +198,7 @@ class GeneralizationTest {
      * round's start rules, 113 / 134 / 21 with the round's rules at that time (docs/rules.md, "Tests").
      * The round was then tuned on it too: development material now.
      */
-    static final Floors FRESH7_FLOORS = new Floors(148, 157, 17);
+    static final Floors FRESH7_FLOORS = new Floors(148, 158, 17);
     /**
      * fresh8 was collected in the ninth round, in the development part's mix and told docs/causes.md's
      * conventions, and measured before anyone read it: 105 / 130 / 20 of 163 with the eighth round's
@@ -211,21 +213,21 @@ class GeneralizationTest {
      * rules, 89 / 119 / 14 with the ninth round's (docs/rules.md, "Tests"). The tenth round was tuned on
      * it: development material now.
      */
-    static final Floors FRESH9_FLOORS = new Floors(129, 143, 10);
+    static final Floors FRESH9_FLOORS = new Floors(129, 144, 10);
     /**
      * fresh10 was collected in the eleventh round (GitHub threads of monitoring tools, chat servers,
      * firmware and CRMs, and bounce-parser corpora; 11% Microsoft) and measured before anyone read it:
      * 117 / 133 / 4 of 155 with the round's start rules (docs/rules.md, "Tests"). The eleventh round was
      * tuned on it: development material now.
      */
-    static final Floors FRESH10_FLOORS = new Floors(136, 147, 4);
+    static final Floors FRESH10_FLOORS = new Floors(136, 149, 4);
     /**
      * fresh11 was collected in the eleventh round (providers' and hosting companies' help pages,
      * Microsoft KB articles; 35% Microsoft) and measured before anyone read it: 105 / 131 / 16 of 162
      * with the round's start rules and again after the round's tuning on fresh10 (unchanged). Tuned on
      * since: development material now.
      */
-    static final Floors FRESH11_FLOORS = new Floors(134, 149, 7);
+    static final Floors FRESH11_FLOORS = new Floors(134, 152, 7);
     /**
      * fresh12 (GitHub threads of applications and libraries the earlier sets barely touch; 13% Microsoft)
      * and fresh13 (help pages and bounce glossaries, a quarter not in English; 31% Microsoft) were
@@ -233,8 +235,8 @@ class GeneralizationTest {
      * start rules and with its end rules: fresh12 107 / 119 / 9 of 144 with both; fresh13 78 / 110 / 17
      * and 79 / 111 / 17 of 147 (docs/rules.md, "Tests"). Tuned on since: development material now.
      */
-    static final Floors FRESH12_FLOORS = new Floors(122, 134, 8);
-    static final Floors FRESH13_FLOORS = new Floors(91, 126, 15);
+    static final Floors FRESH12_FLOORS = new Floors(122, 135, 8);
+    static final Floors FRESH13_FLOORS = new Floors(91, 127, 15);
     /**
      * fresh14 (GitHub threads of self-hosted applications, 18% Microsoft; README "The fourteenth fresh
      * set") was measured before anyone read it, with the twelfth round's start rules and after its
@@ -247,7 +249,7 @@ class GeneralizationTest {
      * "The fifteenth fresh set") was measured before anyone read it: 81 / 98 / 7 of 112 with the
      * twelfth round's start rules, 83 / 98 / 7 after its tuning on fresh14. Tuned on since.
      */
-    static final Floors FRESH15_FLOORS = new Floors(95, 107, 5);
+    static final Floors FRESH15_FLOORS = new Floors(95, 106, 5);
     /**
      * fresh16 (Graph and Entra errors, Chinese providers, non-English threads, 32% Microsoft; README
      * "The sixteenth fresh set") was measured before anyone read it: 80 / 88 / 7 of 104 with the
@@ -284,8 +286,8 @@ class GeneralizationTest {
      * start rules, 47 / 56 / 1 and 12 / 25 / 2 with its end rules (and at the fourteenth round's start). Tuned on
      * in the fourteenth round, and in the hint's model since.
      */
-    static final Floors FRESH21_FLOORS = new Floors(57, 60, 0);
-    static final Floors FRESH22_FLOORS = new Floors(17, 33, 1);
+    static final Floors FRESH21_FLOORS = new Floors(57, 61, 0);
+    static final Floors FRESH22_FLOORS = new Floors(17, 34, 1);
     /**
      * fresh23 (self-hosted tools, devices and Microsoft 365 channels, a third Microsoft; README "The twenty-third
      * fresh set") and fresh24 (Perl, CDO, Haskell, mutt, Kerio and other long-tail stacks; README "The
@@ -293,8 +295,8 @@ class GeneralizationTest {
      * the fourteenth round's start and after its tuning on fresh21 and fresh22 (fresh24: 39 / 44 / 3 before the
      * hint). Tuned on in the fourteenth round, and in the hint's model since.
      */
-    static final Floors FRESH23_FLOORS = new Floors(37, 36, 0);
-    static final Floors FRESH24_FLOORS = new Floors(46, 54, 3);
+    static final Floors FRESH23_FLOORS = new Floors(37, 37, 0);
+    static final Floors FRESH24_FLOORS = new Floors(46, 56, 3);
     /**
      * fresh25 (question-and-answer and ISP forum pages; README "The twenty-fifth fresh set") and fresh26 (mail
      * servers' log fixtures and documentation; README "The twenty-sixth fresh set") were measured before anyone
@@ -302,7 +304,7 @@ class GeneralizationTest {
      * / 3 at the fourteenth round's end (and the fifteenth's start). Tuned on in the fifteenth round, and in the
      * hint's model since.
      */
-    static final Floors FRESH25_FLOORS = new Floors(7, 7, 0);
+    static final Floors FRESH25_FLOORS = new Floors(7, 8, 0);
     static final Floors FRESH26_FLOORS = new Floors(52, 53, 0);
     /**
      * fresh28 (long-tail applications' GitHub issues; README "The twenty-eighth fresh set") was measured before
@@ -317,7 +319,7 @@ class GeneralizationTest {
      * its tuning on fresh25, fresh26 and fresh28 and after the documentation sweep. Tuned on in the fifteenth round
      * (49 / 50 / 0 before it joined the hint's model), and in the hint's model since.
      */
-    static final Floors FRESH27_FLOORS = new Floors(49, 50, 0);
+    static final Floors FRESH27_FLOORS = new Floors(49, 49, 0);
     /**
      * fresh29 (vendors' and hosts' knowledge-base pages, device manuals; README "The twenty-ninth fresh set") and
      * fresh31 (the Microsoft side: Dynamics 365, Graph, Entra, Azure Communication Services, old Exchange; README
@@ -327,7 +329,7 @@ class GeneralizationTest {
      * before they joined the hint's model), and in the hint's model since.
      */
     static final Floors FRESH29_FLOORS = new Floors(44, 44, 1);
-    static final Floors FRESH31_FLOORS = new Floors(34, 37, 1);
+    static final Floors FRESH31_FLOORS = new Floors(34, 38, 1);
     /**
      * fresh32 (mail server products and gateways; README "The thirty-second fresh set") and fresh33 (client
      * libraries' sources, tests and message catalogues; README "The thirty-third fresh set") were measured before
@@ -336,7 +338,7 @@ class GeneralizationTest {
      * and tables before them. Tuned on in the fifteenth round (32 / 31 / 4 and 73 / 78 / 0 before they joined the
      * hint's model), and in the hint's model since.
      */
-    static final Floors FRESH32_FLOORS = new Floors(32, 31, 4);
+    static final Floors FRESH32_FLOORS = new Floors(32, 32, 4);
     static final Floors FRESH33_FLOORS = new Floors(73, 78, 0);
     /**
      * fresh34 (first-person blog posts and tutorials; README "The thirty-fourth fresh set") and fresh35 (SQL Server,
