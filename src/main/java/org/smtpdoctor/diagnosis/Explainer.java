@@ -208,15 +208,18 @@ public final class Explainer {
      * The rules' candidates with what the labelled real messages most like this text had as their
      * cause ({@link Similar}): a doubtful answer then also names causes the rules did not think of.
      * <ul>
-     * <li>A named cause of medium or low confidence: the last slot goes to the similar messages' best,
-     * unless the deciding rule ranked that slot itself ({@code own}: its alternatives were written for it).
-     * <li>No cause decided ({@code unknown}): the rules' first reading stays first, and the deciding rule's
-     * own alternatives keep their places; a reading from elsewhere (another rule, a fallback catch-all)
-     * keeps its place only where the similar messages also find it likely (among the first
-     * {@value #SIMILAR_KEEPS} they point to). The similar messages' best take the places left, at least
-     * the last. Measured on sets before anyone read them, those generic readings were the truth less
-     * often than the similar messages' second choice (docs/rules.md, "Similar messages").
+     * <li>A named cause of medium or low confidence: the rules' first two stay, and the places left (the
+     * third, or the second and third when the rules name only the cause) go to the similar messages' best,
+     * unless the deciding rule ranked the third itself ({@code own}: its alternatives were written for it).
+     * <li>No cause decided ({@code unknown}): the rules' first reading stays first; of the others, in rank
+     * order, the deciding rule's own alternatives and the readings the similar messages also find likely
+     * (among the first {@value #SIMILAR_KEEPS} they point to) fill the second place; a reading from elsewhere
+     * (another rule, a fallback catch-all) that they do not find likely is left out. The third place, and the
+     * second when none was kept, go to the similar messages' best. Measured on sets before anyone read them,
+     * those generic readings were the truth less often than the similar messages' second choice
+     * (docs/rules.md, "Similar messages").
      * </ul>
+     * A cause the similar messages put in a place that a rule also ranked keeps the rule's reason.
      */
     private List<Candidate> withSimilar(List<Candidate> ranked, List<Candidate> own, boolean named, String lower,
                                         Vendor vendor) {
@@ -236,13 +239,16 @@ public final class Explainer {
             for (Candidate c : ranked) {
                 boolean mine = own.stream().anyMatch(o -> o.cause() == c.cause());
                 if (out.size() < last && (out.isEmpty() || mine || likely.contains(c.cause()))) {
-                    out.put(c.cause(), c);
+                    out.putIfAbsent(c.cause(), c);
                 }
             }
         }
+        // A cause the rules also ranked keeps their reason for it; the others say they are a hint.
+        Map<Cause, Candidate> rules = new LinkedHashMap<>();
+        ranked.forEach(c -> rules.putIfAbsent(c.cause(), c));
         similarRanks.stream().filter(c -> !out.containsKey(c)).limit(Math.max(0, Diagnosis.MAX_CANDIDATES - out.size()))
-                .forEach(c -> out.put(c, new Candidate(c, Confidence.LOW, similarWhy(model, model.telling(seen, c)),
-                        knowledge.decideBy(c, vendor))));
+                .forEach(c -> out.put(c, rules.getOrDefault(c, new Candidate(c, Confidence.LOW,
+                        similarWhy(model, model.telling(seen, c)), knowledge.decideBy(c, vendor)))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }
