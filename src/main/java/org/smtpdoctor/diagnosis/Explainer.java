@@ -244,11 +244,9 @@ public final class Explainer {
             }
         }
         // A cause the rules also ranked keeps their reason for it; the others say they are a hint.
-        Map<Cause, Candidate> rules = new LinkedHashMap<>();
-        ranked.forEach(c -> rules.putIfAbsent(c.cause(), c));
-        similarRanks.stream().filter(c -> !out.containsKey(c)).limit(Math.max(0, Diagnosis.MAX_CANDIDATES - out.size()))
-                .forEach(c -> out.put(c, rules.getOrDefault(c, new Candidate(c, Confidence.LOW,
-                        similarWhy(model, model.telling(seen, c)), knowledge.decideBy(c, vendor)))));
+        similarRanks.stream().filter(c -> !out.containsKey(c)).limit(Diagnosis.MAX_CANDIDATES - out.size())
+                .forEach(c -> out.put(c, ranked.stream().filter(r -> r.cause() == c).findFirst().orElseGet(() ->
+                        new Candidate(c, Confidence.LOW, similarWhy(model, model.telling(seen, c)), knowledge.decideBy(c, vendor)))));
         ranked.forEach(c -> out.putIfAbsent(c.cause(), c));
         return new ArrayList<>(out.values());
     }
