@@ -160,7 +160,9 @@ class GeneralizationTest {
      * and fresh23 one each when fresh29 and fresh31 did, fresh11 and fresh24 one each when fresh32 and fresh33 did.
      * In the sixteenth round the candidates of an {@code unknown} answer changed (docs/rules.md, "Similar messages"):
      * truth among candidates rose on fifteen sets and fell by one on fresh15 and fresh27; fresh16 lost one when
-     * fresh36 to fresh39 joined the hint's model.
+     * fresh36 to fresh39 joined the hint's model. In the seventeenth round Go's x509 name mismatch with another
+     * organisation's name became {@code tls_certificate} (low), as 7 of the 8 labelled messages have it: the development
+     * part's gomail#120 (a web host's certificate, so redirection; labelled unknown) became its one wrong specific.
      */
     record Floors(int exact, int truthAmong, int wrongSpecific) {
         void check(Figures f, String part) {
@@ -170,7 +172,7 @@ class GeneralizationTest {
         }
     }
 
-    static final Floors DEV_FLOORS = new Floors(251, 250, 0);
+    static final Floors DEV_FLOORS = new Floors(250, 250, 1);
     static final Floors FRESH_FLOORS = new Floors(118, 120, 0);
     static final Floors FRESH2_FLOORS = new Floors(186, 190, 6);
     static final Floors FRESH3_FLOORS = new Floors(249, 268, 17);
