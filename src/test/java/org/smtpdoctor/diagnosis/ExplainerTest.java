@@ -379,7 +379,18 @@ class ExplainerTest {
                 Arguments.of("client.connect-blocked-locally", "The message was blocked by traffic rules of the recipient server"),
                 Arguments.of("client.words.message-malformed", "ValidationError: Missing required header 'Fromage' in recipe"),
                 Arguments.of("client.tls-protocol", "Post \"smtps://smtp.gmail.com\": unsupported protocol scheme \"smtps\""),
-                Arguments.of("client.words.relay-denied", "relaying denied - proper authentication required"));
+                Arguments.of("client.words.relay-denied", "relaying denied - proper authentication required"),
+                // The seventeenth round's review:
+                Arguments.of("smtp.rate-limit-words", "452 4.2.2 <user@example.com>: Recipient's mailbox has exceeded the maximum number of messages"),
+                Arguments.of("client.words.oauth-authorization-expired", "token refresh failed: Post \"https://oauth2.googleapis.com/token\": "
+                        + "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"),
+                Arguments.of("client.words.oauth-authorization-expired", "Failed to refresh access token: 503 Service Unavailable"),
+                Arguments.of("client.words.oauth-authorization-expired", "Could not refresh token: invalid_scope: the requested scope is invalid"),
+                Arguments.of("client.timeout", "com.fsck.k9.mail.MessagingException: Unable to open connection to SMTP server.\n"
+                        + "Caused by: com.fsck.k9.mail.CertificateValidationException: Certificate Validation Failure"),
+                Arguments.of("client.smtp-host-missing", "Unable to resolve smtp.gmail.com: DNS server address is not configured"),
+                Arguments.of("client.smtp-host-missing", "Proxy server address must be specified when proxy is enabled"),
+                Arguments.of("client.smtp-host-missing", "Your server hostname is not set correctly (it should be fully qualified)"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -402,7 +413,23 @@ class ExplainerTest {
                         "Connection could not be established with host smtp.example.com [Permission denied #13]"),
                 Arguments.of("msmtp's refused login", "wrong_credentials", "sendmail: authentication failed (method PLAIN)"),
                 Arguments.of("a login whose mailbox is disabled", "account_locked_or_disabled", "535 5.7.0 Your mailbox is disabled"),
-                Arguments.of("an e-mail address as the host", "config_host_or_port", "queryA EBADNAME user@example.com"));
+                Arguments.of("an e-mail address as the host", "config_host_or_port", "queryA EBADNAME user@example.com"),
+                // The seventeenth round's review:
+                Arguments.of("a spam filter's check failed", "message_rejected_spam", "554 5.7.1 Message rejected - spam filter test failed (score 12.3/5.0)"),
+                Arguments.of("a spam filter's license fault", "unknown", "451 4.0.0 Spam filter end message failed - server - license [slot 1]"),
+                Arguments.of("an HTTP status wrapping a refused connection", "port_blocked_or_unreachable",
+                        "500 Internal Server Error: dial tcp 127.0.0.1:25: connect: connection refused"),
+                Arguments.of("a greeting that refuses the client's IP", "ip_blocked_or_reputation",
+                        "554 mx.example.com bizsmtp Connection refused from 192.0.2.10. See http://csi.cloudmark.com/reset-request/?ip=192.0.2.10"),
+                Arguments.of("K-9's wrapped trust failure", "tls_certificate", "com.fsck.k9.mail.MessagingException: Unable to open connection to SMTP server.\n"
+                        + "Caused by: java.security.cert.CertPathValidatorException: Trust anchor for certification path not found."),
+                Arguments.of("Outlook Express's Japanese refused connection", "port_blocked_or_unreachable",
+                        "サーバーへの接続は失敗しました。 プロトコル : SMTP, ポート : 587, ソケット エラー : 10061, エラー番号 : 0x800CCC0E"),
+                Arguments.of("Frappe's missing outgoing account", "other", "Please setup default outgoing Email Account from Settings > Email Account"),
+                Arguments.of("a From header refused in a reply", "sender_not_authorized_sendas", "553 5.7.1 From header must be equal to the login name"),
+                Arguments.of("Node without sendmail", "other", "Error: spawn /usr/sbin/sendmail ENOENT"),
+                Arguments.of("Java without sendmail", "other", "java.io.IOException: Cannot run program \"/usr/sbin/sendmail\": error=2, No such file or directory"),
+                Arguments.of("sSMTP without recipients", "other", "ssmtp: No recipients supplied - mail will not be sent"));
     }
 
     @ParameterizedTest(name = "{0}")
