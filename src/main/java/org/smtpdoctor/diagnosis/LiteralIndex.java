@@ -14,49 +14,28 @@ import java.util.Map;
  */
 final class LiteralIndex {
 
-    /** One state: its transitions, its failure link, and the rules whose literal ends here. */
+    /** One state of the trie while it is built: its transitions and the rules whose literal ends here. */
     private static final class Node {
         final Map<Character, Node> next = new HashMap<>(4);
-        /** {@link #next} frozen into arrays for the hot loop (no boxing). */
-        char[] keys;
-        Node[] kids;
-        /** For the root only: ASCII transitions by index. */
-        Node[] ascii;
-        Node fail;
         int[] rules = new int[0];
-
-        Node step(char c) {
-            if (ascii != null) {
-                return c < 128 ? ascii[c] : find(c);
-            }
-            return find(c);
-        }
-
-        private Node find(char c) {
-            for (int i = 0; i < keys.length; i++) {
-                if (keys[i] == c) {
-                    return kids[i];
-                }
-            }
-            return null;
-        }
-
-        void freeze() {
-            keys = new char[next.size()];
-            kids = new Node[next.size()];
-            int i = 0;
-            for (Map.Entry<Character, Node> e : next.entrySet()) {
-                keys[i] = e.getKey();
-                kids[i++] = e.getValue();
-            }
-        }
     }
 
-    private final Node root = new Node();
     private final BitSet always = new BitSet();
+    /** symbolOf[c]: the column of character c in {@link #delta} (0: not in any literal). */
+    private final int[] symbolOf;
+    private final int symbols;
+    /**
+     * delta[state * symbols + symbol]: the next state's row (state * symbols), negative (-row - 1) when that
+     * state has outputs: the hot loop needs no multiplication and one test per character.
+     */
+    private final int[] delta;
+    /** The rules whose literal ends in each state (with those of its failure states), or null. */
+    private final int[][] outputs;
 
     /** @param literals per rule (by index): its lower-case literals, or null when the rule must always run */
     LiteralIndex(List<List<String>> literals) {
+        Node root = new Node();
+        java.util.TreeSet<Character> alphabet = new java.util.TreeSet<>();
         for (int i = 0; i < literals.size(); i++) {
             List<String> lits = literals.get(i);
             if (lits == null) {
@@ -66,51 +45,11 @@ final class LiteralIndex {
             for (String lit : lits) {
                 Node n = root;
                 for (int k = 0; k < lit.length(); k++) {
+                    alphabet.add(lit.charAt(k));
                     n = n.next.computeIfAbsent(lit.charAt(k), c -> new Node());
                 }
                 n.rules = append(n.rules, i);
             }
-        }
-        // Breadth first: failure links, and each node's outputs include its failure node's.
-        ArrayDeque<Node> queue = new ArrayDeque<>();
-        for (Node child : root.next.values()) {
-            child.fail = root;
-            queue.add(child);
-        }
-        while (!queue.isEmpty()) {
-            Node n = queue.poll();
-            for (Map.Entry<Character, Node> e : n.next.entrySet()) {
-                Node child = e.getValue();
-                Node f = n.fail;
-                while (f != null && !f.next.containsKey(e.getKey())) {
-                    f = f.fail;
-                }
-                child.fail = f == null ? root : f.next.get(e.getKey());
-                for (int r : child.fail.rules) {
-                    child.rules = append(child.rules, r);
-                }
-                queue.add(child);
-            }
-        }
-        freeze(root);
-        root.ascii = new Node[128];
-        for (Map.Entry<Character, Node> e : root.next.entrySet()) {
-            if (e.getKey() < 128) {
-                root.ascii[e.getKey()] = e.getValue();
-            }
-        }
-        // A dense automaton over the literals' alphabet (every other character is one symbol):
-        // one table lookup per character of the text.
-        Map<Node, Integer> ids = new java.util.IdentityHashMap<>();
-        List<Node> nodes = new ArrayList<>();
-        ArrayDeque<Node> order = new ArrayDeque<>(List.of(root));
-        java.util.TreeSet<Character> alphabet = new java.util.TreeSet<>();
-        while (!order.isEmpty()) {
-            Node n = order.poll();
-            ids.put(n, nodes.size());
-            nodes.add(n);
-            alphabet.addAll(n.next.keySet());
-            order.addAll(n.next.values());
         }
         symbolOf = new int[Character.MAX_VALUE + 1];
         int sym = 1;
@@ -118,45 +57,44 @@ final class LiteralIndex {
             symbolOf[c] = sym++;
         }
         symbols = sym;
-        delta = new int[nodes.size() * symbols];
+        // States in breadth-first order, so that a state's failure state (shallower) is complete before it.
+        List<Node> nodes = new ArrayList<>();
+        Map<Node, Integer> ids = new java.util.IdentityHashMap<>();
+        ArrayDeque<Node> order = new ArrayDeque<>(List.of(root));
+        while (!order.isEmpty()) {
+            Node n = order.poll();
+            ids.put(n, nodes.size());
+            nodes.add(n);
+            order.addAll(n.next.values());
+        }
+        int[] next = new int[nodes.size() * symbols]; // the next state's id; symbol 0 always leads to the root
+        int[] fail = new int[nodes.size()];
         outputs = new int[nodes.size()][];
         for (int id = 0; id < nodes.size(); id++) {
             Node n = nodes.get(id);
-            outputs[id] = n.rules.length == 0 ? null : n.rules;
-            for (char c : alphabet) {
-                Node t = n;
-                Node next;
-                while ((next = t.step(c)) == null && t != root) {
-                    t = t.fail;
+            int[] rules = n.rules;
+            if (id != 0) {
+                // The classic construction: a missing transition is the failure state's, whose row is done.
+                System.arraycopy(next, fail[id] * symbols, next, id * symbols, symbols);
+                for (int r : outputs[fail[id]] == null ? new int[0] : outputs[fail[id]]) {
+                    rules = append(rules, r);
                 }
-                delta[id * symbols + symbolOf[c]] = next == null ? 0 : ids.get(next);
             }
-            // Symbol 0 (a character in no literal) always leads back to the root.
+            outputs[id] = rules.length == 0 ? null : rules;
+            for (Map.Entry<Character, Node> e : n.next.entrySet()) {
+                int column = symbolOf[e.getKey()];
+                int child = ids.get(e.getValue());
+                // The child's failure state: where the text goes from this state's failure state on the same
+                // character (the root for the root's children).
+                fail[child] = id == 0 ? 0 : next[id * symbols + column];
+                next[id * symbols + column] = child;
+            }
         }
-        // Entries hold the next state's row (state * symbols), negative (-row - 1) when that state
-        // has outputs: the hot loop needs no multiplication and one test per character.
-        for (int i = 0; i < delta.length; i++) {
-            int target = delta[i];
+        delta = new int[next.length];
+        for (int i = 0; i < next.length; i++) {
+            int target = next[i];
             int row = target * symbols;
             delta[i] = outputs[target] == null ? row : -row - 1;
-        }
-    }
-
-    /** symbolOf[c]: the column of character c in {@link #delta} (0: not in any literal). */
-    private int[] symbolOf;
-    private int symbols;
-    /** delta[state * symbols + symbol]: the next state. */
-    private int[] delta;
-    /** The rules whose literal ends in each state (with those of its failure states), or null. */
-    private int[][] outputs;
-
-    private static void freeze(Node root) {
-        ArrayDeque<Node> queue = new ArrayDeque<>();
-        queue.add(root);
-        while (!queue.isEmpty()) {
-            Node n = queue.poll();
-            n.freeze();
-            queue.addAll(n.next.values());
         }
     }
 

@@ -161,6 +161,30 @@ class PrefilterTest {
         }
     }
 
+    /** The same on the bundled rules' literals (hundreds of states, shared prefixes) and the development part's texts. */
+    @Test
+    void theLiteralAutomatonFindsWhatContainsFindsForTheBundledRules() throws java.io.IOException {
+        KnowledgeBase kb = KnowledgeBase.bundled();
+        List<List<String>> literals = new ArrayList<>();
+        for (Rule r : kb.rules()) {
+            if (r.match() != null && r.match().text() != null) {
+                literals.add(Prefilter.of(r.match().text()).literals());
+            }
+        }
+        LiteralIndex index = new LiteralIndex(literals);
+        List<GeneralizationTest.Item> items = GeneralizationTest.read("/explain/generalization/dev.jsonl");
+        assertThat(items).hasSizeGreaterThan(200);
+        for (GeneralizationTest.Item item : items) {
+            String lower = item.text().toLowerCase(java.util.Locale.ROOT);
+            java.util.BitSet found = index.mayMatch(lower);
+            for (int r = 0; r < literals.size(); r++) {
+                List<String> lits = literals.get(r);
+                boolean expected = lits == null || lits.stream().anyMatch(lower::contains);
+                assertThat(found.get(r)).as("literals %s in %s", lits, item.id()).isEqualTo(expected);
+            }
+        }
+    }
+
     /**
      * A rule whose text the prefilter cannot read runs its regular expression on every paste:
      * explain --batch lost about an eighth of its speed to three such rules in one round. Only these
