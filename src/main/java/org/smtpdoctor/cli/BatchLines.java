@@ -126,8 +126,9 @@ final class BatchLines implements Closeable {
             if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
                 line.setLength(line.length() - 1);
             }
-            if (!line.toString().isBlank()) {
-                return parse(number, line.toString());
+            String read = line.toString();
+            if (!read.isBlank()) {
+                return parse(number, read);
             }
         }
     }
