@@ -76,8 +76,10 @@ final class LiteralIndex {
             if (id != 0) {
                 // The classic construction: a missing transition is the failure state's, whose row is done.
                 System.arraycopy(next, fail[id] * symbols, next, id * symbols, symbols);
-                for (int r : outputs[fail[id]] == null ? new int[0] : outputs[fail[id]]) {
-                    rules = append(rules, r);
+                if (outputs[fail[id]] != null) {
+                    for (int r : outputs[fail[id]]) {
+                        rules = append(rules, r);
+                    }
                 }
             }
             outputs[id] = rules.length == 0 ? null : rules;
@@ -90,12 +92,12 @@ final class LiteralIndex {
                 next[id * symbols + column] = child;
             }
         }
-        delta = new int[next.length];
+        // Each entry becomes its target's row, in place: it depends on the entry alone.
         for (int i = 0; i < next.length; i++) {
-            int target = next[i];
-            int row = target * symbols;
-            delta[i] = outputs[target] == null ? row : -row - 1;
+            int row = next[i] * symbols;
+            next[i] = outputs[next[i]] == null ? row : -row - 1;
         }
+        delta = next;
     }
 
     private static int[] append(int[] a, int v) {
