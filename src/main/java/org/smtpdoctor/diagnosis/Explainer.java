@@ -71,6 +71,8 @@ public final class Explainer {
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)"
                     + "|(?-i:\\b(?:MAIL|RCPT|Command) failed: )([45]\\d\\d)(?![\\d.]|[ \\-:]*[A-Za-z])())");
+    /** Where a match of {@link #CODE_APART} can start: one of these is there (in lower case). */
+    private static final String[] CODE_APART_LEADS = Prefilter.leadsOf(CODE_APART.pattern());
     /** Postfix's bounce that wrapped right after the code ("said: 554" and the text on the indented lines below). */
     private static final Pattern SAID_CODE_AT_LINE_END = Pattern.compile("said: (4[2-5]\\d|5[0-5]\\d)[ \\t]*(?=\\r?\\n[ \\t])");
     /**
@@ -480,7 +482,9 @@ public final class Explainer {
                 covered.add(new int[] {debug.start(), debug.end()});
             }
         }
-        Matcher apart = CODE_APART.matcher(codeApart ? text : "");
+        Starts apart = new Starts(CODE_APART.matcher(codeApart ? text : ""), !codeApart ? new int[0]
+                : CODE_APART_LEADS != null && lower.length() == text.length() ? Prefilter.startsOf(CODE_APART_LEADS, lower)
+                : everyPosition(text));
         while (apart.find() && pieces.size() < MAX_CANDIDATES) {
             if (inside(covered, apart.start())) {
                 continue;
@@ -687,7 +691,7 @@ public final class Explainer {
         private int after;
 
         Starts(Matcher m, int[] starts) {
-            this.m = m.useTransparentBounds(true).useAnchoringBounds(false);
+            this.m = Prefilter.around(m);
             this.starts = starts;
         }
 
@@ -722,6 +726,10 @@ public final class Explainer {
         String group(int group) {
             return m.group(group);
         }
+    }
+
+    private static int[] everyPosition(String text) {
+        return java.util.stream.IntStream.range(0, text.length()).toArray();
     }
 
     /** Whether a three-digit number (200-599) stands right before {@code after} somewhere in the text. */

@@ -324,9 +324,9 @@ public final class KnowledgeBase {
      * evidence (a reply's code, class and phase, or the words of a paste), so that an honest
      * "unknown" still says what to look at.
      */
-    private Decision unmatched(Evidence evidence, java.util.BitSet branches) {
+    private Decision unmatched(Evidence evidence, String lower, java.util.BitSet branches) {
         Decision none = noRule(evidence);
-        List<Candidate> ranked = related(evidence, List.of(), branches);
+        List<Candidate> ranked = related(evidence, List.of(), lower, branches);
         if (ranked.isEmpty()) {
             return none;
         }
@@ -339,7 +339,7 @@ public final class KnowledgeBase {
      * (the most specific kinds first), low confidence, each cause once and none already in
      * {@code before}; Microsoft-only causes for Microsoft's evidence only.
      */
-    private List<Candidate> related(Evidence evidence, List<Candidate> before, java.util.BitSet branches) {
+    private List<Candidate> related(Evidence evidence, List<Candidate> before, String lower, java.util.BitSet branches) {
         if (before.size() >= Diagnosis.MAX_CANDIDATES) {
             return List.of();   // no place left: a diagnosis shows only the first three
         }
@@ -348,7 +348,7 @@ public final class KnowledgeBase {
         String text = evidence.text();
         for (int i = 0; i < fallback.size() && out.size() < Diagnosis.MAX_CANDIDATES; i++) {
             Rule.Compiled f = fallback.get(i);
-            if (f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
+            if (f.matches(evidence, text, lower, branches, fallbackFirstBranch[i])) {
                 for (Rule.CompiledAlternative a : f.alternatives()) {
                     if (!a.microsoftOnly() || evidence.vendor() == Vendor.MICROSOFT) {
                         out.putIfAbsent(a.cause(), new Candidate(a.cause(), Confidence.LOW, a.why(),
@@ -386,12 +386,12 @@ public final class KnowledgeBase {
         List<Rule.Compiled> matching = new ArrayList<>(4);
         for (int i : applicable(evidence)) {
             Rule.Compiled r = rules.get(i);
-            if (which.test(r) && r.matches(evidence, text, branches, firstBranch[i])) {
+            if (which.test(r) && r.matches(evidence, text, lower, branches, firstBranch[i])) {
                 matching.add(r);
             }
         }
         if (matching.isEmpty()) {
-            return which == ANY ? unmatched(evidence, branches) : noRule(evidence);
+            return which == ANY ? unmatched(evidence, lower, branches) : noRule(evidence);
         }
         matching.sort(ranking(evidence));
         Rule.Compiled best = matching.get(0);
@@ -405,16 +405,16 @@ public final class KnowledgeBase {
         // first asked for (batch speed: most decisions are compared and dropped).
         boolean readsNoWords = best.text() == null && !alone(best) && evidence.reply().isPresent();
         Words read = readsNoWords && best.cause() != Cause.UNKNOWN && best.cause() != Cause.OTHER && !best.microsoftOnly()
-                ? words(evidence, branches) : null;
+                ? words(evidence, lower, branches) : null;
         boolean contradicted = read != null && read.contradict(best.cause());
         java.util.function.Supplier<List<Candidate>> candidates = once(() -> {
             List<Candidate> ranked = candidates(matching, evidence.vendor());
-            Words w = !readsNoWords ? Words.NONE : read != null ? read : words(evidence, branches);
+            Words w = !readsNoWords ? Words.NONE : read != null ? read : words(evidence, lower, branches);
             return w.causes().isEmpty() ? ranked : contradicted ? merged(w.causes(), ranked)
                     : merged(best.cause() != Cause.UNKNOWN ? ranked.subList(0, 1) : List.of(), w.causes(), ranked);
         });
         java.util.function.Supplier<List<Candidate>> related = alone(best) ? List::of
-                : once(() -> related(evidence, candidates.get(), branches));
+                : once(() -> related(evidence, candidates.get(), lower, branches));
         if (contradicted) {
             return new Decision(() -> {
                 List<Candidate> all = new ArrayList<>(candidates.get());
@@ -422,7 +422,7 @@ public final class KnowledgeBase {
                 return new Diagnosis(Cause.UNKNOWN, Confidence.LOW, "The reply's code and its words disagree",
                         "The reply's code alone would mean: " + fill(r.title(), values) + ". Its words point elsewhere;"
                                 + " the server's documentation for this reply, or its logs for this session, would decide.",
-                        List.of(), r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best),
+                        List.of(), r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best, lower),
                         all);
             }, Cause.UNKNOWN, Confidence.LOW, true, best.specificity(evidence), candidates, related, false, false);
         }
@@ -431,7 +431,7 @@ public final class KnowledgeBase {
             all.addAll(related.get());
             return new Diagnosis(best.cause(), best.confidence(), fill(r.title(), values), fill(r.explanation(), values),
                     r.remedies() == null ? List.of() : r.remedies().stream().map(x -> fill(x, values)).toList(),
-                    r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best), all);
+                    r.references() == null ? List.of() : r.references(), r.id(), matchedText(evidence, best, lower), all);
         }, best.cause(), best.confidence(), true, best.specificity(evidence), candidates, related, best.overrides(),
                 best.match().clientText());
     }
@@ -488,13 +488,13 @@ public final class KnowledgeBase {
         }
     }
 
-    private Words words(Evidence evidence, java.util.BitSet branches) {
+    private Words words(Evidence evidence, String lower, java.util.BitSet branches) {
         Map<Cause, Candidate> out = null;
         List<Cause> first = List.of();
         String text = evidence.text();
         for (int i : wordFallback) {
             Rule.Compiled f = fallback.get(i);
-            if (f.matches(evidence, text, branches, fallbackFirstBranch[i])) {
+            if (f.matches(evidence, text, lower, branches, fallbackFirstBranch[i])) {
                 if (out == null) {
                     out = new LinkedHashMap<>();
                     first = f.alternatives().stream().map(Rule.CompiledAlternative::cause).toList();
@@ -549,13 +549,19 @@ public final class KnowledgeBase {
     }
 
     /** For raw text, the line the rule matched (not the whole paste); otherwise the evidence itself. */
-    private static String matchedText(Evidence evidence, Rule.Compiled rule) {
+    private static String matchedText(Evidence evidence, Rule.Compiled rule, String lower) {
         String text = evidence.text();
         if (evidence.raw().isEmpty() || rule.text() == null) {
             return text;
         }
-        Matcher m = rule.text().matcher(text);
-        if (!m.find()) {
+        // The first match starts where the first of the alternatives' first matches does.
+        int start = -1;
+        for (Prefilter.Branch b : rule.branches()) {
+            int at = b.start(text, lower);
+            start = at >= 0 && (start < 0 || at < start) ? at : start;
+        }
+        Matcher m = Prefilter.around(rule.text().matcher(text));
+        if ((start < 0 || !m.region(start, text.length()).lookingAt()) && !m.reset().find()) {
             return text;
         }
         int from = text.lastIndexOf('\n', m.start()) + 1;

@@ -3,6 +3,7 @@ package org.smtpdoctor.diagnosis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -67,10 +68,73 @@ final class Prefilter {
      * runs). Running only the alternatives whose literal is in the text finds the same as the
      * whole alternation, much faster on long pastes.
      */
-    record Branch(Pattern pattern, String[] literals) {
+    record Branch(Pattern pattern, String[] literals, String[] leads) {
         boolean mayMatch(String lower) {
             return containsAny(literals, lower);
         }
+
+        /** Whether the pattern finds a match in {@code text}: {@link #start} is not -1. */
+        boolean finds(String text, String lower) {
+            return start(text, lower) >= 0;
+        }
+
+        /**
+         * Where {@code find()} would find the first match in {@code text}, or -1. When every match
+         * starts with one of {@code leads}, the pattern is tried only where one is in {@code lower}
+         * (the text in lower case, same length), not at every position: a regex that begins with a
+         * case-insensitive word is otherwise attempted at each character.
+         */
+        int start(String text, String lower) {
+            if (leads == null || lower.length() != text.length()) {
+                Matcher m = pattern.matcher(text);
+                return m.find() ? m.start() : -1;
+            }
+            Matcher m = null;
+            int first = -1;
+            for (String lead : leads) {
+                int bound = first < 0 ? text.length() : first;
+                for (int at = lower.indexOf(lead); at >= 0 && at < bound; at = lower.indexOf(lead, at + 1)) {
+                    if (m == null) {
+                        m = around(pattern.matcher(text));
+                    }
+                    if (m.region(at, text.length()).lookingAt()) {
+                        first = at;
+                        break;
+                    }
+                }
+            }
+            return first;
+        }
+    }
+
+    /** Bounds as for the whole text: in a region, \\b, look-behind and ^ still see what is before it. */
+    static Matcher around(Matcher m) {
+        return m.useTransparentBounds(true).useAnchoringBounds(false);
+    }
+
+    /** The leads of a pattern's top-level alternatives together (lower case), or null when one has none. */
+    static String[] leadsOf(String regex) {
+        String body = stripFlags(regex);
+        List<String> out = new ArrayList<>();
+        for (String branch : splitTopLevel(body)) {
+            List<String> leads = leads(branch);
+            if (leads == null) {
+                return null;
+            }
+            out.addAll(leads);
+        }
+        return shortest(lower(out));
+    }
+
+    /** Every position of {@code lower} where one of {@code leads} starts, in order. */
+    static int[] startsOf(String[] leads, String lower) {
+        java.util.BitSet at = new java.util.BitSet();
+        for (String lead : leads) {
+            for (int i = lower.indexOf(lead); i >= 0; i = lower.indexOf(lead, i + 1)) {
+                at.set(i);
+            }
+        }
+        return at.stream().toArray();
     }
 
     /** The top-level alternatives of a case-insensitive pattern. */
@@ -80,10 +144,131 @@ final class Prefilter {
         List<Branch> out = new ArrayList<>();
         for (String branch : splitTopLevel(body)) {
             List<String> lits = flags.contains("x") ? null : branchLiterals(branch);
-            out.add(new Branch(Pattern.compile(flags + branch, Pattern.CASE_INSENSITIVE),
-                    lits == null ? null : lits.stream().map(x -> x.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new)));
+            List<String> leads = flags.contains("x") ? null : leads(branch);
+            out.add(new Branch(Pattern.compile(flags + branch, Pattern.CASE_INSENSITIVE), lower(lits), shortest(lower(leads))));
         }
         return out;
+    }
+
+    /** Leads without those that start with another lead: each start is tried once. */
+    private static String[] shortest(String[] leads) {
+        return leads == null ? null : java.util.Arrays.stream(leads)
+                .filter(l -> java.util.Arrays.stream(leads).noneMatch(o -> o.length() < l.length() && l.startsWith(o)))
+                .toArray(String[]::new);
+    }
+
+    private static String[] lower(List<String> literals) {
+        return literals == null ? null : literals.stream().map(x -> x.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new);
+    }
+
+    /**
+     * The literals one of which every match of this alternative starts with: after what consumes
+     * nothing (a word boundary, "^", a lookaround, a group of flags), its first run of plain
+     * characters (extended into a group or past an optional character when shorter than two), or for
+     * a leading group each of its
+     * alternatives followed by the rest (and the rest alone when the group is optional). Null when a
+     * match may start otherwise, or a lead is one ASCII character (in most texts many times).
+     */
+    static List<String> leads(String re) {
+        int i = 0;
+        while (i < re.length()) {
+            if (re.startsWith("\\b", i) || re.startsWith("\\B", i)) {
+                i += 2;
+            } else if (re.charAt(i) == '^') {
+                i++;
+            } else if (re.startsWith("(?", i) && !re.startsWith("(?:", i)) {
+                int close = matching(re, i);
+                boolean lookaround = re.startsWith("(?=", i) || re.startsWith("(?!", i) || re.startsWith("(?<=", i)
+                        || re.startsWith("(?<!", i);
+                if (close < 0 || quantified(re, close + 1) != close + 1
+                        || !(lookaround || re.substring(i + 2, close).chars().allMatch(f -> f == 'i' || f == 's' || f == 'm' || f == '-'))) {
+                    break; // a group under flags, named or atomic: read below, or not at all
+                }
+                i = close + 1;
+            } else {
+                break;
+            }
+        }
+        if (i < re.length() && re.charAt(i) == '(') {
+            int close = matching(re, i);
+            String inner = close < 0 ? null : groupBody(re.substring(i, close));
+            int after = close < 0 ? -1 : quantified(re, close + 1);
+            if (inner == null || (after != close + 1 && "?*".indexOf(re.charAt(close + 1)) < 0)) {
+                return null;
+            }
+            String rest = re.substring(after);
+            List<String> out = new ArrayList<>();
+            for (String alternative : splitTopLevel(inner)) {
+                List<String> leads = leads(alternative + rest);
+                if (leads == null) {
+                    return null;
+                }
+                out.addAll(leads);
+            }
+            if (after != close + 1) {
+                List<String> leads = leads(rest);   // "?" or "*": the group may be absent
+                if (leads == null) {
+                    return null;
+                }
+                out.addAll(leads);
+            }
+            return out;
+        }
+        StringBuilder run = new StringBuilder();
+        while (i < re.length()) {
+            char c = re.charAt(i);
+            char literal;
+            int next = i + 1;
+            if (c == '\\' && i + 1 < re.length()) {
+                char e = re.charAt(i + 1);
+                literal = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : Character.isLetterOrDigit(e) ? 0 : e;
+                next = i + 2;
+            } else {
+                literal = ".^$|()[]{}?*+".indexOf(c) < 0 ? c : 0;
+            }
+            if (literal == 0) {
+                break;
+            }
+            int after = quantified(re, next);
+            if (after != next) {
+                if (re.charAt(next) == '+') {
+                    run.append(literal);
+                } else if (run.length() == 1 && re.charAt(next) == '?' && after == next + 1) {
+                    // "e-?mail": "e-mail..." or "email...".
+                    List<String> rest = leads(re.substring(after));
+                    if (rest != null) {
+                        List<String> out = new ArrayList<>();
+                        rest.forEach(r -> out.add(run + String.valueOf(literal) + r));
+                        rest.forEach(r -> out.add(run + r));
+                        return out;
+                    }
+                }
+                return lead(run);
+            }
+            run.append(literal);
+            i = next;
+        }
+        if (run.length() == 1 && i < re.length() && re.charAt(i) == '(') {
+            List<String> leads = leads(re.substring(i));
+            if (leads != null) {
+                return leads.stream().map(l -> run + l).toList();
+            }
+        }
+        return lead(run);
+    }
+
+    private static List<String> lead(StringBuilder run) {
+        return run.length() >= 2 || (run.length() == 1 && run.charAt(0) > 0x7f) ? List.of(run.toString()) : null;
+    }
+
+    /** The alternatives of a group ("(...)", "(?:...)", "(?i:...)") without its parentheses; null for other groups. */
+    private static String groupBody(String group) {
+        if (!group.startsWith("(?")) {
+            return group.substring(1);
+        }
+        int colon = group.indexOf(':');
+        return colon > 1 && group.substring(2, colon).chars().allMatch(f -> f == 'i' || f == 's' || f == 'm' || f == '-')
+                ? group.substring(colon + 1) : null;
     }
 
     private static String stripFlags(String re) {

@@ -128,7 +128,7 @@ public record Rule(String id, String cause, String vendor, Match match, String c
     /**
      * A rule ready to match. {@code branches} are the alternatives of its text pattern and
      * {@code unlessBranches} those of its unless pattern, each with its prefilter: in the bits a
-     * caller passes to {@link #matches(Evidence, String, java.util.BitSet, int)}, this rule's text
+     * caller passes to {@link #matches(Evidence, String, String, java.util.BitSet, int)}, this rule's text
      * alternatives come first, then its unless alternatives ({@link #literalLists()}).
      */
     record Compiled(Rule rule, Cause cause, Confidence confidence, Match match, Pattern text,
@@ -149,7 +149,7 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                     found.set(b);
                 }
             }
-            return matches(e, e.text(), found, 0);
+            return matches(e, e.text(), lower, found, 0);
         }
 
         /** The text alternatives, then the unless alternatives: the order of this rule's bits. */
@@ -165,9 +165,11 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         }
 
         /** A pattern finds a match: one of its alternatives whose literal is in the text does. */
-        private static boolean anyBranchFinds(List<Prefilter.Branch> alternatives, String text, java.util.BitSet found, int first) {
-            for (int b = 0; b < alternatives.size(); b++) {
-                if (found.get(first + b) && alternatives.get(b).pattern().matcher(text).find()) {
+        private static boolean anyBranchFinds(List<Prefilter.Branch> alternatives, String text, String lower,
+                                              java.util.BitSet found, int first) {
+            int end = first + alternatives.size();
+            for (int b = found.nextSetBit(first); b >= 0 && b < end; b = found.nextSetBit(b + 1)) {
+                if (alternatives.get(b - first).finds(text, lower)) {
                     return true;
                 }
             }
@@ -198,8 +200,9 @@ public record Rule(String id, String cause, String vendor, Match match, String c
          *              {@code first + i} for alternative i
          * @param first where this rule's alternatives start in {@code found}
          * @param evidenceText {@code e.text()}, made once by the caller (a reply joins its lines each time)
+         * @param lower {@code evidenceText} in lower case (Locale.ROOT)
          */
-        boolean matches(Evidence e, String evidenceText, java.util.BitSet found, int first) {
+        boolean matches(Evidence e, String evidenceText, String lower, java.util.BitSet found, int first) {
             if (microsoftOnly && e.vendor() != Vendor.MICROSOFT) {
                 return false;
             }
@@ -239,10 +242,10 @@ public record Rule(String id, String cause, String vendor, Match match, String c
                 // A rule decided by the code alone cannot decide a reply whose code we do not know.
                 return false;
             }
-            if (text != null && !anyBranchFinds(branches, evidenceText, found, first)) {
+            if (text != null && !anyBranchFinds(branches, evidenceText, lower, found, first)) {
                 return false;
             }
-            return !anyBranchFinds(unlessBranches, evidenceText, found, first + branches.size());
+            return !anyBranchFinds(unlessBranches, evidenceText, lower, found, first + branches.size());
         }
 
         /**

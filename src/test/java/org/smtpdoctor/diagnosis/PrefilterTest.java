@@ -36,6 +36,49 @@ class PrefilterTest {
     }
 
     @Test
+    void eachAlternativeKnowsTheLiteralsItsMatchesStartWith() {
+        assertThat(Prefilter.leads("\\b(?:access |oauth )?token refresh failed"))
+                .containsExactly("access token refresh failed", "oauth token refresh failed", "token refresh failed");
+        assertThat(Prefilter.leads("(?<![.@\\w/])spam(?![\\w@])")).containsExactly("spam");
+        assertThat(Prefilter.leads("(?:^|\\n)(?:Error:\\s*)?server (?:address|host)"))
+                .containsExactly("Error:", "server ", "\nError:", "\nserver ");
+        assertThat(Prefilter.leads("colou?r")).containsExactly("colo");
+        assertThat(Prefilter.leads("(?:mail|e-?mail) server")).containsExactly("mail server", "e-mail server", "email server");
+        assertThat(Prefilter.leads("fo+ bar")).containsExactly("fo");
+        assertThat(Prefilter.leads("\\bSMTP\\.office365\\.com")).containsExactly("SMTP.office365.com");
+        assertThat(Prefilter.leads("ʹ.{0,6}Ȩ")).containsExactly("ʹ");
+        // A match may start elsewhere, or its start is one ASCII character (in most texts).
+        assertThat(Prefilter.leads("\\d{3} refused")).isNull();
+        assertThat(Prefilter.leads("(?:foo)+bar")).isNull();
+        assertThat(Prefilter.leads("(?<name>foo)bar")).isNull();
+        assertThat(Prefilter.leads("x.*y")).isNull();
+        assertThat(Prefilter.leads("^")).isNull();
+    }
+
+    /** Trying a pattern only where a lead starts finds what find() finds, at the text's edges too. */
+    @Test
+    void aPatternTriedAtItsLeadsFindsWhatFindFinds() {
+        String[] patterns = {"\\bmx\\b", "(?<!not )relay denied", "(?m)^550 denied", "^550 denied", "(?:\\b(?:smtp|mail) |^)server",
+            "token(?= refresh)", "ʹ.{0,6}Ȩ", "kb\\w* failed", "e-?mail server"};
+        String[] texts = {"MX lookup", "smx lookup", "the mx", "mx", "not relay denied", "ok; Relay Denied", "x\n550 denied",
+            "550 denied", " 550 denied", "SMTP server", "my server", "server", "xmail server", "token refresh", "token expired",
+            "ʹ\u0000Ȩ", "ʹ12345678Ȩ", "\u212Ab failed", "\u0130kb; kbx failed", "İstanbul mx",
+            "E-Mail server", "email-server", "e mail server"};
+        int tried = 0;
+        for (String pattern : patterns) {
+            for (Prefilter.Branch b : Prefilter.branches(pattern)) {
+                assertThat(b.leads()).as(pattern).isNotNull();
+                for (String text : texts) {
+                    tried++;
+                    assertThat(b.finds(text, text.toLowerCase(Locale.ROOT))).as("%s on %s", pattern, text)
+                            .isEqualTo(b.pattern().matcher(text).find());
+                }
+            }
+        }
+        assertThat(tried).isEqualTo(patterns.length * texts.length);
+    }
+
+    @Test
     void aPatternItCannotReadAlwaysRuns() {
         Prefilter p = Prefilter.of("\\d{3} (a|b)?c");
         assertThat(p.literals()).isNull();
@@ -82,12 +125,18 @@ class PrefilterTest {
         rules.stream().filter(r -> r.match() != null && r.match().unless() != null).forEach(r -> patterns.add(r.match().unless()));
         kb.wording().entries().forEach(e -> patterns.add(e.text()));
         int checked = 0;
+        int led = 0;
         for (String pattern : patterns) {
             for (Prefilter.Branch b : Prefilter.branches(pattern)) {
                 for (int t = 0; t < texts.size(); t++) {
                     if (!b.mayMatch(lower.get(t))) {
                         checked++;
                         assertThat(b.pattern().matcher(texts.get(t)).find()).as("%s on %s", b.pattern(), texts.get(t)).isFalse();
+                    } else if (b.leads() != null) {
+                        // Where it runs, trying it only where a lead starts finds what find() finds.
+                        led++;
+                        assertThat(b.finds(texts.get(t), lower.get(t))).as("leads of %s on %s", b.pattern(), texts.get(t))
+                                .isEqualTo(b.pattern().matcher(texts.get(t)).find());
                     }
                 }
             }
@@ -100,6 +149,7 @@ class PrefilterTest {
             }
         }
         assertThat(checked).as("texts the prefilters kept from a pattern").isGreaterThan(100_000);
+        assertThat(led).as("texts a pattern was tried on at its leads").isGreaterThan(10_000);
     }
 
     /**
