@@ -390,7 +390,16 @@ class ExplainerTest {
                         + "Caused by: com.fsck.k9.mail.CertificateValidationException: Certificate Validation Failure"),
                 Arguments.of("client.smtp-host-missing", "Unable to resolve smtp.gmail.com: DNS server address is not configured"),
                 Arguments.of("client.smtp-host-missing", "Proxy server address must be specified when proxy is enabled"),
-                Arguments.of("client.smtp-host-missing", "Your server hostname is not set correctly (it should be fully qualified)"));
+                Arguments.of("client.smtp-host-missing", "Your server hostname is not set correctly (it should be fully qualified)"),
+                // The eighteenth round's review:
+                Arguments.of("client.no-common-auth-mechanism", "DEBUG:lettre::smtp: server mail.example.com with {EightBitMime, StartTls}\n"
+                        + "INFO:lettre::smtp: No supported authentication mechanisms available"),
+                Arguments.of("client.timeout", "The connection to the mail server has timed out : read tcp 10.0.0.2:51234->203.0.113.5:25: i/o timeout"),
+                Arguments.of("client.network-unreachable", "2025-01-10 10:00:01 H=mx.example.org [2001:db8::25] Network is unreachable\n"
+                        + "2025-01-10 10:00:31 H=mx.example.org [192.0.2.25]: SMTP timeout after initial connection: Connection timed out"),
+                Arguments.of("client.network-unreachable", "Greeting never received\nconnect ENETUNREACH 2001:db8::25:587"),
+                Arguments.of("client.connect-blocked-locally", "[ERROR] [core] connect EACCES /var/run/clamav/clamd.ctl"),
+                Arguments.of("client.connect-blocked-locally", "Error: connect EACCES /var/run/docker.sock"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -414,6 +423,22 @@ class ExplainerTest {
                 Arguments.of("msmtp's refused login", "wrong_credentials", "sendmail: authentication failed (method PLAIN)"),
                 Arguments.of("a login whose mailbox is disabled", "account_locked_or_disabled", "535 5.7.0 Your mailbox is disabled"),
                 Arguments.of("an e-mail address as the host", "config_host_or_port", "queryA EBADNAME user@example.com"),
+                // The eighteenth round's review:
+                Arguments.of("lettre beside an offered mechanism", "auth_mechanism_unsupported", "DEBUG:lettre::smtp: server "
+                        + "MWHPR10CA0055.outlook.office365.com with {EightBitMime, SmtpUtfEight, Authentication(Login)}\n"
+                        + "INFO:lettre::smtp: No supported authentication mechanisms available"),
+                Arguments.of("nodemailer refused by a local policy", "port_blocked_or_unreachable", "Error: connect EACCES 192.0.2.10:25"),
+                Arguments.of("Exim's greeting-less TLS hello", "config_host_or_port", "2015-03-17 10:34:16 SMTP protocol synchronization error "
+                        + "(input sent without waiting for greeting): rejected connection from H=acp-node [10.7.2.137] input=\"\\026\\003\\001\""),
+                Arguments.of(".NET's certificate refusal in Brazilian Portuguese", "tls_certificate",
+                        "O certificado remoto é inválido de acordo com o procedimento de validação."),
+                Arguments.of(".NET's certificate refusal in Russian", "tls_certificate",
+                        "Удаленный сертификат недействителен согласно результатам проверки подлинности."),
+                Arguments.of(".NET's certificate refusal in Japanese", "tls_certificate", "検証プロシージャによると、リモート証明書は無効です。"),
+                Arguments.of(".NET's certificate refusal in Spanish without accents", "tls_certificate",
+                        "El certificado remoto no es valido segun el procedimiento de validacion."),
+                Arguments.of("a mail URL with a scheme it does not know", "other",
+                        "Email protocol in $MAIL_URL ('mail://smtp.example.com:25') must be 'smtp' or 'smtps'"),
                 // The seventeenth round's review:
                 Arguments.of("a spam filter's check failed", "message_rejected_spam", "554 5.7.1 Message rejected - spam filter test failed (score 12.3/5.0)"),
                 Arguments.of("a spam filter's license fault", "unknown", "451 4.0.0 Spam filter end message failed - server - license [slot 1]"),
