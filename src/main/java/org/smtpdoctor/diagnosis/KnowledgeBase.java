@@ -51,6 +51,8 @@ public final class KnowledgeBase {
     private final int[] wordFallback;
     /** Indices of the rules each kind of evidence can match, in file order. */
     private final int[] eventRules;
+    /** The rules that override replies: all a paste's text is read for when a reply named its cause surely. */
+    private final int[] overriding;
     private final int[] rawRules;
     private final int[][] replyRulesByCode;
     private final int[][] replyRulesByClass;
@@ -87,6 +89,7 @@ public final class KnowledgeBase {
         this.wordFallback = java.util.stream.IntStream.range(0, this.fallback.size())
                 .filter(i -> this.fallback.get(i).text() != null && this.fallback.get(i).readsReplies()).toArray();
         this.eventRules = indices(r -> r.match().events() != null);
+        this.overriding = indices(OVERRIDING);
         this.rawRules = indices(Rule.Compiled::readsRawText);
         this.replyRulesByCode = new int[600][];
         for (int code = 0; code < 600; code++) {
@@ -379,6 +382,9 @@ public final class KnowledgeBase {
     Decision decide(Evidence evidence, Predicate<Rule.Compiled> which, String knownLower) {
         String text = evidence.text();
         String lower = knownLower != null ? knownLower : text.toLowerCase(Locale.ROOT);
+        if (which == OVERRIDING && java.util.Arrays.stream(overriding).noneMatch(i -> rules.get(i).matches(evidence, lower))) {
+            return noRule(evidence);   // the usual case: a handful of rules, tested without the automaton's pass
+        }
         // One pass of the literal automaton tells which rules' regexes need to run at all.
         java.util.BitSet branches = literals.mayMatch(lower);
         // Every matching rule, best first: the vendor's own knowledge beats any generic rule,

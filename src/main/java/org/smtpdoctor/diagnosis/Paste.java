@@ -65,8 +65,8 @@ final class Paste {
             }
             // Cheap tests first (batch speed): a marked command needs a marker, a bare one starts
             // with a capital letter, a server line holds a digit.
-            Matcher c = mayBeMarkedCommand(line) ? MARKED_COMMAND.matcher(line) : null;
-            if (c != null && c.find()) {
+            Matcher c = mayBeMarkedCommand(line) ? firstAtSpace(MARKED_COMMAND, line, " ]|") : null;
+            if (c != null) {
                 commands[i] = (c.group(1).toUpperCase(Locale.ROOT) + c.group(2)).strip();
             } else if (mayBeBareCommand(line)) {
                 Matcher b = BARE_COMMAND.matcher(line);
@@ -74,13 +74,29 @@ final class Paste {
                     commands[i] = (b.group(1) + b.group(2)).strip();
                 }
             }
-            if (commands[i] == null && hasDigit(line) && mayBeServerLine(line) && SERVER_LINE.matcher(line).find()) {
+            if (commands[i] == null && hasDigit(line) && mayBeServerLine(line) && firstAtSpace(SERVER_LINE, line, "s") != null) {
                 serverLines[i] = true;
                 markedServerLines[i] = !startsWithReplyCode(line);
                 marker |= markedServerLines[i];
             }
         }
         anyServerMarker = marker;
+    }
+
+    /**
+     * The first match of a pattern that starts with {@code (?:^|\s)} or {@code (?:^|[\s...])}, as {@code find()} gives
+     * it, or null: tried only at the line's start, at white space and at the other characters given (batch speed:
+     * not at every position).
+     */
+    private static Matcher firstAtSpace(Pattern pattern, String line, String also) {
+        Matcher m = Prefilter.around(pattern.matcher(line));
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if ((i == 0 || Character.isWhitespace(ch) || also.indexOf(ch) >= 0) && m.region(i, line.length()).lookingAt()) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** A line that is a bare reply: spaces, then a code and a space or hyphen. */

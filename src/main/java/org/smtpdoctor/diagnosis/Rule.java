@@ -141,7 +141,11 @@ public record Rule(String id, String cause, String vendor, Match match, String c
         }
 
         boolean matches(Evidence e) {
-            String lower = e.text().toLowerCase(Locale.ROOT);
+            return matches(e, e.text().toLowerCase(Locale.ROOT));
+        }
+
+        /** {@link #matches(Evidence)} with the evidence's text in lower case (Locale.ROOT). */
+        boolean matches(Evidence e, String lower) {
             java.util.BitSet found = new java.util.BitSet();
             List<Prefilter.Branch> all = allBranches();
             for (int b = 0; b < all.size(); b++) {
