@@ -66,7 +66,7 @@ public final class Explainer {
      * pass most positions after one test instead of trying each alternative there.
      */
     private static final Pattern CODE_APART = Pattern.compile(
-            "(?i)(?=[(acdefmrs])(?:(?:SMTP error|Error SMTP|Erreur SMTP):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
+            "(?i)(?=[(acdefmrs])(?:(?:SMTP error|Error SMTP|Erreur SMTP|SMTP Fehler):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
                     + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)"
@@ -456,7 +456,7 @@ public final class Explainer {
         // comma, a colon or a parenthesis.
         boolean codeComma = codeNextTo(text, ',');
         String lower = paste.lower();
-        boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("(code:")
+        boolean codeApart = codeNextTo(text, ':') || lower.contains("smtp error") || lower.contains("smtp fehler") || lower.contains("(code:")
                 || lower.contains("smtp code") || lower.contains("error (") || lower.contains("access denied: ")
                 || lower.contains("error smtp") || lower.contains("erreur smtp") || lower.contains("from server:")
                 || lower.contains(" failed: ");

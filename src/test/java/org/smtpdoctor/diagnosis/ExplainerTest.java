@@ -399,7 +399,10 @@ class ExplainerTest {
                         + "2025-01-10 10:00:31 H=mx.example.org [192.0.2.25]: SMTP timeout after initial connection: Connection timed out"),
                 Arguments.of("client.network-unreachable", "Greeting never received\nconnect ENETUNREACH 2001:db8::25:587"),
                 Arguments.of("client.connect-blocked-locally", "[ERROR] [core] connect EACCES /var/run/clamav/clamd.ctl"),
-                Arguments.of("client.connect-blocked-locally", "Error: connect EACCES /var/run/docker.sock"));
+                Arguments.of("client.connect-blocked-locally", "Error: connect EACCES /var/run/docker.sock"),
+                Arguments.of("smtp.recipient-domain", "550 5.7.1 This domain does not accept mail from your server"),
+                Arguments.of("smtp.recipient-domain", "550 5.7.27 Sender address has null MX"),
+                Arguments.of("client.refused", "Errno::ECONNREFUSED: Connection refused - connect(2) for nil port 587"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -437,6 +440,13 @@ class ExplainerTest {
                 Arguments.of(".NET's certificate refusal in Japanese", "tls_certificate", "検証プロシージャによると、リモート証明書は無効です。"),
                 Arguments.of(".NET's certificate refusal in Spanish without accents", "tls_certificate",
                         "El certificado remoto no es valido segun el procedimiento de validacion."),
+                Arguments.of("postdrop without Postfix's pickup, from a terminal", "other",
+                        "postdrop: warning: unable to look up public/pickup: No such file or directory"),
+                Arguments.of("Ruby's connect(2) to a nil host", "config_host_or_port",
+                        "Errno::ECONNREFUSED: Connection refused - connect(2) for nil port 587"),
+                Arguments.of("Roundcube's German 535", "wrong_credentials", "SMTP Fehler (535): Die Authentisierung ist fehlgeschlagen."),
+                Arguments.of("a recipient domain's null MX (RFC 7504's 556)", "recipient_invalid",
+                        "556 5.1.10 Requested action not taken: domain does not accept mail"),
                 Arguments.of("a mail URL with a scheme it does not know", "other",
                         "Email protocol in $MAIL_URL ('mail://smtp.example.com:25') must be 'smtp' or 'smtps'"),
                 // The seventeenth round's review:
