@@ -402,7 +402,12 @@ class ExplainerTest {
                 Arguments.of("client.connect-blocked-locally", "Error: connect EACCES /var/run/docker.sock"),
                 Arguments.of("smtp.recipient-domain", "550 5.7.1 This domain does not accept mail from your server"),
                 Arguments.of("smtp.recipient-domain", "550 5.7.27 Sender address has null MX"),
-                Arguments.of("client.refused", "Errno::ECONNREFUSED: Connection refused - connect(2) for nil port 587"));
+                Arguments.of("client.refused", "Errno::ECONNREFUSED: Connection refused - connect(2) for nil port 587"),
+                Arguments.of("smtp.spam", "status=deferred (host 127.0.0.1[127.0.0.1] said: 451 4.5.0 Error in processing, id=12345-01, "
+                        + "spam-scan FAILED: Undefined subroutine &Amavis::Unpackers::x called (in reply to end of DATA command))"),
+                Arguments.of("smtp.rate-limit", "535 Login fail. Account is abnormal, service is not open, password is incorrect, "
+                        + "login frequency limited, or system is busy. More information at https://help.mail.qq.com/detail/108/1023"),
+                Arguments.of("client.timeout", "dial tcp: lookup smtp.gmail.com on 10.0.0.1:53: dial udp 10.0.0.1:53: connect: network is unreachable"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -447,6 +452,9 @@ class ExplainerTest {
                 Arguments.of("Roundcube's German 535", "wrong_credentials", "SMTP Fehler (535): Die Authentisierung ist fehlgeschlagen."),
                 Arguments.of("a recipient domain's null MX (RFC 7504's 556)", "recipient_invalid",
                         "556 5.1.10 Requested action not taken: domain does not accept mail"),
+                Arguments.of("Go's resolver unreachable", "dns_resolution",
+                        "dial tcp: lookup smtp.gmail.com on 10.0.0.1:53: dial udp 10.0.0.1:53: connect: network is unreachable"),
+                Arguments.of("QQ's IP frequency limit", "throttling_rate_limit", "550 Connection frequency limited"),
                 Arguments.of("a mail URL with a scheme it does not know", "other",
                         "Email protocol in $MAIL_URL ('mail://smtp.example.com:25') must be 'smtp' or 'smtps'"),
                 // The seventeenth round's review:
