@@ -452,6 +452,9 @@ class ExplainerTest {
                 Arguments.of("Roundcube's German 535", "wrong_credentials", "SMTP Fehler (535): Die Authentisierung ist fehlgeschlagen."),
                 Arguments.of("a recipient domain's null MX (RFC 7504's 556)", "recipient_invalid",
                         "556 5.1.10 Requested action not taken: domain does not accept mail"),
+                Arguments.of("lettre's debug log marks line ends <CRLF>: not the server's words", "wrong_credentials",
+                        "DEBUG lettre::transport::smtp::client::async_connection: << 535 5.7.8 Error: authentication failed: "
+                        + "(reason unavailable)<CRLF>"),
                 Arguments.of("Go's resolver unreachable", "dns_resolution",
                         "dial tcp: lookup smtp.gmail.com on 10.0.0.1:53: dial udp 10.0.0.1:53: connect: network is unreachable"),
                 Arguments.of("QQ's IP frequency limit", "throttling_rate_limit", "550 Connection frequency limited"),
