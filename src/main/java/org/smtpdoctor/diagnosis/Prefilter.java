@@ -114,16 +114,7 @@ final class Prefilter {
 
     /** The leads of a pattern's top-level alternatives together (lower case), or null when one has none. */
     static String[] leadsOf(String regex) {
-        String body = stripFlags(regex);
-        List<String> out = new ArrayList<>();
-        for (String branch : splitTopLevel(body)) {
-            List<String> leads = leads(branch);
-            if (leads == null) {
-                return null;
-            }
-            out.addAll(leads);
-        }
-        return shortest(lower(out));
+        return shortest(lower(eachAlternative(stripFlags(regex), Prefilter::leads)));
     }
 
     /** Every position of {@code lower} where one of {@code leads} starts, in order. */
@@ -181,7 +172,7 @@ final class Prefilter {
                 boolean lookaround = re.startsWith("(?=", i) || re.startsWith("(?!", i) || re.startsWith("(?<=", i)
                         || re.startsWith("(?<!", i);
                 if (close < 0 || quantified(re, close + 1) != close + 1
-                        || !(lookaround || re.substring(i + 2, close).chars().allMatch(f -> f == 'i' || f == 's' || f == 'm' || f == '-'))) {
+                        || !(lookaround || onlyFlags(re.substring(i + 2, close)))) {
                     break; // a group under flags, named or atomic: read below, or not at all
                 }
                 i = close + 1;
@@ -267,8 +258,12 @@ final class Prefilter {
             return group.substring(1);
         }
         int colon = group.indexOf(':');
-        return colon > 1 && group.substring(2, colon).chars().allMatch(f -> f == 'i' || f == 's' || f == 'm' || f == '-')
-                ? group.substring(colon + 1) : null;
+        return colon > 1 && onlyFlags(group.substring(2, colon)) ? group.substring(colon + 1) : null;
+    }
+
+    /** Flags that change no literal's place ("i", "s", "m", and their "-" forms); never comments mode. */
+    private static boolean onlyFlags(String flags) {
+        return flags.chars().allMatch(f -> f == 'i' || f == 's' || f == 'm' || f == '-');
     }
 
     private static String stripFlags(String re) {
@@ -282,13 +277,18 @@ final class Prefilter {
 
     /** One required literal per top-level alternative (or several, from a leading group); null when unknown. */
     private static List<String> alternatives(String re) {
+        return eachAlternative(re, Prefilter::branchLiterals);
+    }
+
+    /** What {@code read} gives for each top-level alternative, together; null when it gives null for one. */
+    private static List<String> eachAlternative(String re, java.util.function.Function<String, List<String>> read) {
         List<String> out = new ArrayList<>();
         for (String branch : splitTopLevel(re)) {
-            List<String> lits = branchLiterals(branch);
-            if (lits == null) {
+            List<String> found = read.apply(branch);
+            if (found == null) {
                 return null;
             }
-            out.addAll(lits);
+            out.addAll(found);
         }
         return out;
     }

@@ -982,121 +982,82 @@ class GeneralizationTest {
     /** The forty-eighth fresh set (fresh48.jsonl, README "The forty-eighth fresh set"): 38 messages. */
     @Test
     void theFresh48SetFigures() throws IOException {
-        freshSet("fresh48", FRESH48, 38, FRESH48_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47);
+        freshSet("fresh48", FRESH48, 38, FRESH48_FLOORS, readThrough(47));
     }
 
     /** The forty-ninth fresh set (fresh49.jsonl, README "The forty-ninth fresh set"): 15 messages. */
     @Test
     void theFresh49SetFigures() throws IOException {
-        freshSet("fresh49", FRESH49, 15, FRESH49_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48);
+        freshSet("fresh49", FRESH49, 15, FRESH49_FLOORS, readThrough(48));
     }
 
     /** The fiftieth fresh set (fresh50.jsonl, README "The fiftieth fresh set"): 23 messages. */
     @Test
     void theFresh50SetFigures() throws IOException {
-        freshSet("fresh50", FRESH50, 23, FRESH50_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49);
+        freshSet("fresh50", FRESH50, 23, FRESH50_FLOORS, readThrough(49));
     }
 
     /** The fifty-first fresh set (fresh51.jsonl, README "The fifty-first fresh set"): 27 messages. */
     @Test
     void theFresh51SetFigures() throws IOException {
-        freshSet("fresh51", FRESH51, 27, FRESH51_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50);
+        freshSet("fresh51", FRESH51, 27, FRESH51_FLOORS, readThrough(50));
     }
 
     /** The fifty-second fresh set (fresh52.jsonl, README "The fifty-second fresh set"): 26 messages. */
     @Test
     void theFresh52SetFigures() throws IOException {
-        freshSet("fresh52", FRESH52, 26, FRESH52_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51);
+        freshSet("fresh52", FRESH52, 26, FRESH52_FLOORS, readThrough(51));
     }
 
     /** The fifty-third fresh set (fresh53.jsonl, README "The fifty-third fresh set"): 9 messages. */
     @Test
     void theFresh53SetFigures() throws IOException {
-        freshSet("fresh53", FRESH53, 9, FRESH53_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52);
+        freshSet("fresh53", FRESH53, 9, FRESH53_FLOORS, readThrough(52));
     }
 
     /** The fifty-fourth fresh set (fresh54.jsonl, README "The fifty-fourth fresh set"): 35 messages. */
     @Test
     void theFresh54SetFigures() throws IOException {
-        freshSet("fresh54", FRESH54, 35, FRESH54_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53);
+        freshSet("fresh54", FRESH54, 35, FRESH54_FLOORS, readThrough(53));
     }
 
     /** The fifty-fifth fresh set (fresh55.jsonl, README "The fifty-fifth fresh set"): 35 messages. */
     @Test
     void theFresh55SetFigures() throws IOException {
-        freshSet("fresh55", FRESH55, 35, FRESH55_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53);
+        freshSet("fresh55", FRESH55, 35, FRESH55_FLOORS, readThrough(53));
     }
 
     /** The fifty-sixth fresh set (fresh56.jsonl, README "The fifty-sixth fresh set"): 36 messages. */
     @Test
     void theFresh56SetFigures() throws IOException {
-        freshSet("fresh56", FRESH56, 36, FRESH56_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53);
+        freshSet("fresh56", FRESH56, 36, FRESH56_FLOORS, readThrough(53));
     }
 
     /** The fifty-seventh fresh set (fresh57.jsonl, README "The fifty-seventh fresh set"): 36 messages. */
     @Test
     void theFresh57SetFigures() throws IOException {
-        freshSet("fresh57", FRESH57, 36, FRESH57_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53, FRESH54, FRESH55, FRESH56);
+        freshSet("fresh57", FRESH57, 36, FRESH57_FLOORS, readThrough(56));
     }
 
     /** The fifty-eighth fresh set (fresh58.jsonl, README "The fifty-eighth fresh set"): 27 messages. */
     @Test
     void theFresh58SetFigures() throws IOException {
-        freshSet("fresh58", FRESH58, 27, FRESH58_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53, FRESH54, FRESH55, FRESH56);
+        freshSet("fresh58", FRESH58, 27, FRESH58_FLOORS, readThrough(56));
     }
 
     /** The fifty-ninth fresh set (fresh59.jsonl, README "The fifty-ninth fresh set"): 22 messages. */
     @Test
     void theFresh59SetFigures() throws IOException {
-        freshSet("fresh59", FRESH59, 22, FRESH59_FLOORS, DEV, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7,
-                FRESH8, FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14, FRESH15, FRESH16, FRESH17, FRESH18,
-                FRESH19, FRESH20, FRESH21, FRESH22, FRESH23, FRESH24, FRESH25, FRESH26, FRESH27, FRESH28, FRESH29,
-                FRESH30, FRESH31, FRESH32, FRESH33, FRESH34, FRESH35, FRESH36, FRESH37, FRESH38, FRESH39, FRESH40,
-                FRESH41, FRESH42, FRESH43, FRESH44, FRESH45, FRESH46, FRESH47, FRESH48, FRESH49, FRESH50, FRESH51, FRESH52, FRESH53, FRESH54, FRESH55, FRESH56);
+        freshSet("fresh59", FRESH59, 22, FRESH59_FLOORS, readThrough(56));
+    }
+
+    /** The development part, fresh.jsonl and fresh2 to fresh{@code last}: the sets collected before a later one. */
+    private static String[] readThrough(int last) {
+        List<String> sets = new java.util.ArrayList<>(List.of(DEV, FRESH));
+        for (int i = 2; i <= last; i++) {
+            sets.add("/explain/generalization/fresh" + i + ".jsonl");
+        }
+        return sets.toArray(String[]::new);
     }
 
     /** Prints a fresh set's figures and misses; none of its groups may be in an earlier set. */
