@@ -29,7 +29,13 @@ final class Similar {
     static final Pattern TOKEN = Pattern.compile("[a-z][a-z0-9_]{2,}|\\d\\.\\d{1,3}\\.\\d{1,3}|\\b[2-5]\\d\\d\\b");
     /** Laplace smoothing of the word counts. */
     private static final double ALPHA = 1.0;
-    /** The causes' frequency counts half as much as one word: the sets' mix is not the world's. */
+    /**
+     * The causes' frequency counts half as much as one word: the sets' mix is not the world's. Measured again in the
+     * nineteenth round by the explainer's figures with each read set's hint made from the other sets (SimilarTest,
+     * leave one set out): twice a word's weight gave 4,544 of 4,914 truths among candidates against 4,531, but gave
+     * the third place of Microsoft's 535 5.7.3 catch-all to an Exchange Server mechanism reading instead of Basic
+     * auth's retirement, which the sign-in log decides; kept at half.
+     */
     private static final double PRIOR_WEIGHT = 0.5;
     /** The words named in a candidate's reason. */
     private static final int WHY_WORDS = 3;

@@ -28,8 +28,10 @@ public enum Vendor {
             "nexthop: outlook.com", "sender.office.com", "postmaster.live.com", "mail.live.com", "smtp-mail.outlook.com",
             "smtp.live.com", "go.microsoft.com/fwlink", "office 365", "microsoft 365", "exchange online", "outlook.office.com",
             "graph.microsoft.com", "userhasnomailboxandnolicenseassigned", "permissions to send as this sender",
-            // Microsoft Entra's token endpoint and its error codes (rules/entra.yaml).
-            "aadsts", "login.microsoftonline.com");
+            // Exchange Online's IMAP/POP and SMTP words for a refused Basic login and an unopened mailbox.
+            "basic authentication is disabled", "user is authenticated but not connected",
+            // Microsoft Entra's token endpoint, its error codes and words (rules/entra.yaml).
+            "aadsts", "login.microsoftonline.com", "is not configured as a multi-tenant application");
     private static final List<String> GOOGLE_TEXT = List.of("gsmtp", "smtp.gmail.com", "google.com", "googlemail");
     /** Both lists in one automaton: the Microsoft fingerprints first, then Google's (one pass over a paste). */
     private static final LiteralIndex FINGERPRINTS = new LiteralIndex(java.util.stream.Stream.concat(

@@ -96,6 +96,16 @@ class GeneralizationTest {
     private static final String FRESH57 = "/explain/generalization/fresh57.jsonl";
     private static final String FRESH58 = "/explain/generalization/fresh58.jsonl";
     private static final String FRESH59 = "/explain/generalization/fresh59.jsonl";
+    private static final String FRESH60 = "/explain/generalization/fresh60.jsonl";
+    private static final String FRESH61 = "/explain/generalization/fresh61.jsonl";
+    private static final String FRESH62 = "/explain/generalization/fresh62.jsonl";
+    private static final String FRESH63 = "/explain/generalization/fresh63.jsonl";
+    private static final String FRESH64 = "/explain/generalization/fresh64.jsonl";
+    private static final String FRESH65 = "/explain/generalization/fresh65.jsonl";
+    private static final String FRESH66 = "/explain/generalization/fresh66.jsonl";
+    private static final String FRESH67 = "/explain/generalization/fresh67.jsonl";
+    private static final String FRESH68 = "/explain/generalization/fresh68.jsonl";
+    private static final String FRESH69 = "/explain/generalization/fresh69.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -324,10 +334,11 @@ class GeneralizationTest {
      * fresh22 (non-English pages, SAP, PLC and Chinese providers' codes; README "The twenty-second fresh set")
      * were measured before anyone read them: 47 / 54 / 1 of 61 and 12 / 22 / 2 of 39 with the thirteenth round's
      * start rules, 47 / 56 / 1 and 12 / 25 / 2 with its end rules (and at the fourteenth round's start). Tuned on
-     * in the fourteenth round, and in the hint's model since.
+     * in the fourteenth round, and in the hint's model since. fresh22 lost one truth among candidates (a third place
+     * went to another hint) when fresh60 to fresh69 joined the model in the nineteenth round.
      */
     static final Floors FRESH21_FLOORS = new Floors(57, 61, 0);
-    static final Floors FRESH22_FLOORS = new Floors(18, 33, 1);
+    static final Floors FRESH22_FLOORS = new Floors(18, 32, 1);
     /**
      * fresh23 (self-hosted tools, devices and Microsoft 365 channels, a third Microsoft; README "The twenty-third
      * fresh set") and fresh24 (Perl, CDO, Haskell, mutt, Kerio and other long-tail stacks; README "The
@@ -475,6 +486,39 @@ class GeneralizationTest {
     static final Floors FRESH57_FLOORS = new Floors(34, 32, 1);
     static final Floors FRESH58_FLOORS = new Floors(24, 25, 0);
     static final Floors FRESH59_FLOORS = new Floors(21, 20, 0);
+    /**
+     * fresh60 to fresh62 (Windows line-of-business and server software; IoT, cameras and home automation; non-English,
+     * fourth pass; README "The sixtieth fresh set" to "The sixty-second fresh set") were collected during the
+     * eighteenth round and measured before anyone read them: 21 / 28 / 2 of 33 with that round's start and final rules
+     * alike. Tuned on in the nineteenth round, and in the hint's model since.
+     */
+    static final Floors FRESH60_FLOORS = new Floors(11, 11, 0);
+    static final Floors FRESH61_FLOORS = new Floors(12, 14, 1);
+    static final Floors FRESH62_FLOORS = new Floors(5, 7, 1);
+    /**
+     * fresh63 to fresh66 (telephony, fax and infrastructure appliances; scan-to-email on printers; less common
+     * languages and command-line senders; website and shop plug-ins; README "The sixty-third fresh set" to "The
+     * sixty-sixth fresh set") were collected in the nineteenth round and measured before anyone read them: fresh64 to
+     * fresh66 1 / 1 / 0 of 1, 8 / 10 / 1 of 13 and 15 / 15 / 1 of 20 with the round's start rules and after the tuning on
+     * fresh60 to fresh62 alike; fresh63 12 / 13 / 0 of 18 with the start rules, after that tuning and after the tuning
+     * on fresh64 to fresh66. Tuned on in the nineteenth round, and in the hint's model since.
+     */
+    static final Floors FRESH63_FLOORS = new Floors(16, 17, 0);
+    static final Floors FRESH64_FLOORS = new Floors(1, 1, 0);
+    static final Floors FRESH65_FLOORS = new Floors(11, 12, 1);
+    static final Floors FRESH66_FLOORS = new Floors(18, 19, 1);
+    /**
+     * fresh67 to fresh69 (write-ups and knowledge-base articles that quote one real case; Microsoft's own world, which
+     * gave mostly OAuth and IMAP sign-in errors; non-English, fifth pass, mostly Thunderbird's and Evolution's
+     * translated messages; README "The sixty-seventh fresh set" to "The sixty-ninth fresh set") were collected in the
+     * nineteenth round after the tuning on fresh60 to fresh66 had begun, and measured before anyone read them: 9 / 9 / 1
+     * of 10, 7 / 7 / 0 of 11 and 5 / 10 / 0 of 31 with the round's start rules, and 9 / 10 / 1, 7 / 7 / 0 and
+     * 5 / 10 / 0 with the rules after the tuning on fresh60 to fresh66. Tuned on in the nineteenth round (fresh69 not:
+     * the rules read English, and its translated messages are left to the hint), and in the hint's model since.
+     */
+    static final Floors FRESH67_FLOORS = new Floors(9, 10, 1);
+    static final Floors FRESH68_FLOORS = new Floors(11, 11, 0);
+    static final Floors FRESH69_FLOORS = new Floors(5, 19, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -1049,6 +1093,66 @@ class GeneralizationTest {
     @Test
     void theFresh59SetFigures() throws IOException {
         freshSet("fresh59", FRESH59, 22, FRESH59_FLOORS, readThrough(56));
+    }
+
+    /** The sixtieth fresh set (fresh60.jsonl, README "The sixtieth fresh set"): 11 messages. */
+    @Test
+    void theFresh60SetFigures() throws IOException {
+        freshSet("fresh60", FRESH60, 11, FRESH60_FLOORS, readThrough(59));
+    }
+
+    /** The sixty-first fresh set (fresh61.jsonl, README "The sixty-first fresh set"): 15 messages. */
+    @Test
+    void theFresh61SetFigures() throws IOException {
+        freshSet("fresh61", FRESH61, 15, FRESH61_FLOORS, readThrough(59));
+    }
+
+    /** The sixty-second fresh set (fresh62.jsonl, README "The sixty-second fresh set"): 7 messages. */
+    @Test
+    void theFresh62SetFigures() throws IOException {
+        freshSet("fresh62", FRESH62, 7, FRESH62_FLOORS, readThrough(59));
+    }
+
+    /** The sixty-third fresh set (fresh63.jsonl, README "The sixty-third fresh set"): 18 messages. */
+    @Test
+    void theFresh63SetFigures() throws IOException {
+        freshSet("fresh63", FRESH63, 18, FRESH63_FLOORS, readThrough(62));
+    }
+
+    /** The sixty-fourth fresh set (fresh64.jsonl, README "The sixty-fourth fresh set"): 1 message. */
+    @Test
+    void theFresh64SetFigures() throws IOException {
+        freshSet("fresh64", FRESH64, 1, FRESH64_FLOORS, readThrough(62));
+    }
+
+    /** The sixty-fifth fresh set (fresh65.jsonl, README "The sixty-fifth fresh set"): 13 messages. */
+    @Test
+    void theFresh65SetFigures() throws IOException {
+        freshSet("fresh65", FRESH65, 13, FRESH65_FLOORS, readThrough(62));
+    }
+
+    /** The sixty-sixth fresh set (fresh66.jsonl, README "The sixty-sixth fresh set"): 20 messages. */
+    @Test
+    void theFresh66SetFigures() throws IOException {
+        freshSet("fresh66", FRESH66, 20, FRESH66_FLOORS, readThrough(62));
+    }
+
+    /** The sixty-seventh fresh set (fresh67.jsonl, README "The sixty-seventh fresh set"): 10 messages. */
+    @Test
+    void theFresh67SetFigures() throws IOException {
+        freshSet("fresh67", FRESH67, 10, FRESH67_FLOORS, readThrough(66));
+    }
+
+    /** The sixty-eighth fresh set (fresh68.jsonl, README "The sixty-eighth fresh set"): 11 messages. */
+    @Test
+    void theFresh68SetFigures() throws IOException {
+        freshSet("fresh68", FRESH68, 11, FRESH68_FLOORS, readThrough(66));
+    }
+
+    /** The sixty-ninth fresh set (fresh69.jsonl, README "The sixty-ninth fresh set"): 31 messages. */
+    @Test
+    void theFresh69SetFigures() throws IOException {
+        freshSet("fresh69", FRESH69, 31, FRESH69_FLOORS, readThrough(66));
     }
 
     /** The development part, fresh.jsonl and fresh2 to fresh{@code last}: the sets collected before a later one. */
