@@ -407,7 +407,16 @@ class ExplainerTest {
                         + "spam-scan FAILED: Undefined subroutine &Amavis::Unpackers::x called (in reply to end of DATA command))"),
                 Arguments.of("smtp.rate-limit", "535 Login fail. Account is abnormal, service is not open, password is incorrect, "
                         + "login frequency limited, or system is busy. More information at https://help.mail.qq.com/detail/108/1023"),
-                Arguments.of("client.timeout", "dial tcp: lookup smtp.gmail.com on 10.0.0.1:53: dial udp 10.0.0.1:53: connect: network is unreachable"));
+                Arguments.of("client.timeout", "dial tcp: lookup smtp.gmail.com on 10.0.0.1:53: dial udp 10.0.0.1:53: connect: network is unreachable"),
+                // The nineteenth round's review: a second error that follows the failure, Qt 5's harmless SSLv2
+                // warnings, web.de's DNS words about a recipient.
+                Arguments.of("client.program-error", "smtplib.SMTPServerDisconnected: Connection unexpectedly closed\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/opt/app/notify.py\", line 48, in send_mail\n    server.quit()\nUnboundLocalError: cannot access local variable 'server' where it is not associated with a value"),
+                Arguments.of("client.program-error", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate in certificate chain (_ssl.c:1131)\n\nDuring handling of the above exception, another exception occurred:\n\nUnboundLocalError: local variable 'server' referenced before assignment"),
+                Arguments.of("client.program-error", "SMTP Error: Could not authenticate.\nPHP Fatal error:  Uncaught Error: Call to undefined method PHPMailer\\PHPMailer\\PHPMailer::ErrorInfo() in /var/www/html/contact.php:48"),
+                Arguments.of("client.program-error", "SMTP Error: Could not connect to SMTP host.\nPHP Fatal error:  Uncaught Error: Call to undefined method Logger::warn() in /var/www/app/mail.php:91"),
+                Arguments.of("client.qt-tls-library-missing", "QSslSocket: cannot resolve SSLv2_client_method\nQSslSocket: cannot resolve SSLv2_server_method\nThe host name did not match any of the valid hosts for this certificate"),
+                Arguments.of("client.qt-tls-library-missing", "qt.network.ssl: QSslSocket: cannot resolve SSLv2_client_method\nqt.network.ssl: QSslSocket: cannot resolve SSLv2_server_method\nSMTP connection error: Host not found"),
+                Arguments.of("client.words.sender-domain-invalid", "An error occurred while sending mail. The mail server responded:\nRequested action not taken: mailbox unavailable\ninvalid DNS MX or A/AAAA resource record.\nPlease check the message recipient \"user@example.org\" and try again."));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -460,6 +469,16 @@ class ExplainerTest {
                 Arguments.of("QQ's IP frequency limit", "throttling_rate_limit", "550 Connection frequency limited"),
                 Arguments.of("a mail URL with a scheme it does not know", "other",
                         "Email protocol in $MAIL_URL ('mail://smtp.example.com:25') must be 'smtp' or 'smtps'"),
+                // The nineteenth round's review:
+                Arguments.of("PHPMailer's invalid address in German", "other", "Mailer Error: Die Adresse ist ung\u00fcltig:  (From): root@localhost"),
+                Arguments.of("PHPMailer's invalid address in French", "other", "Mailer Error: Adresse courriel non valide :  (From): nagios@localhost"),
+                Arguments.of("PHPMailer's invalid Sender", "other", "Invalid address:  (Sender): www-data@localhost"),
+                Arguments.of("Debian's Postfix instance unit failing", "other", "Job for postfix@-.service failed because the control process exited with error code.\nSee \"systemctl status postfix@-.service\" and \"journalctl -xeu postfix@-.service\" for details."),
+                Arguments.of("Qt 6 without a TLS back end", "other", "qt.tlsbackend.ossl: Failed to load libssl/libcrypto.\nqt.network.ssl: No functional TLS backend was found"),
+                Arguments.of("Entra's single-tenant words over two lines", "oauth_app_registration", "Application '1b2c3d4e-aaaa-bbbb-cccc-111122223333'(mailer) is not configured as a multi-tenant application.\nUsage of the /common endpoint is not supported for such applications created after '10/15/2018'."),
+                Arguments.of(".NET's host-not-found number in German", "dns_resolution", "System.Net.Sockets.SocketException (11001): Der angegebene Host ist unbekannt."),
+                Arguments.of("PHP's missing class", "other", "PHP Fatal error:  Uncaught Error: Class \"PHPMailer\\PHPMailer\\PHPMailer\" not found in /var/www/html/send.php:5"),
+                Arguments.of("Laravel's missing binding", "other", "Illuminate\\Contracts\\Container\\BindingResolutionException: Target class [mail.manager] does not exist."),
                 // The seventeenth round's review:
                 Arguments.of("a spam filter's check failed", "message_rejected_spam", "554 5.7.1 Message rejected - spam filter test failed (score 12.3/5.0)"),
                 Arguments.of("a spam filter's license fault", "unknown", "451 4.0.0 Spam filter end message failed - server - license [slot 1]"),
