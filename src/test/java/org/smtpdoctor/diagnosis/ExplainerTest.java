@@ -416,7 +416,13 @@ class ExplainerTest {
                 Arguments.of("client.program-error", "SMTP Error: Could not connect to SMTP host.\nPHP Fatal error:  Uncaught Error: Call to undefined method Logger::warn() in /var/www/app/mail.php:91"),
                 Arguments.of("client.qt-tls-library-missing", "QSslSocket: cannot resolve SSLv2_client_method\nQSslSocket: cannot resolve SSLv2_server_method\nThe host name did not match any of the valid hosts for this certificate"),
                 Arguments.of("client.qt-tls-library-missing", "qt.network.ssl: QSslSocket: cannot resolve SSLv2_client_method\nqt.network.ssl: QSslSocket: cannot resolve SSLv2_server_method\nSMTP connection error: Host not found"),
-                Arguments.of("client.words.sender-domain-invalid", "An error occurred while sending mail. The mail server responded:\nRequested action not taken: mailbox unavailable\ninvalid DNS MX or A/AAAA resource record.\nPlease check the message recipient \"user@example.org\" and try again."));
+                Arguments.of("client.words.sender-domain-invalid", "An error occurred while sending mail. The mail server responded:\nRequested action not taken: mailbox unavailable\ninvalid DNS MX or A/AAAA resource record.\nPlease check the message recipient \"user@example.org\" and try again."),
+                // fresh70 to fresh72 and their review:
+                Arguments.of("client.words.message-malformed", "could not get message info: could not get structure: could not parse content type: mime: invalid media parameter"),
+                Arguments.of("client.words.message-malformed", "Error response from daemon: malformed Content-Type header (foo;;;bar): mime: invalid media parameter"),
+                Arguments.of("client.certificate", "level=error msg=\"failed to send notification email\" error=\"dial tcp 10.0.0.25:465: remote error: tls: unknown certificate authority\""),
+                Arguments.of("client.words.bad-user-or-password", "AuthApiError: Invalid login credentials"),
+                Arguments.of("smtp.rate-limit-words", "NO [OVERQUOTA] APPEND failed: Message count quota exceeded for mailbox INBOX"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -470,6 +476,11 @@ class ExplainerTest {
                 Arguments.of("a mail URL with a scheme it does not know", "other",
                         "Email protocol in $MAIL_URL ('mail://smtp.example.com:25') must be 'smtp' or 'smtps'"),
                 // The nineteenth round's review:
+                Arguments.of("Proton Bridge's other MIME error", "message_size_or_format", "[Sep 29 20:24:20.299] Send mail failed.  error=\"failed to parse message: mime: unexpected content after media subtype\" pkg=smtp"),
+                Arguments.of("Bridge's log of a client refusing its certificate", "tls_certificate", "TLS handshake error for 127.0.0.1:44830: remote error: tls: bad certificate"),
+                Arguments.of("Postfix's log of a client refusing its certificate", "tls_certificate", "postfix/smtpd[1234]: SSL_accept error from unknown[192.168.1.100]: -1\npostfix/smtpd[1234]: warning: TLS library problem: error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca:../ssl/record/rec_layer_s3.c:1543:SSL alert number 48:"),
+                Arguments.of("Postmark's all-inactive reply", "recipient_invalid", "{\"ErrorCode\":406,\"Message\":\"You tried to send to recipients that have all been marked as inactive. Inactive recipients are ones that have generated a hard bounce or a spam complaint.\"}"),
+                Arguments.of("Postmark's Ruby error class", "recipient_invalid", "Postmark::InactiveRecipientError: You tried to send to recipients that have all been marked as inactive. Found inactive addresses: a@example.com, b@example.com."),
                 Arguments.of("PHPMailer's invalid address in German", "other", "Mailer Error: Die Adresse ist ung\u00fcltig:  (From): root@localhost"),
                 Arguments.of("PHPMailer's invalid address in French", "other", "Mailer Error: Adresse courriel non valide :  (From): nagios@localhost"),
                 Arguments.of("PHPMailer's invalid Sender", "other", "Invalid address:  (Sender): www-data@localhost"),
