@@ -60,13 +60,15 @@ class SimilarTest {
             "/explain/generalization/fresh71.jsonl", "/explain/generalization/fresh72.jsonl");
     static final Path MODEL = Path.of("src/main/resources", Similar.RESOURCE);
 
+    /** A labelled message as the model learns it: its truth when the text alone was labelled unknown. */
+    static Similar.Labelled labelled(GeneralizationTest.Item i) {
+        return new Similar.Labelled(i.text(), Cause.byId(i.truth().isEmpty() ? i.cause() : i.truth()).orElseThrow());
+    }
+
     static String made() throws IOException {
         List<Similar.Labelled> labelled = new ArrayList<>();
         for (String set : TRAINING) {
-            for (GeneralizationTest.Item i : GeneralizationTest.read(set)) {
-                String cause = i.truth().isEmpty() ? i.cause() : i.truth();
-                labelled.add(new Similar.Labelled(i.text(), Cause.byId(cause).orElseThrow()));
-            }
+            GeneralizationTest.read(set).forEach(i -> labelled.add(labelled(i)));
         }
         return Similar.train(labelled, """
                 Made by SimilarTest from the labelled messages of the sets rule authors have read (never test.jsonl):
@@ -105,8 +107,7 @@ class SimilarTest {
             List<Similar.Labelled> labelled = new ArrayList<>();
             sets.forEach((set, items) -> {
                 if (!set.equals(left)) {
-                    items.forEach(i -> labelled.add(new Similar.Labelled(i.text(),
-                            Cause.byId(i.truth().isEmpty() ? i.cause() : i.truth()).orElseThrow())));
+                    items.forEach(i -> labelled.add(labelled(i)));
                 }
             });
             Explainer explainer = new Explainer(knowledge, Similar.parse(Similar.train(labelled, "")));
