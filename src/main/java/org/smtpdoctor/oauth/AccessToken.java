@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -73,9 +74,16 @@ public record AccessToken(Optional<String> audience, Optional<String> tenant, Op
         return n == null || n.isNull() || n.asText().isBlank() ? Optional.empty() : Optional.of(n.asText());
     }
 
-    private static Optional<Instant> time(JsonNode claims, String name) {
+    private static Optional<Instant> time(JsonNode claims, String name) throws MalformedToken {
         JsonNode n = claims.get(name);
-        return n != null && n.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(n.asLong())) : Optional.empty();
+        if (n == null || !n.canConvertToLong()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(n.asLong()));
+        } catch (DateTimeException e) {
+            throw new MalformedToken("the " + name + " claim is not a time (seconds since 1970)");
+        }
     }
 
     /**

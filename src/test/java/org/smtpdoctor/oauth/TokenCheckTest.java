@@ -97,6 +97,17 @@ public class TokenCheckTest {
     }
 
     @Test
+    void aTimeClaimBeyondWhatAnInstantHoldsIsAMalformedTokenNotACrash() {
+        // Found by the CI's short fuzzing run: Instant.ofEpochSecond threw DateTimeException.
+        for (String claim : List.of("exp", "nbf")) {
+            for (String value : List.of("99999999999999999", "-99999999999999999")) {
+                assertThatThrownBy(() -> AccessToken.parse(jwt("{\"aud\":\"https://outlook.office365.com\",\"" + claim + "\":" + value + "}")))
+                        .isInstanceOf(AccessToken.MalformedToken.class).hasMessage("the " + claim + " claim is not a time (seconds since 1970)");
+            }
+        }
+    }
+
+    @Test
     void aTokenFromAnotherTenantThanTheMailboxsIsFlaggedWhenTheMailboxTenantIsKnown() throws Exception {
         AccessToken t = AccessToken.parse(jwt("{\"aud\":\"https://outlook.office365.com\",\"tid\":\"aaaa\",\"exp\":" + LATER
                 + ",\"roles\":[\"SMTP.SendAsApp\"],\"iss\":\"https://sts.windows.net/aaaa/\"}"));
