@@ -422,7 +422,12 @@ class ExplainerTest {
                 Arguments.of("client.words.message-malformed", "Error response from daemon: malformed Content-Type header (foo;;;bar): mime: invalid media parameter"),
                 Arguments.of("client.certificate", "level=error msg=\"failed to send notification email\" error=\"dial tcp 10.0.0.25:465: remote error: tls: unknown certificate authority\""),
                 Arguments.of("client.words.bad-user-or-password", "AuthApiError: Invalid login credentials"),
-                Arguments.of("smtp.rate-limit-words", "NO [OVERQUOTA] APPEND failed: Message count quota exceeded for mailbox INBOX"));
+                Arguments.of("smtp.rate-limit-words", "NO [OVERQUOTA] APPEND failed: Message count quota exceeded for mailbox INBOX"),
+                // The twentieth round's review: DynamoDB's item limit is not a message's size; sSMTP's
+                // "Cannot open" after the TCP connection worked (its TLS or STARTTLS failed) is no blocked port.
+                Arguments.of("client.words.message-size", "An error occurred (ValidationException) when calling the PutItem operation: Item size has exceeded the maximum allowed size"),
+                Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: Creating SSL connection to host\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.gmail.com:587"),
+                Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: STARTTLS not working\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.office365.com:587"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -490,6 +495,11 @@ class ExplainerTest {
                 Arguments.of(".NET's host-not-found number in German", "dns_resolution", "System.Net.Sockets.SocketException (11001): Der angegebene Host ist unbekannt."),
                 Arguments.of("PHP's missing class", "other", "PHP Fatal error:  Uncaught Error: Class \"PHPMailer\\PHPMailer\\PHPMailer\" not found in /var/www/html/send.php:5"),
                 Arguments.of("Laravel's missing binding", "other", "Illuminate\\Contracts\\Container\\BindingResolutionException: Target class [mail.manager] does not exist."),
+                // The twentieth round's review:
+                Arguments.of("Evolution's host lookup with its quotes", "dns_resolution", "Error sending message: Host lookup \u201csmtp.gmial.com\u201d failed. Check your host name for spelling errors."),
+                Arguments.of("Node's spawnSync without sendmail", "other", "Error: spawnSync /usr/sbin/sendmail ENOENT"),
+                Arguments.of("Exim's MX pointing at itself", "config_host_or_port", "2019-03-04 08:12:55 1h0n2v-0004Xy-Lm ** info@example.com R=dnslookup T=remote_smtp: lowest numbered MX record points to local host"),
+                Arguments.of("Java's certificate without names, reached by IP", "tls_certificate", "javax.net.ssl.SSLHandshakeException: java.security.cert.CertificateException: No subject alternative names present"),
                 // The seventeenth round's review:
                 Arguments.of("a spam filter's check failed", "message_rejected_spam", "554 5.7.1 Message rejected - spam filter test failed (score 12.3/5.0)"),
                 Arguments.of("a spam filter's license fault", "unknown", "451 4.0.0 Spam filter end message failed - server - license [slot 1]"),
