@@ -427,7 +427,9 @@ class ExplainerTest {
                 // "Cannot open" after the TCP connection worked (its TLS or STARTTLS failed) is no blocked port.
                 Arguments.of("client.words.message-size", "An error occurred (ValidationException) when calling the PutItem operation: Item size has exceeded the maximum allowed size"),
                 Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: Creating SSL connection to host\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.gmail.com:587"),
-                Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: STARTTLS not working\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.office365.com:587"));
+                Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: STARTTLS not working\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.office365.com:587"),
+                // A forged sender that DKIM, like SPF and DMARC, found out is the domain's authentication, not the login's.
+                Arguments.of("smtp.sender-not-owned", "550 5.7.1 forged sender address: DKIM signature verification failed"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -498,7 +500,6 @@ class ExplainerTest {
                 // The twentieth round's review:
                 Arguments.of("Evolution's host lookup with its quotes", "dns_resolution", "Error sending message: Host lookup \u201csmtp.gmial.com\u201d failed. Check your host name for spelling errors."),
                 Arguments.of("Node's spawnSync without sendmail", "other", "Error: spawnSync /usr/sbin/sendmail ENOENT"),
-                Arguments.of("Exim's MX pointing at itself", "config_host_or_port", "2019-03-04 08:12:55 1h0n2v-0004Xy-Lm ** info@example.com R=dnslookup T=remote_smtp: lowest numbered MX record points to local host"),
                 Arguments.of("Java's certificate without names, reached by IP", "tls_certificate", "javax.net.ssl.SSLHandshakeException: java.security.cert.CertificateException: No subject alternative names present"),
                 // The seventeenth round's review:
                 Arguments.of("a spam filter's check failed", "message_rejected_spam", "554 5.7.1 Message rejected - spam filter test failed (score 12.3/5.0)"),
