@@ -549,12 +549,12 @@ class GeneralizationTest {
      * 16 / 18 / 4 of 21, 13 / 15 / 0 of 15 and 15 / 15 / 1 of 18. All six tuned on in the twentieth round, and in
      * the hint's model since.
      */
-    static final Floors FRESH73_FLOORS = new Floors(14, 16, 0);
-    static final Floors FRESH74_FLOORS = new Floors(22, 20, 2);
+    static final Floors FRESH73_FLOORS = new Floors(14, 19, 0);
+    static final Floors FRESH74_FLOORS = new Floors(22, 23, 2);
     static final Floors FRESH75_FLOORS = new Floors(14, 15, 1);
     static final Floors FRESH76_FLOORS = new Floors(17, 18, 4);
     static final Floors FRESH77_FLOORS = new Floors(13, 15, 0);
-    static final Floors FRESH78_FLOORS = new Floors(17, 15, 1);
+    static final Floors FRESH78_FLOORS = new Floors(17, 17, 1);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
