@@ -241,7 +241,7 @@ final class Paste {
 
     /** A host and port, or a port named as such, in a client's connection error. */
     private static final Pattern PORT = Pattern.compile(
-            "(?i)\\bport[:=]?\\s*(?:[\\w.-]+,\\s*)?(\\d{2,5})\\b|\\b((?:[a-z0-9-]+\\.)+[a-z]{2,}|\\d+\\.\\d+\\.\\d+\\.\\d+):(\\d{2,5})\\b");
+            "(?i)\\bport[:=]?\\s*(?:[\\w.-]+,\\s*)?(\\d{2,5})\\b|\\b((?:[a-z0-9-]+\\.)+[a-z]{2,}|\\d+\\.\\d+\\.\\d+\\.\\d+|localhost):(\\d{2,5})\\b");
     /** Source files in stack traces ("Email.java:1421") are not host names. */
     private static final Pattern SOURCE_FILE = Pattern.compile(
             "(?i).*\\.(java|js|mjs|cjs|ts|rb|py|php|cs|go|kt|scala|groovy|pl|pm|c|cc|cpp|h|vb|fs|swift|rs|ex|exs|erl|lua|dart)$");
@@ -274,7 +274,7 @@ final class Paste {
 
     /** Ports where SMTP servers take mail: relay, submission, implicit TLS, and the common alternates. */
     private static final java.util.Set<Integer> MAIL_PORTS = java.util.Set.of(25, 26, 465, 587, 2525, 2465, 2587, 8025, 1025,
-            10025, 1587, 24, 2526);
+            10025, 1587, 24, 2526, 994 /* NetEase's implicit TLS beside 465 */);
 
     /**
      * What the transcript shows that no reply says, as notes the text rules can read: an AUTH
@@ -317,17 +317,28 @@ final class Paste {
                 }
             }
         }
-        if (text.length() < 200_000 && connectFailed(lower)) {
+        if (text.length() < 200_000 && connectFailed(lower) && !lower.contains("type: 'fetch'")) {
+            // The first port that is not a mail port, unless the paste also names a mail port it connected to (a
+            // logger's own "[host:443]" before "Failed to connect to SMTP localhost:25"). Node's type 'FETCH' is an
+            // HTTP request, not a mail connection.
+            int other = 0;
             Matcher p = PORT.matcher(text);
             while (p.find()) {
-                if (p.group(2) != null && (SOURCE_FILE.matcher(p.group(2)).matches() || !hostLike(p.group(2)))) {
+                String host = p.group(2);
+                if (host != null && (SOURCE_FILE.matcher(host).matches() || !hostLike(host) && !host.equalsIgnoreCase("localhost"))) {
                     continue;
                 }
                 int port = Integer.parseInt(p.group(1) != null ? p.group(1) : p.group(3));
-                if (port > 0 && port < 65536 && !MAIL_PORTS.contains(port)) {
-                    out.append("\nsmtp-doctor note: port ").append(port).append(" is not a mail port");
+                if (MAIL_PORTS.contains(port)) {
+                    other = 0;
                     break;
                 }
+                if (other == 0 && port > 0 && port < 65536) {
+                    other = port;
+                }
+            }
+            if (other > 0) {
+                out.append("\nsmtp-doctor note: port ").append(other).append(" is not a mail port");
             }
         }
         return out.toString();

@@ -552,7 +552,7 @@ class GeneralizationTest {
     static final Floors FRESH73_FLOORS = new Floors(14, 19, 0);
     static final Floors FRESH74_FLOORS = new Floors(22, 23, 2);
     static final Floors FRESH75_FLOORS = new Floors(14, 15, 1);
-    static final Floors FRESH76_FLOORS = new Floors(17, 18, 4);
+    static final Floors FRESH76_FLOORS = new Floors(18, 18, 3);
     static final Floors FRESH77_FLOORS = new Floors(13, 15, 0);
     static final Floors FRESH78_FLOORS = new Floors(17, 17, 1);
 

@@ -15,8 +15,25 @@ class PasteNotesTest {
     void aConnectionToAPortThatIsNotAMailPortIsNoted() {
         assertThat(notes("Sending the email to the following server failed : smtp.gmail.com:625\nCouldn't connect to host"))
                 .contains("port 625 is not a mail port");
-        assertThat(notes("Could not connect to SMTP host: smtp.example.edu.cn, port: 994")).contains("port 994 is not a mail port");
+        assertThat(notes("Could not connect to SMTP host: smtp.example.edu.cn, port: 995")).contains("port 995 is not a mail port");
         assertThat(notes("Connection timed out: smtp.example.com:587")).doesNotContain("not a mail port");
+    }
+
+    /**
+     * NetEase's servers take implicit TLS on 994 beside 465 (fresh3 h-b-autocard3-zju-994 was a TLS version fault);
+     * a logger's own "[host:443]" before the mail connection it reports (fresh76 by-b-peertube-...); Node's failed
+     * HTTP request (type 'FETCH', fresh74 bw-b-ethereal-api-connect-timeout).
+     */
+    @Test
+    void aMailPortInThePasteOrAnHttpRequestIsNoWrongPort() {
+        assertThat(notes("Could not connect to SMTP host: smtp.163.com, port: 994")).doesNotContain("not a mail port");
+        assertThat(notes("[videos.example.com:443] 2018-03-21 22:35:58.954 error: Failed to connect to SMTP localhost:25. {"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("Error: connect ETIMEDOUT 192.0.2.10:443\n  code: 'ETIMEDOUT',\n  port: 443,\n  type: 'FETCH',"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("Error: connect ETIMEDOUT 192.0.2.10:443\n  code: 'ETIMEDOUT',\n  port: 443,\n  command: 'CONN'"))
+                .contains("port 443 is not a mail port");
+        assertThat(notes("Failed to connect to localhost:8080: Connection refused")).contains("port 8080 is not a mail port");
     }
 
     /** fresh14 w-b-seafile-errno-110-timeout and fresh16 y-b-openhab-commons-email-port26-failed. */
