@@ -242,6 +242,10 @@ final class Paste {
     /** A host and port, or a port named as such, in a client's connection error. */
     private static final Pattern PORT = Pattern.compile(
             "(?i)\\bport[:=]?\\s*(?:[\\w.-]+,\\s*)?(\\d{2,5})\\b|\\b((?:[a-z0-9-]+\\.)+[a-z]{2,}|\\d+\\.\\d+\\.\\d+\\.\\d+|localhost):(\\d{2,5})\\b");
+    /** Node's failed HTTP request, in its own print or a JSON log: type 'FETCH', "type":"FETCH". */
+    private static final Pattern FETCH = Pattern.compile("\\btype\\W{1,4}fetch\\b");
+    /** A web address's host and port ("http://localhost:3000") is not a mail connection. */
+    private static final Pattern WEB = Pattern.compile("(?i)https?://$");
     /** Source files in stack traces ("Email.java:1421") are not host names. */
     private static final Pattern SOURCE_FILE = Pattern.compile(
             "(?i).*\\.(java|js|mjs|cjs|ts|rb|py|php|cs|go|kt|scala|groovy|pl|pm|c|cc|cpp|h|vb|fs|swift|rs|ex|exs|erl|lua|dart)$");
@@ -317,21 +321,28 @@ final class Paste {
                 }
             }
         }
-        if (text.length() < 200_000 && connectFailed(lower) && !lower.contains("type: 'fetch'")) {
+        if (text.length() < 200_000 && connectFailed(lower) && !FETCH.matcher(lower).find()) {
             // The first port that is not a mail port, unless the paste also names a mail port it connected to (a
-            // logger's own "[host:443]" before "Failed to connect to SMTP localhost:25"). Node's type 'FETCH' is an
-            // HTTP request, not a mail connection.
+            // logger's own "[host:443]" before "Failed to connect to SMTP localhost:25", or Node's
+            // "ECONNREFUSED 127.0.0.1:587"). Node's type 'FETCH' is an HTTP request, not a mail connection, and
+            // so is a web address (an app's own "http://localhost:3000").
             int other = 0;
             Matcher p = PORT.matcher(text);
             while (p.find()) {
                 String host = p.group(2);
-                if (host != null && (SOURCE_FILE.matcher(host).matches() || !hostLike(host) && !host.equalsIgnoreCase("localhost"))) {
+                boolean address = host != null && host.matches("[\\d.]+");
+                boolean web = WEB.matcher(text.substring(Math.max(0, p.start() - 8), p.start())).find();
+                if (host != null && (web || SOURCE_FILE.matcher(host).matches()
+                        || !address && !hostLike(host) && !host.equalsIgnoreCase("localhost"))) {
                     continue;
                 }
                 int port = Integer.parseInt(p.group(1) != null ? p.group(1) : p.group(3));
                 if (MAIL_PORTS.contains(port)) {
                     other = 0;
                     break;
+                }
+                if (address) {
+                    continue; // an address names the mail port it connected to, but its other ports are not read
                 }
                 if (other == 0 && port > 0 && port < 65536) {
                     other = port;

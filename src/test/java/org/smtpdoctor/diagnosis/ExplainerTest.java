@@ -429,7 +429,14 @@ class ExplainerTest {
                 Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: Creating SSL connection to host\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.gmail.com:587"),
                 Arguments.of("mta.ssmtp-cannot-open", "Jan  5 10:00:01 host sSMTP[2311]: STARTTLS not working\nJan  5 10:00:01 host sSMTP[2311]: Cannot open smtp.office365.com:587"),
                 // A forged sender that DKIM, like SPF and DMARC, found out is the domain's authentication, not the login's.
-                Arguments.of("smtp.sender-not-owned", "550 5.7.1 forged sender address: DKIM signature verification failed"));
+                Arguments.of("smtp.sender-not-owned", "550 5.7.1 forged sender address: DKIM signature verification failed"),
+                // The review of Thunderbird's send errors and of the port note: a policy sentence about plaintext passwords; an
+                // app's own web address, a logger's [host:443] before an address on port 587, and a JSON log's "type":"FETCH"
+                // are no wrong mail port.
+                Arguments.of("client.words.mechanism-not-supported", "Our policy does not allow plaintext passwords to be stored; please reset your password."),
+                Arguments.of("transcript.not-a-mail-port", "Server listening on http://localhost:3000\nError: Connection timeout\n  code: 'ETIMEDOUT',\n  command: 'CONN'"),
+                Arguments.of("transcript.not-a-mail-port", "[mail.example.org:443] 2024-03-02 error: Failed to send mail: Error: connect ETIMEDOUT 10.0.0.5:587"),
+                Arguments.of("transcript.not-a-mail-port", "{\"level\":\"error\",\"msg\":\"request to https://api.nodemailer.com/user failed, reason: connect ETIMEDOUT 192.0.2.10:443\",\"code\":\"ETIMEDOUT\",\"type\":\"FETCH\"}"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -516,7 +523,15 @@ class ExplainerTest {
                 Arguments.of("a From header refused in a reply", "sender_not_authorized_sendas", "553 5.7.1 From header must be equal to the login name"),
                 Arguments.of("Node without sendmail", "other", "Error: spawn /usr/sbin/sendmail ENOENT"),
                 Arguments.of("Java without sendmail", "other", "java.io.IOException: Cannot run program \"/usr/sbin/sendmail\": error=2, No such file or directory"),
-                Arguments.of("sSMTP without recipients", "other", "ssmtp: No recipients supplied - mail will not be sent"));
+                Arguments.of("sSMTP without recipients", "other", "ssmtp: No recipients supplied - mail will not be sent"),
+                // The review of Thunderbird's send errors: older versions' "SMTP server", a forum's line breaks and double
+                // spaces, and today's typographic apostrophe.
+                Arguments.of("Thunderbird 2's timed out", "port_blocked_or_unreachable", "Sending of message failed.\nThe message could not be sent because the connection to SMTP server smtp.gmail.com timed out. Try again or contact your network administrator."),
+                Arguments.of("Thunderbird 2's refused, pasted with its line breaks", "port_blocked_or_unreachable", "The message could not be sent because connecting to\nSMTP server mail.example.com failed. The server\nmay be unavailable or is refusing SMTP connections."),
+                Arguments.of("Thunderbird's refused with two spaces after the period", "port_blocked_or_unreachable", "Sending of the message failed.\nThe message could not be sent because connecting to Outgoing server (SMTP) mail.example.com failed.  The server may be unavailable or is refusing SMTP connections."),
+                Arguments.of("Thunderbird 2's unknown server", "dns_resolution", "Sending of message failed.\nAn error occurred sending mail: SMTP server mail.example.co.zw is unknown. The server may be incorrectly configured. Please verify that your SMTP server settings are correct and try again."),
+                Arguments.of("Thunderbird's unknown server over two lines", "dns_resolution", "An error occurred while sending mail: Outgoing server (SMTP)\nsmtp.example.com is unknown. The server may be incorrectly configured."),
+                Arguments.of("Thunderbird's password method hint over two lines", "auth_mechanism_unsupported", "The Outgoing server (SMTP) smtp.example.com does not seem to support encrypted\npasswords. If you just set up the account, try changing the 'Authentication method'"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -36,6 +36,22 @@ class PasteNotesTest {
         assertThat(notes("Failed to connect to localhost:8080: Connection refused")).contains("port 8080 is not a mail port");
     }
 
+    /** An app's own web address, Node's address on a mail port, a JSON log's FETCH: no wrong port, or the right one named. */
+    @Test
+    void aWebAddressOrAnAddressOnAMailPortIsNoWrongPort() {
+        assertThat(notes("POST http://localhost:3000/api/contact 500\nError: connect ETIMEDOUT 142.250.102.108:587"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("[http://localhost:8080] ERROR mailer: Error: connect ECONNREFUSED 127.0.0.1:2526"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("[http://localhost:8080] ERROR mailer: Error: connect ECONNREFUSED 127.0.0.1:5870\n  port: 5870,"))
+                .contains("port 5870 is not a mail port");
+        assertThat(notes("[mail.example.org:443] error: Failed to send mail: Error: connect ETIMEDOUT 10.0.0.5:587"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("{\"msg\":\"connect ETIMEDOUT 192.0.2.10:443\",\"code\":\"ETIMEDOUT\",\"port\":443,\"type\":\"FETCH\"}"))
+                .doesNotContain("not a mail port");
+        assertThat(notes("smtps://smtp.example.com:993 Error: Connection timeout")).contains("port 993 is not a mail port");
+    }
+
     /** fresh14 w-b-seafile-errno-110-timeout and fresh16 y-b-openhab-commons-email-port26-failed. */
     @Test
     void aLoggersModuleAndLineNumberIsNotAHostAndPort() {
