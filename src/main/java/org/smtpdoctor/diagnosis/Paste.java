@@ -244,8 +244,6 @@ final class Paste {
             "(?i)\\bport[:=]?\\s*(?:[\\w.-]+,\\s*)?(\\d{2,5})\\b|\\b((?:[a-z0-9-]+\\.)+[a-z]{2,}|\\d+\\.\\d+\\.\\d+\\.\\d+|localhost):(\\d{2,5})\\b");
     /** Node's failed HTTP request, in its own print or a JSON log: type 'FETCH', "type":"FETCH". */
     private static final Pattern FETCH = Pattern.compile("\\btype\\W{1,4}fetch\\b");
-    /** A web address's host and port ("http://localhost:3000") is not a mail connection. */
-    private static final Pattern WEB = Pattern.compile("(?i)https?://$");
     /** Source files in stack traces ("Email.java:1421") are not host names. */
     private static final Pattern SOURCE_FILE = Pattern.compile(
             "(?i).*\\.(java|js|mjs|cjs|ts|rb|py|php|cs|go|kt|scala|groovy|pl|pm|c|cc|cpp|h|vb|fs|swift|rs|ex|exs|erl|lua|dart)$");
@@ -331,7 +329,9 @@ final class Paste {
             while (p.find()) {
                 String host = p.group(2);
                 boolean address = host != null && host.matches("[\\d.]+");
-                boolean web = WEB.matcher(text.substring(Math.max(0, p.start() - 8), p.start())).find();
+                // A web address's host and port ("http://localhost:3000") is not a mail connection.
+                boolean web = text.regionMatches(true, p.start() - 7, "http://", 0, 7)
+                        || text.regionMatches(true, p.start() - 8, "https://", 0, 8);
                 if (host != null && (web || SOURCE_FILE.matcher(host).matches()
                         || !address && !hostLike(host) && !host.equalsIgnoreCase("localhost"))) {
                     continue;
