@@ -436,7 +436,15 @@ class ExplainerTest {
                 Arguments.of("client.words.mechanism-not-supported", "Our policy does not allow plaintext passwords to be stored; please reset your password."),
                 Arguments.of("transcript.not-a-mail-port", "Server listening on http://localhost:3000\nError: Connection timeout\n  code: 'ETIMEDOUT',\n  command: 'CONN'"),
                 Arguments.of("transcript.not-a-mail-port", "[mail.example.org:443] 2024-03-02 error: Failed to send mail: Error: connect ETIMEDOUT 10.0.0.5:587"),
-                Arguments.of("transcript.not-a-mail-port", "{\"level\":\"error\",\"msg\":\"request to https://api.nodemailer.com/user failed, reason: connect ETIMEDOUT 192.0.2.10:443\",\"code\":\"ETIMEDOUT\",\"type\":\"FETCH\"}"));
+                Arguments.of("transcript.not-a-mail-port", "{\"level\":\"error\",\"msg\":\"request to https://api.nodemailer.com/user failed, reason: connect ETIMEDOUT 192.0.2.10:443\",\"code\":\"ETIMEDOUT\",\"type\":\"FETCH\"}"),
+                // The twenty-first round's review: a mailbox or domain called blackhole is no block list; sendmail's verify=FAIL
+                // on mail that was then sent is no failure; a returned-mail notice whose unknown host is not the recipient's domain.
+                Arguments.of("smtp.ip-blocked", "550 5.1.1 <blackhole@example.com>: Recipient address rejected: User unknown in virtual mailbox table"),
+                Arguments.of("smtp.ip-blocked", "550 5.7.1 <noreply@example.com>: mail to this address is blackholed, it is not monitored"),
+                Arguments.of("smtp.ip-blocked", "554 5.7.1 <news@spammy.example>: Sender address rejected: domain blackholed"),
+                Arguments.of("mta.sendmail-starttls-verify-fail", "sendmail[28450]: STARTTLS=client, relay=mail.example.com., version=TLSv1/SSLv3, verify=FAIL, cipher=DHE-RSA-AES256-SHA, bits=256/256\nsendmail[28450]: v1AB2cD3: to=<user@example.org>, delay=00:00:02, mailer=relay, relay=mail.example.com. [192.0.2.25], dsn=2.0.0, stat=Sent (ok: Message 12345 accepted)"),
+                Arguments.of("mta.recipient-domain-not-found", "     Host smtp.myisp.example not found\n\nThe following recipients did not receive this message:\n\n     <friend@gmail.com>"),
+                Arguments.of("mta.recipient-domain-not-found", "     Host localhost not found\n\nThe following recipients did not receive this message:\n\n     <root@localhost>"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -531,7 +539,19 @@ class ExplainerTest {
                 Arguments.of("Thunderbird's refused with two spaces after the period", "port_blocked_or_unreachable", "Sending of the message failed.\nThe message could not be sent because connecting to Outgoing server (SMTP) mail.example.com failed.  The server may be unavailable or is refusing SMTP connections."),
                 Arguments.of("Thunderbird 2's unknown server", "dns_resolution", "Sending of message failed.\nAn error occurred sending mail: SMTP server mail.example.co.zw is unknown. The server may be incorrectly configured. Please verify that your SMTP server settings are correct and try again."),
                 Arguments.of("Thunderbird's unknown server over two lines", "dns_resolution", "An error occurred while sending mail: Outgoing server (SMTP)\nsmtp.example.com is unknown. The server may be incorrectly configured."),
-                Arguments.of("Thunderbird's password method hint over two lines", "auth_mechanism_unsupported", "The Outgoing server (SMTP) smtp.example.com does not seem to support encrypted\npasswords. If you just set up the account, try changing the 'Authentication method'"));
+                Arguments.of("Thunderbird's password method hint over two lines", "auth_mechanism_unsupported", "The Outgoing server (SMTP) smtp.example.com does not seem to support encrypted\npasswords. If you just set up the account, try changing the 'Authentication method'"),
+                // The twenty-first round's review: other wordings of the same failures.
+                Arguments.of("a blackhole list by its old name", "ip_blocked_or_reputation", "550 5.7.1 Mail from 192.0.2.10 refused by the MAPS Realtime Blackhole List"),
+                Arguments.of("a host black-holed by local policy", "ip_blocked_or_reputation", "554 5.7.1 Client host [192.0.2.10] black-holed by local policy"),
+                Arguments.of("Exim's older synchronization wording", "other", "SMTP protocol violation: synchronization error (next input sent too soon)"),
+                Arguments.of("Postfix's reject_unauth_pipelining", "other", "NOQUEUE: reject: CONNECT from unknown[192.0.2.1]: 503 5.5.0 <unknown[192.0.2.1]>: Client host rejected: Improper use of SMTP command pipelining; proto=SMTP"),
+                Arguments.of("Haraka's early talker", "other", "421 mx.example.com You talk too soon"),
+                Arguments.of("sendmail requiring a verified server", "tls_certificate", "ruleset=tls_server, arg1=FAIL, relay=mx.example.org, reject=403 4.7.0 authentication failed\nto=<user@example.org>, delay=00:00:01, mailer=esmtp, relay=mx.example.org. [192.0.2.25], dsn=4.7.0, stat=Deferred: 403 4.7.0 authentication failed"),
+                Arguments.of("Apple Mail's unknown certifying authority", "tls_certificate", "The identity of “mail.example.com” cannot be verified.\nThe certificate for this server was signed by an unknown certifying authority. You might be connecting to a server that is pretending to be “mail.example.com” which could put your confidential information at risk."),
+                Arguments.of("iOS Mail's identity line alone", "tls_certificate", "The identity of “mail.example.com” cannot be verified by Mail. Review the certificate details to continue."),
+                Arguments.of("Apple's German invalid certificate", "tls_certificate", "Das Zertifikat für diesen Server ist ungültig. Möglicherweise wird eine Verbindung zu einem Server hergestellt, der vorgibt, „mail.example.com“ zu sein."),
+                Arguments.of("Apple Mail's sentence over two lines", "tls_certificate", "The certificate for this\nserver is invalid. You might be connecting to a server that is pretending to be \"smtp.gmail.com\"."),
+                Arguments.of("Exim's Serious MIME defect", "message_size_or_format", "550 Serious MIME defect detected (MIME Syntax error)"));
     }
 
     @ParameterizedTest(name = "{0}")
