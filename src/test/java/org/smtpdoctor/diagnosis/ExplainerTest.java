@@ -444,7 +444,18 @@ class ExplainerTest {
                 Arguments.of("smtp.ip-blocked", "554 5.7.1 <news@spammy.example>: Sender address rejected: domain blackholed"),
                 Arguments.of("mta.sendmail-starttls-verify-fail", "sendmail[28450]: STARTTLS=client, relay=mail.example.com., version=TLSv1/SSLv3, verify=FAIL, cipher=DHE-RSA-AES256-SHA, bits=256/256\nsendmail[28450]: v1AB2cD3: to=<user@example.org>, delay=00:00:02, mailer=relay, relay=mail.example.com. [192.0.2.25], dsn=2.0.0, stat=Sent (ok: Message 12345 accepted)"),
                 Arguments.of("mta.recipient-domain-not-found", "     Host smtp.myisp.example not found\n\nThe following recipients did not receive this message:\n\n     <friend@gmail.com>"),
-                Arguments.of("mta.recipient-domain-not-found", "     Host localhost not found\n\nThe following recipients did not receive this message:\n\n     <root@localhost>"));
+                Arguments.of("mta.recipient-domain-not-found", "     Host localhost not found\n\nThe following recipients did not receive this message:\n\n     <root@localhost>"),
+                // The second review of the twenty-first round: non-mail headers, other Google APIs, a library that dropped an
+                // address first, Kerberos in System.Net.Mail.
+                Arguments.of("client.words.message-malformed", "NntpError::InvalidResponse(\"Missing required header: Date\")"),
+                Arguments.of("client.words.message-malformed", "import failed: missing required header: Date or Date and time"),
+                Arguments.of("client.words.message-malformed", "CsvIngestError: row 1: duplicate header 'email'"),
+                Arguments.of("client.words.message-malformed", "X-Amavis-Alert: BAD HEADER SECTION, Duplicate header field: \"MIME-Version\""),
+                Arguments.of("google.api-insufficient-permission", "Error calling POST https://www.googleapis.com/drive/v3/files?fields=id: (403) Insufficient Permission"),
+                Arguments.of("google.api-scope-insufficient", "Access denied: insufficient permission."),
+                Arguments.of("client.no-recipients", "Invalid address:  (to): john.doe@example\nMailer Error: You must provide at least one recipient email address."),
+                Arguments.of("smtp.auth.credentials-invalid", "535 5.7.8 Error: authentication failed: bad protocol / cancel"),
+                Arguments.of("client.certificate", "System.ComponentModel.Win32Exception (0x80004005): The target principal name is incorrect\n   at System.Net.Mail.SmtpNegotiateAuthenticationModule.Authenticate(String challenge, NetworkCredential credential, Object sessionCookie, String spn, ChannelBinding channelBindingToken)"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -551,7 +562,20 @@ class ExplainerTest {
                 Arguments.of("iOS Mail's identity line alone", "tls_certificate", "The identity of “mail.example.com” cannot be verified by Mail. Review the certificate details to continue."),
                 Arguments.of("Apple's German invalid certificate", "tls_certificate", "Das Zertifikat für diesen Server ist ungültig. Möglicherweise wird eine Verbindung zu einem Server hergestellt, der vorgibt, „mail.example.com“ zu sein."),
                 Arguments.of("Apple Mail's sentence over two lines", "tls_certificate", "The certificate for this\nserver is invalid. You might be connecting to a server that is pretending to be \"smtp.gmail.com\"."),
-                Arguments.of("Exim's Serious MIME defect", "message_size_or_format", "550 Serious MIME defect detected (MIME Syntax error)"));
+                Arguments.of("Exim's Serious MIME defect", "message_size_or_format", "550 Serious MIME defect detected (MIME Syntax error)"),
+                // The second review of the twenty-first round.
+                Arguments.of("old curl on Windows, revocation by number", "tls_certificate", "schannel: next InitializeSecurityContext failed: Unknown error (0x80092013) - The revocation function was unable to check revocation because the revocation server was offline."),
+                Arguments.of(".NET's untrusted chain", "tls_certificate", "---> System.ComponentModel.Win32Exception (0x80090325): The certificate chain was issued by an authority that is not trusted."),
+                Arguments.of("Postfix's line for a mechanism it does not offer", "auth_mechanism_unsupported", "postfix/submission/smtpd[591]: warning: unknown[172.17.0.6]: SASL LOGIN authentication failed: no mechanism available"),
+                Arguments.of("PHPMailer's German no recipient", "other", "Mailer Error: Bitte geben Sie mindestens eine Empfängeradresse an."),
+                Arguments.of("Symfony's no recipient", "other", "Symfony\\Component\\Mime\\Exception\\LogicException: An email must have a \"To\", \"Cc\", or \"Bcc\" header."),
+                Arguments.of("PHPMailer 6's empty host", "config_host_or_port", "Invalid hostentry: \nSMTP Error: Could not connect to SMTP host."),
+                Arguments.of("PHP's stream to an empty host", "config_host_or_port", "stream_socket_client(): unable to connect to tcp://:587 (php_network_getaddresses: getaddrinfo failed: Name or service not known)"),
+                Arguments.of("GAM's 403 read as a reply", "oauth_scope_or_permission", "ERROR: 403: Insufficient Permission - insufficientPermissions"),
+                Arguments.of("Google's older API not enabled", "oauth_app_registration", "Access Not Configured. The API (Gmail API) is not enabled for your project. Please use the Google Developers Console to update your configuration."),
+                Arguments.of("JavaMail without a user name", "other", "javax.mail.AuthenticationFailedException: failed to connect, no user name specified?"),
+                Arguments.of("an empty sender domain", "sender_not_authorized_sendas", "Mail command failed: 550 5.7.1 Sending from domain  is not allowed"),
+                Arguments.of("Exim's server log of a client refusing its certificate", "tls_certificate", "2024-01-10 10:00:00 TLS error on connection from mail.example.org [192.0.2.5] (SSL_accept): error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -602,7 +602,7 @@ class GeneralizationTest {
      */
     static final Floors FRESH90_FLOORS = new Floors(22, 22, 0);
     static final Floors FRESH91_FLOORS = new Floors(4, 4, 0);
-    static final Floors FRESH92_FLOORS = new Floors(10, 9, 0);
+    static final Floors FRESH92_FLOORS = new Floors(9, 9, 0);
     static final Floors FRESH93_FLOORS = new Floors(9, 10, 1);
 
     /** One labelled message. */
