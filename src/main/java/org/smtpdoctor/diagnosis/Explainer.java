@@ -83,14 +83,15 @@ public final class Explainer {
      */
     private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+|: +| +: +)([A-Za-z<\\[(\"#\\\\][^\\n]*)");
     /**
-     * .NET's "The server response was: text" (German Windows: "Die Serverantwort war:") when the text has no
+     * .NET's "The server response was: text" (German Windows: "Die Serverantwort war:", French: "La réponse du
+     * serveur était :") when the text has no
      * enhanced code: its reply code is named in words before it ("Service not available, closing transmission
      * channel." is 421).
      * The text may open with the address it is about (Postfix's {@code <host[192.0.2.1]>: Client host
      * rejected: Access denied}).
      */
     private static final Pattern DOTNET_RESPONSE = Pattern.compile(
-            "(?:The server response (?:was|is)|Die Serverantwort war): (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z<][^\\n]*)");
+            "(?:The server response (?:was|is)|Die Serverantwort (?:war|lautete)|La réponse du serveur était) ?: (?![245]\\.\\d{1,3}\\.\\d)([A-Za-z<][^\\n]*)");
     /** An enhanced code without a reply code, as .NET prints "The server response was: 5.7.57 ...". */
     private static final Pattern ENHANCED_ONLY = Pattern.compile(
             "(?<![\\w.]|dsn=)([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.]\\d)[ ,;:]*([^\\n]*)");

@@ -455,6 +455,11 @@ class ExplainerTest {
                 Arguments.of("google.api-scope-insufficient", "Access denied: insufficient permission."),
                 Arguments.of("client.no-recipients", "Invalid address:  (to): john.doe@example\nMailer Error: You must provide at least one recipient email address."),
                 Arguments.of("smtp.auth.credentials-invalid", "535 5.7.8 Error: authentication failed: bad protocol / cancel"),
+                // The third review of the twenty-first round: an account not allowed to send as or with a scope is no
+                // suspension; a Japanese sentence that says it is not the password.
+                Arguments.of("esp.account-suspended", "Error 502: The connected Gmail account is not allowed to send email. Re-authorise it with the gmail.send permission and update GOOGLE_REFRESH_TOKEN."),
+                Arguments.of("esp.account-suspended", "550 5.7.1 This account is not allowed to send as sales@example.com"),
+                Arguments.of("client.words.bad-user-or-password", "パスワードが間違っているわけではありません。SMTP認証が無効になっています。"),
                 Arguments.of("client.certificate", "System.ComponentModel.Win32Exception (0x80004005): The target principal name is incorrect\n   at System.Net.Mail.SmtpNegotiateAuthenticationModule.Authenticate(String challenge, NetworkCredential credential, Object sessionCookie, String spn, ChannelBinding channelBindingToken)"));
     }
 
@@ -575,6 +580,12 @@ class ExplainerTest {
                 Arguments.of("Google's older API not enabled", "oauth_app_registration", "Access Not Configured. The API (Gmail API) is not enabled for your project. Please use the Google Developers Console to update your configuration."),
                 Arguments.of("JavaMail without a user name", "other", "javax.mail.AuthenticationFailedException: failed to connect, no user name specified?"),
                 Arguments.of("an empty sender domain", "sender_not_authorized_sendas", "Mail command failed: 550 5.7.1 Sending from domain  is not allowed"),
+                // The third review of the twenty-first round.
+                Arguments.of("OpenSMTPD 6.6's relay host not found", "unknown", "smtp-out: Failed to resolve MX for [relay:mysmtp.local,smtp,mx]: Host not found"),
+                Arguments.of("Mailgun's inactive account", "account_locked_or_disabled", "421 Domain example.com is not allowed to send: Account Inactivity"),
+                Arguments.of("the German .NET assembly message", "other", "Die Datei oder Assembly \"System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a\" oder eine Abhängigkeit davon wurde nicht gefunden.Das System kann die angegebene Datei nicht finden."),
+                Arguments.of(".NET on French Windows", "other", "Exception lors de l'appel de « Send » avec « 1 » argument(s) : « Boîte aux lettres non disponible. La réponse du serveur était : Please use a fully-qualified domain name for HELO/EHLO »"),
+                Arguments.of("the polite Japanese wrong password", "wrong_credentials", "パスワードが間違っています。"),
                 Arguments.of("Exim's server log of a client refusing its certificate", "tls_certificate", "2024-01-10 10:00:00 TLS error on connection from mail.example.org [192.0.2.5] (SSL_accept): error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca"));
     }
 
