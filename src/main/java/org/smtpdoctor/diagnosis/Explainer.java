@@ -84,9 +84,8 @@ public final class Explainer {
     private static final Pattern CODE_ONLY = Pattern.compile("(?<![\\w.:/])(4[2-5]\\d|5[0-5]\\d)([ \\-]+|: +| +: +)([A-Za-z<\\[(\"#\\\\][^\\n]*)");
     /**
      * .NET's "The server response was: text" (German Windows: "Die Serverantwort war:", French: "La réponse du
-     * serveur était :") when the text has no
-     * enhanced code: its reply code is named in words before it ("Service not available, closing transmission
-     * channel." is 421).
+     * serveur était :") when the text has no enhanced code: its reply code is named in words before it ("Service
+     * not available, closing transmission channel." is 421; wording.yaml).
      * The text may open with the address it is about (Postfix's {@code <host[192.0.2.1]>: Client host
      * rejected: Access denied}).
      */

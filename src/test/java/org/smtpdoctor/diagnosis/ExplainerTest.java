@@ -455,6 +455,12 @@ class ExplainerTest {
                 Arguments.of("google.api-scope-insufficient", "Access denied: insufficient permission."),
                 Arguments.of("client.no-recipients", "Invalid address:  (to): john.doe@example\nMailer Error: You must provide at least one recipient email address."),
                 Arguments.of("smtp.auth.credentials-invalid", "535 5.7.8 Error: authentication failed: bad protocol / cancel"),
+                // The fourth review of the twenty-first round: other limits of an account, Node 4's own host:port, PHP's
+                // mail() warning on Windows.
+                Arguments.of("smtp.rate-limit-words", "552 The storage limits for your account have been exceeded"),
+                Arguments.of("smtp.rate-limit-words", "Error: The deployment limit for your account has been exceeded. Please upgrade to continue deploying."),
+                Arguments.of("client.host-with-port", "{ [Error: getaddrinfo ENOTFOUND west.exch032.serverdata.net:587]\n  code: 'ENOTFOUND',\n  hostname: 'west.exch032.serverdata.net',\n  host: 'west.exch032.serverdata.net',\n  port: 587 }"),
+                Arguments.of("client.timeout", "Mailer Error: Could not instantiate mail function.\nWarning: mail(): Failed to connect to mailserver at \"localhost\" port 25, verify your \"SMTP\" and \"smtp_port\" setting in php.ini or use ini_set()"),
                 // The third review of the twenty-first round: an account not allowed to send as or with a scope is no
                 // suspension; a Japanese sentence that says it is not the password.
                 Arguments.of("esp.account-suspended", "Error 502: The connected Gmail account is not allowed to send email. Re-authorise it with the gmail.send permission and update GOOGLE_REFRESH_TOKEN."),
@@ -580,6 +586,9 @@ class ExplainerTest {
                 Arguments.of("Google's older API not enabled", "oauth_app_registration", "Access Not Configured. The API (Gmail API) is not enabled for your project. Please use the Google Developers Console to update your configuration."),
                 Arguments.of("JavaMail without a user name", "other", "javax.mail.AuthenticationFailedException: failed to connect, no user name specified?"),
                 Arguments.of("an empty sender domain", "sender_not_authorized_sendas", "Mail command failed: 550 5.7.1 Sending from domain  is not allowed"),
+                // The fourth review of the twenty-first round.
+                Arguments.of("a host setting holding a URL", "config_host_or_port", "Error: getaddrinfo ENOTFOUND smtp://smtp.gmail.com"),
+                Arguments.of("Symfony Mailer's DSN without a host", "other", "Symfony\\Component\\Mailer\\Exception\\InvalidArgumentException: The mailer DSN must contain a host (use \"default\" by default)."),
                 // The third review of the twenty-first round.
                 Arguments.of("OpenSMTPD 6.6's relay host not found", "unknown", "smtp-out: Failed to resolve MX for [relay:mysmtp.local,smtp,mx]: Host not found"),
                 Arguments.of("Mailgun's inactive account", "account_locked_or_disabled", "421 Domain example.com is not allowed to send: Account Inactivity"),
@@ -593,6 +602,20 @@ class ExplainerTest {
     @MethodSource("meant")
     void theWordingsTheyWereWrittenForStillDecide(String name, String cause, String text) {
         assertDecides(name, cause, text);
+    }
+
+    @Test
+    void phpMailFailuresAreReadInPhpMailersLanguagesAndInPhpsWindowsWarning() {
+        // The fourth review of the twenty-first round: PHPMailer's shipped translations, a line break, and PHP's own
+        // warning on Windows, where mail() talks SMTP to php.ini's server (not a firewall's block).
+        for (String text : List.of("Mailer Error: Mail-Funktion konnte nicht initialisiert werden.",
+                "Impossible d\u2019instancier la fonction mail.", "Could not instantiate\nmail function.",
+                "Warning: mail(): Failed to connect to mailserver at \"localhost\" port 25, verify your \"SMTP\" and "
+                        + "\"smtp_port\" setting in php.ini or use ini_set()")) {
+            Diagnosis d = EXPLAINER.explain(text);
+            assertThat(d.ruleId()).as(text).isEqualTo("php.mail-function");
+            assertThat(d.candidates()).extracting(Candidate::cause).as(text).contains(Cause.OTHER, Cause.PORT_BLOCKED_OR_UNREACHABLE);
+        }
     }
 
     @Test
