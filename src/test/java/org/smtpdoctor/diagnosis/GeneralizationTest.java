@@ -154,6 +154,11 @@ class GeneralizationTest {
     private static final String FRESH116 = "/explain/generalization/fresh116.jsonl";
     private static final String FRESH117 = "/explain/generalization/fresh117.jsonl";
     private static final String FRESH118 = "/explain/generalization/fresh118.jsonl";
+    private static final String FRESH119 = "/explain/generalization/fresh119.jsonl";
+    private static final String FRESH120 = "/explain/generalization/fresh120.jsonl";
+    private static final String FRESH121 = "/explain/generalization/fresh121.jsonl";
+    private static final String FRESH122 = "/explain/generalization/fresh122.jsonl";
+    private static final String FRESH123 = "/explain/generalization/fresh123.jsonl";
 
     /**
      * Issue 10's thresholds for the test part ("done when"). They are NOT met yet: measured at the
@@ -691,6 +696,19 @@ class GeneralizationTest {
     static final Floors FRESH116_FLOORS = new Floors(10, 12, 10);
     static final Floors FRESH117_FLOORS = new Floors(20, 19, 0);
     static final Floors FRESH118_FLOORS = new Floors(20, 22, 2);
+    /**
+     * fresh119 to fresh123 (STARTTLS required and modes; spam refusals; interception; printers, a second pass;
+     * Microsoft 365 in 2025 and 2026; README "The hundred-and-nineteenth fresh set" on) were collected at the end of
+     * the twenty-second round, when the session's search budget ran out (most of fresh119's texts are products' own
+     * strings read from fetched sources), and measured before anyone read them: 17 / 17 / 2 of 29, 9 / 15 / 0 of 16,
+     * 3 / 3 / 1 of 7, 0 / 1 / 0 of 1 and 3 / 3 / 0 of 4 with that round's start rules (fresh119 17 / 19 / 2 with its
+     * rules after the tuning on fresh101 to fresh118). Tuned on at the round's end, and in the hint's model since.
+     */
+    static final Floors FRESH119_FLOORS = new Floors(25, 26, 2);
+    static final Floors FRESH120_FLOORS = new Floors(16, 16, 0);
+    static final Floors FRESH121_FLOORS = new Floors(6, 5, 1);
+    static final Floors FRESH122_FLOORS = new Floors(0, 1, 0);
+    static final Floors FRESH123_FLOORS = new Floors(3, 3, 0);
 
     /** One labelled message. */
     record Item(String id, String text, String cause, String truth, String vendor, String group) {}
@@ -1613,6 +1631,36 @@ class GeneralizationTest {
     @Test
     void theFresh118SetFigures() throws IOException {
         freshSet("fresh118", FRESH118, 22, FRESH118_FLOORS, readThrough(112));
+    }
+
+    /** The hundred-and-nineteenth fresh set (fresh119.jsonl, README "The hundred-and-nineteenth fresh set"): 29 messages. */
+    @Test
+    void theFresh119SetFigures() throws IOException {
+        freshSet("fresh119", FRESH119, 29, FRESH119_FLOORS, readThrough(118));
+    }
+
+    /** The hundred-and-twentieth fresh set (fresh120.jsonl, README "The hundred-and-twentieth fresh set"): 16 messages. */
+    @Test
+    void theFresh120SetFigures() throws IOException {
+        freshSet("fresh120", FRESH120, 16, FRESH120_FLOORS, readThrough(118));
+    }
+
+    /** The hundred-and-twenty-first fresh set (fresh121.jsonl, README "The hundred-and-twenty-first fresh set"): 7 messages. */
+    @Test
+    void theFresh121SetFigures() throws IOException {
+        freshSet("fresh121", FRESH121, 7, FRESH121_FLOORS, readThrough(118));
+    }
+
+    /** The hundred-and-twenty-second fresh set (fresh122.jsonl, README "The hundred-and-twenty-second fresh set"): 1 message. */
+    @Test
+    void theFresh122SetFigures() throws IOException {
+        freshSet("fresh122", FRESH122, 1, FRESH122_FLOORS, readThrough(118));
+    }
+
+    /** The hundred-and-twenty-third fresh set (fresh123.jsonl, README "The hundred-and-twenty-third fresh set"): 4 messages. */
+    @Test
+    void theFresh123SetFigures() throws IOException {
+        freshSet("fresh123", FRESH123, 4, FRESH123_FLOORS, readThrough(118));
     }
 
     /** The development part, fresh.jsonl and fresh2 to fresh{@code last}: the sets collected before a later one. */
