@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpdoctor.smtp.EnhancedStatus;
@@ -67,7 +68,7 @@ public final class Explainer {
      */
     private static final Pattern CODE_APART = Pattern.compile(
             "(?i)(?=[(acdefmrs])(?:(?:SMTP error|Error SMTP|Erreur SMTP|SMTP Fehler):? ?\\(?([2-5]\\d\\d)\\)? ?: *([^\\n]+)|\\(code: ?([2-5]\\d\\d)(?:\\): *|, response: *)([^\\n]+)"
-                    + "|Detail: *([^\\n]*?) *SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
+                    + "|Detail: *([^\\n]*?)\\s*SMTP code: *([2-5]\\d\\d)(?: *Additional SMTP info: *([245]\\.\\d{1,3}\\.\\d{1,3}))?"
                     + "|(?:Exception|Error|error): ([2-5]\\d\\d): ([A-Za-z][^\\n]*)|(?:error|Error) \\(([2-5]\\d\\d)\\): *([^\\n]+)"
                     + "|Access denied: (5\\d\\d)\\b()|FROM SERVER: ?([2-5]\\d\\d)[ -]([^\\n]*)|\\bmsg: ?([2-5]\\d\\d)[ -]([^\\n]*)"
                     + "|(?-i:\\b(?:MAIL|RCPT|Command) failed: )([45]\\d\\d)(?![\\d.]|[ \\-:]*[A-Za-z])())");
@@ -145,7 +146,7 @@ public final class Explainer {
             return Diagnosis.unknown("", "The input does not look like text (it is mostly binary or control "
                     + "characters). Paste the error message as text.");
         }
-        String cleaned = clean(input);
+        String cleaned = unescape(clean(input));
         if (cleaned.isBlank()) {
             return Diagnosis.unknown("", "The input has no text. Paste the error message, log line or transcript.");
         }
@@ -900,6 +901,87 @@ public final class Explainer {
             }
         }
         return out.toString();
+    }
+
+    /** An HTML character reference, as a paste from a web page's source or an HTML mail keeps them. */
+    private static final Pattern HTML_REFERENCE = Pattern.compile("&(?:(lt|gt|quot|amp|apos|nbsp)|#(\\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));");
+    /**
+     * A JSON string's escapes, as logs that write each record as JSON show a message: an escaped quote, a backslash-u
+     * code, a line end (a backslash-n before anything but a small letter: a Windows path such as C:\\new shows one).
+     */
+    private static final Pattern JSON_ESCAPE = Pattern.compile("(?<!\\\\)\\\\(?:\"|u[0-9a-fA-F]{4}|r\\\\n|n(?![a-z]))");
+    /** A Python bytes literal with an escaped line end (smtplib's b'250 Ok' and CRLF): the explainer reads it where it is. */
+    private static final Pattern PYTHON_LITERAL = Pattern.compile("(?:^|[\\s(\\[,:=])b'[^'\\n]*\\\\[rn]");
+
+    /**
+     * The text as it was before a log or a web page escaped it: HTML character references decoded, and a JSON string's
+     * escapes when the text shows them (a paste of a JSON log record whose message holds the reply), twice at most.
+     * Nothing changes otherwise.
+     */
+    static String unescape(String text) {
+        String s = text;
+        if (s.indexOf('&') >= 0 && s.indexOf(';') >= 0) {
+            s = HTML_REFERENCE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(htmlCharacter(m)));
+        }
+        // Twice at most: a JSON log of a message that already showed escapes (a JSON body, a Python repr) escapes them again.
+        for (int round = 0; round < 2 && s.indexOf('\\') >= 0 && JSON_ESCAPE.matcher(s).find()
+                && !PYTHON_LITERAL.matcher(s).find(); round++) {
+            s = unescapeJson(s);
+        }
+        return s;
+    }
+
+    private static String htmlCharacter(MatchResult m) {
+        if (m.group(1) != null) {
+            return switch (m.group(1)) {
+                case "lt" -> "<";
+                case "gt" -> ">";
+                case "quot" -> "\"";
+                case "amp" -> "&";
+                case "apos" -> "'";
+                default -> " ";
+            };
+        }
+        int code = m.group(2) != null ? Integer.parseInt(m.group(2)) : Integer.parseInt(m.group(3), 16);
+        return Character.isValidCodePoint(code) && code >= 0x20 || code == '\n' || code == '\t'
+                ? new String(Character.toChars(code)) : " ";
+    }
+
+    /** A JSON string's escapes decoded; a backslash before anything else stays as it is. */
+    private static String unescapeJson(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = s.charAt(i + 1);
+            int hex = next == 'u' && i + 6 <= s.length() ? parseHex(s.substring(i + 2, i + 6)) : -1;
+            String decoded = switch (next) {
+                case 'n' -> "\n";
+                case 'r' -> "\r";
+                case 't' -> "\t";
+                case '"', '\\', '/' -> String.valueOf(next);
+                case 'u' -> hex >= 0x20 || hex == '\n' || hex == '\t' ? String.valueOf((char) hex) : hex >= 0 ? " " : null;
+                default -> null;
+            };
+            if (decoded == null) {
+                out.append(c);
+            } else {
+                out.append(decoded);
+                i += next == 'u' ? 5 : 1;
+            }
+        }
+        return out.toString();
+    }
+
+    private static int parseHex(String four) {
+        try {
+            return Integer.parseInt(four, 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether the text from {@code from} on needs no cleaning (the usual case: no copy is made). */

@@ -186,6 +186,30 @@ class ExplainerTest {
     }
 
     @Test
+    void aReplyEscapedByAWebPageOrAJsonLogReadsLikeThePlainReply() {
+        String plain = "<user@example.com>: host mx.example.com[192.0.2.10] said: 550 5.1.1 <user@example.com>:\n"
+                + "    Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)";
+        Diagnosis expected = EXPLAINER.explain(plain);
+        assertThat(expected.cause()).isEqualTo(Cause.RECIPIENT_INVALID);
+        String html = plain.replace("<", "&lt;").replace(">", "&gt;");
+        String json = "{\"level\":\"error\",\"msg\":\"" + plain.replace("\"", "\\\"").replace("\n", "\\n") + "\"}";
+        for (String escaped : List.of(html, json, plain.replace("<", "\\u003c").replace(">", "\\u003e").replace("\n", "\\n"))) {
+            assertThat(EXPLAINER.explain(escaped).ruleId()).as(escaped).isEqualTo(expected.ruleId());
+        }
+        assertThat(Explainer.unescape("&#34;550 &#x27;no&#39;&nbsp;&amp; &bogus; &#0;")).isEqualTo("\"550 'no' & &bogus;  ");
+        // A Windows path is no JSON, nor is a Python literal's own escaped line end.
+        assertThat(Explainer.unescape("C:\\mail\\new\\drop")).isEqualTo("C:\\mail\\new\\drop");
+        String python = "reply: b'535 5.7.8 Error: authentication failed\\r\\n'\nsend: \"QUIT\\r\\n\"";
+        assertThat(Explainer.unescape(python)).isEqualTo(python);
+    }
+
+    @Test
+    void phpMailersDetailWithTheServersLineEndBeforeItsCodeIsOneReply() {
+        assertDecided("SMTP server error: MAIL FROM command failed Detail: Sender address rejected: not owned by auth user.\r\n"
+                + " SMTP code: 553 Additional SMTP info: 5.7.1", "smtp.sender-not-owned", Cause.SENDER_NOT_AUTHORIZED_SENDAS);
+    }
+
+    @Test
     void aCodePrintedApartWithAFrenchSpaceBeforeTheColonIsAReply() {
         assertDecided("Erreur SMTP (535) : authentication failed", "smtp.auth.invalid-credentials", Cause.WRONG_CREDENTIALS);
     }
