@@ -1,6 +1,7 @@
 package org.smtpdoctor.diagnosis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class Explainer {
             return Diagnosis.unknown("", "The input does not look like text (it is mostly binary or control "
                     + "characters). Paste the error message as text.");
         }
-        String cleaned = unescape(clean(input));
+        String cleaned = unprefix(unescape(clean(input)));
         if (cleaned.isBlank()) {
             return Diagnosis.unknown("", "The input has no text. Paste the error message, log line or transcript.");
         }
@@ -901,6 +902,82 @@ public final class Explainer {
             }
         }
         return out.toString();
+    }
+
+    /** A mail reply's quoting of a line ("> ", also nested), as a bounce forwarded or answered shows it. */
+    private static final Pattern QUOTED_LINE = Pattern.compile("(?m)^[ \\t]*>[ \\t]?");
+    private static final Pattern QUOTED_COMMAND = Pattern.compile(
+            "\\s*>+\\s*(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT|QUIT|RSET|NOOP)\\b", Pattern.CASE_INSENSITIVE);
+    /** A log line's time stamp: syslog's ("Dec  8 02:43:24") or ISO 8601's, with fractions and a zone. */
+    private static final Pattern LOG_TIME = Pattern.compile(
+            "^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)\\s+");
+    /** Where a reply's next line starts: its code, or the indentation of a wrapped line. */
+    private static final Pattern REPLY_LINE_START = Pattern.compile("^(?:[2-5]\\d\\d[ -]|[ \\t])");
+
+    /**
+     * The paste without the headers that its every line repeats, so that a multi-line reply reads as one again: a mail
+     * reply's quoting ("> " on every line, all levels), and a log's time stamp and source (the same on every line but
+     * for the time) before the lines that continue a reply (a reply code, an indented wrap). The first line keeps its
+     * header, which may name the program (postfix/smtpd).
+     */
+    static String unprefix(String text) {
+        if (text.indexOf('>') >= 0 && quotedEverywhere(text)) {
+            String s = text;
+            for (int level = 0; level < 8 && quotedEverywhere(s); level++) {
+                s = QUOTED_LINE.matcher(s).replaceAll("");
+            }
+            return s;
+        }
+        if (text.indexOf('\n') < 0) {
+            return text;
+        }
+        String[] lines = text.split("\n", -1);
+        String common = null;
+        int[] headers = new int[lines.length];
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            Matcher time = LOG_TIME.matcher(lines[i]);
+            if (!time.find()) {
+                return text;
+            }
+            headers[i] = time.end();
+            String rest = lines[i].substring(time.end());
+            common = common == null ? rest : commonPrefix(common, rest);
+        }
+        int cut = common == null ? -1 : headerEnd(common);
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < lines.length; i++) {
+            String rest = lines[i].isBlank() || cut < 0 ? null : lines[i].substring(headers[i] + cut);
+            out.append(i > 0 && rest != null && REPLY_LINE_START.matcher(rest).find() ? rest : lines[i]);
+            if (i + 1 < lines.length) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** Every line is quoted; a single line only when it is no command (curl marks the client's lines so). */
+    private static boolean quotedEverywhere(String text) {
+        return text.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith(">"))
+                && (text.strip().indexOf('\n') >= 0 || !QUOTED_COMMAND.matcher(text).lookingAt());
+    }
+
+    /** Where a log line's source ends ("host prog[42]: ", "ERROR [worker-3] "): after its first ": " or "] ", else 0. */
+    private static int headerEnd(String common) {
+        int colon = common.indexOf(": ");
+        int bracket = common.indexOf("] ");
+        int end = colon < 0 ? bracket : bracket < 0 ? colon : Math.min(colon, bracket);
+        return end < 0 ? 0 : end + 2;
+    }
+
+    private static String commonPrefix(String a, String b) {
+        int n = 0;
+        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+            n++;
+        }
+        return a.substring(0, n);
     }
 
     /** An HTML character reference, as a paste from a web page's source or an HTML mail keeps them. */

@@ -204,6 +204,24 @@ class ExplainerTest {
     }
 
     @Test
+    void aMailAnswersQuotingAndALogsRepeatedHeaderAreTakenOff() {
+        assertThat(Explainer.unprefix("> > 550-5.7.1 first line\n> > 550 5.7.1 second line\n>\n")).isEqualTo(
+                "550-5.7.1 first line\n550 5.7.1 second line\n\n");
+        assertThat(Explainer.unprefix("> 535 5.7.8 Error: authentication failed")).isEqualTo("535 5.7.8 Error: authentication failed");
+        // curl marks the client's lines with "> ": a lone command stays one.
+        assertThat(Explainer.unprefix("> AUTH LOGIN")).isEqualTo("> AUTH LOGIN");
+        assertThat(Explainer.unprefix("> EHLO x\n< 250 ok")).isEqualTo("> EHLO x\n< 250 ok");
+        String logged = "2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
+                + "2024-05-01T12:00:00.124Z app[7]: 550 5.7.1 second line\n"
+                + "2024-05-01T12:00:01.000Z app[7]: giving up";
+        assertThat(Explainer.unprefix(logged)).isEqualTo("2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
+                + "550 5.7.1 second line\n2024-05-01T12:00:01.000Z app[7]: giving up");
+        // Different sources (a Postfix log's processes) keep their headers.
+        String postfix = "Dec  8 02:43:24 mx postfix/smtpd[1]: x\nDec  8 02:43:25 mx postfix/cleanup[2]: 550 y";
+        assertThat(Explainer.unprefix(postfix)).isEqualTo(postfix);
+    }
+
+    @Test
     void phpMailersDetailWithTheServersLineEndBeforeItsCodeIsOneReply() {
         assertDecided("SMTP server error: MAIL FROM command failed Detail: Sender address rejected: not owned by auth user.\r\n"
                 + " SMTP code: 553 Additional SMTP info: 5.7.1", "smtp.sender-not-owned", Cause.SENDER_NOT_AUTHORIZED_SENDAS);
