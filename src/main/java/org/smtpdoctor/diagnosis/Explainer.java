@@ -579,6 +579,7 @@ public final class Explainer {
                 lines.set(0, lines.get(0).strip());
             }
             unmarkInlineContinuations(p.code(), lines);
+            dropClosingQuote(lines);
             Optional<EnhancedStatus> enhanced = p.inferred()
                     ? Optional.of(EnhancedStatus.parse(p.body().substring(0, p.body().indexOf(' '))))
                     : lines.stream().map(EnhancedStatus::parseLeading).flatMap(Optional::stream).findFirst();
@@ -594,6 +595,21 @@ public final class Explainer {
             out.put(reply.oneLine(), f);
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** A closing double quote (and what closes around it) at a reply's end. */
+    private static final Pattern CLOSING_QUOTE = Pattern.compile("\"[)\\]},;]*\\s*$");
+
+    /**
+     * A reply a wrapper quoted ({@code Error: "550 text"}) ends with the wrapper's closing quote: when the reply holds
+     * no opening one for it, the quote goes, so that a rule reading the reply's end reads the reply's own words.
+     */
+    private static void dropClosingQuote(List<String> lines) {
+        String last = lines.get(lines.size() - 1);
+        Matcher m = CLOSING_QUOTE.matcher(last);
+        if (last.indexOf('"') >= 0 && m.find() && lines.stream().mapToLong(l -> l.chars().filter(c -> c == '"').count()).sum() % 2 == 1) {
+            lines.set(lines.size() - 1, last.substring(0, m.start()).stripTrailing());
+        }
     }
 
     /**
@@ -908,6 +924,8 @@ public final class Explainer {
     private static final Pattern QUOTED_LINE = Pattern.compile("(?m)^[ \\t]*>[ \\t]?");
     private static final Pattern QUOTED_COMMAND = Pattern.compile(
             "\\s*>+\\s*(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT|QUIT|RSET|NOOP)\\b", Pattern.CASE_INSENSITIVE);
+    /** Docker Compose's service column ("mailer-1  | "), the same before every line of a service's log. */
+    private static final Pattern COMPOSE_SERVICE = Pattern.compile("[\\w.-]+ +\\| ?");
     /** A log line's time stamp: syslog's ("Dec  8 02:43:24") or ISO 8601's, with fractions and a zone. */
     private static final Pattern LOG_TIME = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)\\s+");
@@ -916,11 +934,12 @@ public final class Explainer {
 
     /**
      * The paste without the headers that its every line repeats, so that a multi-line reply reads as one again: a mail
-     * reply's quoting ("> " on every line, all levels), and a log's time stamp and source (the same on every line but
-     * for the time) before the lines that continue a reply (a reply code, an indented wrap). The first line keeps its
-     * header, which may name the program (postfix/smtpd).
+     * reply's quoting ("> " on every line, all levels), Docker Compose's service column, and a log's time stamp and
+     * source (the same on every line but for the time) before the lines that continue a reply (a reply code, an
+     * indented wrap). The first line keeps its time stamp and source, which may name the program (postfix/smtpd).
      */
-    static String unprefix(String text) {
+    static String unprefix(String pasted) {
+        String text = pasted;
         if (text.indexOf('>') >= 0 && quotedEverywhere(text)) {
             String s = text;
             for (int level = 0; level < 8 && quotedEverywhere(s); level++) {
@@ -930,6 +949,12 @@ public final class Explainer {
         }
         if (text.indexOf('\n') < 0) {
             return text;
+        }
+        if (text.indexOf('|') >= 0) {
+            Matcher service = COMPOSE_SERVICE.matcher(text);
+            if (service.lookingAt() && text.lines().allMatch(l -> l.isBlank() || l.startsWith(service.group()))) {
+                text = Pattern.compile("(?m)^" + Pattern.quote(service.group())).matcher(text).replaceAll("");
+            }
         }
         String[] lines = text.split("\n", -1);
         String common = null;

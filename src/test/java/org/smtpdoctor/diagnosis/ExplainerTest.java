@@ -216,9 +216,18 @@ class ExplainerTest {
                 + "2024-05-01T12:00:01.000Z app[7]: giving up";
         assertThat(Explainer.unprefix(logged)).isEqualTo("2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
                 + "550 5.7.1 second line\n2024-05-01T12:00:01.000Z app[7]: giving up");
+        assertThat(Explainer.unprefix("mailer-1  | 550-5.7.1 first\nmailer-1  | 550 5.7.1 second")).isEqualTo(
+                "550-5.7.1 first\n550 5.7.1 second");
+        assertThat(Explainer.unprefix("web-1  | 550 x\ndb-1  | ready")).isEqualTo("web-1  | 550 x\ndb-1  | ready");
         // Different sources (a Postfix log's processes) keep their headers.
         String postfix = "Dec  8 02:43:24 mx postfix/smtpd[1]: x\nDec  8 02:43:25 mx postfix/cleanup[2]: 550 y";
         assertThat(Explainer.unprefix(postfix)).isEqualTo(postfix);
+    }
+
+    @Test
+    void aReplyAWrapperQuotedEndsWithoutTheWrappersQuote() {
+        assertDecided("Error: \"550 that SMTP username's account is not allowed to send\"", "esp.account-suspended",
+                Cause.ACCOUNT_LOCKED_OR_DISABLED);
     }
 
     @Test
