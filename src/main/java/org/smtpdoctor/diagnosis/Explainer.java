@@ -902,11 +902,20 @@ public final class Explainer {
         };
     }
 
-    /** Control characters (but line ends and tabs) become spaces; NULs from binary input go. */
+    /** A terminal's escape sequence: colours and cursor moves (CSI), window titles and links (OSC). */
+    private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)?)");
+
+    /**
+     * Control characters (but line ends and tabs) become spaces; NULs from binary input go, and so do a terminal's
+     * escape sequences (a coloured log: "ESC[31mERROR ESC[0m"), which would leave "[31m" before a reply code.
+     */
     static String clean(String input) {
         String s = input.length() > MAX_CHARS ? input.substring(0, MAX_CHARS) : input;
         if (clean(s, 0)) {
             return s;
+        }
+        if (s.indexOf('\u001b') >= 0) {
+            s = TERMINAL_ESCAPE.matcher(s).replaceAll("");
         }
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

@@ -225,6 +225,14 @@ class ExplainerTest {
     }
 
     @Test
+    void aTerminalsColoursAreTakenOut() {
+        assertThat(Explainer.clean("\u001b[1;31mERROR\u001b[0m 535 5.7.8 \u001b]8;;https://x\u0007link\u001b]8;;\u0007 \u001b"))
+                .isEqualTo("ERROR 535 5.7.8 link  ");
+        assertDecided("\u001b[31m535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
+                + "\u001b[0m", "m365.auth.tenant-disabled", Cause.TENANT_SMTP_AUTH_DISABLED);
+    }
+
+    @Test
     void aReplyAWrapperQuotedEndsWithoutTheWrappersQuote() {
         assertDecided("Error: \"550 that SMTP username's account is not allowed to send\"", "esp.account-suspended",
                 Cause.ACCOUNT_LOCKED_OR_DISABLED);

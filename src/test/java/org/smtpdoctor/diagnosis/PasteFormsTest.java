@@ -96,6 +96,19 @@ class PasteFormsTest {
 
     static final int MOVED_COMPOSED = 5;
 
+    /** As a terminal shows a coloured log: every line in red, then reset. */
+    static String coloured(String text) {
+        return text.lines().map(l -> "\u001b[1;31m" + l + "\u001b[0m").collect(Collectors.joining("\n"));
+    }
+
+    /** The escape sequences left "[1;31m" before a reply's code: 478 moved before they were taken out, none now. */
+    @Test
+    void aColouredMessageReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::coloured)).hasSizeLessThanOrEqualTo(MOVED_COLOURED);
+    }
+
+    static final int MOVED_COLOURED = 0;
+
     /** A multi-line reply's line (code, hyphen): a log that writes each line apart writes these. */
     private static final Pattern MULTI_LINE_REPLY = Pattern.compile("(?m)^\\s*[2-5]\\d\\d-");
 
