@@ -907,7 +907,9 @@ public final class Explainer {
 
     /**
      * Control characters (but line ends and tabs) become spaces; NULs from binary input go, and so do a terminal's
-     * escape sequences (a coloured log: "ESC[31mERROR ESC[0m"), which would leave "[31m" before a reply code.
+     * escape sequences (a coloured log: "ESC[31mERROR ESC[0m"), which would leave "[31m" before a reply code. What a
+     * web page, a word processor or a chat client put for a plain character becomes it: no-break and other wide
+     * spaces a space, curly quotes straight ones; zero-width characters go.
      */
     static String clean(String input) {
         String s = input.length() > MAX_CHARS ? input.substring(0, MAX_CHARS) : input;
@@ -919,14 +921,26 @@ public final class Explainer {
         }
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7f && c != 0xFFFD)) {
+            char c = plain(s.charAt(i));
+            if (c != 0) {
                 out.append(c);
-            } else if (c != 0) {
-                out.append(' ');
             }
         }
         return out.toString();
+    }
+
+    /** The plain character for one of a paste ({@link #clean}): itself, a space or quote for its look-alike, 0 to drop it. */
+    private static char plain(char c) {
+        if (c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t') {
+            return c;
+        }
+        return switch (c) {
+            case 0, '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff' -> 0;
+            case '\u00a0', '\u1680', '\u202f', '\u205f', '\u3000' -> ' ';
+            case '\u2018', '\u2019', '\u201a', '\u201b' -> '\'';
+            case '\u201c', '\u201d', '\u201e', '\u201f' -> '"';
+            default -> c < 0x20 || c == 0x7f || c == 0xFFFD ? ' ' : c >= '\u2000' && c <= '\u200a' ? ' ' : c;
+        };
     }
 
     /** A mail reply's quoting of a line ("> ", also nested), as a bounce forwarded or answered shows it. */
@@ -1099,7 +1113,7 @@ public final class Explainer {
     private static boolean clean(String s, int from) {
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7f && c != 0xFFFD))) {
+            if ((c < 0x20 || c >= 0x7f) && (c == 0 || plain(c) != c)) {
                 return false;
             }
         }

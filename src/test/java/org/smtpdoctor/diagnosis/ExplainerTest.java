@@ -228,6 +228,8 @@ class ExplainerTest {
     void aTerminalsColoursAreTakenOut() {
         assertThat(Explainer.clean("\u001b[1;31mERROR\u001b[0m 535 5.7.8 \u001b]8;;https://x\u0007link\u001b]8;;\u0007 \u001b"))
                 .isEqualTo("ERROR 535 5.7.8 link  ");
+        assertThat(Explainer.clean("\ufeff550\u00a05.1.1 \u201cuser\u201d isn\u2019t\u200b here\u0000\u007f"))
+                .isEqualTo("550 5.1.1 \"user\" isn't here ");
         assertDecided("\u001b[31m535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
                 + "\u001b[0m", "m365.auth.tenant-disabled", Cause.TENANT_SMTP_AUTH_DISABLED);
     }

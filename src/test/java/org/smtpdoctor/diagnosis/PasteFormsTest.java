@@ -109,6 +109,19 @@ class PasteFormsTest {
 
     static final int MOVED_COLOURED = 0;
 
+    /** As a web page or a word processor shows a text: no-break spaces, curly quotes, a zero-width space at its start. */
+    static String typeset(String text) {
+        return "\u200b" + text.replace(" ", "\u00a0").replaceAll("\"([^\"\n]*)\"", "\u201c$1\u201d").replace("'", "\u2019");
+    }
+
+    /** 3,681 moved before the explainer read those characters as the plain ones, none now. */
+    @Test
+    void aTypesetMessageReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::typeset)).hasSizeLessThanOrEqualTo(MOVED_TYPESET);
+    }
+
+    static final int MOVED_TYPESET = 0;
+
     /** A multi-line reply's line (code, hyphen): a log that writes each line apart writes these. */
     private static final Pattern MULTI_LINE_REPLY = Pattern.compile("(?m)^\\s*[2-5]\\d\\d-");
 
