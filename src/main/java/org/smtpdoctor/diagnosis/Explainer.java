@@ -798,9 +798,11 @@ public final class Explainer {
             String l = paste.line(next);
             boolean indented = !l.isEmpty() && Character.isWhitespace(l.charAt(0));
             String previous = paste.line(next - 1);
-            // A short line goes on only when indented, or when it ends announcing more ("Recipient address rejected:").
+            // A short line goes on only when indented, when it ends announcing more ("Recipient address rejected:") or
+            // with the one space a wrap leaves (a terminal pads with more), or when the next starts with punctuation.
             if (l.isBlank() || NOT_CONTINUATION.matcher(l).find() || paste.command(next) != null
-                    || (!indented && previous.length() < 60 && !previous.stripTrailing().endsWith(":"))) {
+                    || (!indented && previous.length() < 60 && !previous.stripTrailing().endsWith(":")
+                    && !(previous.endsWith(" ") && !previous.endsWith("  ")) && ":;,".indexOf(l.charAt(0)) < 0)) {
                 break;
             }
             // A word cut at the line end continues without a space ("SmtpClie" + "ntAuthentication").
