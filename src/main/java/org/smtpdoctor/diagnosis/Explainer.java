@@ -1,14 +1,12 @@
 package org.smtpdoctor.diagnosis;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpdoctor.smtp.EnhancedStatus;
@@ -147,7 +145,7 @@ public final class Explainer {
             return Diagnosis.unknown("", "The input does not look like text (it is mostly binary or control "
                     + "characters). Paste the error message as text.");
         }
-        String cleaned = unprefix(unescape(clean(input)));
+        String cleaned = PasteForms.normal(input);
         if (cleaned.isBlank()) {
             return Diagnosis.unknown("", "The input has no text. Paste the error message, log line or transcript.");
         }
@@ -598,7 +596,7 @@ public final class Explainer {
     }
 
     /** A closing double quote (and what closes around it) at a reply's end. */
-    private static final Pattern CLOSING_QUOTE = Pattern.compile("\"[)\\]},;]*\\s*$");
+    private static final Pattern CLOSING_QUOTE = Pattern.compile("\"[)\\]},;.]*\\s*$");
 
     /**
      * A reply a wrapper quoted ({@code Error: "550 text"}) ends with the wrapper's closing quote: when the reply holds
@@ -902,224 +900,6 @@ public final class Explainer {
             case '2', '3' -> "\"success\": no failure is shown";
             default -> "little";
         };
-    }
-
-    /** A terminal's escape sequence: colours and cursor moves (CSI), window titles and links (OSC). */
-    private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001b]*(?:\u0007|\u001b\\\\)?)");
-
-    /**
-     * Control characters (but line ends and tabs) become spaces; NULs from binary input go, and so do a terminal's
-     * escape sequences (a coloured log: "ESC[31mERROR ESC[0m"), which would leave "[31m" before a reply code. What a
-     * web page, a word processor or a chat client put for a plain character becomes it: no-break and other wide
-     * spaces a space, curly quotes straight ones; zero-width characters go.
-     */
-    static String clean(String input) {
-        String s = input.length() > MAX_CHARS ? input.substring(0, MAX_CHARS) : input;
-        if (clean(s, 0)) {
-            return s;
-        }
-        if (s.indexOf('\u001b') >= 0) {
-            s = TERMINAL_ESCAPE.matcher(s).replaceAll("");
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = plain(s.charAt(i));
-            if (c != 0) {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    /** The plain character for one of a paste ({@link #clean}): itself, a space or quote for its look-alike, 0 to drop it. */
-    private static char plain(char c) {
-        if (c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t') {
-            return c;
-        }
-        return switch (c) {
-            case 0, '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff' -> 0;
-            case '\u00a0', '\u1680', '\u202f', '\u205f', '\u3000' -> ' ';
-            case '\u2018', '\u2019', '\u201a', '\u201b' -> '\'';
-            case '\u201c', '\u201d', '\u201e', '\u201f' -> '"';
-            default -> c < 0x20 || c == 0x7f || c == 0xFFFD ? ' ' : c >= '\u2000' && c <= '\u200a' ? ' ' : c;
-        };
-    }
-
-    /** A mail reply's quoting of a line ("> ", also nested), as a bounce forwarded or answered shows it. */
-    private static final Pattern QUOTED_LINE = Pattern.compile("(?m)^[ \\t]*>[ \\t]?");
-    private static final Pattern QUOTED_COMMAND = Pattern.compile(
-            "\\s*>+\\s*(?:EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|BDAT|QUIT|RSET|NOOP)\\b", Pattern.CASE_INSENSITIVE);
-    /** Docker Compose's service column ("mailer-1  | "), the same before every line of a service's log. */
-    private static final Pattern COMPOSE_SERVICE = Pattern.compile("[\\w.-]+ +\\| ?");
-    /** A log line's time stamp: syslog's ("Dec  8 02:43:24") or ISO 8601's, with fractions and a zone. */
-    private static final Pattern LOG_TIME = Pattern.compile(
-            "^(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)\\s+");
-    /** Where a reply's next line starts: its code, or the indentation of a wrapped line. */
-    private static final Pattern REPLY_LINE_START = Pattern.compile("^(?:[2-5]\\d\\d[ -]|[ \\t])");
-
-    /**
-     * The paste without the headers that its every line repeats, so that a multi-line reply reads as one again: a mail
-     * reply's quoting ("> " on every line, all levels), Docker Compose's service column, and a log's time stamp and
-     * source (the same on every line but for the time) before the lines that continue a reply (a reply code, an
-     * indented wrap). The first line keeps its time stamp and source, which may name the program (postfix/smtpd).
-     */
-    static String unprefix(String pasted) {
-        String text = pasted;
-        if (text.indexOf('>') >= 0 && quotedEverywhere(text)) {
-            String s = text;
-            for (int level = 0; level < 8 && quotedEverywhere(s); level++) {
-                s = QUOTED_LINE.matcher(s).replaceAll("");
-            }
-            return s;
-        }
-        if (text.indexOf('\n') < 0) {
-            return text;
-        }
-        if (text.indexOf('|') >= 0) {
-            Matcher service = COMPOSE_SERVICE.matcher(text);
-            if (service.lookingAt() && text.lines().allMatch(l -> l.isBlank() || l.startsWith(service.group()))) {
-                text = Pattern.compile("(?m)^" + Pattern.quote(service.group())).matcher(text).replaceAll("");
-            }
-        }
-        String[] lines = text.split("\n", -1);
-        String common = null;
-        int[] headers = new int[lines.length];
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            Matcher time = LOG_TIME.matcher(lines[i]);
-            if (!time.find()) {
-                return text;
-            }
-            headers[i] = time.end();
-            String rest = lines[i].substring(time.end());
-            common = common == null ? rest : commonPrefix(common, rest);
-        }
-        int cut = common == null ? -1 : headerEnd(common);
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < lines.length; i++) {
-            String rest = lines[i].isBlank() || cut < 0 ? null : lines[i].substring(headers[i] + cut);
-            out.append(i > 0 && rest != null && REPLY_LINE_START.matcher(rest).find() ? rest : lines[i]);
-            if (i + 1 < lines.length) {
-                out.append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    /** Every line is quoted; a single line only when it is no command (curl marks the client's lines so). */
-    private static boolean quotedEverywhere(String text) {
-        return text.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith(">"))
-                && (text.strip().indexOf('\n') >= 0 || !QUOTED_COMMAND.matcher(text).lookingAt());
-    }
-
-    /** Where a log line's source ends ("host prog[42]: ", "ERROR [worker-3] "): after its first ": " or "] ", else 0. */
-    private static int headerEnd(String common) {
-        int colon = common.indexOf(": ");
-        int bracket = common.indexOf("] ");
-        int end = colon < 0 ? bracket : bracket < 0 ? colon : Math.min(colon, bracket);
-        return end < 0 ? 0 : end + 2;
-    }
-
-    private static String commonPrefix(String a, String b) {
-        int n = 0;
-        while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
-            n++;
-        }
-        return a.substring(0, n);
-    }
-
-    /** An HTML character reference, as a paste from a web page's source or an HTML mail keeps them. */
-    private static final Pattern HTML_REFERENCE = Pattern.compile("&(?:(lt|gt|quot|amp|apos|nbsp)|#(\\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));");
-    /**
-     * A JSON string's escapes, as logs that write each record as JSON show a message: an escaped quote, a backslash-u
-     * code, a line end (a backslash-n before anything but a small letter: a Windows path such as C:\\new shows one).
-     */
-    private static final Pattern JSON_ESCAPE = Pattern.compile("(?<!\\\\)\\\\(?:\"|u[0-9a-fA-F]{4}|r\\\\n|n(?![a-z]))");
-    /** A Python bytes literal with an escaped line end (smtplib's b'250 Ok' and CRLF): the explainer reads it where it is. */
-    private static final Pattern PYTHON_LITERAL = Pattern.compile("(?:^|[\\s(\\[,:=])b'[^'\\n]*\\\\[rn]");
-
-    /**
-     * The text as it was before a log or a web page escaped it: HTML character references decoded, and a JSON string's
-     * escapes when the text shows them (a paste of a JSON log record whose message holds the reply), twice at most.
-     * Nothing changes otherwise.
-     */
-    static String unescape(String text) {
-        String s = text;
-        if (s.indexOf('&') >= 0 && s.indexOf(';') >= 0) {
-            s = HTML_REFERENCE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(htmlCharacter(m)));
-        }
-        // Twice at most: a JSON log of a message that already showed escapes (a JSON body, a Python repr) escapes them again.
-        for (int round = 0; round < 2 && s.indexOf('\\') >= 0 && JSON_ESCAPE.matcher(s).find()
-                && !PYTHON_LITERAL.matcher(s).find(); round++) {
-            s = unescapeJson(s);
-        }
-        return s;
-    }
-
-    private static String htmlCharacter(MatchResult m) {
-        if (m.group(1) != null) {
-            return switch (m.group(1)) {
-                case "lt" -> "<";
-                case "gt" -> ">";
-                case "quot" -> "\"";
-                case "amp" -> "&";
-                case "apos" -> "'";
-                default -> " ";
-            };
-        }
-        int code = m.group(2) != null ? Integer.parseInt(m.group(2)) : Integer.parseInt(m.group(3), 16);
-        return Character.isValidCodePoint(code) && code >= 0x20 || code == '\n' || code == '\t'
-                ? new String(Character.toChars(code)) : " ";
-    }
-
-    /** A JSON string's escapes decoded; a backslash before anything else stays as it is. */
-    private static String unescapeJson(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c != '\\' || i + 1 == s.length()) {
-                out.append(c);
-                continue;
-            }
-            char next = s.charAt(i + 1);
-            int hex = next == 'u' && i + 6 <= s.length() ? parseHex(s.substring(i + 2, i + 6)) : -1;
-            String decoded = switch (next) {
-                case 'n' -> "\n";
-                case 'r' -> "\r";
-                case 't' -> "\t";
-                case '"', '\\', '/' -> String.valueOf(next);
-                case 'u' -> hex >= 0x20 || hex == '\n' || hex == '\t' ? String.valueOf((char) hex) : hex >= 0 ? " " : null;
-                default -> null;
-            };
-            if (decoded == null) {
-                out.append(c);
-            } else {
-                out.append(decoded);
-                i += next == 'u' ? 5 : 1;
-            }
-        }
-        return out.toString();
-    }
-
-    private static int parseHex(String four) {
-        try {
-            return Integer.parseInt(four, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** Whether the text from {@code from} on needs no cleaning (the usual case: no copy is made). */
-    private static boolean clean(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < 0x20 || c >= 0x7f) && (c == 0 || plain(c) != c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

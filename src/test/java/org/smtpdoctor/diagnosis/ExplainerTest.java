@@ -196,42 +196,98 @@ class ExplainerTest {
         for (String escaped : List.of(html, json, plain.replace("<", "\\u003c").replace(">", "\\u003e").replace("\n", "\\n"))) {
             assertThat(EXPLAINER.explain(escaped).ruleId()).as(escaped).isEqualTo(expected.ruleId());
         }
-        assertThat(Explainer.unescape("&#34;550 &#x27;no&#39;&nbsp;&amp; &bogus; &#0;")).isEqualTo("\"550 'no' & &bogus;  ");
+        assertThat(PasteForms.unescape("&#34;550 &#x27;no&#39;&nbsp;&amp; &bogus; &#0;")).isEqualTo("\"550 'no' & &bogus;  ");
         // A Windows path is no JSON, nor is a Python literal's own escaped line end.
-        assertThat(Explainer.unescape("C:\\mail\\new\\drop")).isEqualTo("C:\\mail\\new\\drop");
+        assertThat(PasteForms.unescape("C:\\mail\\new\\drop")).isEqualTo("C:\\mail\\new\\drop");
         String python = "reply: b'535 5.7.8 Error: authentication failed\\r\\n'\nsend: \"QUIT\\r\\n\"";
-        assertThat(Explainer.unescape(python)).isEqualTo(python);
+        assertThat(PasteForms.unescape(python)).isEqualTo(python);
     }
 
     @Test
     void aMailAnswersQuotingAndALogsRepeatedHeaderAreTakenOff() {
-        assertThat(Explainer.unprefix("> > 550-5.7.1 first line\n> > 550 5.7.1 second line\n>\n")).isEqualTo(
+        assertThat(PasteForms.unprefix("> > 550-5.7.1 first line\n> > 550 5.7.1 second line\n>\n")).isEqualTo(
                 "550-5.7.1 first line\n550 5.7.1 second line\n\n");
-        assertThat(Explainer.unprefix("> 535 5.7.8 Error: authentication failed")).isEqualTo("535 5.7.8 Error: authentication failed");
+        assertThat(PasteForms.unprefix("> 535 5.7.8 Error: authentication failed")).isEqualTo("535 5.7.8 Error: authentication failed");
         // curl marks the client's lines with "> ": a lone command stays one.
-        assertThat(Explainer.unprefix("> AUTH LOGIN")).isEqualTo("> AUTH LOGIN");
-        assertThat(Explainer.unprefix("> EHLO x\n< 250 ok")).isEqualTo("> EHLO x\n< 250 ok");
+        assertThat(PasteForms.unprefix("> AUTH LOGIN")).isEqualTo("> AUTH LOGIN");
+        assertThat(PasteForms.unprefix("> EHLO x\n< 250 ok")).isEqualTo("> EHLO x\n< 250 ok");
         String logged = "2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
                 + "2024-05-01T12:00:00.124Z app[7]: 550 5.7.1 second line\n"
                 + "2024-05-01T12:00:01.000Z app[7]: giving up";
-        assertThat(Explainer.unprefix(logged)).isEqualTo("2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
+        assertThat(PasteForms.unprefix(logged)).isEqualTo("2024-05-01T12:00:00.123Z app[7]: send failed: 550-5.7.1 first line\n"
                 + "550 5.7.1 second line\n2024-05-01T12:00:01.000Z app[7]: giving up");
-        assertThat(Explainer.unprefix("mailer-1  | 550-5.7.1 first\nmailer-1  | 550 5.7.1 second")).isEqualTo(
+        assertThat(PasteForms.unprefix("mailer-1  | 550-5.7.1 first\nmailer-1  | 550 5.7.1 second")).isEqualTo(
                 "550-5.7.1 first\n550 5.7.1 second");
-        assertThat(Explainer.unprefix("web-1  | 550 x\ndb-1  | ready")).isEqualTo("web-1  | 550 x\ndb-1  | ready");
+        assertThat(PasteForms.unprefix("web-1  | 550 x\ndb-1  | ready")).isEqualTo("web-1  | 550 x\ndb-1  | ready");
         // Different sources (a Postfix log's processes) keep their headers.
         String postfix = "Dec  8 02:43:24 mx postfix/smtpd[1]: x\nDec  8 02:43:25 mx postfix/cleanup[2]: 550 y";
-        assertThat(Explainer.unprefix(postfix)).isEqualTo(postfix);
+        assertThat(PasteForms.unprefix(postfix)).isEqualTo(postfix);
     }
 
     @Test
     void aTerminalsColoursAreTakenOut() {
-        assertThat(Explainer.clean("\u001b[1;31mERROR\u001b[0m 535 5.7.8 \u001b]8;;https://x\u0007link\u001b]8;;\u0007 \u001b"))
+        assertThat(PasteForms.clean("\u001b[1;31mERROR\u001b[0m 535 5.7.8 \u001b]8;;https://x\u0007link\u001b]8;;\u0007 \u001b"))
                 .isEqualTo("ERROR 535 5.7.8 link  ");
-        assertThat(Explainer.clean("\ufeff550\u00a05.1.1 \u201cuser\u201d isn\u2019t\u200b here\u0000\u007f"))
+        assertThat(PasteForms.clean("\ufeff550\u00a05.1.1 \u201cuser\u201d isn\u2019t\u200b here\u0000\u007f"))
                 .isEqualTo("550 5.1.1 \"user\" isn't here ");
         assertDecided("\u001b[31m535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."
                 + "\u001b[0m", "m365.auth.tenant-disabled", Cause.TENANT_SMTP_AUTH_DISABLED);
+    }
+
+    @Test
+    void aJsonLogRecordIsReadAsItsMessage() {
+        assertThat(PasteForms.records("{\"log\":\"421 Too many connections\\n\",\"stream\":\"stderr\",\"time\":\"2024-05-01T12:00:00Z\"}"))
+                .isEqualTo("421 Too many connections");
+        assertThat(PasteForms.records("{\"level\":\"error\",\"msg\":\"send failed\",\"error\":\"535 5.7.8 bad credentials\"}"))
+                .isEqualTo("send failed\n535 5.7.8 bad credentials");
+        // An ESP's event is no log record: its fields stay for the rules that read them.
+        String event = "{\"event\":\"bounce\",\"reason\":\"Bounced Address\",\"status\":\"5.0.0\"}";
+        assertThat(PasteForms.records(event)).isEqualTo(event);
+        assertDecided("{\"log\":\"\\u001b[31mhost lookup box.mail_server.me failed\\u001b[0m\\n\",\"stream\":\"stderr\",\"time\":\"t\"}",
+                "client.dns", Cause.DNS_RESOLUTION);
+    }
+
+    @Test
+    void aPagesTagsAreTakenOutButAnAddressInAngleBracketsStays() {
+        assertThat(PasteForms.untag("<pre>550 5.1.1 <b@example.com>: User unknown<br>\nin virtual table</pre>"))
+                .isEqualTo("550 5.1.1 <b@example.com>: User unknown\nin virtual table\n");
+        assertThat(PasteForms.unescape("{\"message\":\"535 5.7.3 see https:\\/\\/aka.ms\\/smtp_auth_disabled\"}"))
+                .contains("https://aka.ms/smtp_auth_disabled");
+        assertThat(PasteForms.unescape("\\u+12F and \\\"x\\\"")).isEqualTo("\\u+12F and \"x\"");
+    }
+
+    @Test
+    void theLogHeadersOfAQuotedOrTimeStampedPasteAreTakenOff() {
+        String bounce = "<r@example.net>: host mx.example.net[192.0.2.1] said: 550\n    Denied due to spam list (in reply to RCPT TO command)";
+        Diagnosis plain = EXPLAINER.explain(bounce);
+        assertThat(plain.cause()).isEqualTo(Cause.MESSAGE_REJECTED_SPAM);
+        String attributed = "On Wed, 6 May 2026, Admin wrote:\n> " + bounce.replace("\n", "\n> ");
+        String gha = "2024-05-01T12:00:00.1234567Z " + bounce.replace("\n", "\n2024-05-01T12:00:00.1234568Z ");
+        String quotedLog = "> Dec 8 02:43:25 mx1 app[42]: " + bounce.replace("\n", "\n> Dec 8 02:43:25 mx1 app[42]: ");
+        String twoServices = "web-1     | starting\nmailer-1  | " + bounce.replace("\n", "\nmailer-1  | ");
+        for (String form : List.of(attributed, gha, quotedLog, twoServices)) {
+            assertThat(EXPLAINER.explain(form).ruleId()).as(form).isEqualTo(plain.ruleId());
+        }
+        // An exim log's process number after a time stamp is no reply code.
+        String exim = "2024-05-01T12:00:00Z   276 Connecting to gmail-smtp-in.l.google.com [192.0.2.26]:25 ... failed: Connection refused\n"
+                + "2024-05-01T12:00:00Z   276 LOG: MAIN";
+        assertThat(EXPLAINER.explain(exim).cause()).isEqualTo(Cause.PORT_BLOCKED_OR_UNREACHABLE);
+    }
+
+    /**
+     * The quote marks are matched possessively: before, each quoting check backtracked over the whole run (10 MB took
+     * seconds); 16 levels at most are taken off.
+     */
+    @Test
+    void aLineOfAMillionQuoteMarksLosesSixteenLevels() {
+        String read = PasteForms.unprefix(">".repeat(1_000_000) + " 550 5.7.1 blocked");
+        assertThat(read.length()).isEqualTo(1_000_000 - 16 + " 550 5.7.1 blocked".length());
+    }
+
+    @Test
+    void aReplyWrappedBeforeItsColonIsOneReply() {
+        assertDecided("553 5.7.1 wrongaddress@example.com\n: Sender address rejected: not owned by user realuser@example.com\n;",
+                "smtp.sender-not-owned", Cause.SENDER_NOT_AUTHORIZED_SENDAS);
     }
 
     @Test

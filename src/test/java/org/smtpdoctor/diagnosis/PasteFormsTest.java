@@ -122,6 +122,62 @@ class PasteFormsTest {
 
     static final int MOVED_TYPESET = 0;
 
+    /** As Docker's json-file log (and kubectl logs of it) keeps a container's output: one JSON record a line. */
+    static String dockerJson(String text) {
+        return text.lines().map(l -> "{\"log\":\"" + json(l + "\n") + "\",\"stream\":\"stderr\",\"time\":\"2024-05-01T12:00:00.123Z\"}")
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** 165 moved before the explainer read a record as its message (the record's fields glued to the reply), none now. */
+    @Test
+    void aMessageInDockersJsonLogReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::dockerJson)).hasSizeLessThanOrEqualTo(MOVED_DOCKER_JSON);
+    }
+
+    static final int MOVED_DOCKER_JSON = 0;
+
+    /** As a page's source shows a message: escaped, in a pre block, its lines broken with br tags. */
+    static String htmlPage(String text) {
+        return "<pre>" + String.join("<br>\n", html(text).split("\n", -1)) + "</pre>";
+    }
+
+    /** 101 moved before the explainer took the tags out (a closing tag glued to the reply, a br and a line end two), none now. */
+    @Test
+    void aMessageInAPagesSourceReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::htmlPage)).hasSizeLessThanOrEqualTo(MOVED_HTML_PAGE);
+    }
+
+    static final int MOVED_HTML_PAGE = 0;
+
+    /** As a mail answer quotes a bounce under its attribution line. */
+    static String quotedUnder(String text) {
+        return "On Tue, Dec 8, 2026 at 02:43, Admin <admin@example.com> wrote:\n" + quoted(text);
+    }
+
+    /** 125 moved before quoting was taken off blocks of quoted lines, not only a paste quoted on every line; 5 now. */
+    @Test
+    void aMessageQuotedUnderAnAttributionLineReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::quotedUnder)).hasSizeLessThanOrEqualTo(MOVED_QUOTED_UNDER);
+    }
+
+    static final int MOVED_QUOTED_UNDER = 5;
+
+    /** As GitHub Actions (and kubectl logs --timestamps) show a step's output: a time stamp before every line. */
+    static String timestamped(String text) {
+        return text.lines().map(l -> "2024-05-01T12:00:00.1234567Z " + l).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * 130 moved before time stamps with no source were taken off every line (and a stamp's one space, not a wrap's
+     * indentation); the 7 left are one-line texts, whose stamp stays.
+     */
+    @Test
+    void aMessageWithATimeStampOnEveryLineReadsLikeThePlainOne() throws IOException {
+        assertThat(moved(PasteFormsTest::timestamped)).hasSizeLessThanOrEqualTo(MOVED_TIMESTAMPED);
+    }
+
+    static final int MOVED_TIMESTAMPED = 7;
+
     /** A multi-line reply's line (code, hyphen): a log that writes each line apart writes these. */
     private static final Pattern MULTI_LINE_REPLY = Pattern.compile("(?m)^\\s*[2-5]\\d\\d-");
 
