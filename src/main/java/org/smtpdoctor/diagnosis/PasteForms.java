@@ -104,7 +104,7 @@ final class PasteForms {
      * becomes a line end, the other tags go. An address in angle brackets ({@code <user@example.com>}) is no tag.
      */
     static String untag(String text) {
-        if (text.indexOf('<') < 0 || !HTML_TAG.matcher(text).find()) {
+        if (text.indexOf('<') < 0) {
             return text;
         }
         return HTML_TAG.matcher(text).replaceAll(m -> {
@@ -183,10 +183,9 @@ final class PasteForms {
         if (text.indexOf('\n') < 0) {
             return text;
         }
-        String[] lines = text.split("\n", -1);
-        if (text.indexOf('|') >= 0) {
-            lines = withoutComposeColumn(lines);
-        }
+        String[] split = text.split("\n", -1);
+        String[] lines = text.indexOf('|') >= 0 ? withoutComposeColumn(split) : split;
+        String read = lines == split ? text : String.join("\n", lines);
         String common = null;
         int[] headers = new int[lines.length];
         for (int i = 0; i < lines.length; i++) {
@@ -195,7 +194,7 @@ final class PasteForms {
             }
             Matcher time = LOG_TIME.matcher(lines[i]);
             if (!time.find()) {
-                return String.join("\n", lines);
+                return read;
             }
             headers[i] = time.end();
             String rest = lines[i].substring(time.end());
